@@ -1,0 +1,57 @@
+// Builds every bundle: the extension host, the training worker and the CLI for Node, one browser bundle per
+// webview panel, and the WebAssembly kernels. Entries that do not exist yet are skipped, so the build grows
+// with the code.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join, basename } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const production = process.argv.includes('--production');
+mkdirSync(join(root, 'dist'), { recursive: true });
+
+// WebAssembly kernels first: the Node bundles embed or load the .wasm they produce.
+const wasmBuild = join(root, 'scripts', 'build-wasm.mjs');
+if (existsSync(wasmBuild)) {
+  const r = spawnSync(process.execPath, [wasmBuild], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const nodeEntries = {
+  extension: 'src/extension/extension.ts',
+  worker: 'src/train/worker.ts',
+  cli: 'src/cli/main.ts',
+};
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
+
+for (const [name, entry] of Object.entries(nodeEntries)) {
+  if (!existsSync(join(root, entry))) continue;
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: `dist/${name}.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    loader: { '.wasm': 'binary' },
+  });
+}
+
+// One browser bundle per panel: webview/<panel>/main.ts -> dist/webview/<panel>.js
+const webviewDir = join(root, 'webview');
+if (existsSync(webviewDir)) {
+  for (const panel of readdirSync(webviewDir, { withFileTypes: true })) {
+    if (!panel.isDirectory()) continue;
+    const entry = join('webview', panel.name, 'main.ts');
+    if (!existsSync(join(root, entry))) continue;
+    await build({
+      ...common,
+      entryPoints: [entry],
+      outfile: `dist/webview/${basename(panel.name)}.js`,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import type { Kernels } from './kernels';
+
+/**
+ * Plain TypeScript kernels: the oracle every other backend is tested against, and the fallback where
+ * WebAssembly SIMD is unavailable. Written for clarity first, but with the loop orders that keep the
+ * inner loop contiguous, because this backend also trains real models.
+ */
+export const referenceKernels: Kernels = {
+  name: 'reference',
+
+  alloc(n) {
+    return new Float32Array(n);
+  },
+
+  gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
+    // Scale (or clear) C first so the accumulation loops below are pure "C += alpha·a·b".
+    for (let i = 0; i < M; i++) {
+      const row = cOff + i * ldc;
+      if (beta === 0) C.fill(0, row, row + N);
+      else if (beta !== 1) for (let j = 0; j < N; j++) C[row + j] *= beta;
+    }
+    if (M === 0 || N === 0 || K === 0 || alpha === 0) return;
+    if (!transB) {
+      // i-k-j order: the inner loop walks a row of B and a row of C contiguously.
+      for (let i = 0; i < M; i++) {
+        const cRow = cOff + i * ldc;
+        for (let k = 0; k < K; k++) {
+          const a = alpha * (transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k]);
+          if (a === 0) continue;
+          const bRow = bOff + k * ldb;
+          for (let j = 0; j < N; j++) C[cRow + j] += a * B[bRow + j];
+        }
+      }
+    } else {
+      // B is stored [N,K]: each C[i,j] is a dot product of two contiguous rows (when A is not transposed).
+      for (let i = 0; i < M; i++) {
+        const cRow = cOff + i * ldc;
+        for (let j = 0; j < N; j++) {
+          const bRow = bOff + j * ldb;
+          let s = 0;
+          if (!transA) {
+            const aRow = aOff + i * lda;
+            for (let k = 0; k < K; k++) s += A[aRow + k] * B[bRow + k];
+          } else {
+            for (let k = 0; k < K; k++) s += A[aOff + k * lda + i] * B[bRow + k];
+          }
+          C[cRow + j] += alpha * s;
+        }
+      }
+    }
+  },
+
+  fill(out, outOff, value, n) {
+    out.fill(value, outOff, outOff + n);
+  },
+  copy(out, outOff, x, xOff, n) {
+    out.set(x.subarray(xOff, xOff + n), outOff);
+  },
+  add(out, outOff, x, xOff, y, yOff, n) {
+    for (let i = 0; i < n; i++) out[outOff + i] = x[xOff + i] + y[yOff + i];
+  },
+  mul(out, outOff, x, xOff, y, yOff, n) {
+    for (let i = 0; i < n; i++) out[outOff + i] = x[xOff + i] * y[yOff + i];
+  },
+  axpy(y, yOff, a, x, xOff, n) {
+    for (let i = 0; i < n; i++) y[yOff + i] += a * x[xOff + i];
+  },
+  scale(x, xOff, a, n) {
+    for (let i = 0; i < n; i++) x[xOff + i] *= a;
+  },
+  sigmoid(out, outOff, x, xOff, n) {
+    for (let i = 0; i < n; i++) out[outOff + i] = sigmoid(x[xOff + i]);
+  },
+  tanh(out, outOff, x, xOff, n) {
+    for (let i = 0; i < n; i++) out[outOff + i] = Math.tanh(x[xOff + i]);
+  },
+  relu(out, outOff, x, xOff, n) {
+    for (let i = 0; i < n; i++) {
+      const v = x[xOff + i];
+      out[outOff + i] = v > 0 ? v : 0;
+    }
+  },
+
+  addRowVector(out, outOff, x, xOff, bias, biasOff, R, C) {
+    for (let r = 0; r < R; r++) {
+      const o = outOff + r * C;
+      const xi = xOff + r * C;
+      for (let c = 0; c < C; c++) out[o + c] = x[xi + c] + bias[biasOff + c];
+    }
+  },
+  sumRowsInto(acc, accOff, x, xOff, R, C) {
+    for (let r = 0; r < R; r++) {
+      const xi = xOff + r * C;
+      for (let c = 0; c < C; c++) acc[accOff + c] += x[xi + c];
+    }
+  },
+  softmaxRows(out, outOff, x, xOff, R, C) {
+    for (let r = 0; r < R; r++) {
+      const xi = xOff + r * C;
+      const o = outOff + r * C;
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) if (x[xi + c] > max) max = x[xi + c];
+      let s = 0;
+      for (let c = 0; c < C; c++) {
+        const e = Math.exp(x[xi + c] - max);
+        out[o + c] = e;
+        s += e;
+      }
+      const inv = 1 / s;
+      for (let c = 0; c < C; c++) out[o + c] *= inv;
+    }
+  },
+  logSoftmaxRows(out, outOff, x, xOff, R, C) {
+    for (let r = 0; r < R; r++) {
+      const xi = xOff + r * C;
+      const o = outOff + r * C;
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) if (x[xi + c] > max) max = x[xi + c];
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(x[xi + c] - max);
+      const lse = max + Math.log(s);
+      for (let c = 0; c < C; c++) out[o + c] = x[xi + c] - lse;
+    }
+  },
+
+  sum(x, xOff, n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[xOff + i];
+    return s;
+  },
+  sumSquares(x, xOff, n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[xOff + i] * x[xOff + i];
+    return s;
+  },
+  dot(x, xOff, y, yOff, n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[xOff + i] * y[yOff + i];
+    return s;
+  },
+};
+
+/** Numerically safe logistic: never evaluates exp of a large positive number. */
+export function sigmoid(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}

@@ -1,0 +1,157 @@
+/**
+ * Every message that crosses a boundary — trainer → host (worker_threads), host → worker, host ⇄ webview —
+ * declared once here and imported by all three sides. Each message is a plain object with a `type` tag, so it
+ * survives structured cloning and JSON alike. Validators for messages arriving from untrusted sides (webviews)
+ * live in `protocolValidate.ts`.
+ */
+
+// --------------------------------------------------------------------------- trainer events (worker → host)
+
+export interface RunStarted {
+  type: 'runStarted';
+  runId: string;
+  runDir: string;
+  specName: string;
+  task: string;
+  parameterCount: number;
+  totalSteps: number;
+  epochs: number;
+  stepsPerEpoch: number;
+  /** Names of the metrics this task reports (e.g. ['rmse', 'mae'] or ['accuracy', 'f1']). */
+  metricNames: string[];
+}
+
+export interface StepProgress {
+  type: 'step';
+  epoch: number;
+  step: number;
+  totalSteps: number;
+  loss: number;
+  lr: number;
+  /** Total gradient norm before clipping, and after (equal when no clipping happened). */
+  gradNormBefore: number;
+  gradNormAfter: number;
+  samplesPerSecond: number;
+  etaSeconds: number;
+  teacherForcing?: number;
+}
+
+export interface EpochEnd {
+  type: 'epoch';
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  validationLoss: number;
+  /** Validation metrics by name; forecast metrics are in the data's original units. */
+  metrics: Record<string, number>;
+  best: boolean;
+  lr: number;
+  seconds: number;
+}
+
+/** Gate activations of one validation sample, [time, hidden] per gate, row-major. */
+export interface GateSnapshot {
+  type: 'gates';
+  epoch: number;
+  step: number;
+  cell: 'rnn' | 'lstm' | 'gru';
+  layer: number;
+  hiddenSize: number;
+  steps: number;
+  /** Labels along the time axis: input tokens or rounded values. */
+  timeLabels: string[];
+  /** LSTM: input, forget, cell, output, cellState; GRU: reset, update, candidate; RNN: hidden. */
+  gates: Record<string, Float32Array>;
+  /** Share of gate values < 0.1 or > 0.9 per gate, for the saturation-over-training chart. */
+  saturation: Record<string, number>;
+}
+
+/** ‖∂L/∂h_t‖ for t = 0..T-1 on one batch, per layer (top layer first is not assumed: index = layer). */
+export interface GradientFlow {
+  type: 'gradFlow';
+  epoch: number;
+  step: number;
+  norms: number[][];
+}
+
+export type PredictionSample =
+  | { kind: 'forecast'; history: number[]; truth: number[]; predicted: number[] }
+  | { kind: 'classify'; input: string; truth: string; predicted: string; confidence: number }
+  | { kind: 'tag'; tokens: string[]; truth: string[]; predicted: string[] }
+  | { kind: 'generate'; text: string; temperature: number }
+  | { kind: 'seq2seq'; source: string; target: string; output: string };
+
+export interface Predictions {
+  type: 'predictions';
+  epoch: number;
+  samples: PredictionSample[];
+  /** classify/tag: confusion[truth][predicted] counts over the validation set. */
+  confusion?: { labels: string[]; counts: number[][] };
+}
+
+export interface RunFinished {
+  type: 'runFinished';
+  status: 'completed' | 'stopped' | 'early-stopped' | 'diverged' | 'failed';
+  message: string;
+  epochs: number;
+  steps: number;
+  bestValidationLoss: number;
+  bestEpoch: number;
+  finalMetrics: Record<string, number>;
+  seconds: number;
+  runDir: string;
+}
+
+export interface TrainerLog {
+  type: 'log';
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+export type TrainerEvent =
+  | RunStarted
+  | StepProgress
+  | EpochEnd
+  | GateSnapshot
+  | GradientFlow
+  | Predictions
+  | RunFinished
+  | TrainerLog;
+
+// --------------------------------------------------------------------------- host → worker commands
+
+export interface StartTraining {
+  type: 'start';
+  specPath: string;
+  /** Spec text as in the editor (may be unsaved); parsed by the worker. */
+  specText: string;
+  outDir?: string;
+  initWeights?: string;
+  resumeFrom?: string;
+  overrides?: { epochs?: number; maxSteps?: number; seed?: number };
+}
+
+export type WorkerCommand = StartTraining | { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
+
+// --------------------------------------------------------------------------- webview ⇄ host
+
+/** Messages a panel may send; everything arriving from a webview is checked with `validateWebviewMessage`. */
+export type WebviewToHost =
+  | { type: 'ready'; panel: PanelKind }
+  | { type: 'stop' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'selectSample'; index: number }
+  | { type: 'selectLayer'; layer: number }
+  | { type: 'revealLine'; line: number }
+  | { type: 'compareWith'; runDir: string }
+  | { type: 'setUnrolled'; unrolled: boolean };
+
+export type PanelKind = 'dashboard' | 'gates' | 'gradients' | 'architecture' | 'predictions';
+
+/** What the host sends a panel: trainer events (replayed on `ready`), plus panel-specific state. */
+export type HostToWebview =
+  | { type: 'event'; event: TrainerEvent }
+  | { type: 'history'; events: TrainerEvent[]; compare?: TrainerEvent[] }
+  | { type: 'architecture'; diagram: unknown }
+  | { type: 'status'; state: 'idle' | 'running' | 'paused' | 'finished'; runName?: string };

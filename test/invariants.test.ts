@@ -1,0 +1,58 @@
+// Tidy tests: architectural invariants checked with the suite (see ARCHITECTURE.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(new URL('.', import.meta.url).pathname, '..');
+
+function sourceFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir)) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) sourceFiles(p, out);
+    else if (/\.(ts|mts|cts)$/.test(entry) && !entry.endsWith('.test.ts') && !p.includes(`${join('wasm', 'assembly')}`)) out.push(p);
+  }
+  return out;
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+
+test('only src/extension imports vscode', () => {
+  const offenders = sourceFiles(join(root, 'src'))
+    .filter((f) => !relative(root, f).startsWith(join('src', 'extension')))
+    .filter((f) => importsOf(f).includes('vscode'))
+    .map((f) => relative(root, f));
+  assert.deepEqual(offenders, []);
+});
+
+test('src/tensor and src/nn use no Node APIs, so they also run in a browser worker', () => {
+  const offenders: string[] = [];
+  for (const dir of ['tensor', 'nn']) {
+    for (const f of sourceFiles(join(root, 'src', dir))) {
+      for (const spec of importsOf(f)) if (spec.startsWith('node:') || ['fs', 'path', 'os', 'worker_threads', 'child_process'].includes(spec)) offenders.push(`${relative(root, f)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('the pure core never imports the shells (imports point down only)', () => {
+  const offenders: string[] = [];
+  for (const dir of ['tensor', 'nn', 'data', 'spec', 'train']) {
+    for (const f of sourceFiles(join(root, 'src', dir))) {
+      for (const spec of importsOf(f)) if (/\/(extension|cli)(\/|$)/.test(spec)) offenders.push(`${relative(root, f)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('webview code imports only types from src/', () => {
+  const offenders: string[] = [];
+  let files: string[] = [];
+  try { files = sourceFiles(join(root, 'webview')); } catch { /* no panels yet */ }
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+['"]([^'"]*\/src\/[^'"]*)['"]/gm)) offenders.push(`${relative(root, f)} imports values from ${m[1]}`);
+  }
+  assert.deepEqual(offenders, []);
+});

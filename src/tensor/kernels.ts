@@ -54,4 +54,51 @@ export interface Kernels {
   /** Σ x², accumulated in float64 (gradient norms must not overflow or lose small terms). */
   sumSquares(x: Float32Array, xOff: number, n: number): number;
   dot(x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): number;
+
+  // ---- fused recurrent cells (src/nn/recurrent), n rows of hidden size H; gates·H = G ----
+  // One call per time step replaces a dozen elementwise passes; the saved activations are what backward and
+  // the gate-activation panel read.
+
+  /**
+   * LSTM cell. gates[n,4H] holds pre-activations (i,f,g,o, PyTorch order) on entry and σ(i),σ(f),tanh(g),σ(o)
+   * on exit; c[n,H] = f ⊙ cPrev + i ⊙ g; h[n,H] = o ⊙ tanh(c).
+   */
+  lstmCellForward(
+    h: Float32Array, hOff: number, c: Float32Array, cOff: number, gates: Float32Array, gatesOff: number,
+    cPrev: Float32Array, cPrevOff: number, n: number, H: number,
+  ): void;
+  /**
+   * LSTM cell backward. dh, dc[n,H]: gradients reaching h_t and c_t (c_t's from the next step). Writes the
+   * pre-activation gradients dGates[n,4H] and dcPrev[n,H] = (dc + dh ⊙ o ⊙ (1 − tanh²c)) ⊙ f.
+   */
+  lstmCellBackward(
+    dGates: Float32Array, dGatesOff: number, dcPrev: Float32Array, dcPrevOff: number,
+    dh: Float32Array, dhOff: number, dc: Float32Array, dcOff: number,
+    gates: Float32Array, gatesOff: number, c: Float32Array, cOff: number, cPrev: Float32Array, cPrevOff: number,
+    n: number, H: number,
+  ): void;
+  /**
+   * GRU cell. gates[n,3H] holds the input projection W_i·x + b_i (r,z,n) on entry and the activations r,z,n on
+   * exit; hiddenProj[n,3H] = W_h·hPrev + b_h (left unchanged: backward needs its n part).
+   * r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r ⊙ h_n), h = (1 − z) ⊙ n + z ⊙ hPrev.
+   */
+  gruCellForward(
+    h: Float32Array, hOff: number, gates: Float32Array, gatesOff: number,
+    hiddenProj: Float32Array, hiddenProjOff: number, hPrev: Float32Array, hPrevOff: number, n: number, H: number,
+  ): void;
+  /**
+   * GRU cell backward. Writes dGatesInput[n,3H] (gradient of the input projection), dGatesHidden[n,3H] (of
+   * the hidden projection: its n part is scaled by r) and the direct part of dhPrev[n,H] = dh ⊙ z; the caller
+   * adds dGatesHidden · W_hh.
+   */
+  gruCellBackward(
+    dGatesInput: Float32Array, dGatesInputOff: number, dGatesHidden: Float32Array, dGatesHiddenOff: number,
+    dhPrev: Float32Array, dhPrevOff: number, dh: Float32Array, dhOff: number,
+    gates: Float32Array, gatesOff: number, hiddenProj: Float32Array, hiddenProjOff: number,
+    hPrev: Float32Array, hPrevOff: number, n: number, H: number,
+  ): void;
+  /** Elman RNN cell backward, flat length n: dPre = dh ⊙ (1 − h²) where h = tanh(pre). */
+  rnnTanhCellBackward(dPre: Float32Array, dPreOff: number, dh: Float32Array, dhOff: number, h: Float32Array, hOff: number, n: number): void;
+  /** Elman RNN cell backward, flat length n: dPre = dh where h = relu(pre) > 0, else 0. */
+  rnnReluCellBackward(dPre: Float32Array, dPreOff: number, dh: Float32Array, dhOff: number, h: Float32Array, hOff: number, n: number): void;
 }

@@ -138,6 +138,94 @@ export const referenceKernels: Kernels = {
     for (let i = 0; i < n; i++) s += x[xOff + i] * y[yOff + i];
     return s;
   },
+
+  // ---- fused recurrent cells: one pass over n rows per time step (shape letters: n rows, H hidden) ----
+  lstmCellForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, n, H) {
+    for (let r = 0; r < n; r++) {
+      const g = gatesOff + r * 4 * H; // gates[r] = [i | f | g | o], each H wide
+      const s = r * H;
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(gates[g + j]);
+        const f = sigmoid(gates[g + H + j]);
+        const cand = Math.tanh(gates[g + 2 * H + j]);
+        const o = sigmoid(gates[g + 3 * H + j]);
+        gates[g + j] = i;
+        gates[g + H + j] = f;
+        gates[g + 2 * H + j] = cand;
+        gates[g + 3 * H + j] = o;
+        const cNew = f * cPrev[cPrevOff + s + j] + i * cand;
+        c[cOff + s + j] = cNew;
+        h[hOff + s + j] = o * Math.tanh(cNew);
+      }
+    }
+  },
+  lstmCellBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, n, H) {
+    for (let r = 0; r < n; r++) {
+      const g = gatesOff + r * 4 * H;
+      const dg = dGatesOff + r * 4 * H;
+      const s = r * H;
+      for (let j = 0; j < H; j++) {
+        const i = gates[g + j], f = gates[g + H + j], cand = gates[g + 2 * H + j], o = gates[g + 3 * H + j];
+        // tanh(c) is recomputed rather than stored: one transcendental per unit is cheaper than another [N,H] buffer.
+        const tc = Math.tanh(c[cOff + s + j]);
+        const dhj = dh[dhOff + s + j];
+        const dcTotal = dc[dcOff + s + j] + dhj * o * (1 - tc * tc);
+        dGates[dg + j] = dcTotal * cand * i * (1 - i);
+        dGates[dg + H + j] = dcTotal * cPrev[cPrevOff + s + j] * f * (1 - f);
+        dGates[dg + 2 * H + j] = dcTotal * i * (1 - cand * cand);
+        dGates[dg + 3 * H + j] = dhj * tc * o * (1 - o);
+        dcPrev[dcPrevOff + s + j] = dcTotal * f;
+      }
+    }
+  },
+  gruCellForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H) {
+    for (let r = 0; r < n; r++) {
+      const g = gatesOff + r * 3 * H; // gates[r] = [r | z | n]
+      const p = hiddenProjOff + r * 3 * H;
+      const s = r * H;
+      for (let j = 0; j < H; j++) {
+        const reset = sigmoid(gates[g + j] + hiddenProj[p + j]);
+        const update = sigmoid(gates[g + H + j] + hiddenProj[p + H + j]);
+        const cand = Math.tanh(gates[g + 2 * H + j] + reset * hiddenProj[p + 2 * H + j]);
+        gates[g + j] = reset;
+        gates[g + H + j] = update;
+        gates[g + 2 * H + j] = cand;
+        h[hOff + s + j] = (1 - update) * cand + update * hPrev[hPrevOff + s + j];
+      }
+    }
+  },
+  gruCellBackward(dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H) {
+    for (let r = 0; r < n; r++) {
+      const g = gatesOff + r * 3 * H;
+      const p = hiddenProjOff + r * 3 * H;
+      const di = dGatesInputOff + r * 3 * H;
+      const dhid = dGatesHiddenOff + r * 3 * H;
+      const s = r * H;
+      for (let j = 0; j < H; j++) {
+        const reset = gates[g + j], update = gates[g + H + j], cand = gates[g + 2 * H + j];
+        const dhj = dh[dhOff + s + j];
+        const dCandPre = dhj * (1 - update) * (1 - cand * cand);
+        const dResetPre = dCandPre * hiddenProj[p + 2 * H + j] * reset * (1 - reset);
+        const dUpdatePre = dhj * (hPrev[hPrevOff + s + j] - cand) * update * (1 - update);
+        dGatesInput[di + j] = dResetPre;
+        dGatesInput[di + H + j] = dUpdatePre;
+        dGatesInput[di + 2 * H + j] = dCandPre;
+        dGatesHidden[dhid + j] = dResetPre;
+        dGatesHidden[dhid + H + j] = dUpdatePre;
+        dGatesHidden[dhid + 2 * H + j] = dCandPre * reset;
+        dhPrev[dhPrevOff + s + j] = dhj * update;
+      }
+    }
+  },
+  rnnTanhCellBackward(dPre, dPreOff, dh, dhOff, h, hOff, n) {
+    for (let i = 0; i < n; i++) {
+      const v = h[hOff + i];
+      dPre[dPreOff + i] = dh[dhOff + i] * (1 - v * v);
+    }
+  },
+  rnnReluCellBackward(dPre, dPreOff, dh, dhOff, h, hOff, n) {
+    for (let i = 0; i < n; i++) dPre[dPreOff + i] = h[hOff + i] > 0 ? dh[dhOff + i] : 0;
+  },
 };
 
 /** Numerically safe logistic: never evaluates exp of a large positive number. */

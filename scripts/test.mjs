@@ -42,7 +42,7 @@ if (hasWebviewCode) {
 const buildResult = run('build', process.execPath, ['scripts/build.mjs']);
 if (buildResult.status !== 0) failed++;
 
-const files = [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))].sort();
+const files = [...findTests(join(root, 'src')), ...findTests(join(root, 'test')), ...findTests(join(root, 'webview'))].sort();
 const unit = run('unit tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { capture: true });
 const count = (name) => Number((unit.stdout.match(new RegExp(`^ℹ ${name} (\\d+)`, 'm')) ?? [])[1] ?? 0);
 passed += count('pass');

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDiagram, pointHalfwayAlong, polylinePath } from './diagramModel';
+
+const node = (id: string, y: number, extra: Record<string, unknown> = {}) => ({ id, label: id, detail: '', kind: 'lstm', x: 10, y, width: 100, height: 40, offset: 5, ...extra });
+
+test('a well-formed diagram is accepted and a line number is kept when present', () => {
+  const result = parseDiagram({
+    width: 200, height: 300,
+    nodes: [node('input', 0), node('lstm', 100, { line: 7 })],
+    edges: [{ from: 'input', to: 'lstm', label: '[batch=32, seq=30, input=1]', points: [{ x: 60, y: 40 }, { x: 60, y: 100 }] }],
+  });
+  assert.ok('diagram' in result);
+  assert.equal(result.diagram.nodes[1].line, 7);
+  assert.equal(result.diagram.nodes[0].line, undefined);
+  assert.equal(result.diagram.edges[0].label, '[batch=32, seq=30, input=1]');
+});
+
+test('edges to unknown nodes or without points are dropped; broken nodes refuse the diagram', () => {
+  const result = parseDiagram({
+    width: 200, height: 300, nodes: [node('a', 0), node('b', 100)],
+    edges: [{ from: 'a', to: 'zzz', label: '', points: [[0, 0], [1, 1]] }, { from: 'a', to: 'b', label: '', points: [[0, 0]] }, { from: 'a', to: 'b', label: 'x', points: [[0, 0], [0, 5]] }],
+  });
+  assert.ok('diagram' in result);
+  assert.deepEqual(result.diagram.edges.map((e) => e.label), ['x']);
+  assert.ok('error' in parseDiagram({ width: 1, height: 1, nodes: [{ id: 'a' }], edges: [] }));
+  assert.ok('error' in parseDiagram(null));
+  assert.ok('error' in parseDiagram({ width: 0, height: 1, nodes: [], edges: [] }));
+});
+
+test('path data and label placement follow the polyline', () => {
+  const points = [{ x: 0, y: 0 }, { x: 0, y: 10 }, { x: 30, y: 10 }];
+  assert.equal(polylinePath(points), 'M 0 0 L 0 10 L 30 10');
+  // length 40, halfway = 20 → 10 along the second (horizontal) segment
+  assert.deepEqual(pointHalfwayAlong(points), { x: 10, y: 10, horizontal: true });
+});

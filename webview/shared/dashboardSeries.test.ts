@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TrainerEvent } from '../../src/train/protocol';
+import { addDashboardEvent, dashboardSeriesFrom, runStatusText } from './dashboardSeries';
+
+const started: TrainerEvent = {
+  type: 'runStarted', runId: 'r1', runDir: '/runs/r1', specName: 'forecaster', task: 'forecast', parameterCount: 17_345,
+  totalSteps: 400, epochs: 4, stepsPerEpoch: 100, metricNames: ['rmse'],
+};
+const step = (n: number, loss: number): TrainerEvent => ({
+  type: 'step', epoch: Math.floor(n / 100) + 1, step: n, totalSteps: 400, loss, lr: 0.01, gradNormBefore: 3, gradNormAfter: 1,
+  samplesPerSecond: 1234.4, etaSeconds: 100,
+});
+
+test('steps and epochs become aligned loss series and per-epoch metrics', () => {
+  const series = dashboardSeriesFrom([
+    started, step(1, 0.9), step(2, 0.8),
+    { type: 'epoch', epoch: 1, step: 100, trainLoss: 0.5, validationLoss: 0.6, metrics: { rmse: 0.7 }, best: true, lr: 0.01, seconds: 3 },
+  ]);
+  assert.deepEqual(series.trainLoss, [{ x: 1, y: 0.9 }, { x: 2, y: 0.8 }]);
+  assert.deepEqual(series.validationLoss, [{ x: 100, y: 0.6 }]);
+  assert.deepEqual(series.metrics, { rmse: [{ x: 1, y: 0.7 }] });
+  assert.deepEqual(series.gradientNormBeforeClipping.map((p) => p.y), [3, 3]);
+  assert.deepEqual(series.gradientNormAfterClipping.map((p) => p.y), [1, 1]);
+  assert.equal(series.bestEpoch?.epoch, 1);
+});
+
+test('a second runStarted clears the previous run', () => {
+  const series = dashboardSeriesFrom([started, step(1, 0.9)]);
+  addDashboardEvent(series, started);
+  assert.equal(series.trainLoss.length, 0);
+});
+
+test('only warnings and errors are kept, the newest five', () => {
+  const logs: TrainerEvent[] = [];
+  for (let i = 0; i < 8; i++) logs.push({ type: 'log', level: i === 0 ? 'info' : 'warning', message: `m${i}` });
+  assert.deepEqual(dashboardSeriesFrom(logs).problems.map((l) => l.message), ['m3', 'm4', 'm5', 'm6', 'm7']);
+});
+
+test('the status line tells epoch, step, progress, speed and ETA, or the outcome', () => {
+  const series = dashboardSeriesFrom([started, step(56, 0.5)]);
+  assert.equal(runStatusText(series, 'running'), 'Running · epoch 1/4 · step 56/400 (14%) · 1,234 samples/s · ETA 1m 40s');
+  assert.match(runStatusText(series, 'paused'), /^Paused · /);
+  addDashboardEvent(series, {
+    type: 'runFinished', status: 'diverged', message: 'loss became NaN', epochs: 1, steps: 57, bestValidationLoss: 0.25, bestEpoch: 1,
+    finalMetrics: {}, seconds: 125, runDir: '/runs/r1',
+  });
+  assert.equal(runStatusText(series, 'finished'), 'Diverged after 1 epochs, 57 steps in 2m 05s · best validation loss 0.25 (epoch 1) · loss became NaN');
+  assert.equal(runStatusText(dashboardSeriesFrom([]), 'idle'), 'No training run yet');
+});

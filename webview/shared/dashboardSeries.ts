@@ -1,0 +1,108 @@
+/**
+ * Folds trainer events into the series the dashboard draws, and the one-line run status. Pure: no DOM, so
+ * the history replay and the live stream go through exactly the same code.
+ */
+import type { EpochEnd, RunFinished, RunStarted, StepProgress, TrainerEvent, TrainerLog } from '../../src/train/protocol';
+import { formatCount, formatDuration, formatScalar } from './format';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface DashboardSeries {
+  runStarted?: RunStarted;
+  /** x = global step. */
+  trainLoss: Point[];
+  /** x = global step at the end of the epoch, so it lines up with the train loss. */
+  validationLoss: Point[];
+  /** Per metric name, x = epoch. */
+  metrics: Record<string, Point[]>;
+  learningRate: Point[];
+  gradientNormBeforeClipping: Point[];
+  gradientNormAfterClipping: Point[];
+  latestStep?: StepProgress;
+  latestEpoch?: EpochEnd;
+  bestEpoch?: EpochEnd;
+  finished?: RunFinished;
+  /** Warnings and errors only, newest last, at most `maximumLogLines`. */
+  problems: TrainerLog[];
+}
+
+const maximumLogLines = 5;
+
+export function emptyDashboardSeries(): DashboardSeries {
+  return { trainLoss: [], validationLoss: [], metrics: {}, learningRate: [], gradientNormBeforeClipping: [], gradientNormAfterClipping: [], problems: [] };
+}
+
+/** Appends one event to `series` (mutating: the live stream adds ~10 events per second). */
+export function addDashboardEvent(series: DashboardSeries, event: TrainerEvent): void {
+  switch (event.type) {
+    case 'runStarted':
+      // A new run in the same panel starts from a clean slate.
+      Object.assign(series, emptyDashboardSeries(), { runStarted: event });
+      break;
+    case 'step':
+      series.latestStep = event;
+      series.trainLoss.push({ x: event.step, y: event.loss });
+      series.learningRate.push({ x: event.step, y: event.lr });
+      series.gradientNormBeforeClipping.push({ x: event.step, y: event.gradNormBefore });
+      series.gradientNormAfterClipping.push({ x: event.step, y: event.gradNormAfter });
+      break;
+    case 'epoch':
+      series.latestEpoch = event;
+      if (event.best || series.bestEpoch === undefined) series.bestEpoch = event;
+      series.validationLoss.push({ x: event.step, y: event.validationLoss });
+      for (const [name, value] of Object.entries(event.metrics)) (series.metrics[name] ??= []).push({ x: event.epoch, y: value });
+      break;
+    case 'runFinished':
+      series.finished = event;
+      break;
+    case 'log':
+      if (event.level !== 'info') {
+        series.problems.push(event);
+        if (series.problems.length > maximumLogLines) series.problems.splice(0, series.problems.length - maximumLogLines);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+export function dashboardSeriesFrom(events: readonly TrainerEvent[]): DashboardSeries {
+  const series = emptyDashboardSeries();
+  for (const event of events) addDashboardEvent(series, event);
+  return series;
+}
+
+export type HostRunState = 'idle' | 'running' | 'paused' | 'finished';
+
+/** The status line under the buttons, e.g. "Running · epoch 3/20 · step 560/4,000 (14%) · 1,234 samples/s · ETA 1m 40s". */
+export function runStatusText(series: DashboardSeries, hostState: HostRunState | undefined): string {
+  const finished = series.finished;
+  if (finished !== undefined) {
+    const outcome = { completed: 'Completed', stopped: 'Stopped', 'early-stopped': 'Stopped early', diverged: 'Diverged', failed: 'Failed' }[finished.status];
+    const parts = [`${outcome} after ${finished.epochs} epochs, ${formatCount(finished.steps)} steps in ${formatDuration(finished.seconds)}`];
+    if (Number.isFinite(finished.bestValidationLoss)) parts.push(`best validation loss ${formatScalar(finished.bestValidationLoss)} (epoch ${finished.bestEpoch})`);
+    if (finished.message) parts.push(finished.message);
+    return parts.join(' · ');
+  }
+  const step = series.latestStep;
+  const started = series.runStarted;
+  if (step === undefined) {
+    if (started !== undefined) return `Starting ${started.specName} · ${formatCount(started.parameterCount)} parameters`;
+    return hostState === 'running' ? 'Starting…' : 'No training run yet';
+  }
+  const totalSteps = step.totalSteps || started?.totalSteps || 0;
+  const percent = totalSteps > 0 ? ` (${Math.floor((100 * step.step) / totalSteps)}%)` : '';
+  const epochs = started !== undefined ? `/${started.epochs}` : '';
+  const parts = [
+    hostState === 'paused' ? 'Paused' : 'Running',
+    `epoch ${step.epoch}${epochs}`,
+    `step ${formatCount(step.step)}/${formatCount(totalSteps)}${percent}`,
+    `${formatCount(step.samplesPerSecond)} samples/s`,
+    `ETA ${formatDuration(step.etaSeconds)}`,
+  ];
+  if (step.teacherForcing !== undefined) parts.push(`teacher forcing ${formatScalar(step.teacherForcing)}`);
+  return parts.join(' · ');
+}

@@ -43,11 +43,18 @@ const buildResult = run('build', process.execPath, ['scripts/build.mjs']);
 if (buildResult.status !== 0) failed++;
 
 const files = [...findTests(join(root, 'src')), ...findTests(join(root, 'test')), ...findTests(join(root, 'webview'))].sort();
-const unit = run('unit tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { capture: true });
-const count = (name) => Number((unit.stdout.match(new RegExp(`^ℹ ${name} (\\d+)`, 'm')) ?? [])[1] ?? 0);
-passed += count('pass');
-failed += count('fail') + count('cancelled');
-if (unit.status !== 0 && count('fail') === 0) failed++;
+function unitSuite(label, testFiles, env = {}) {
+  const unit = run(label, process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles], { capture: true, env });
+  const count = (name) => Number((unit.stdout.match(new RegExp(`^ℹ ${name} (\\d+)`, 'm')) ?? [])[1] ?? 0);
+  passed += count('pass');
+  failed += count('fail') + count('cancelled');
+  if (unit.status !== 0 && count('fail') === 0) failed++;
+}
+unitSuite('unit tests (reference kernels)', files, { SEQLAB_KERNELS: 'reference' });
+// The tests of everything that computes (tensor core, layers, parity and gradient checks) run a second time on
+// the WebAssembly SIMD kernels, so both backends pass the same suite.
+const computeTests = files.filter((f) => /^src\/(tensor|nn)\//.test(f) || /^test\/.*(parity|grad)/.test(f));
+if (computeTests.length > 0) unitSuite('unit tests (wasm kernels)', computeTests, { SEQLAB_KERNELS: 'wasm' });
 
 const e2e = join(root, 'test', 'e2e', 'run.mjs');
 if (!unitOnly && existsSync(e2e) && process.env.SEQLAB_SKIP_E2E !== '1') {

@@ -1,0 +1,188 @@
+// GEMM in WebAssembly SIMD: C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C.
+//
+// GotoBLAS/BLIS structure: op(B) is packed in KC×NC blocks of NR-wide column panels, op(A) in MC×KC blocks
+// of MR-high row panels (both zero-padded at the edges), and a 4×8 register-tiled micro-kernel (8 f32x4
+// accumulators, as XNNPACK's wasmsimd x86 kernels) sweeps the packed panels. Packing absorbs the transposes
+// and leading dimensions, so one micro-kernel serves all four transpose combinations.
+//
+// Pointers are byte addresses in this module's memory; leading dimensions are in elements. The caller owns
+// the pack buffers (packA ≥ MC·KC floats, packB ≥ KC·NC + MR·NR floats: the tail is the edge tile), so two
+// threads on one shared memory never share scratch.
+
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 512;
+
+/** C[M,N] *= beta over a strided block; beta = 0 stores zeros (NaN in C must not survive, as in BLAS). */
+function scaleBlock(c: usize, ldc: i32, M: i32, N: i32, beta: f32): void {
+  if (beta == 1) return;
+  const vb = f32x4.splat(beta);
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < M; i++) {
+    const row = c + (<usize>i * <usize>ldc << 2);
+    let j = 0;
+    if (beta == 0) {
+      for (; j + 4 <= N; j += 4) v128.store(row + (<usize>j << 2), zero);
+      for (; j < N; j++) store<f32>(row + (<usize>j << 2), 0);
+    } else {
+      for (; j + 4 <= N; j += 4) {
+        const p = row + (<usize>j << 2);
+        v128.store(p, f32x4.mul(v128.load(p), vb));
+      }
+      for (; j < N; j++) {
+        const p = row + (<usize>j << 2);
+        store<f32>(p, load<f32>(p) * beta);
+      }
+    }
+  }
+}
+
+/** packA[panel][k][r] = op(A)[i0 + panel·MR + r, k0 + k], zero rows past M. */
+function packBlockA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i32, kc: i32): void {
+  for (let p = 0; p < mc; p += MR) {
+    const rows = min(MR, mc - p);
+    const panel = dst + (<usize>p * <usize>kc << 2);
+    if (!transA) {
+      // A stored [M,K]: rows are contiguous in k; interleave MR rows.
+      for (let r = 0; r < MR; r++) {
+        if (r < rows) {
+          const src = a + ((<usize>(i0 + p + r) * <usize>lda + <usize>k0) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(panel + ((<usize>k * MR + r) << 2), load<f32>(src + (<usize>k << 2)));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(panel + ((<usize>k * MR + r) << 2), 0);
+        }
+      }
+    } else {
+      // A stored [K,M]: the MR values for one k are contiguous.
+      for (let k = 0; k < kc; k++) {
+        const src = a + ((<usize>(k0 + k) * <usize>lda + <usize>(i0 + p)) << 2);
+        const out = panel + (<usize>k * MR << 2);
+        if (rows == MR) v128.store(out, v128.load(src));
+        else for (let r = 0; r < MR; r++) store<f32>(out + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>r << 2)) : 0);
+      }
+    }
+  }
+}
+
+/** packB[panel][k][c] = op(B)[k0 + k, j0 + panel·NR + c], zero columns past N. */
+function packBlockB(dst: usize, b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: i32): void {
+  for (let q = 0; q < nc; q += NR) {
+    const cols = min(NR, nc - q);
+    const panel = dst + (<usize>q * <usize>kc << 2);
+    if (!transB) {
+      // B stored [K,N]: NR contiguous values per k.
+      for (let k = 0; k < kc; k++) {
+        const src = b + ((<usize>(k0 + k) * <usize>ldb + <usize>(j0 + q)) << 2);
+        const out = panel + (<usize>k * NR << 2);
+        if (cols == NR) {
+          v128.store(out, v128.load(src));
+          v128.store(out, v128.load(src, 16), 16);
+        } else {
+          for (let c = 0; c < NR; c++) store<f32>(out + (<usize>c << 2), c < cols ? load<f32>(src + (<usize>c << 2)) : 0);
+        }
+      }
+    } else {
+      // B stored [N,K]: each column of op(B) is a contiguous row of B.
+      for (let c = 0; c < NR; c++) {
+        if (c < cols) {
+          const src = b + ((<usize>(j0 + q + c) * <usize>ldb + <usize>k0) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(panel + ((<usize>k * NR + c) << 2), load<f32>(src + (<usize>k << 2)));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(panel + ((<usize>k * NR + c) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+/** C[mr,nr] += alpha · Apanel[kc,MR]ᵀ-ish · Bpanel[kc,NR]; full tiles store straight, edge tiles go through `tile`. */
+// @ts-ignore: decorator
+@inline
+function microKernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha: f32, mr: i32, nr: i32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const a0 = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    const a1 = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    const a2 = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    const a3 = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    pa += 16;
+    pb += 32;
+  }
+  const va = f32x4.splat(alpha);
+  const ldcBytes = <usize>ldc << 2;
+  if (mr == MR && nr == NR) {
+    let p = c;
+    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c00, va)));
+    v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(c01, va)), 16);
+    p += ldcBytes;
+    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c10, va)));
+    v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(c11, va)), 16);
+    p += ldcBytes;
+    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c20, va)));
+    v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(c21, va)), 16);
+    p += ldcBytes;
+    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c30, va)));
+    v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(c31, va)), 16);
+    return;
+  }
+  v128.store(tile, f32x4.mul(c00, va)); v128.store(tile, f32x4.mul(c01, va), 16);
+  v128.store(tile, f32x4.mul(c10, va), 32); v128.store(tile, f32x4.mul(c11, va), 48);
+  v128.store(tile, f32x4.mul(c20, va), 64); v128.store(tile, f32x4.mul(c21, va), 80);
+  v128.store(tile, f32x4.mul(c30, va), 96); v128.store(tile, f32x4.mul(c31, va), 112);
+  for (let r = 0; r < mr; r++) {
+    const row = c + <usize>r * ldcBytes;
+    const t = tile + (<usize>(r * NR) << 2);
+    for (let j = 0; j < nr; j++) {
+      const p = row + (<usize>j << 2);
+      store<f32>(p, load<f32>(p) + load<f32>(t + (<usize>j << 2)));
+    }
+  }
+}
+
+export function gemm(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32,
+  beta: f32, c: usize, ldc: i32,
+  packA: usize, packB: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  scaleBlock(c, ldc, M, N, beta);
+  if (K <= 0 || alpha == 0) return;
+  const tile = packB + (<usize>KC * <usize>NC << 2);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      packBlockB(packB, b, ldb, transB != 0, pc, kc, jc, nc);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packBlockA(packA, a, lda, transA != 0, ic, mc, pc, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = packB + (<usize>jr * <usize>kc << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const pa = packA + (<usize>ir * <usize>kc << 2);
+            const cp = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
+            microKernel4x8(kc, pa, pb, cp, ldc, alpha, mr, nr, tile);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { createWasmKernels, type WasmKernels } from './wasmKernels';
+
+export { createWasmKernels, type WasmKernels, type GemmSplitter } from './wasmKernels';
+export { wasmSimdSupported } from './wasmRuntime';
+
+let shared: WasmKernels | null | undefined;
+
+/** The process-wide WebAssembly SIMD backend (one memory, created on first use), or null where unsupported. */
+export function sharedWasmKernels(): WasmKernels | null {
+  if (shared === undefined) shared = createWasmKernels();
+  return shared;
+}

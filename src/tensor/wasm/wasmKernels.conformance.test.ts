@@ -1,0 +1,148 @@
+// Backend conformance: every kernel of the WebAssembly SIMD backend against the definition (GEMM, in float64)
+// or the reference kernel (the rest), on odd shapes, offsets, leading dimensions, all transposes, alpha/beta,
+// and on arrays both inside and outside wasm memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { referenceKernels } from '../referenceKernels';
+import { Rng } from '../rng';
+import { createWasmKernels } from './wasmKernels';
+
+const wasm = createWasmKernels();
+const skip = wasm ? false : 'WebAssembly SIMD with shared memory is not available in this engine';
+const FLOAT32_EPSILON = 2 ** -24;
+
+type Placement = 'wasm' | 'foreign';
+function array(n: number, where: Placement): Float32Array {
+  return where === 'wasm' ? wasm!.alloc(n) : new Float32Array(n);
+}
+
+interface GemmCase { M: number; N: number; K: number; transA: boolean; transB: boolean; alpha: number; beta: number; pad: number; where: Placement }
+
+/**
+ * Runs one GEMM on the wasm backend and checks every element of C against the float64 definition, within the
+ * classic float32 accumulation bound γ_(K+2)·(|α|·Σ|a·b| + |β·c|); also checks C's padding is untouched.
+ */
+function checkGemm(c: GemmCase, rng: Rng): void {
+  const { M, N, K, transA, transB, alpha, beta, pad, where } = c;
+  const lda = (transA ? M : K) + pad, ldb = (transB ? K : N) + pad, ldc = N + pad;
+  const aOff = 3, bOff = 5, cOff = 7;
+  const A = array(aOff + (transA ? K : M) * lda, where), B = array(bOff + (transB ? N : K) * ldb, where);
+  const C = array(cOff + M * ldc, where);
+  rng.fillNormal(A); rng.fillNormal(B); rng.fillNormal(C);
+  if (beta === 0) C.fill(NaN, cOff, cOff + M * ldc); // beta = 0 must ignore C, NaN included; padding stays NaN
+  const before = C.slice();
+  wasm!.gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+  const label = JSON.stringify(c);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let exact = 0, magnitude = 0;
+      for (let k = 0; k < K; k++) {
+        const a = transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k];
+        const b = transB ? B[bOff + j * ldb + k] : B[bOff + k * ldb + j];
+        exact += a * b;
+        magnitude += Math.abs(a * b);
+      }
+      const old = beta === 0 ? 0 : before[cOff + i * ldc + j];
+      exact = alpha * exact + beta * old;
+      const bound = (K + 2) * FLOAT32_EPSILON * 1.01 * (Math.abs(alpha) * magnitude + Math.abs(beta * old)) + 1e-30;
+      const got = C[cOff + i * ldc + j];
+      if (!(Math.abs(got - exact) <= bound)) assert.fail(`${label}: C[${i},${j}] = ${got}, expected ${exact} ± ${bound}`);
+    }
+    for (let j = N; j < ldc && i * ldc + j + cOff < C.length; j++) {
+      const index = cOff + i * ldc + j;
+      assert.ok(Object.is(C[index], before[index]), `${label}: padding C[${i},${j}] changed`);
+    }
+  }
+  for (let index = 0; index < cOff; index++) assert.ok(Object.is(C[index], before[index]), `${label}: C before cOff changed`);
+}
+
+test('wasm gemm matches the definition on odd shapes, offsets, leading dimensions, all transposes, alpha/beta', { skip }, () => {
+  const rng = new Rng(11);
+  const shapes = [[1, 1, 1], [1, 9, 3], [3, 1, 5], [4, 8, 1], [5, 7, 3], [7, 13, 17], [13, 9, 31], [33, 65, 20], [32, 256, 64], [9, 17, 0]];
+  const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
+  let n = 0;
+  for (const [M, N, K] of shapes)
+    for (const transA of [false, true])
+      for (const transB of [false, true]) {
+        const [alpha, beta] = scalars[n % scalars.length];
+        const pad = n % 3 === 0 ? 0 : n % 3;
+        checkGemm({ M, N, K, transA, transB, alpha, beta, pad, where: n % 2 === 0 ? 'wasm' : 'foreign' }, rng);
+        n++;
+      }
+});
+
+test('wasm gemm crosses every cache block (M > MC, N > NC, K > KC) correctly', { skip }, () => {
+  const rng = new Rng(12);
+  checkGemm({ M: 131, N: 521, K: 263, transA: false, transB: true, alpha: 1, beta: 0, pad: 1, where: 'wasm' }, rng);
+  checkGemm({ M: 130, N: 515, K: 259, transA: true, transB: false, alpha: 0.25, beta: 1, pad: 0, where: 'foreign' }, rng);
+});
+
+test('wasm gemm with beta=0 overwrites NaN in C, as BLAS does', { skip }, () => {
+  for (const where of ['wasm', 'foreign'] as const) {
+    const A = array(2, where), B = array(2, where), C = array(1, where);
+    A.set([1, 2]); B.set([3, 4]); C[0] = NaN;
+    wasm!.gemm(false, true, 1, 1, 2, 1, A, 0, 2, B, 0, 2, 0, C, 0, 1);
+    assert.equal(C[0], 11);
+  }
+});
+
+test('wasm gemm refuses operands too short for their shape instead of reading other arrays', { skip }, () => {
+  const A = wasm!.alloc(6), B = wasm!.alloc(6), C = wasm!.alloc(3);
+  assert.throws(() => wasm!.gemm(false, false, 2, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 0, 2), /gemm: C needs elements \[0, 4\) but has 3/);
+});
+
+/** Runs `op` on both backends with identical inputs (inside or outside wasm memory) and compares outputs. */
+function sameAsReference(name: string, sizes: number[], op: (k: typeof referenceKernels, arrays: Float32Array[]) => void, exact = true): void {
+  for (const where of ['wasm', 'foreign'] as const) {
+    const rng = new Rng(sizes.length * 31 + sizes[0]);
+    const ours = sizes.map((n) => array(n, where));
+    for (const x of ours) rng.fillNormal(x);
+    const theirs = ours.map((x) => x.slice());
+    op(wasm!, ours);
+    op(referenceKernels, theirs);
+    ours.forEach((x, i) => {
+      for (let j = 0; j < x.length; j++) {
+        const tolerance = exact ? 0 : 1e-6 * (1 + Math.abs(theirs[i][j]));
+        if (!(Math.abs(x[j] - theirs[i][j]) <= tolerance)) assert.fail(`${name} (${where}): array ${i}[${j}] = ${x[j]}, reference ${theirs[i][j]}`);
+      }
+    });
+  }
+}
+
+test('wasm elementwise and row kernels equal the reference (offsets, lengths not multiples of 4)', { skip }, () => {
+  for (const n of [1, 3, 4, 17, 1030]) {
+    sameAsReference(`add ${n}`, [n + 2, n + 5, n + 1], (k, [o, x, y]) => k.add(o, 2, x, 5, y, 1, n));
+    sameAsReference(`mul ${n}`, [n + 2, n + 5, n + 1], (k, [o, x, y]) => k.mul(o, 2, x, 5, y, 1, n));
+    sameAsReference(`axpy ${n}`, [n + 3, n + 1], (k, [y, x]) => k.axpy(y, 3, -0.75, x, 1, n), false); // f32 rounds a·x before adding: 1 ulp
+    sameAsReference(`scale ${n}`, [n + 3], (k, [x]) => k.scale(x, 3, 1.5, n));
+    sameAsReference(`fill/copy ${n}`, [n + 3, n + 1], (k, [o, x]) => { k.copy(o, 3, x, 1, n); k.fill(x, 1, 2.5, n); });
+    sameAsReference(`unary ${n}`, [n + 1, n + 1, n + 1, n + 2], (k, [s, t, r, x]) => { k.sigmoid(s, 1, x, 2, n); k.tanh(t, 1, x, 2, n); k.relu(r, 1, x, 2, n); });
+  }
+  for (const [R, C] of [[1, 1], [3, 5], [7, 9], [4, 64], [2, 1027]]) {
+    sameAsReference(`addRowVector ${R}x${C}`, [R * C + 1, R * C + 2, C + 3], (k, [o, x, b]) => k.addRowVector(o, 1, x, 2, b, 3, R, C));
+    sameAsReference(`addRowVector in place ${R}x${C}`, [R * C + 1, C], (k, [x, b]) => k.addRowVector(x, 1, x, 1, b, 0, R, C));
+    sameAsReference(`sumRowsInto ${R}x${C}`, [C + 1, R * C + 2], (k, [acc, x]) => k.sumRowsInto(acc, 1, x, 2, R, C), false);
+    sameAsReference(`softmax ${R}x${C}`, [R * C + 1, R * C + 2], (k, [o, x]) => { k.softmaxRows(o, 1, x, 2, R, C); k.logSoftmaxRows(x, 2, o, 1, R, C); }, false);
+  }
+  for (const where of ['wasm', 'foreign'] as const) {
+    const x = array(37, where), y = array(37, where);
+    new Rng(5).fillNormal(x); new Rng(6).fillNormal(y);
+    assert.equal(wasm!.sum(x, 1, 35), referenceKernels.sum(x, 1, 35));
+    assert.equal(wasm!.sumSquares(x, 1, 35), referenceKernels.sumSquares(x, 1, 35));
+    assert.equal(wasm!.dot(x, 1, y, 2, 35), referenceKernels.dot(x, 1, y, 2, 35));
+  }
+});
+
+test('wasm views stay valid after the memory grows (shared memory never detaches them)', { skip }, () => {
+  const first = wasm!.alloc(16);
+  first.fill(3);
+  const pagesBefore = wasm!.runtime.memory.buffer.byteLength;
+  wasm!.alloc(8 * 1024 * 1024); // 32 MiB forces a grow
+  assert.ok(wasm!.runtime.memory.buffer.byteLength > pagesBefore);
+  assert.equal(first.length, 16);
+  assert.equal(first[15], 3);
+  const y = wasm!.alloc(16);
+  wasm!.axpy(y, 0, 2, first, 0, 16); // both arrays are recognised as wasm memory across the grow
+  assert.deepEqual([...y], new Array(16).fill(6));
+  assert.notEqual(wasm!.runtime.addressOf(first, 0), -1);
+});

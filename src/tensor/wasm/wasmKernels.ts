@@ -1,0 +1,132 @@
+import type { Kernels } from '../kernels';
+import { referenceKernels } from '../referenceKernels';
+import { kernelsModule, PACK_A_FLOATS, PACK_B_FLOATS, WasmRuntime } from './wasmRuntime';
+
+/**
+ * Splits one GEMM between the calling thread and helper threads sharing the same memory (see gemmThreads.ts).
+ * Returns false when it declines (shape too small to pay for the hand-off), and the caller computes alone.
+ */
+export interface GemmSplitter {
+  tryGemm(
+    transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+  ): boolean;
+}
+
+/** The WebAssembly SIMD backend: `Kernels` plus the runtime (memory, module) that helper threads attach to. */
+export interface WasmKernels extends Kernels {
+  readonly runtime: WasmRuntime;
+  /** Address of this thread's pack buffers (PACK_A_FLOATS then PACK_B_FLOATS floats). */
+  readonly packA: number;
+  readonly packB: number;
+  setGemmSplitter(splitter: GemmSplitter | null): void;
+}
+
+/** Elements a strided [rows, cols] block spans from its first element to its last. */
+function spanOf(rows: number, cols: number, ld: number): number {
+  return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+function checkSpan(name: string, x: Float32Array, off: number, span: number): void {
+  if (off < 0 || off + span > x.length) throw new RangeError(`gemm: ${name} needs elements [${off}, ${off + span}) but has ${x.length}`);
+}
+
+/**
+ * Build the wasm backend, or return null where WebAssembly SIMD or shared memory is unavailable.
+ * Every kernel accepts any Float32Array: arrays outside wasm memory are staged in and out (GEMM) or handled
+ * by the reference kernel (elementwise), so correctness never depends on who allocated an array.
+ */
+export function createWasmKernels(): WasmKernels | null {
+  const module = kernelsModule();
+  if (!module) return null;
+  const runtime = new WasmRuntime(module);
+  const wasm = runtime.exports;
+  const packA = runtime.allocBytes(PACK_A_FLOATS * 4);
+  const packB = runtime.allocBytes(PACK_B_FLOATS * 4);
+  let splitter: GemmSplitter | null = null;
+
+  // Staging areas for arrays that live outside wasm memory (grown by doubling; old ones are not reused).
+  const stageAddress = [0, 0, 0];
+  const stageCapacity = [0, 0, 0];
+  function stage(slot: number, x: Float32Array, off: number, span: number, copyIn: boolean): number {
+    if (stageCapacity[slot] < span) {
+      const capacity = Math.max(span, stageCapacity[slot] * 2, 1024);
+      const address = runtime.allocBytes(capacity * 4);
+      if (address < 0) throw new RangeError(`wasm kernels: cannot stage ${span} floats (memory exhausted)`);
+      stageAddress[slot] = address;
+      stageCapacity[slot] = capacity;
+    }
+    if (copyIn) runtime.heapF32().set(x.subarray(off, off + span), stageAddress[slot] >> 2);
+    return stageAddress[slot];
+  }
+
+  const kernels: WasmKernels = {
+    ...referenceKernels,
+    name: 'wasm-simd',
+    runtime,
+    packA,
+    packB,
+    setGemmSplitter(s) {
+      splitter = s;
+    },
+
+    alloc(n) {
+      return runtime.alloc(n) ?? new Float32Array(n);
+    },
+
+    gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
+      if (M === 0 || N === 0) return;
+      const spanA = K === 0 ? 0 : transA ? spanOf(K, M, lda) : spanOf(M, K, lda);
+      const spanB = K === 0 ? 0 : transB ? spanOf(N, K, ldb) : spanOf(K, N, ldb);
+      const spanC = spanOf(M, N, ldc);
+      checkSpan('A', A, aOff, spanA);
+      checkSpan('B', B, bOff, spanB);
+      checkSpan('C', C, cOff, spanC);
+      let a = runtime.addressOf(A, aOff);
+      if (a < 0) a = stage(0, A, aOff, spanA, true);
+      let b = runtime.addressOf(B, bOff);
+      if (b < 0) b = stage(1, B, bOff, spanB, true);
+      let c = runtime.addressOf(C, cOff);
+      const cForeign = c < 0;
+      // A foreign C is copied in even when beta = 0: the gaps between rows (ldc > N) must come back unchanged.
+      if (cForeign) c = stage(2, C, cOff, spanC, true);
+      const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
+      if (!splitter || !splitter.tryGemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc)) {
+        wasm.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packA, packB);
+      }
+      if (cForeign) C.set(runtime.heapF32().subarray(c >> 2, (c >> 2) + spanC), cOff);
+    },
+
+    add(out, outOff, x, xOff, y, yOff, n) {
+      const o = runtime.addressOf(out, outOff), xa = runtime.addressOf(x, xOff), ya = runtime.addressOf(y, yOff);
+      if (o < 0 || xa < 0 || ya < 0) return referenceKernels.add(out, outOff, x, xOff, y, yOff, n);
+      wasm.add(o, xa, ya, n);
+    },
+    mul(out, outOff, x, xOff, y, yOff, n) {
+      const o = runtime.addressOf(out, outOff), xa = runtime.addressOf(x, xOff), ya = runtime.addressOf(y, yOff);
+      if (o < 0 || xa < 0 || ya < 0) return referenceKernels.mul(out, outOff, x, xOff, y, yOff, n);
+      wasm.mul(o, xa, ya, n);
+    },
+    axpy(y, yOff, alpha, x, xOff, n) {
+      const ya = runtime.addressOf(y, yOff), xa = runtime.addressOf(x, xOff);
+      if (ya < 0 || xa < 0) return referenceKernels.axpy(y, yOff, alpha, x, xOff, n);
+      wasm.axpy(ya, alpha, xa, n);
+    },
+    scale(x, xOff, alpha, n) {
+      const xa = runtime.addressOf(x, xOff);
+      if (xa < 0) return referenceKernels.scale(x, xOff, alpha, n);
+      wasm.scale(xa, alpha, n);
+    },
+    addRowVector(out, outOff, x, xOff, bias, biasOff, R, C) {
+      const o = runtime.addressOf(out, outOff), xa = runtime.addressOf(x, xOff), ba = runtime.addressOf(bias, biasOff);
+      if (o < 0 || xa < 0 || ba < 0) return referenceKernels.addRowVector(out, outOff, x, xOff, bias, biasOff, R, C);
+      wasm.addRowVector(o, xa, ba, R, C);
+    },
+    sumRowsInto(acc, accOff, x, xOff, R, C) {
+      const aa = runtime.addressOf(acc, accOff), xa = runtime.addressOf(x, xOff);
+      if (aa < 0 || xa < 0) return referenceKernels.sumRowsInto(acc, accOff, x, xOff, R, C);
+      wasm.sumRowsInto(aa, xa, R, C);
+    },
+  };
+  return kernels;
+}

@@ -1,0 +1,157 @@
+import { KERNELS_WASM_BASE64, KERNELS_WASM_MAXIMUM_PAGES } from './kernelsBinary.generated';
+
+/** The functions the AssemblyScript module exports (pointers are byte addresses, sizes in elements). */
+export interface KernelExports {
+  gemm(
+    transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+    packA: number, packB: number,
+  ): void;
+  add(out: number, x: number, y: number, n: number): void;
+  mul(out: number, x: number, y: number, n: number): void;
+  axpy(y: number, a: number, x: number, n: number): void;
+  scale(x: number, a: number, n: number): void;
+  addRowVector(out: number, x: number, bias: number, R: number, C: number): void;
+  sumRowsInto(acc: number, x: number, R: number, C: number): void;
+  heapBase(): number;
+}
+
+/** Blocking constants of assembly/gemm.ts: the pack buffers each thread needs. */
+export const GEMM_MR = 4;
+export const GEMM_NR = 8;
+export const GEMM_KC = 256;
+export const GEMM_MC = 128;
+export const GEMM_NC = 512;
+export const PACK_A_FLOATS = GEMM_MC * GEMM_KC;
+export const PACK_B_FLOATS = GEMM_KC * GEMM_NC + GEMM_MR * GEMM_NR;
+
+/**
+ * The slice of the WebAssembly JS API used here, typed locally: the project's TypeScript lib (ES2022, no DOM)
+ * does not declare `WebAssembly`, though every engine SeqLab targets provides it.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+export type WasmModule = object;
+interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+export interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+}
+
+/** The engine's WebAssembly object, or undefined where there is none. */
+export function webAssemblyApi(): WasmApi | undefined {
+  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+const PAGE_BYTES = 65536;
+const ALIGN_BYTES = 64;
+
+// The smallest module using a SIMD instruction (i8x16.splat + i8x16.popcnt), as wasm-feature-detect does.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+let compiled: WasmModule | null | undefined;
+
+/** True when this JavaScript engine runs WebAssembly SIMD and shared memories (checked once, synchronously). */
+export function wasmSimdSupported(): boolean {
+  return kernelsModule() !== null;
+}
+
+/** The compiled kernel module, or null where SIMD or SharedArrayBuffer is unavailable. Compiles synchronously. */
+export function kernelsModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    const api = webAssemblyApi();
+    if (!api || typeof SharedArrayBuffer !== 'function') return null;
+    if (!api.validate(SIMD_PROBE)) return null;
+    compiled = new api.Module(base64ToBytes(KERNELS_WASM_BASE64));
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * One instance of the kernel module over one shared memory, plus a bump allocator for that memory.
+ * The memory is a SharedArrayBuffer, so growing it never detaches the Float32Array views handed out earlier.
+ * Nothing is ever freed: training allocates its workspaces once; when the reserved space runs out, `alloc`
+ * returns null and callers fall back to ordinary arrays (which the kernels copy in and out).
+ */
+export class WasmRuntime {
+  readonly memory: WasmMemory;
+  readonly exports: KernelExports;
+  /** Every SharedArrayBuffer object `memory.buffer` has returned: views over any of them are ours. */
+  private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
+  private next: number;
+  private float32View: Float32Array;
+
+  constructor(readonly module: WasmModule) {
+    const api = webAssemblyApi()!;
+    this.memory = new api.Memory({ initial: 32, maximum: KERNELS_WASM_MAXIMUM_PAGES, shared: true });
+    const instance = new api.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.next = this.exports.heapBase();
+    this.float32View = this.refreshView();
+  }
+
+  /** Total bytes handed out so far (benchmarks report it to show steady-state steps allocate nothing). */
+  get allocatedBytes(): number {
+    return this.next;
+  }
+
+  /** A zeroed view of n floats in wasm memory, 64-byte aligned, or null when the reserved space is exhausted. */
+  alloc(n: number): Float32Array | null {
+    const start = this.allocBytes(n * 4);
+    if (start < 0) return null;
+    return new Float32Array(this.float32View.buffer, start, n);
+  }
+
+  /** Reserve bytes and return their address, or -1 when the memory cannot grow that far. */
+  allocBytes(bytes: number): number {
+    const start = (this.next + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+    const end = start + bytes;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE_BYTES);
+      try {
+        this.memory.grow(Math.max(pages, Math.min(have / PAGE_BYTES, KERNELS_WASM_MAXIMUM_PAGES - have / PAGE_BYTES)));
+      } catch {
+        try { this.memory.grow(pages); } catch { return -1; }
+      }
+      this.refreshView();
+    }
+    this.next = end;
+    return start;
+  }
+
+  /** Byte address of x[off] when x lives in this memory, else -1. */
+  addressOf(x: Float32Array, off: number): number {
+    return this.ownBuffers.has(x.buffer) ? x.byteOffset + off * 4 : -1;
+  }
+
+  /** A Float32Array over the whole memory as it is now (for staging copies). */
+  heapF32(): Float32Array {
+    if (this.float32View.buffer.byteLength !== this.memory.buffer.byteLength) this.refreshView();
+    return this.float32View;
+  }
+
+  private refreshView(): Float32Array {
+    const buffer = this.memory.buffer;
+    this.ownBuffers.add(buffer);
+    this.float32View = new Float32Array(buffer);
+    return this.float32View;
+  }
+}

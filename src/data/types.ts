@@ -38,9 +38,11 @@ export interface DataInfo {
   labels?: string[];
   /** forecast from CSV: per-column z-score fitted on the training split only (absent with normalize 'none'). */
   normalizer?: ZScore;
-  /** forecast: names of the input and target columns; `targetColumnIndices` index into `inputColumns` or -1. */
+  /** forecast from CSV: names of the input columns (I of them) and the target columns (K of them). */
   inputColumns?: string[];
   targetColumns?: string[];
+  /** forecast from CSV: the columns of `normalizer`, in order (inputs, then targets not among the inputs). */
+  normalizerColumns?: string[];
   /** forecast/regress: steps ahead predicted (1 = next value). */
   horizon?: number;
   /** Longest input sequence over all splits (T of the largest batch). */

@@ -1,0 +1,69 @@
+/**
+ * Plain text for language modelling (character-level by default). The token stream is split in time order
+ * (training text first, then validation, then test, so no window straddles two splits) and cut into windows
+ * of `window` tokens; each window's targets are the same tokens shifted by one.
+ * Training windows overlap by half (twice the examples from a small text); held-out windows do not overlap.
+ */
+import type { PlainTextData } from '../spec/types';
+import { ExampleSplit, type Example } from './batching';
+import { splitCounts } from './splits';
+import { detokenize, tokenize, type TokenizerKind } from './tokenize';
+import { DataError, type DataInfo, type PreparedData } from './types';
+import { Vocabulary } from './vocabulary';
+
+export interface PlainTextOptions {
+  file: string;
+}
+
+export function loadPlainText(text: string, data: PlainTextData, options: PlainTextOptions): PreparedData {
+  const { file } = options;
+  const W = data.window;
+  if (!Number.isInteger(W) || W < 1) throw new DataError(file, 1, 1, `window must be a positive integer, got ${W}`);
+  const tokenizer: TokenizerKind = data.tokenizer ?? 'char';
+  // Normalise line ends so a CRLF file and an LF file give the same model.
+  const tokens = tokenize(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), { tokenizer, lowercase: data.lowercase ?? false });
+  const counts = splitCounts(tokens.length, data.split, 'tokens');
+  const trainTokens = tokens.slice(0, counts.train);
+  const validationTokens = tokens.slice(counts.train, counts.train + counts.validation);
+  const testTokens = tokens.slice(counts.train + counts.validation);
+  const vocabulary = Vocabulary.build([trainTokens], { minFrequency: data.minFrequency, maxSize: data.maxVocab });
+
+  const windows = (part: string[], stride: number, what: string): Example[] => {
+    if (part.length < W + 1 && part.length > 0) {
+      throw new DataError(file, 1, 1, `the ${what} text has ${part.length} tokens, fewer than window + 1 = ${W + 1}; lower the window or change the split`);
+    }
+    const ids = Int32Array.from(vocabulary.encode(part));
+    const out: Example[] = [];
+    for (let start = 0; start + W + 1 <= ids.length; start += stride) {
+      out.push({ length: W, inputIds: ids.slice(start, start + W), targetIds: ids.slice(start + 1, start + W + 1) });
+    }
+    return out;
+  };
+  const train = windows(trainTokens, Math.max(1, Math.floor(W / 2)), 'training');
+  const validation = windows(validationTokens, W, 'validation');
+  const test = windows(testTokens, W, 'test');
+  const describe = (example: Example) => ({
+    input: detokenize(Array.from(example.inputIds!, (id) => vocabulary.token(id)), tokenizer),
+    target: detokenize(Array.from(example.targetIds!, (id) => vocabulary.token(id)), tokenizer),
+  });
+  const layout = { featureCount: 1, targetWidth: 1 };
+  const info: DataInfo = {
+    kind: 'tokens',
+    task: 'generate',
+    inputSize: vocabulary.size,
+    outputSize: vocabulary.size,
+    vocabulary,
+    targetVocabulary: vocabulary,
+    maxLength: W,
+    trainSize: train.length,
+    validationSize: validation.length,
+    testSize: test.length,
+    denormalizeTargets: () => {},
+  };
+  return {
+    info,
+    train: new ExampleSplit(train, layout, describe),
+    validation: new ExampleSplit(validation, layout, describe),
+    test: test.length > 0 ? new ExampleSplit(test, layout, describe) : undefined,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Entry point of `src/data`: a spec's `data` and `task` sections → `PreparedData`. File access goes through
+ * `io.readTextFile`, so this runs in Node, in a worker and in tests with in-memory files alike.
+ */
+import type { SeqModelSpec, TaskType } from '../spec/types';
+import { loadConll } from './conll';
+import { loadPairs } from './pairs';
+import { loadPlainText } from './plainText';
+import { loadCsvSeries } from './series';
+import { loadSynthetic } from './synthetic';
+import { loadTextClassification } from './textClassification';
+import { DataError, type DataIo, type PreparedData } from './types';
+
+/** Which task types each data source can feed. */
+const TASKS_BY_SOURCE: Record<string, readonly TaskType[]> = {
+  csv: ['forecast', 'regress'],
+  'text-classification': ['classify'],
+  conll: ['tag'],
+  pairs: ['seq2seq'],
+  text: ['generate'],
+  'synthetic:adding': ['regress'],
+  'synthetic:copy': ['tag'],
+  'synthetic:sine': ['forecast', 'regress'],
+  'synthetic:random-walk': ['forecast', 'regress'],
+};
+
+export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, specFile = `${specDir}/${spec.name}.seqmodel.json`): PreparedData {
+  const data = spec.data;
+  const task = spec.task.type;
+  const seed = spec.training?.seed ?? 0;
+  const sourceKey = data.source === 'synthetic' ? `synthetic:${data.generator}` : data.source;
+  const allowed = TASKS_BY_SOURCE[sourceKey];
+  if (!allowed) throw new DataError(specFile, 1, 1, `unknown data source ${JSON.stringify(sourceKey)}`);
+  if (!allowed.includes(task)) {
+    throw new DataError(specFile, 1, 1, `data ${JSON.stringify(sourceKey)} suits task ${allowed.map((t) => JSON.stringify(t)).join(' or ')}, not ${JSON.stringify(task)}`);
+  }
+  const read = (relativePath: string): { text: string; file: string } => {
+    const file = resolveDataPath(specDir, relativePath);
+    try {
+      return { text: io.readTextFile(file), file };
+    } catch (error) {
+      throw new DataError(file, 1, 1, `cannot read the data file: ${(error as Error).message}`);
+    }
+  };
+
+  let prepared: PreparedData;
+  switch (data.source) {
+    case 'csv': {
+      const { text, file } = read(data.path);
+      const targetColumns = data.target ?? [data.columns[0]];
+      prepared = loadCsvSeries(text, {
+        file,
+        window: data.window,
+        horizon: spec.task.horizon ?? 1,
+        inputColumns: data.columns,
+        targetColumns,
+        normalize: (data.normalize ?? 'zscore') === 'zscore',
+        split: data.split,
+      });
+      break;
+    }
+    case 'text-classification': {
+      const { text, file } = read(data.path);
+      prepared = loadTextClassification(text, data, { file, seed, labels: spec.task.labels });
+      break;
+    }
+    case 'conll': {
+      const { text, file } = read(data.path);
+      prepared = loadConll(text, data, { file, seed, labels: spec.task.labels });
+      break;
+    }
+    case 'pairs': {
+      const { text, file } = read(data.path);
+      prepared = loadPairs(text, data, { file, seed });
+      break;
+    }
+    case 'text': {
+      const { text, file } = read(data.path);
+      prepared = loadPlainText(text, data, { file });
+      break;
+    }
+    case 'synthetic':
+      prepared = loadSynthetic(data, { seed, horizon: spec.task.horizon, file: specFile });
+      break;
+  }
+  prepared.info.task = task;
+  return prepared;
+}
+
+/** Joins a spec-relative path without Node's `path` (src/data stays Node-free); absolute paths pass through. */
+export function resolveDataPath(specDir: string, relativePath: string): string {
+  if (/^([a-zA-Z]:)?[\\/]/.test(relativePath) || specDir === '') return relativePath;
+  const parts = `${specDir.replace(/[\\/]+$/, '')}/${relativePath}`.split(/[\\/]/);
+  const out: string[] = [];
+  for (const part of parts) {
+    if (part === '.' || (part === '' && out.length > 0)) continue;
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..' && out[out.length - 1] !== '') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}

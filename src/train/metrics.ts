@@ -1,0 +1,125 @@
+/**
+ * Validation metrics per task, accumulated batch by batch:
+ *   forecast/regress: mse, rmse, mae — in the data's ORIGINAL units (outputs and targets denormalised first);
+ *   classify: accuracy, macro-F1 (plus the confusion matrix);  tag: token accuracy over real steps, macro-F1;
+ *   generate: perplexity = exp(mean cross-entropy per token), token accuracy;
+ *   seq2seq: perplexity and token accuracy (teacher-forced), exact match (decoded, added by the trainer).
+ */
+import type { TaskType } from '../spec/types';
+import type { Batch, DataInfo } from '../data/types';
+import { IGNORED_TARGET } from './taskLoss';
+import { argmax } from './model';
+
+export function metricNamesFor(task: TaskType): string[] {
+  switch (task) {
+    case 'forecast':
+    case 'regress':
+      return ['mse', 'rmse', 'mae'];
+    case 'classify':
+      return ['accuracy', 'f1'];
+    case 'tag':
+      return ['tokenAccuracy', 'f1'];
+    case 'generate':
+      return ['perplexity', 'tokenAccuracy'];
+    case 'seq2seq':
+      return ['perplexity', 'tokenAccuracy', 'exactMatch'];
+  }
+}
+
+/** Metrics where larger is better (early stopping and "best" compare the other way round). */
+export function higherIsBetter(metric: string): boolean {
+  return ['accuracy', 'f1', 'tokenAccuracy', 'exactMatch'].includes(metric);
+}
+
+export class MetricAccumulator {
+  private lossSum = 0;
+  private lossCount = 0;
+  private squaredError = 0;
+  private absoluteError = 0;
+  private valueCount = 0;
+  private correct = 0;
+  private total = 0;
+  readonly confusion: number[][] | undefined;
+
+  constructor(readonly task: TaskType, readonly info: DataInfo) {
+    if (task === 'classify' || task === 'tag') {
+      const C = info.outputSize;
+      this.confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+    }
+  }
+
+  /** Add one evaluated batch: its mean loss over `count` terms and the model outputs ([B,O] or [B,T,C]). */
+  add(batch: Batch, loss: number, count: number, outputs: Float32Array): void {
+    if (count > 0 && Number.isFinite(loss)) {
+      this.lossSum += loss * count;
+      this.lossCount += count;
+    }
+    const B = batch.size;
+    if (this.task === 'forecast' || this.task === 'regress') {
+      const O = this.info.outputSize;
+      const predicted = outputs.slice(0, B * O);
+      const truth = batch.targets!.slice(0, B * O);
+      this.info.denormalizeTargets(predicted);
+      this.info.denormalizeTargets(truth);
+      for (let i = 0; i < B * O; i++) {
+        const e = predicted[i] - truth[i];
+        this.squaredError += e * e;
+        this.absoluteError += Math.abs(e);
+      }
+      this.valueCount += B * O;
+      return;
+    }
+    const C = this.info.outputSize;
+    const N = outputs.length / C;
+    const targets = batch.targetIds!;
+    for (let i = 0; i < N; i++) {
+      const truth = targets[i];
+      if (truth === IGNORED_TARGET || truth < 0) continue;
+      const predicted = argmax(outputs, i * C, C);
+      if (predicted === truth) this.correct++;
+      this.total++;
+      if (this.confusion && truth < C) this.confusion[truth][predicted]++;
+    }
+  }
+
+  get meanLoss(): number {
+    return this.lossCount > 0 ? this.lossSum / this.lossCount : NaN;
+  }
+
+  metrics(): Record<string, number> {
+    switch (this.task) {
+      case 'forecast':
+      case 'regress': {
+        const mse = this.squaredError / Math.max(1, this.valueCount);
+        return { mse, rmse: Math.sqrt(mse), mae: this.absoluteError / Math.max(1, this.valueCount) };
+      }
+      case 'classify':
+        return { accuracy: this.correct / Math.max(1, this.total), f1: macroF1(this.confusion!) };
+      case 'tag':
+        return { tokenAccuracy: this.correct / Math.max(1, this.total), f1: macroF1(this.confusion!) };
+      case 'generate':
+      case 'seq2seq':
+        return { perplexity: Math.exp(this.meanLoss), tokenAccuracy: this.correct / Math.max(1, this.total) };
+    }
+  }
+}
+
+/** Unweighted mean of per-class F1 over the classes that occur in the truth or the predictions. */
+export function macroF1(confusion: number[][]): number {
+  const C = confusion.length;
+  let sum = 0;
+  let classes = 0;
+  for (let c = 0; c < C; c++) {
+    const tp = confusion[c][c];
+    let truthCount = 0;
+    let predictedCount = 0;
+    for (let k = 0; k < C; k++) {
+      truthCount += confusion[c][k];
+      predictedCount += confusion[k][c];
+    }
+    if (truthCount === 0 && predictedCount === 0) continue;
+    classes++;
+    sum += (2 * tp) / (truthCount + predictedCount);
+  }
+  return classes > 0 ? sum / classes : 0;
+}

@@ -1,0 +1,484 @@
+/**
+ * The network for every task, built from a spec and the data's sizes, with forward and backward written as a
+ * chain of the layers' explicit passes (no autograd graph):
+ *
+ *   many-to-one  (forecast, regress, classify): embedding? → recurrent stack → readout (hN | last | mean) → head
+ *   many-to-many (tag):                         embedding? → recurrent stack → per-step head
+ *   generate (language model):                  embedding → recurrent stack (h0 zeros or learned) → per-step head
+ *   seq2seq:                                    encoder stack → final state → decoder stack → per-step head
+ *
+ * State-dict names follow the PyTorch module the exporter writes (`embedding.weight`, `encoder.weight_ih_l0`,
+ * `head.output.weight`, …), so weights move between SeqLab and PyTorch without conversion.
+ *
+ * Shape letters: B batch, T input steps, T' target steps, I input features, E embedding, H hidden, D directions,
+ * L layers, F readout features (D·H), C classes/outputs, V vocabulary.
+ */
+import { Tensor, Rng } from '../tensor';
+import type { Module, NamedParameter } from '../nn/parameter';
+import { Parameter, prefixed } from '../nn/parameter';
+import { Linear } from '../nn/linear';
+import { Embedding } from '../nn/embedding';
+import { Dropout } from '../nn/dropout';
+import type { SeqModelSpec, TaskType, RecurrentSpec } from '../spec/types';
+import type { Batch, DataInfo } from '../data/types';
+import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocabulary';
+import { RecurrentStack } from './recurrentStack';
+import { TaskLoss, createTaskLoss } from './taskLoss';
+
+/** Options of one training step that the trainer decides (seeded) and the model obeys. */
+export interface StepContext {
+  /** seq2seq: probability of feeding the ground truth at each decoder step (1 = always). */
+  teacherForcing: number;
+  /** Coin flips for teacher forcing and any other per-step randomness. */
+  rng: Rng;
+}
+
+export interface BatchEvaluation {
+  /** Mean loss over the batch's loss terms, and how many terms (examples or real steps) it averaged. */
+  loss: number;
+  count: number;
+  /** A copy of the model's outputs: [B,C] many-to-one, [B,T,C] per step (logits or regression values). */
+  outputs: Float32Array;
+}
+
+/** A small MLP after the readout: hidden Linear layers with an activation, then Linear to the output size. */
+class Head implements Module {
+  readonly hidden: Linear[] = [];
+  readonly dropouts: Dropout[] = [];
+  readonly output: Linear;
+  private activations: Tensor[] = []; // post-activation values, for the activation's backward
+  constructor(inputSize: number, outputSize: number, readonly spec: SeqModelSpec['model']['head'], rng: Rng) {
+    let width = inputSize;
+    for (const h of spec?.hidden ?? []) {
+      this.hidden.push(new Linear(width, h, rng));
+      this.dropouts.push(new Dropout(spec?.dropout ?? 0, rng.fork()));
+      width = h;
+    }
+    this.output = new Linear(width, outputSize, rng);
+  }
+  namedParameters(): NamedParameter[] {
+    const out: NamedParameter[] = [];
+    this.hidden.forEach((l, k) => out.push(...prefixed(`head.hidden.${k}`, l.namedParameters())));
+    out.push(...prefixed('head.output', this.output.namedParameters()));
+    return out;
+  }
+  setTraining(training: boolean): void {
+    for (const d of this.dropouts) d.setTraining(training);
+  }
+  forward(x: Tensor): Tensor {
+    let current = x;
+    this.activations = [];
+    this.hidden.forEach((layer, k) => {
+      const y = layer.forward(current);
+      const a = y.clone();
+      if (this.spec?.activation === 'relu') for (let i = 0; i < a.size; i++) a.data[i] = a.data[i] > 0 ? a.data[i] : 0;
+      else for (let i = 0; i < a.size; i++) a.data[i] = Math.tanh(a.data[i]);
+      this.activations.push(a);
+      current = this.dropouts[k].forward(a);
+    });
+    return this.output.forward(current);
+  }
+  backward(dy: Tensor): Tensor {
+    let d = this.output.backward(dy);
+    for (let k = this.hidden.length - 1; k >= 0; k--) {
+      d = this.dropouts[k].backward(d).clone();
+      const a = this.activations[k];
+      if (this.spec?.activation === 'relu') for (let i = 0; i < a.size; i++) d.data[i] = a.data[i] > 0 ? d.data[i] : 0;
+      else for (let i = 0; i < a.size; i++) d.data[i] *= 1 - a.data[i] * a.data[i];
+      d = this.hidden[k].backward(d);
+    }
+    return d;
+  }
+}
+
+/** Token ids → vectors: an Embedding (plus dropout), or one-hot rows when the spec has no embedding. */
+class TokenInput implements Module {
+  readonly embedding: Embedding | undefined;
+  readonly dropout: Dropout | undefined;
+  readonly width: number;
+  constructor(readonly vocabSize: number, spec: SeqModelSpec['model']['embedding'], rng: Rng, readonly name: string) {
+    if (spec) {
+      this.embedding = new Embedding(vocabSize, spec.dim, rng, spec.paddingIdx === false ? undefined : PAD_ID);
+      if (spec.dropout) this.dropout = new Dropout(spec.dropout, rng.fork());
+      this.width = spec.dim;
+    } else {
+      this.width = vocabSize;
+    }
+  }
+  namedParameters(): NamedParameter[] {
+    return this.embedding ? prefixed(this.name, this.embedding.namedParameters()) : [];
+  }
+  setTraining(training: boolean): void {
+    this.dropout?.setTraining(training);
+  }
+  /** ids [B,T] → [B,T,E] (or one-hot [B,T,V]). */
+  forward(ids: Int32Array, B: number, T: number): Tensor {
+    if (!this.embedding) {
+      const x = Tensor.zeros([B, T, this.vocabSize]);
+      for (let i = 0; i < B * T; i++) x.data[i * this.vocabSize + ids[i]] = 1;
+      return x;
+    }
+    // The embedding keeps the ids for backward; the batch's arrays are reused by the loader, so copy.
+    const e = this.embedding.forward(ids.slice(0, B * T), [B, T]);
+    return this.dropout ? this.dropout.forward(e) : e;
+  }
+  backward(dy: Tensor): void {
+    if (!this.embedding) return;
+    this.embedding.backward(this.dropout ? this.dropout.backward(dy) : dy);
+  }
+}
+
+export class SequenceModel implements Module {
+  readonly task: TaskType;
+  readonly encoder: RecurrentStack;
+  readonly decoder: RecurrentStack | undefined;
+  readonly head: Head;
+  readonly input: TokenInput | undefined;
+  readonly decoderInput: TokenInput | undefined;
+  /** generate with `initialState: 'learned'`: the tutorial's `initial_state`, [L,1,H] (and the cell's for LSTM). */
+  readonly initialHidden: Parameter | undefined;
+  readonly initialCell: Parameter | undefined;
+  readonly readout: 'hN' | 'last' | 'mean';
+  readonly outputSize: number;
+  private readonly loss: TaskLoss;
+  private training = true;
+  // Saved by forward for backward.
+  private saved: { B: number; T: number; lengths: Int32Array; readoutInput?: Tensor; topStart?: number } | undefined;
+
+  constructor(readonly spec: SeqModelSpec, readonly info: DataInfo, rng: Rng) {
+    this.task = spec.task.type;
+    this.outputSize = info.outputSize;
+    this.readout = spec.model.readout ?? 'hN';
+    const m = spec.model;
+    let encoderInputSize = info.inputSize;
+    if (info.kind === 'tokens') {
+      this.input = new TokenInput(m.embedding?.vocabSize ?? info.inputSize, m.embedding, rng, 'embedding');
+      encoderInputSize = this.input.width;
+    } else if (m.embedding) {
+      throw new Error('model.embedding needs token input, but this data is real-valued; remove the embedding');
+    }
+    this.encoder = new RecurrentStack(m.encoder, encoderInputSize, rng);
+    if (this.task === 'seq2seq') {
+      if (!m.decoder) throw new Error('seq2seq needs model.decoder');
+      checkBridge(m.encoder, m.decoder);
+      const targetVocab = info.targetVocabulary?.size ?? info.outputSize;
+      this.decoderInput = new TokenInput(targetVocab, m.embedding, rng, 'decoder_embedding');
+      this.decoder = new RecurrentStack(m.decoder, this.decoderInput.width, rng);
+      this.head = new Head(this.decoder.outputSize, info.outputSize, m.head, rng);
+    } else {
+      this.head = new Head(this.encoder.outputSize, info.outputSize, m.head, rng);
+    }
+    if (this.task === 'generate' && m.initialState === 'learned') {
+      const L = this.encoder.numLayers * this.encoder.directions;
+      this.initialHidden = new Parameter(Tensor.zeros([L, 1, this.encoder.hiddenSize]));
+      if (this.encoder.cell === 'lstm') this.initialCell = new Parameter(Tensor.zeros([L, 1, this.encoder.hiddenSize]));
+    }
+    this.loss = createTaskLoss(spec, info);
+  }
+
+  get perStep(): boolean {
+    return this.task === 'tag' || this.task === 'generate' || this.task === 'seq2seq';
+  }
+
+  namedParameters(): NamedParameter[] {
+    const out: NamedParameter[] = [];
+    if (this.input) out.push(...this.input.namedParameters());
+    out.push(...prefixed('encoder', this.encoder.namedParameters()));
+    if (this.initialHidden) out.push({ name: 'initial_hidden', parameter: this.initialHidden });
+    if (this.initialCell) out.push({ name: 'initial_cell', parameter: this.initialCell });
+    if (this.decoderInput) out.push(...this.decoderInput.namedParameters());
+    if (this.decoder) out.push(...prefixed('decoder', this.decoder.namedParameters()));
+    out.push(...this.head.namedParameters());
+    return out;
+  }
+
+  setTraining(training: boolean): void {
+    this.training = training;
+    this.input?.setTraining(training);
+    this.encoder.setTraining(training);
+    this.decoderInput?.setTraining(training);
+    this.decoder?.setTraining(training);
+    this.head.setTraining(training);
+  }
+
+  get isTraining(): boolean {
+    return this.training;
+  }
+
+  /** The recurrent stack the gate and gradient panels show (the decoder's is not shown). */
+  get probedStack(): RecurrentStack {
+    return this.encoder;
+  }
+
+  // ------------------------------------------------------------------------------------------- forward
+
+  /** Model outputs for a batch: [B,C] for many-to-one, [B,T,C] per step (seq2seq: teacher-forced [B,T',V]). */
+  forward(batch: Batch, context?: StepContext): Tensor {
+    const B = batch.size;
+    const T = batch.steps;
+    const x = this.encoderInput(batch);
+    const lengths = batch.lengths;
+    if (this.task === 'seq2seq') return this.forwardSeq2seq(batch, x, context);
+    const { h0, c0 } = this.generatorInitialState(B);
+    const r = this.encoder.forward(x, { lengths, h0, c0 });
+    if (this.perStep) {
+      this.saved = { B, T, lengths };
+      return this.head.forward(r.output);
+    }
+    const features = this.readoutForward(r.output, r.hN, lengths);
+    this.saved = { B, T, lengths };
+    return this.head.forward(features);
+  }
+
+  private encoderInput(batch: Batch): Tensor {
+    const B = batch.size;
+    const T = batch.steps;
+    if (this.input) {
+      if (!batch.inputIds) throw new Error('batch has no inputIds for a token model');
+      return this.input.forward(batch.inputIds, B, T);
+    }
+    if (!batch.inputs) throw new Error('batch has no real-valued inputs');
+    const I = this.info.inputSize;
+    return new Tensor(batch.inputs.subarray(0, B * T * I), [B, T, I]);
+  }
+
+  private generatorInitialState(B: number): { h0?: Tensor; c0?: Tensor } {
+    if (!this.initialHidden) return {};
+    return { h0: broadcastState(this.initialHidden.value, B), c0: this.initialCell ? broadcastState(this.initialCell.value, B) : undefined };
+  }
+
+  /** [B,T,F] output + [L·D,B,H] h_n → [B,F] features. */
+  private readoutForward(output: Tensor, hN: Tensor, lengths: Int32Array): Tensor {
+    const [B, T, F] = output.shape;
+    const features = Tensor.zeros([B, F]);
+    const H = this.encoder.hiddenSize;
+    const D = this.encoder.directions;
+    if (this.readout === 'hN') {
+      // torch.cat((h_n[-2], h_n[-1]), dim=1) when bidirectional, h_n[-1] otherwise.
+      const topStart = (this.encoder.numLayers - 1) * D;
+      for (let d = 0; d < D; d++) {
+        for (let b = 0; b < B; b++) features.data.set(hN.data.subarray(((topStart + d) * B + b) * H, ((topStart + d) * B + b + 1) * H), b * F + d * H);
+      }
+    } else if (this.readout === 'last') {
+      for (let b = 0; b < B; b++) features.data.set(output.data.subarray((b * T + T - 1) * F, (b * T + T) * F), b * F);
+    } else {
+      for (let b = 0; b < B; b++) {
+        const n = lengths[b];
+        for (let t = 0; t < n; t++) for (let f = 0; f < F; f++) features.data[b * F + f] += output.data[(b * T + t) * F + f] / n;
+      }
+    }
+    return features;
+  }
+
+  private readoutBackward(dFeatures: Tensor, B: number, T: number, lengths: Int32Array): { dOutput?: Tensor; dhN?: Tensor } {
+    const F = this.encoder.outputSize;
+    const H = this.encoder.hiddenSize;
+    const D = this.encoder.directions;
+    if (this.readout === 'hN') {
+      const LD = this.encoder.numLayers * D;
+      const dhN = Tensor.zeros([LD, B, H]);
+      const topStart = (this.encoder.numLayers - 1) * D;
+      for (let d = 0; d < D; d++) {
+        for (let b = 0; b < B; b++) dhN.data.set(dFeatures.data.subarray(b * F + d * H, b * F + (d + 1) * H), ((topStart + d) * B + b) * H);
+      }
+      return { dhN };
+    }
+    const dOutput = Tensor.zeros([B, T, F]);
+    if (this.readout === 'last') {
+      for (let b = 0; b < B; b++) dOutput.data.set(dFeatures.data.subarray(b * F, (b + 1) * F), (b * T + T - 1) * F);
+    } else {
+      for (let b = 0; b < B; b++) {
+        const n = lengths[b];
+        for (let t = 0; t < n; t++) for (let f = 0; f < F; f++) dOutput.data[(b * T + t) * F + f] = dFeatures.data[b * F + f] / n;
+      }
+    }
+    return { dOutput };
+  }
+
+  // ------------------------------------------------------------------------------------------- seq2seq
+
+  private encoderFinalState(batch: Batch, x: Tensor): { h0: Tensor; c0?: Tensor } {
+    const r = this.encoder.forward(x, { lengths: batch.lengths });
+    return bridgeState(this.encoder, this.decoder!, r.hN, r.cN);
+  }
+
+  private forwardSeq2seq(batch: Batch, x: Tensor, context?: StepContext): Tensor {
+    const B = batch.size;
+    const Tt = batch.targetSteps ?? 0;
+    if (!batch.decoderInputIds || !batch.targetLengths) throw new Error('seq2seq batch needs decoderInputIds and targetLengths');
+    const { h0, c0 } = this.encoderFinalState(batch, x);
+    let decoderIds: Int32Array = batch.decoderInputIds.slice(0, B * Tt);
+    const teacherForcing = context?.teacherForcing ?? 1;
+    if (teacherForcing < 1 && context) {
+      // Scheduled sampling: the decoder runs step by step, and where the coin says "not forcing", step t+1 is fed
+      // the model's own argmax at step t. The argmax carries no gradient, so once the inputs are known, one
+      // fused pass over all steps computes exactly the same outputs and gradients.
+      decoderIds = this.sampleDecoderInputs(decoderIds, B, Tt, h0, c0, teacherForcing, context.rng);
+    }
+    const e = this.decoderInput!.forward(decoderIds, B, Tt);
+    const r = this.decoder!.forward(e, { lengths: batch.targetLengths, h0, c0 });
+    this.saved = { B, T: batch.steps, lengths: batch.lengths };
+    return this.head.forward(r.output);
+  }
+
+  private sampleDecoderInputs(ids: Int32Array, B: number, Tt: number, h0: Tensor, c0: Tensor | undefined, ratio: number, rng: Rng): Int32Array {
+    const useOwn = new Uint8Array(Tt);
+    for (let t = 1; t < Tt; t++) useOwn[t] = rng.next() >= ratio ? 1 : 0;
+    if (!useOwn.some((u) => u === 1)) return ids;
+    const wasTraining = this.training;
+    this.setTraining(false);
+    let h = h0.clone();
+    let c = c0?.clone();
+    const stepIds = new Int32Array(B);
+    for (let t = 0; t < Tt - 1; t++) {
+      for (let b = 0; b < B; b++) stepIds[b] = ids[b * Tt + t];
+      const step = this.decoderStep(stepIds, h, c);
+      h = step.h;
+      c = step.c;
+      if (useOwn[t + 1]) {
+        const V = this.outputSize;
+        for (let b = 0; b < B; b++) {
+          if (ids[b * Tt + t + 1] === PAD_ID) continue; // keep padding as padding
+          ids[b * Tt + t + 1] = argmax(step.logits.data, b * V, V);
+        }
+      }
+    }
+    this.setTraining(wasTraining);
+    return ids;
+  }
+
+  /** One decoder step for B sequences: ids [B] and state [L·D,B,H] → logits [B,V] and the next state (copies). */
+  decoderStep(ids: Int32Array, h: Tensor, c: Tensor | undefined): { logits: Tensor; h: Tensor; c?: Tensor } {
+    const B = ids.length;
+    const e = this.decoderInput!.forward(ids, B, 1);
+    const r = this.decoder!.forward(e, { h0: h, c0: c });
+    const logits = this.head.forward(r.output).clone();
+    return { logits: logits.reshape([B, this.outputSize]), h: r.hN.clone(), c: r.cN?.clone() };
+  }
+
+  /** One generator step (generate task): ids [B] and state → logits [B,V] and the next state (copies). */
+  generatorStep(ids: Int32Array, h: Tensor | undefined, c: Tensor | undefined): { logits: Tensor; h: Tensor; c?: Tensor } {
+    const B = ids.length;
+    const x = this.input!.forward(ids, B, 1);
+    const r = this.encoder.forward(x, { h0: h, c0: c });
+    const logits = this.head.forward(r.output).clone();
+    return { logits: logits.reshape([B, this.outputSize]), h: r.hN.clone(), c: r.cN?.clone() };
+  }
+
+  /** Initial generator state for B samples: the learned vector broadcast, or zeros. */
+  generatorStart(B: number): { h?: Tensor; c?: Tensor } {
+    const s = this.generatorInitialState(B);
+    return { h: s.h0?.clone(), c: s.c0?.clone() };
+  }
+
+  /** Encode a seq2seq batch and return the decoder's initial state (for greedy/beam decoding). */
+  encodeForDecoding(batch: Batch): { h: Tensor; c?: Tensor } {
+    const x = this.encoderInput(batch);
+    const s = this.encoderFinalState(batch, x);
+    return { h: s.h0.clone(), c: s.c0?.clone() };
+  }
+
+  // ------------------------------------------------------------------------------------------- loss and backward
+
+  /** Forward + loss + backward for one batch; gradients accumulate into the parameters. Returns the mean loss. */
+  trainBatch(batch: Batch, context: StepContext): { loss: number; count: number } {
+    const outputs = this.forward(batch, context);
+    const { loss, count } = this.loss.forward(outputs, batch);
+    const dOutputs = this.loss.backward();
+    this.backward(dOutputs);
+    return { loss, count };
+  }
+
+  /** Evaluation forward: loss and a copy of the outputs (call `setTraining(false)` first). */
+  evaluateBatch(batch: Batch): BatchEvaluation {
+    const outputs = this.forward(batch);
+    const { loss, count } = this.loss.forward(outputs, batch);
+    return { loss, count, outputs: outputs.data.slice() };
+  }
+
+  private backward(dOutputs: Tensor): void {
+    const saved = this.saved;
+    if (!saved) throw new Error('SequenceModel.backward: called before forward');
+    const dHead = this.head.backward(dOutputs);
+    if (this.task === 'seq2seq') {
+      const r = this.decoder!.backward({ dOutput: dHead });
+      this.decoderInput!.backward(r.dInput);
+      const bridged = unbridgeGradient(this.encoder, this.decoder!, r.dh0, r.dc0);
+      const e = this.encoder.backward(bridged);
+      this.input?.backward(e.dInput);
+      return;
+    }
+    const grads = this.perStep ? { dOutput: dHead } : this.readoutBackward(dHead, saved.B, saved.T, saved.lengths);
+    const r = this.encoder.backward(grads);
+    if (this.initialHidden) accumulateBroadcastGradient(this.initialHidden.grad, r.dh0);
+    if (this.initialCell && r.dc0) accumulateBroadcastGradient(this.initialCell.grad, r.dc0);
+    this.input?.backward(r.dInput);
+  }
+}
+
+/** The decoder starts from the encoder's final state: same layout, or both directions concatenated per layer. */
+function checkBridge(encoder: RecurrentSpec, decoder: RecurrentSpec): void {
+  const D = encoder.bidirectional ? 2 : 1;
+  if ((encoder.numLayers ?? 1) !== (decoder.numLayers ?? 1)) {
+    throw new Error(`seq2seq: the decoder starts from the encoder's final state, so it needs the same number of layers (encoder ${encoder.numLayers ?? 1}, decoder ${decoder.numLayers ?? 1})`);
+  }
+  if (decoder.hiddenSize !== D * encoder.hiddenSize) {
+    throw new Error(`seq2seq: decoder hiddenSize must be ${D * encoder.hiddenSize} (${D === 2 ? 'both encoder directions concatenated' : 'the encoder hiddenSize'}), got ${decoder.hiddenSize}`);
+  }
+  if (decoder.bidirectional) throw new Error('seq2seq: the decoder generates left to right and cannot be bidirectional');
+}
+
+/** Encoder h_n/c_n [L·D,B,H] → decoder h0/c0 [L,B,D·H] (concat directions per layer). */
+function bridgeState(encoder: RecurrentStack, decoder: RecurrentStack, hN: Tensor, cN: Tensor | undefined): { h0: Tensor; c0?: Tensor } {
+  const convert = (s: Tensor) => {
+    const [, B, H] = s.shape;
+    const D = encoder.directions;
+    const L = encoder.numLayers;
+    const out = Tensor.zeros([L, B, D * H]);
+    for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) for (let b = 0; b < B; b++) {
+      out.data.set(s.data.subarray(((l * D + d) * B + b) * H, ((l * D + d) * B + b + 1) * H), (l * B + b) * D * H + d * H);
+    }
+    return out;
+  };
+  const h0 = convert(hN);
+  const c0 = decoder.cell === 'lstm' ? (cN && encoder.cell === 'lstm' ? convert(cN) : Tensor.zeros(h0.shape)) : undefined;
+  return { h0, c0 };
+}
+
+function unbridgeGradient(encoder: RecurrentStack, decoder: RecurrentStack, dh0: Tensor, dc0: Tensor | undefined): { dhN: Tensor; dcN?: Tensor } {
+  const convert = (g: Tensor) => {
+    const [L, B, DH] = g.shape;
+    const D = encoder.directions;
+    const H = DH / D;
+    const out = Tensor.zeros([L * D, B, H]);
+    for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) for (let b = 0; b < B; b++) {
+      out.data.set(g.data.subarray((l * B + b) * DH + d * H, (l * B + b) * DH + (d + 1) * H), ((l * D + d) * B + b) * H);
+    }
+    return out;
+  };
+  const dhN = convert(dh0);
+  const dcN = encoder.cell === 'lstm' && decoder.cell === 'lstm' && dc0 ? convert(dc0) : undefined;
+  return { dhN, dcN };
+}
+
+/** [L,1,H] → [L,B,H]. */
+function broadcastState(state: Tensor, B: number): Tensor {
+  const [L, , H] = state.shape;
+  const out = Tensor.zeros([L, B, H]);
+  for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) out.data.set(state.data.subarray(l * H, (l + 1) * H), (l * B + b) * H);
+  return out;
+}
+
+/** grad [L,1,H] += Σ_b d [L,B,H]. */
+function accumulateBroadcastGradient(grad: Tensor, d: Tensor): void {
+  const [L, B, H] = d.shape;
+  for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) grad.data[l * H + h] += d.data[(l * B + b) * H + h];
+}
+
+export function argmax(values: ArrayLike<number>, offset: number, n: number): number {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (values[offset + i] > values[offset + best]) best = i;
+  return best;
+}
+
+export { BOS_ID, EOS_ID };

@@ -1,0 +1,89 @@
+/**
+ * A run is a folder: `.seqlab/runs/<name>-<YYYYMMDD-HHMMSS>/` next to the spec (or the folder given by `--out`):
+ *   spec.json            the spec the run trained (defaults applied)
+ *   metrics.jsonl        one JSON line per validated epoch
+ *   model.safetensors    the latest weights (PyTorch state-dict names) — also the last good checkpoint
+ *   best.safetensors     the weights of the best validation epoch
+ *   optimizer.safetensors  optimizer buffers (moments), with lr/step in the metadata, for resume
+ *   trainer-state.json   epoch, step, best so far, schedule and early-stopping counters, for resume
+ *   report.json          how the run ended, final metrics and baselines
+ * Every file is written whole and atomically through `RunIo`.
+ */
+import * as path from 'node:path';
+import { encodeSafetensors, decodeSafetensors } from '../nn/safetensors';
+import { stateDict, loadStateDict } from '../nn/stateDict';
+import type { NamedParameter } from '../nn/parameter';
+import type { OptimizerState } from '../nn/optim/optimizer';
+import { Tensor } from '../tensor';
+import type { RunIo } from './runIo';
+
+export const RUN_FILES = {
+  spec: 'spec.json',
+  metrics: 'metrics.jsonl',
+  model: 'model.safetensors',
+  best: 'best.safetensors',
+  optimizer: 'optimizer.safetensors',
+  state: 'trainer-state.json',
+  report: 'report.json',
+} as const;
+
+/** `forecaster-20261125-104200` (UTC, so names sort by time on every machine). */
+export function runFolderName(specName: string, time: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${time.getUTCFullYear()}${p(time.getUTCMonth() + 1)}${p(time.getUTCDate())}-${p(time.getUTCHours())}${p(time.getUTCMinutes())}${p(time.getUTCSeconds())}`;
+  const safeName = specName.replace(/[^A-Za-z0-9._-]+/g, '-') || 'run';
+  return `${safeName}-${stamp}`;
+}
+
+/** The run folder for a new run: `outDir` itself when given, else `.seqlab/runs/<name>-<time>` beside the spec. */
+export function newRunDirectory(io: RunIo, specPath: string, specName: string, time: Date, outDir?: string): string {
+  let dir = outDir ?? path.join(path.dirname(path.resolve(specPath)), '.seqlab', 'runs', runFolderName(specName, time));
+  // Two runs started in the same second get distinct folders.
+  if (!outDir) for (let k = 2; io.exists(dir); k++) dir = path.join(path.dirname(dir), `${runFolderName(specName, time)}-${k}`);
+  io.makeDirectory(dir);
+  return dir;
+}
+
+export function saveWeights(io: RunIo, filePath: string, params: readonly NamedParameter[], metadata: Record<string, string> = {}): void {
+  io.writeFileAtomic(filePath, encodeSafetensors(stateDict(params), { format: 'pt', ...metadata }));
+}
+
+/** Load weights by name (strict: every parameter must be present with its shape); returns the file's metadata. */
+export function loadWeights(io: RunIo, filePath: string, params: readonly NamedParameter[]): Record<string, string> {
+  const decoded = decodeSafetensors(io.readFile(filePath));
+  const result = loadStateDict(params, decoded.tensors, { strict: true });
+  void result;
+  return decoded.metadata;
+}
+
+export function saveOptimizerState(io: RunIo, filePath: string, state: OptimizerState): void {
+  const tensors: Record<string, Tensor> = {};
+  for (const [name, values] of Object.entries(state.buffers)) tensors[name] = new Tensor(values, [values.length]);
+  io.writeFileAtomic(filePath, encodeSafetensors(tensors, { kind: state.kind, lr: String(state.lr), step: String(state.step) }));
+}
+
+export function loadOptimizerState(io: RunIo, filePath: string): OptimizerState {
+  const decoded = decodeSafetensors(io.readFile(filePath));
+  const buffers: Record<string, Float32Array> = {};
+  for (const [name, t] of Object.entries(decoded.tensors)) buffers[name] = t.data.slice();
+  return { kind: decoded.metadata.kind, lr: Number(decoded.metadata.lr), step: Number(decoded.metadata.step), buffers };
+}
+
+export function writeJson(io: RunIo, filePath: string, value: unknown): void {
+  io.writeFileAtomic(filePath, `${JSON.stringify(value, jsonNumbers, 2)}\n`);
+}
+
+/** metrics.jsonl is small (one line per epoch), so it is rewritten whole: atomic like every other file. */
+export function writeJsonLines(io: RunIo, filePath: string, lines: readonly unknown[]): void {
+  io.writeFileAtomic(filePath, lines.map((line) => JSON.stringify(line, jsonNumbers)).join('\n') + (lines.length ? '\n' : ''));
+}
+
+export function readJsonLines(io: RunIo, filePath: string): unknown[] {
+  if (!io.exists(filePath)) return [];
+  return io.readTextFile(filePath).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+}
+
+/** JSON has no NaN/Infinity: write them as strings rather than silently as null. */
+function jsonNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}

@@ -1,0 +1,410 @@
+/**
+ * The training loop: seeded and deterministic, validation every epoch, per-task metrics, early stopping, LR and
+ * teacher-forcing schedules, gradient clipping (pre- and post-clip norms recorded), a NaN/Inf guard that stops
+ * and keeps the last good checkpoint, stop/pause/resume checked every step, and a run folder written atomically.
+ *
+ * The loop talks to the outside only through its options: `io` for files, `emit` for `TrainerEvent`s, `control`
+ * for stop/pause. The worker and the CLI are thin shells around `train()`.
+ *
+ * Determinism: the model is initialised from `Rng(seed)`; each epoch's shuffle and teacher-forcing coins come
+ * from `Rng(seed, epoch)` — a function of the seed and the epoch only, so a resumed run replays the same epochs.
+ */
+import * as path from 'node:path';
+import { Rng } from '../tensor';
+import { parameterCount } from '../nn/parameter';
+import { clipGradNorm, clipGradValue, gradNorm } from '../nn/clip';
+import type { SeqModelSpec } from '../spec/types';
+import type { Batch, PreparedData } from '../data/types';
+import type { EpochEnd, GateSnapshot, PredictionSample, RunFinished, TrainerEvent } from './protocol';
+import { SequenceModel } from './model';
+import { MetricAccumulator, higherIsBetter, metricNamesFor } from './metrics';
+import { createOptimizer, createSchedule, teacherForcingRatio } from './optimization';
+import { decodeBatch, sampleSequence } from './decoding';
+import type { RunIo } from './runIo';
+import {
+  RUN_FILES, loadOptimizerState, loadWeights, readJsonLines, saveOptimizerState, saveWeights, writeJson, writeJsonLines,
+} from './runFolder';
+
+export interface TrainerControl {
+  /** Checked before every step; true ends the run with status 'stopped' after saving a checkpoint. */
+  shouldStop(): boolean;
+  /** Resolves when not paused; called before every step (the worker yields to its event loop here). */
+  waitIfPaused(): Promise<void>;
+}
+
+export interface TrainOptions {
+  spec: SeqModelSpec;
+  data: PreparedData;
+  io: RunIo;
+  /** The run folder (created by the caller, see `newRunDirectory`); resume reuses the old one. */
+  runDir: string;
+  emit(event: TrainerEvent): void;
+  control?: TrainerControl;
+  overrides?: { epochs?: number; maxSteps?: number; seed?: number };
+  /** Safetensors file to initialise the weights from (PyTorch names). */
+  initWeights?: string;
+  /** Continue the run in `runDir` from its last checkpoint. */
+  resume?: boolean;
+  /** Milliseconds clock (tests pass a fake one to make rate limiting deterministic). */
+  now?: () => number;
+  /** Minimum interval between step events (default 100 ms ≈ 10 messages/s). */
+  progressIntervalMs?: number;
+  /** Baselines on the validation split, copied into the report (the data layer computes them). */
+  baselines?: Record<string, number>;
+}
+
+interface TrainerState {
+  epoch: number; // last completed epoch
+  step: number;
+  bestValidationLoss: number;
+  bestEpoch: number;
+  bestMetric: number;
+  epochsWithoutImprovement: number;
+  schedule?: Record<string, number>;
+  lr: number;
+}
+
+const NEVER_STOP: TrainerControl = { shouldStop: () => false, waitIfPaused: async () => {} };
+
+/** Seed of epoch `epoch`'s generators: splitmix-style mixing so neighbouring epochs are unrelated. */
+export function epochSeed(seed: number, epoch: number): number {
+  let z = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca77)) >>> 0;
+  z = Math.imul(z ^ (z >>> 15), 0x2c1b3c6d) >>> 0;
+  return (z ^ (z >>> 12)) >>> 0;
+}
+
+export function stepsPerEpoch(trainSize: number, batchSize: number): number {
+  return Math.max(1, Math.ceil(trainSize / batchSize));
+}
+
+export async function train(options: TrainOptions): Promise<RunFinished> {
+  const { spec, data, io, runDir, emit } = options;
+  const control = options.control ?? NEVER_STOP;
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const training = spec.training;
+  const epochs = options.overrides?.epochs ?? training.epochs;
+  const maxSteps = options.overrides?.maxSteps ?? training.maxSteps ?? Infinity;
+  const seed = options.overrides?.seed ?? training.seed ?? 0;
+  const batchSize = training.batchSize;
+  const perEpoch = stepsPerEpoch(data.train.size, batchSize);
+  const totalSteps = Math.min(epochs * perEpoch, maxSteps);
+  const task = spec.task.type;
+  const metricNames = metricNamesFor(task);
+  const file = (name: string) => path.join(runDir, name);
+
+  const model = new SequenceModel(spec, data.info, new Rng(seed));
+  const params = model.namedParameters();
+  const optimizer = createOptimizer(params, training.optimizer);
+  const schedule = createSchedule(optimizer, training, epochs);
+  const stopMetric = training.earlyStopping?.metric ?? 'loss';
+  const stopMetricHigher = higherIsBetter(stopMetric);
+
+  let state: TrainerState = {
+    epoch: 0, step: 0, bestValidationLoss: Infinity, bestEpoch: 0,
+    bestMetric: stopMetricHigher ? -Infinity : Infinity, epochsWithoutImprovement: 0, lr: optimizer.lr,
+  };
+  let metricLines: unknown[] = [];
+  if (options.resume) {
+    loadWeights(io, file(RUN_FILES.model), params);
+    if (io.exists(file(RUN_FILES.optimizer))) optimizer.loadStateDict(loadOptimizerState(io, file(RUN_FILES.optimizer)));
+    state = JSON.parse(io.readTextFile(file(RUN_FILES.state))) as TrainerState;
+    if (schedule && state.schedule) schedule.loadStateDict(state.schedule as never);
+    optimizer.lr = state.lr;
+    metricLines = readJsonLines(io, file(RUN_FILES.metrics));
+  } else {
+    if (options.initWeights) loadWeights(io, options.initWeights, params);
+    writeJson(io, file(RUN_FILES.spec), spec);
+    // A checkpoint from the start, so even a run that diverges in its first epoch leaves good weights behind.
+    saveCheckpoint(false);
+  }
+
+  emit({
+    type: 'runStarted', runId: path.basename(runDir), runDir, specName: spec.name, task,
+    parameterCount: parameterCount(params), totalSteps, epochs, stepsPerEpoch: perEpoch, metricNames,
+  });
+  if (options.resume) emit({ type: 'log', level: 'info', message: `resuming after epoch ${state.epoch} (step ${state.step})` });
+
+  let lastProgress = -Infinity;
+  let samplesSinceProgress = 0;
+  let timeOfLastProgress = now();
+  let finalMetrics: Record<string, number> = {};
+  let status: RunFinished['status'] = 'completed';
+  let message = '';
+  let lastGoodCheckpoint = file(RUN_FILES.model);
+
+  function saveCheckpoint(isBest: boolean): void {
+    const metadata = { epoch: String(state.epoch), step: String(state.step), spec: spec.name };
+    saveWeights(io, file(RUN_FILES.model), params, metadata);
+    if (isBest) saveWeights(io, file(RUN_FILES.best), params, metadata);
+    saveOptimizerState(io, file(RUN_FILES.optimizer), optimizer.stateDict());
+    writeJson(io, file(RUN_FILES.state), { ...state, lr: optimizer.lr, schedule: schedule?.stateDict() });
+  }
+
+  const finish = (): RunFinished => {
+    const result: RunFinished = {
+      type: 'runFinished', status, message, epochs: state.epoch, steps: state.step,
+      bestValidationLoss: state.bestValidationLoss, bestEpoch: state.bestEpoch, finalMetrics,
+      seconds: (now() - started) / 1000, runDir,
+    };
+    writeJson(io, file(RUN_FILES.report), {
+      ...result, type: undefined, specName: spec.name, task, parameterCount: parameterCount(params), seed,
+      baselines: options.baselines ?? {}, lastCheckpoint: lastGoodCheckpoint,
+    });
+    emit(result);
+    return result;
+  };
+
+  epochLoop: for (let epoch = state.epoch + 1; epoch <= epochs && state.step < maxSteps; epoch++) {
+    const epochStarted = now();
+    const epochRng = new Rng(epochSeed(seed, epoch));
+    const shuffleRng = epochRng.fork();
+    const stepRng = epochRng.fork();
+    const teacherForcing = teacherForcingRatio(training.teacherForcing, epoch, epochs);
+    model.setTraining(true);
+    let trainLossSum = 0;
+    let trainLossCount = 0;
+    let stepInEpoch = 0;
+    let gradientFlow: number[][] | undefined;
+    for (const batch of data.train.batches(batchSize, { shuffle: true, rng: shuffleRng, bucketByLength: spec.data.bucketByLength })) {
+      await control.waitIfPaused();
+      if (control.shouldStop()) {
+        status = 'stopped';
+        message = `stopped at epoch ${epoch} step ${state.step}; the last checkpoint is ${lastGoodCheckpoint}`;
+        break epochLoop;
+      }
+      optimizer.zeroGrad();
+      const { loss } = model.trainBatch(batch, { teacherForcing, rng: stepRng });
+      const gradNormBefore = training.clipGradNorm !== undefined ? clipGradNorm(params, training.clipGradNorm) : gradNorm(params);
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNormBefore)) {
+        const what = !Number.isFinite(loss) ? `loss became ${loss}` : `gradient norm became ${gradNormBefore}`;
+        status = 'diverged';
+        message = `${what} at epoch ${epoch} step ${state.step + 1}; the last good checkpoint is kept at ${lastGoodCheckpoint}`;
+        emit({ type: 'log', level: 'error', message });
+        break epochLoop;
+      }
+      if (training.clipGradValue !== undefined) clipGradValue(params, training.clipGradValue);
+      const gradNormAfter = training.clipGradNorm !== undefined || training.clipGradValue !== undefined ? gradNorm(params) : gradNormBefore;
+      optimizer.step();
+      state.step++;
+      stepInEpoch++;
+      trainLossSum += loss * batch.size;
+      trainLossCount += batch.size;
+      samplesSinceProgress += batch.size;
+      const lastOfEpoch = stepInEpoch === perEpoch || state.step >= maxSteps;
+      if (lastOfEpoch) gradientFlow = model.probedStack.hiddenGradientNorms();
+      const t = now();
+      if (t - lastProgress >= (options.progressIntervalMs ?? 100) || lastOfEpoch) {
+        const seconds = Math.max(1e-9, (t - timeOfLastProgress) / 1000);
+        const samplesPerSecond = samplesSinceProgress / seconds;
+        const stepsPerSecond = state.step / Math.max(1e-9, (t - started) / 1000);
+        emit({
+          type: 'step', epoch, step: state.step, totalSteps, loss, lr: optimizer.lr, gradNormBefore, gradNormAfter,
+          samplesPerSecond, etaSeconds: (totalSteps - state.step) / Math.max(1e-9, stepsPerSecond),
+          ...(task === 'seq2seq' ? { teacherForcing } : {}),
+        });
+        lastProgress = t;
+        timeOfLastProgress = t;
+        samplesSinceProgress = 0;
+      }
+      if (state.step >= maxSteps) break;
+    }
+
+    // ---- validation
+    model.setTraining(false);
+    const accumulator = new MetricAccumulator(task, data.info);
+    let sampleBatch: Batch | undefined;
+    let exactMatches = 0;
+    let decoded = 0;
+    for (const batch of data.validation.batches(batchSize, { shuffle: false })) {
+      const evaluation = model.evaluateBatch(batch);
+      accumulator.add(batch, evaluation.loss, evaluation.count, evaluation.outputs);
+      if (task === 'seq2seq') {
+        const outputs = decodeBatch(model, batch, training.decoding, (batch.targetSteps ?? 0) + 5);
+        for (let b = 0; b < batch.size; b++) {
+          decoded++;
+          if (sameTokens(outputs[b], targetTokens(batch, b))) exactMatches++;
+        }
+      }
+      sampleBatch ??= batch;
+      if (sampleBatch !== batch) continue;
+    }
+    const validationLoss = accumulator.meanLoss;
+    const metrics = accumulator.metrics();
+    if (task === 'seq2seq') metrics.exactMatch = exactMatches / Math.max(1, decoded);
+    finalMetrics = metrics;
+    const trainLoss = trainLossSum / Math.max(1, trainLossCount);
+    state.epoch = epoch;
+
+    if (!Number.isFinite(validationLoss) && data.validation.size > 0) {
+      status = 'diverged';
+      message = `validation loss became ${validationLoss} at epoch ${epoch} step ${state.step}; the last good checkpoint is kept at ${lastGoodCheckpoint}`;
+      emit({ type: 'log', level: 'error', message });
+      break;
+    }
+    const monitored = stopMetric === 'loss' ? validationLoss : metrics[stopMetric] ?? validationLoss;
+    const minDelta = training.earlyStopping?.minDelta ?? 0;
+    const improved = stopMetricHigher ? monitored > state.bestMetric + minDelta : monitored < state.bestMetric - minDelta;
+    if (improved) {
+      state.bestMetric = monitored;
+      state.bestValidationLoss = validationLoss;
+      state.bestEpoch = epoch;
+      state.epochsWithoutImprovement = 0;
+    } else {
+      state.epochsWithoutImprovement++;
+    }
+    const lrThisEpoch = optimizer.lr;
+    schedule?.afterEpoch(validationLoss);
+    state.lr = optimizer.lr;
+    saveCheckpoint(improved);
+    lastGoodCheckpoint = file(RUN_FILES.model);
+    const epochEvent: EpochEnd = {
+      type: 'epoch', epoch, step: state.step, trainLoss, validationLoss, metrics, best: improved, lr: lrThisEpoch,
+      seconds: (now() - epochStarted) / 1000,
+    };
+    metricLines.push({ ...epochEvent, type: undefined, ...(task === 'seq2seq' ? { teacherForcing } : {}) });
+    writeJsonLines(io, file(RUN_FILES.metrics), metricLines);
+    emit(epochEvent);
+    if (gradientFlow) emit({ type: 'gradFlow', epoch, step: state.step, norms: gradientFlow });
+    if (sampleBatch) {
+      for (const gates of gateSnapshots(model, sampleBatch, data, epoch, state.step)) emit(gates);
+      emit(predictionsEvent(model, sampleBatch, data, training, epoch, accumulator.confusion, new Rng(epochSeed(seed ^ 0x5eed, epoch))));
+    }
+    if (training.earlyStopping && state.epochsWithoutImprovement >= training.earlyStopping.patience) {
+      status = 'early-stopped';
+      message = `no improvement of validation ${stopMetric} for ${training.earlyStopping.patience} epochs; best epoch ${state.bestEpoch}`;
+      break;
+    }
+  }
+
+  if (status === 'stopped') saveCheckpoint(false);
+  if (status === 'completed') message = `trained ${state.epoch} epochs (${state.step} steps); best validation loss ${state.bestValidationLoss.toPrecision(4)} at epoch ${state.bestEpoch}`;
+  return finish();
+}
+
+function targetTokens(batch: Batch, b: number): number[] {
+  const Tt = batch.targetSteps ?? 0;
+  const out: number[] = [];
+  const n = batch.targetLengths ? batch.targetLengths[b] : Tt;
+  for (let t = 0; t < n; t++) {
+    const id = batch.targetIds![b * Tt + t];
+    if (id === 3 /* </s> */ || id < 0) break;
+    out.push(id);
+  }
+  return out;
+}
+
+function sameTokens(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Gate activations of the first validation example, one snapshot per layer (forward direction). */
+function gateSnapshots(model: SequenceModel, batch: Batch, data: PreparedData, epoch: number, step: number): GateSnapshot[] {
+  model.setTraining(false);
+  model.forward(batch); // the encoder's forward cache now holds this batch
+  const stack = model.probedStack;
+  const T = batch.lengths[0];
+  const timeLabels: string[] = [];
+  for (let t = 0; t < T; t++) {
+    if (batch.inputIds) timeLabels.push(data.info.vocabulary?.token(batch.inputIds[t]) ?? String(batch.inputIds[t]));
+    else timeLabels.push((batch.inputs![t * data.info.inputSize] ?? 0).toFixed(2));
+  }
+  const snapshots: GateSnapshot[] = [];
+  for (let layer = 0; layer < stack.numLayers; layer++) {
+    const raw = stack.gateActivations(layer, 0, 0);
+    const gates: Record<string, Float32Array> = {};
+    const saturation: Record<string, number> = {};
+    const H = stack.hiddenSize;
+    for (const [name, values] of Object.entries(raw)) {
+      const v = values.slice(0, T * H); // real steps only
+      gates[name] = v;
+      let saturated = 0;
+      for (let i = 0; i < v.length; i++) if (v[i] < 0.1 || v[i] > 0.9) saturated++;
+      saturation[name] = saturated / Math.max(1, v.length);
+    }
+    snapshots.push({ type: 'gates', epoch, step, cell: stack.cell, layer, hiddenSize: H, steps: T, timeLabels, gates, saturation });
+  }
+  return snapshots;
+}
+
+const PREDICTION_SAMPLES = 5;
+
+function predictionsEvent(
+  model: SequenceModel, batch: Batch, data: PreparedData, training: SeqModelSpec['training'], epoch: number,
+  confusion: number[][] | undefined, rng: Rng,
+): TrainerEvent {
+  const info = data.info;
+  const task = model.task;
+  const samples: PredictionSample[] = [];
+  const n = Math.min(PREDICTION_SAMPLES, batch.size);
+  if (task === 'generate') {
+    const temperature = training.decoding?.temperature ?? 0.8;
+    for (let k = 0; k < 2; k++) {
+      const ids = sampleSequence(model, training.decoding?.maxLength ?? 120, temperature, rng);
+      samples.push({ kind: 'generate', text: detokenize(info.vocabulary?.decode(ids) ?? []), temperature });
+    }
+    return { type: 'predictions', epoch, samples };
+  }
+  if (task === 'seq2seq') {
+    const outputs = decodeBatch(model, batch, training.decoding, (batch.targetSteps ?? 0) + 5);
+    for (let b = 0; b < n; b++) {
+      const d = data.validation.describe(batch.indices[b]);
+      samples.push({ kind: 'seq2seq', source: d.input, target: d.target, output: detokenize(info.targetVocabulary?.decode(outputs[b]) ?? []) });
+    }
+    return { type: 'predictions', epoch, samples };
+  }
+  const outputs = model.evaluateBatch(batch).outputs;
+  if (task === 'forecast' || task === 'regress') {
+    const O = info.outputSize;
+    const I = info.inputSize;
+    for (let b = 0; b < n; b++) {
+      const predicted = outputs.slice(b * O, (b + 1) * O);
+      const truth = batch.targets!.slice(b * O, (b + 1) * O);
+      info.denormalizeTargets(predicted);
+      info.denormalizeTargets(truth);
+      const history: number[] = [];
+      const column = info.normalizer && info.targetColumns && info.inputColumns ? Math.max(0, info.inputColumns.indexOf(info.targetColumns[0])) : 0;
+      for (let t = 0; t < batch.lengths[b]; t++) {
+        const v = batch.inputs![(b * batch.steps + t) * I + column];
+        history.push(info.normalizer ? info.normalizer.denormalize(v, column) : v);
+      }
+      samples.push({ kind: 'forecast', history, truth: [...truth], predicted: [...predicted] });
+    }
+  } else if (task === 'classify') {
+    const C = info.outputSize;
+    for (let b = 0; b < n; b++) {
+      const probabilities = softmax(outputs.subarray(b * C, (b + 1) * C));
+      let best = 0;
+      for (let c = 1; c < C; c++) if (probabilities[c] > probabilities[best]) best = c;
+      const d = data.validation.describe(batch.indices[b]);
+      samples.push({ kind: 'classify', input: d.input, truth: info.labels?.[batch.targetIds![b]] ?? String(batch.targetIds![b]), predicted: info.labels?.[best] ?? String(best), confidence: probabilities[best] });
+    }
+  } else if (task === 'tag') {
+    const C = info.outputSize;
+    const T = batch.steps;
+    for (let b = 0; b < n; b++) {
+      const tokens: string[] = [], truth: string[] = [], predicted: string[] = [];
+      for (let t = 0; t < batch.lengths[b]; t++) {
+        tokens.push(info.vocabulary?.token(batch.inputIds![b * T + t]) ?? '?');
+        truth.push(info.labels?.[batch.targetIds![b * T + t]] ?? '?');
+        let best = 0;
+        for (let c = 1; c < C; c++) if (outputs[(b * T + t) * C + c] > outputs[(b * T + t) * C + best]) best = c;
+        predicted.push(info.labels?.[best] ?? String(best));
+      }
+      samples.push({ kind: 'tag', tokens, truth, predicted });
+    }
+  }
+  return { type: 'predictions', epoch, samples, ...(confusion && info.labels ? { confusion: { labels: info.labels, counts: confusion } } : {}) };
+}
+
+function softmax(logits: Float32Array): number[] {
+  const max = Math.max(...logits);
+  const e = [...logits].map((v) => Math.exp(v - max));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+/** Characters join directly, words with spaces (a char vocabulary has only 1-character tokens besides specials). */
+export function detokenize(tokens: readonly string[]): string {
+  return tokens.every((t) => t.length <= 1) ? tokens.join('') : tokens.join(' ');
+}

@@ -37,7 +37,7 @@ test('run folders are listed newest first with the figures of their reports', ()
     assert.equal(forecaster?.bestValidationLoss, 0.0123456);
     assert.equal(forecaster?.runDir, join(root, '.seqlab', 'runs', 'forecaster-20260101-090000'));
     assert.equal(forecaster?.startedAt.getFullYear(), 2026);
-    assert.equal(forecaster?.startedAt.getHours(), 9);
+    assert.equal(forecaster?.startedAt.getUTCHours(), 9);
     const broken = runs[0];
     assert.equal(broken.specName, undefined);
     assert.equal(broken.status, undefined);

@@ -31,7 +31,7 @@ function startTimeOf(runDir: string): Date {
   const match = RUN_TIME_SUFFIX.exec(basename(runDir));
   if (match) {
     const [, year, month, day, hour, minute, second] = match.map(Number);
-    return new Date(year, month - 1, day, hour, minute, second);
+    return new Date(Date.UTC(year, month - 1, day, hour, minute, second)); // the trainer names folders in UTC
   }
   return statSync(runDir).mtime;
 }

@@ -1,0 +1,50 @@
+/** Status bar text for a training run. Pure (no `vscode`), so it is unit tested. */
+import type { RunFinished, StepProgress } from '../train/protocol';
+
+export interface TrainingStatusInput {
+  specName: string;
+  state: 'queued' | 'running' | 'paused' | 'stopping' | 'finished';
+  latestStep?: StepProgress;
+  finished?: RunFinished;
+  /** Active runs other than this one. */
+  otherActiveRuns: number;
+}
+
+function formatLoss(loss: number): string {
+  if (!Number.isFinite(loss)) return String(loss);
+  return Math.abs(loss) >= 0.01 ? loss.toFixed(4) : loss.toExponential(2);
+}
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${Math.round(seconds % 60)}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+export function describeTrainingStatus(input: TrainingStatusInput): { text: string; tooltip: string } {
+  const others = input.otherActiveRuns > 0 ? ` (+${input.otherActiveRuns})` : '';
+  const step = input.latestStep;
+  const percent = step && step.totalSteps > 0 ? Math.min(100, Math.floor((100 * step.step) / step.totalSteps)) : 0;
+  switch (input.state) {
+    case 'queued':
+      return { text: `$(clock) ${input.specName} queued${others}`, tooltip: 'Waiting for a free training slot. Click for the dashboard.' };
+    case 'finished': {
+      const status = input.finished?.status ?? 'finished';
+      const icon = status === 'completed' || status === 'early-stopped' ? '$(check)' : status === 'stopped' ? '$(debug-stop)' : '$(error)';
+      const best = input.finished && Number.isFinite(input.finished.bestValidationLoss) ? ` · best val ${formatLoss(input.finished.bestValidationLoss)}` : '';
+      return { text: `${icon} ${input.specName} ${status}${best}${others}`, tooltip: `${input.finished?.message ?? ''}\nClick for the dashboard.`.trim() };
+    }
+    default: {
+      const icon = input.state === 'paused' ? '$(debug-pause)' : '$(sync~spin)';
+      const loss = step ? ` · loss ${formatLoss(step.loss)}` : '';
+      const paused = input.state === 'paused' ? ' paused' : input.state === 'stopping' ? ' stopping' : '';
+      const eta = step && input.state === 'running' ? `, ETA ${formatDuration(step.etaSeconds)}` : '';
+      return {
+        text: `${icon} ${input.specName} ${percent}%${loss}${paused}${others}`,
+        tooltip: step ? `Epoch ${step.epoch}, step ${step.step}/${step.totalSteps}${eta}, ${Math.round(step.samplesPerSecond)} samples/s. Click for the dashboard.` : 'Starting… Click for the dashboard.',
+      };
+    }
+  }
+}

@@ -17,3 +17,4 @@ export type { DecodedSafetensors } from './safetensors';
 export { stateDict, loadStateDict } from './stateDict';
 export type { LoadStateDictOptions, LoadStateDictResult } from './stateDict';
 export { reuseOrAllocate } from './workspace';
+export * from './recurrent';

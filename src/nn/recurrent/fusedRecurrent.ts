@@ -1,0 +1,411 @@
+import { Rng, Tensor, assertShape, kernels } from '../../tensor';
+import { Module, NamedParameter, Parameter } from '../parameter';
+import { cellDescriptions, CellDescription } from './cellKinds';
+import { copyRows, packBatchFirst, permuteStates, unpackBatchFirst } from './packing';
+import { RecurrentWorkspace, DirectionCache } from './recurrentWorkspace';
+import type {
+  RecurrentBackwardInput, RecurrentBackwardResult, RecurrentCellKind, RecurrentForwardOptions,
+  RecurrentForwardResult, RecurrentOptions,
+} from './types';
+
+/**
+ * A multi-layer, optionally bidirectional recurrent layer computed the cuDNN way. Per layer and direction:
+ * ONE GEMM projects every packed step's input (X·W_ihᵀ + biases); each step then does only h_{t−1}·W_hhᵀ and
+ * one fused gate kernel on the sequences still running; backward walks the steps once collecting gate
+ * gradients, then finishes dW_ih, dW_hh and dX as three large GEMMs.
+ *
+ * Shape letters: B batch, T time, I input, H hidden, G gates·H, D directions, L layers, N packed rows.
+ */
+export interface DirectionWeights {
+  weightIh: Parameter; // [G,I_l]
+  weightHh: Parameter; // [G,H]
+  biasIh?: Parameter; //  [G]
+  biasHh?: Parameter; //  [G]
+}
+
+export class FusedRecurrent implements Module {
+  readonly cellKind: RecurrentCellKind;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly directions: number;
+  readonly dropout: number;
+  readonly hasBias: boolean;
+  readonly cell: CellDescription;
+  /** [L·D], index layer·D + direction (PyTorch's h_n order). */
+  readonly weights: DirectionWeights[];
+  training = true;
+
+  private readonly opName: string;
+  private readonly defaultDropoutRng: Rng;
+  private workspace: RecurrentWorkspace | undefined;
+  /** What the last forward did, so backward replays exactly that (dropout or not). */
+  private lastForward: { dropoutApplied: boolean } | undefined;
+  private backwardDone = false;
+
+  constructor(opName: string, cellKind: RecurrentCellKind, options: RecurrentOptions, rng: Rng) {
+    const { inputSize, hiddenSize } = options;
+    this.opName = opName;
+    this.cellKind = cellKind;
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.numLayers = options.numLayers ?? 1;
+    this.directions = options.bidirectional ? 2 : 1;
+    this.dropout = options.dropout ?? 0;
+    this.hasBias = options.bias ?? true;
+    this.cell = cellDescriptions[cellKind];
+    for (const [what, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', this.numLayers]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${opName}: ${what} must be a positive integer, got ${v}`);
+    }
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new Error(`${opName}: dropout must be in [0, 1], got ${this.dropout}`);
+
+    // PyTorch's reset_parameters: every parameter U(−1/√H, 1/√H), in the order of _flat_weights_names.
+    const bound = 1 / Math.sqrt(hiddenSize);
+    const G = this.cell.gateCount * hiddenSize;
+    const make = (shape: number[]) => {
+      const p = new Parameter(Tensor.zeros(shape));
+      rng.fillUniform(p.value.data, -bound, bound);
+      return p;
+    };
+    this.weights = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      const layerInput = l === 0 ? inputSize : this.directions * hiddenSize;
+      for (let d = 0; d < this.directions; d++) {
+        const weightIh = make([G, layerInput]);
+        const weightHh = make([G, hiddenSize]);
+        const biasIh = this.hasBias ? make([G]) : undefined;
+        const biasHh = this.hasBias ? make([G]) : undefined;
+        this.weights.push({ weightIh, weightHh, biasIh, biasHh });
+      }
+    }
+    this.defaultDropoutRng = rng.fork();
+  }
+
+  /** weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, then the same with _reverse, layer by layer. */
+  namedParameters(): NamedParameter[] {
+    const out: NamedParameter[] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      for (let d = 0; d < this.directions; d++) {
+        const suffix = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        const w = this.weights[l * this.directions + d];
+        out.push({ name: `weight_ih${suffix}`, parameter: w.weightIh }, { name: `weight_hh${suffix}`, parameter: w.weightHh });
+        if (w.biasIh && w.biasHh) out.push({ name: `bias_ih${suffix}`, parameter: w.biasIh }, { name: `bias_hh${suffix}`, parameter: w.biasHh });
+      }
+    }
+    return out;
+  }
+
+  setTraining(training: boolean): void {
+    this.training = training;
+  }
+
+  private layerInputSize(l: number): number {
+    return l === 0 ? this.inputSize : this.directions * this.hiddenSize;
+  }
+
+  private workspaceFor(B: number, T: number): RecurrentWorkspace {
+    if (!this.workspace || !this.workspace.fits(B, T)) {
+      this.workspace = new RecurrentWorkspace({
+        batch: B, time: T, input: this.inputSize, hidden: this.hiddenSize, layers: this.numLayers,
+        directions: this.directions, gateCount: this.cell.gateCount,
+        isLstm: this.cellKind === 'lstm', isGru: this.cellKind === 'gru',
+      });
+    }
+    return this.workspace;
+  }
+
+  // ───────────────────────────────────────── forward ─────────────────────────────────────────
+
+  forward(x: Tensor, options: RecurrentForwardOptions = {}): RecurrentForwardResult {
+    const op = `${this.opName}.forward`;
+    assertShape(op, 'input', x, [-1, -1, this.inputSize], ['batch', 'time', 'input']);
+    const [B, T] = x.shape;
+    if (B < 1 || T < 1) throw new Error(`${op}: input ${x} has an empty batch or time dimension`);
+    const H = this.hiddenSize, D = this.directions, L = this.numLayers, LD = L * D;
+    const isLstm = this.cellKind === 'lstm';
+    if (options.h0) assertShape(op, 'h0', options.h0, [LD, B, H], ['layers·directions', 'batch', 'hidden']);
+    if (options.c0 && !isLstm) throw new Error(`${op}: c0 is only meaningful for an LSTM`);
+    if (options.c0) assertShape(op, 'c0', options.c0, [LD, B, H], ['layers·directions', 'batch', 'hidden']);
+
+    const ws = this.workspaceFor(B, T);
+    const plan = ws.plan;
+    plan.plan(op, options.lengths);
+    const N = plan.totalRows;
+    packBatchFirst(ws.packedInput, x.data, plan, this.inputSize);
+    if (options.h0) permuteStates(ws.initialHidden, options.h0.data, plan, LD, H, true);
+    else ws.initialHidden.fill(0);
+    if (isLstm) {
+      if (options.c0) permuteStates(ws.initialCell, options.c0.data, plan, LD, H, true);
+      else ws.initialCell.fill(0);
+    }
+
+    const dropoutApplied = this.training && this.dropout > 0 && L > 1;
+    const rng = options.rng ?? this.defaultDropoutRng;
+    for (let l = 0; l < L; l++) {
+      let layerInput = ws.packedInput;
+      if (l > 0) {
+        layerInput = ws.layerOutputs[l - 1];
+        if (dropoutApplied) {
+          layerInput = this.applyDropout(ws.droppedInputs[l], ws.dropoutMasks[l], ws.layerOutputs[l - 1], N * D * H, rng);
+        }
+      }
+      for (let d = 0; d < D; d++) {
+        this.forwardDirection(ws, l, d, layerInput);
+        // Interleave this direction's h_t into the layer output [N, D·H] (direction d owns columns dH..dH+H).
+        copyRows(ws.layerOutputs[l], d * H, D * H, ws.caches[l * D + d].hidden, 0, H, N, H);
+      }
+    }
+    unpackBatchFirst(ws.output.data, ws.layerOutputs[L - 1], plan, D * H);
+    this.gatherFinalStates(ws.hN.data, ws, (c) => c.hidden);
+    if (isLstm) this.gatherFinalStates(ws.cN!.data, ws, (c) => c.cell!);
+    this.lastForward = { dropoutApplied };
+    this.backwardDone = false;
+    return { output: ws.output, hN: ws.hN, cN: ws.cN };
+  }
+
+  private applyDropout(out: Float32Array, mask: Float32Array, x: Float32Array, n: number, rng: Rng): Float32Array {
+    // Inverted dropout as nn.Dropout does it; p = 1 drops everything rather than dividing by zero.
+    const keepScale = this.dropout >= 1 ? 0 : 1 / (1 - this.dropout);
+    for (let i = 0; i < n; i++) mask[i] = rng.next() < this.dropout ? 0 : keepScale;
+    kernels().mul(out, 0, x, 0, mask, 0, n);
+    return out;
+  }
+
+  /** One layer, one direction, all steps. Reverse runs t = T−1 … 0, each sequence starting at its own last step. */
+  private forwardDirection(ws: RecurrentWorkspace, l: number, d: number, layerInput: Float32Array): void {
+    const k = kernels();
+    const plan = ws.plan, T = plan.time, N = plan.totalRows;
+    const H = this.hiddenSize, G = this.cell.gateCount * H, I = this.layerInputSize(l);
+    const D = this.directions, B = plan.batch;
+    const w = this.weights[l * D + d];
+    const cache = ws.caches[l * D + d];
+    const stateOff = (l * D + d) * B * H; // this direction's slice of the sorted h0/c0
+    const isGru = this.cellKind === 'gru';
+
+    // The one big input GEMM for every real step: gates[N,G] = X[N,I] · W_ihᵀ + b_ih (+ b_hh except for GRU).
+    k.gemm(false, true, N, G, I, 1, layerInput, 0, I, w.weightIh.value.data, 0, I, 0, cache.gates, 0, G);
+    if (w.biasIh && w.biasHh) {
+      if (isGru) k.copy(ws.biasSum, 0, w.biasIh.value.data, 0, G);
+      else k.add(ws.biasSum, 0, w.biasIh.value.data, 0, w.biasHh.value.data, 0, G);
+      k.addRowVector(cache.gates, 0, cache.gates, 0, ws.biasSum, 0, N, G);
+    }
+
+    for (let s = 0; s < T; s++) {
+      const t = d === 0 ? s : T - 1 - s;
+      const bs = plan.batchSizes[t];
+      if (bs === 0) continue;
+      const row = plan.offsets[t];
+      this.gatherPreviousState(cache.hiddenPrev, cache.hidden, ws.initialHidden, stateOff, plan, t, d, H);
+      if (cache.cellPrev) this.gatherPreviousState(cache.cellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d, H);
+      if (isGru) {
+        const proj = cache.hiddenProj!;
+        k.gemm(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, w.weightHh.value.data, 0, H, 0, proj, row * G, G);
+        if (w.biasHh) k.addRowVector(proj, row * G, proj, row * G, w.biasHh.value.data, 0, bs, G);
+        k.gruCellForward(cache.hidden, row * H, cache.gates, row * G, proj, row * G, cache.hiddenPrev, row * H, bs, H);
+      } else {
+        k.gemm(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, w.weightHh.value.data, 0, H, 1, cache.gates, row * G, G);
+        if (this.cellKind === 'lstm') {
+          k.lstmCellForward(cache.hidden, row * H, cache.cell!, row * H, cache.gates, row * G, cache.cellPrev!, row * H, bs, H);
+        } else if (this.cellKind === 'rnn_tanh') {
+          k.tanh(cache.hidden, row * H, cache.gates, row * G, bs * H);
+        } else {
+          k.relu(cache.hidden, row * H, cache.gates, row * G, bs * H);
+        }
+      }
+    }
+  }
+
+  /**
+   * prev[rows of step t] = each running sequence's state before step t: the previous step's (t−1 forward,
+   * t+1 reverse) for sequences that were running then, else the initial state. Sequences are sorted, so the
+   * carried ones are a prefix.
+   */
+  private gatherPreviousState(
+    prev: Float32Array, states: Float32Array, initial: Float32Array, initialOff: number,
+    plan: RecurrentWorkspace['plan'], t: number, d: number, H: number,
+  ): void {
+    const bs = plan.batchSizes[t], row = plan.offsets[t];
+    const from = d === 0 ? t - 1 : t + 1;
+    const carried = from >= 0 && from < plan.time ? Math.min(bs, plan.batchSizes[from]) : 0;
+    if (carried > 0) copyRows(prev, row * H, 0, states, plan.offsets[from] * H, 0, 1, carried * H);
+    if (carried < bs) copyRows(prev, (row + carried) * H, 0, initial, initialOff + carried * H, 0, 1, (bs - carried) * H);
+  }
+
+  /** h_n[l·D+d, b] = the state of sequence b after its last real step in that direction (t=0 for reverse). */
+  private gatherFinalStates(out: Float32Array, ws: RecurrentWorkspace, pick: (c: DirectionCache) => Float32Array): void {
+    const plan = ws.plan, B = plan.batch, H = this.hiddenSize, LD = this.numLayers * this.directions;
+    for (let ld = 0; ld < LD; ld++) {
+      const states = pick(ws.caches[ld]);
+      const reverse = ld % this.directions === 1;
+      for (let b = 0; b < B; b++) {
+        const r = plan.rankOf[b];
+        const row = reverse ? plan.row(0, r) : plan.row(plan.sortedLengths[r] - 1, r);
+        copyRows(out, (ld * B + b) * H, 0, states, row * H, 0, 1, H);
+      }
+    }
+  }
+
+  // ───────────────────────────────────────── backward ─────────────────────────────────────────
+
+  /**
+   * Backpropagation through time for the last forward. Accumulates into every Parameter.grad and returns the
+   * gradients of the input and initial states (in workspaces reused by the next call).
+   */
+  backward(gradients: RecurrentBackwardInput): RecurrentBackwardResult {
+    const op = `${this.opName}.backward`;
+    const ws = this.workspace;
+    if (!ws || !this.lastForward) throw new Error(`${op}: called before forward`);
+    const plan = ws.plan, B = plan.batch, T = plan.time, N = plan.totalRows;
+    const H = this.hiddenSize, D = this.directions, L = this.numLayers, LD = L * D;
+    const isLstm = this.cellKind === 'lstm';
+    const stateNames = ['layers·directions', 'batch', 'hidden'];
+    if (gradients.dOutput) assertShape(op, 'dOutput', gradients.dOutput, [B, T, D * H], ['batch', 'time', 'directions·hidden']);
+    if (gradients.dhN) assertShape(op, 'dhN', gradients.dhN, [LD, B, H], stateNames);
+    if (gradients.dcN && !isLstm) throw new Error(`${op}: dcN is only meaningful for an LSTM`);
+    if (gradients.dcN) assertShape(op, 'dcN', gradients.dcN, [LD, B, H], stateNames);
+
+    // Gradient reaching the top layer's packed output; padding entries of dOutput are never read.
+    let outputGrad = ws.layerGradA, inputGrad = ws.layerGradB;
+    if (gradients.dOutput) packBatchFirst(outputGrad, gradients.dOutput.data, plan, D * H);
+    else outputGrad.fill(0, 0, N * D * H);
+    ws.hiddenGradSquares.fill(0);
+
+    for (let l = L - 1; l >= 0; l--) {
+      const I = this.layerInputSize(l);
+      const layerInput = l === 0 ? ws.packedInput : this.lastForward.dropoutApplied ? ws.droppedInputs[l] : ws.layerOutputs[l - 1];
+      for (let d = 0; d < D; d++) {
+        this.backwardDirection(ws, l, d, layerInput, I, outputGrad, inputGrad, gradients);
+      }
+      if (l > 0 && this.lastForward.dropoutApplied) kernels().mul(inputGrad, 0, inputGrad, 0, ws.dropoutMasks[l], 0, N * I);
+      const swap = outputGrad;
+      outputGrad = inputGrad;
+      inputGrad = swap;
+    }
+    // After the final swap, outputGrad holds dX of layer 0 (packed [N,I]).
+    unpackBatchFirst(ws.dInput.data, outputGrad, plan, this.inputSize);
+    permuteStates(ws.dh0.data, ws.initialHiddenGrads, plan, LD, H, false);
+    if (isLstm) permuteStates(ws.dc0!.data, ws.initialCellGrads, plan, LD, H, false);
+    this.backwardDone = true;
+    return { dInput: ws.dInput, dh0: ws.dh0, dc0: ws.dc0 };
+  }
+
+  private backwardDirection(
+    ws: RecurrentWorkspace, l: number, d: number, layerInput: Float32Array, I: number,
+    outputGrad: Float32Array, inputGrad: Float32Array, gradients: RecurrentBackwardInput,
+  ): void {
+    const k = kernels();
+    const plan = ws.plan, B = plan.batch, T = plan.time, N = plan.totalRows;
+    const H = this.hiddenSize, G = this.cell.gateCount * H, D = this.directions;
+    const ld = l * D + d;
+    const w = this.weights[ld];
+    const cache = ws.caches[ld];
+    const stateOff = ld * B * H;
+    const isLstm = this.cellKind === 'lstm', isGru = this.cellKind === 'gru';
+    const dHidden = ws.hiddenGrads, dCell = ws.cellGrads, dGates = ws.gateGrads;
+    // For LSTM and RNN the hidden projection shares the gate pre-activation, so it shares its gradient.
+    const dHiddenProj = isGru ? ws.hiddenProjGrads : dGates;
+
+    // ∂L/∂h_t starts as this direction's columns of the layer-output gradient, plus dh_n at final steps.
+    copyRows(dHidden, 0, H, outputGrad, d * H, D * H, N, H);
+    if (isLstm) dCell.fill(0, 0, N * H);
+    for (let r = 0; r < B; r++) {
+      const finalRow = d === 1 ? plan.row(0, r) : plan.row(plan.sortedLengths[r] - 1, r);
+      const b = plan.order[r];
+      if (gradients.dhN) k.axpy(dHidden, finalRow * H, 1, gradients.dhN.data, (ld * B + b) * H, H);
+      if (isLstm && gradients.dcN) k.axpy(dCell, finalRow * H, 1, gradients.dcN.data, (ld * B + b) * H, H);
+    }
+    ws.initialHiddenGrads.fill(0, stateOff, stateOff + B * H);
+    if (isLstm) ws.initialCellGrads.fill(0, stateOff, stateOff + B * H);
+
+    // Walk the steps in the opposite order to forward; each step's dh is complete when it is reached.
+    for (let s = T - 1; s >= 0; s--) {
+      const t = d === 0 ? s : T - 1 - s;
+      const bs = plan.batchSizes[t];
+      if (bs === 0) continue;
+      const row = plan.offsets[t];
+      ws.hiddenGradSquares[l * T + t] += k.sumSquares(dHidden, row * H, bs * H);
+      const dPrev = ws.stepHiddenPrevGrad;
+      if (isLstm) {
+        k.lstmCellBackward(dGates, row * G, ws.stepCellPrevGrad, 0, dHidden, row * H, dCell, row * H,
+          cache.gates, row * G, cache.cell!, row * H, cache.cellPrev!, row * H, bs, H);
+        this.scatterPreviousGrad(dCell, ws.initialCellGrads, stateOff, ws.stepCellPrevGrad, plan, t, d, H);
+      } else if (isGru) {
+        k.gruCellBackward(dGates, row * G, dHiddenProj, row * G, dPrev, 0, dHidden, row * H,
+          cache.gates, row * G, cache.hiddenProj!, row * G, cache.hiddenPrev, row * H, bs, H);
+      } else if (this.cellKind === 'rnn_tanh') {
+        k.rnnTanhCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
+      } else {
+        k.rnnReluCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
+      }
+      // dh_{t−1} (+)= dHiddenProj_t[bs,G] · W_hh[G,H]; the GRU kernel already wrote its direct z ⊙ dh term.
+      k.gemm(false, false, bs, H, G, 1, dHiddenProj, row * G, G, w.weightHh.value.data, 0, H, isGru ? 1 : 0, dPrev, 0, H);
+      this.scatterPreviousGrad(dHidden, ws.initialHiddenGrads, stateOff, dPrev, plan, t, d, H);
+    }
+
+    // The three large GEMMs over all N packed rows.
+    k.gemm(true, false, G, I, N, 1, dGates, 0, G, layerInput, 0, I, 1, w.weightIh.grad.data, 0, I);
+    k.gemm(true, false, G, H, N, 1, dHiddenProj, 0, G, cache.hiddenPrev, 0, H, 1, w.weightHh.grad.data, 0, H);
+    k.gemm(false, false, N, I, G, 1, dGates, 0, G, w.weightIh.value.data, 0, I, d === 0 ? 0 : 1, inputGrad, 0, I);
+    if (w.biasIh && w.biasHh) {
+      k.sumRowsInto(w.biasIh.grad.data, 0, dGates, 0, N, G);
+      k.sumRowsInto(w.biasHh.grad.data, 0, dHiddenProj, 0, N, G);
+    }
+  }
+
+  /** The mirror of gatherPreviousState: add step t's ∂L/∂state_{prev} to the previous step's rows or to d(initial). */
+  private scatterPreviousGrad(
+    grads: Float32Array, initialGrads: Float32Array, initialOff: number, stepGrad: Float32Array,
+    plan: RecurrentWorkspace['plan'], t: number, d: number, H: number,
+  ): void {
+    const k = kernels();
+    const bs = plan.batchSizes[t];
+    const from = d === 0 ? t - 1 : t + 1;
+    const carried = from >= 0 && from < plan.time ? Math.min(bs, plan.batchSizes[from]) : 0;
+    if (carried > 0) k.axpy(grads, plan.offsets[from] * H, 1, stepGrad, 0, carried * H);
+    if (carried < bs) k.axpy(initialGrads, initialOff + carried * H, 1, stepGrad, carried * H, (bs - carried) * H);
+  }
+
+  // ───────────────────────────────────────── visualisation ─────────────────────────────────────────
+
+  /**
+   * One sample's gate activations from the last forward, [T,H] each, zero past its length. LSTM: input,
+   * forget, cell, output, cellState; GRU: reset, update, candidate; RNN: hidden.
+   */
+  gateActivations(layer: number, direction: number, sample: number): Record<string, Float32Array> {
+    const ws = this.workspace;
+    if (!ws || !this.lastForward) throw new Error(`${this.opName}.gateActivations: no forward has run yet`);
+    const plan = ws.plan, T = plan.time, H = this.hiddenSize, G = this.cell.gateCount * H;
+    if (!(layer >= 0 && layer < this.numLayers)) throw new Error(`${this.opName}.gateActivations: layer ${layer} outside [0, ${this.numLayers})`);
+    if (!(direction >= 0 && direction < this.directions)) throw new Error(`${this.opName}.gateActivations: direction ${direction} outside [0, ${this.directions})`);
+    if (!(sample >= 0 && sample < plan.batch)) throw new Error(`${this.opName}.gateActivations: sample ${sample} outside [0, ${plan.batch})`);
+    const cache = ws.caches[layer * this.directions + direction];
+    const r = plan.rankOf[sample], length = plan.sortedLengths[r];
+    const result: Record<string, Float32Array> = {};
+    const take = (source: Float32Array, width: number, column: number) => {
+      const out = new Float32Array(T * H); // [T,H], for the panel: a fresh transferable array
+      for (let t = 0; t < length; t++) copyRows(out, t * H, 0, source, plan.row(t, r) * width + column, 0, 1, H);
+      return out;
+    };
+    if (this.cellKind === 'rnn_tanh' || this.cellKind === 'rnn_relu') {
+      result.hidden = take(cache.hidden, H, 0);
+    } else {
+      this.cell.gateNames.forEach((name, gate) => (result[name] = take(cache.gates, G, gate * H)));
+      if (cache.cell) result.cellState = take(cache.cell, H, 0);
+    }
+    return result;
+  }
+
+  /** After backward: per layer, ‖∂L/∂h_t‖ over the batch (both directions) for each step t — gradient flow through time. */
+  hiddenGradientNorms(): number[][] {
+    const ws = this.workspace;
+    if (!ws || !this.backwardDone) throw new Error(`${this.opName}.hiddenGradientNorms: no backward has run yet`);
+    const T = ws.plan.time;
+    const out: number[][] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      const row: number[] = [];
+      for (let t = 0; t < T; t++) row.push(Math.sqrt(ws.hiddenGradSquares[l * T + t]));
+      out.push(row);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,109 @@
+import { Tensor, kernels } from '../../tensor';
+import { PackedBatchPlan } from './packing';
+
+/**
+ * Every buffer one (B, T) needs for forward and backward, allocated once through the active backend and
+ * reused by every later call with the same (B, T). Packed buffers are sized for N_max = B·T rows so that
+ * any lengths fit. Shape letters: N packed rows, G = gates·H, I input, H hidden, D directions, L layers.
+ */
+export interface DirectionCache {
+  gates: Float32Array; //       [N,G] gate activations (pre-activations for RNN), the panel's data
+  hidden: Float32Array; //      [N,H] h_t
+  hiddenPrev: Float32Array; //  [N,H] h_{t-1} as each step used it (h0 rows included): dW_hh's GEMM operand
+  cell?: Float32Array; //       [N,H] c_t (LSTM)
+  cellPrev?: Float32Array; //   [N,H] c_{t-1} (LSTM)
+  hiddenProj?: Float32Array; // [N,G] W_hh·h_{t-1} + b_hh (GRU: its n part is inside r ⊙ (…))
+}
+
+export interface WorkspaceShape {
+  batch: number; input: number; hidden: number; layers: number; directions: number; gateCount: number;
+  time: number; isLstm: boolean; isGru: boolean;
+}
+
+export class RecurrentWorkspace {
+  readonly plan: PackedBatchPlan;
+  readonly packedInput: Float32Array; //   [N,I]
+  readonly caches: DirectionCache[]; //    [L·D]
+  readonly layerOutputs: Float32Array[]; // [L] × [N,D·H]
+  /** Inputs of layers 1…L−1 after dropout, and their masks (0 or 1/(1−p)); index 0 unused. */
+  readonly droppedInputs: Float32Array[];
+  readonly dropoutMasks: Float32Array[];
+  readonly initialHidden: Float32Array; // [L·D,B,H] sorted order
+  readonly initialCell: Float32Array; //   [L·D,B,H] sorted order (LSTM)
+  readonly biasSum: Float32Array; //       [G] b_ih + b_hh, folded into the input projection
+
+  // backward scratch, shared by the layers and directions because they are processed one after another
+  readonly gateGrads: Float32Array; //        [N,G]
+  readonly hiddenProjGrads: Float32Array; //  [N,G] (GRU)
+  readonly hiddenGrads: Float32Array; //      [N,H] total ∂L/∂h_t
+  readonly cellGrads: Float32Array; //        [N,H] ∂L/∂c_t from later steps (LSTM)
+  readonly stepHiddenPrevGrad: Float32Array; // [B,H]
+  readonly stepCellPrevGrad: Float32Array; //   [B,H]
+  readonly layerGradA: Float32Array; //       [N,max(I,D·H)]
+  readonly layerGradB: Float32Array; //       [N,max(I,D·H)]
+  readonly initialHiddenGrads: Float32Array; // [L·D,B,H] sorted order
+  readonly initialCellGrads: Float32Array; //   [L·D,B,H] sorted order
+  /** Σ_b ‖∂L/∂h_t‖² per layer and step, both directions: [L,T]. */
+  readonly hiddenGradSquares: Float64Array;
+
+  readonly output: Tensor; //  [B,T,D·H]
+  readonly hN: Tensor; //      [L·D,B,H]
+  readonly cN: Tensor | undefined;
+  readonly dInput: Tensor; //  [B,T,I]
+  readonly dh0: Tensor; //     [L·D,B,H]
+  readonly dc0: Tensor | undefined;
+
+  constructor(readonly shape: WorkspaceShape) {
+    const { batch: B, time: T, input: I, hidden: H, layers: L, directions: D, gateCount } = shape;
+    const alloc = (n: number) => kernels().alloc(n);
+    const N = B * T, G = gateCount * H, LD = L * D;
+    this.plan = new PackedBatchPlan(B, T);
+    this.packedInput = alloc(N * I);
+    this.caches = [];
+    for (let i = 0; i < LD; i++) {
+      this.caches.push({
+        gates: alloc(N * G),
+        hidden: alloc(N * H),
+        hiddenPrev: alloc(N * H),
+        cell: shape.isLstm ? alloc(N * H) : undefined,
+        cellPrev: shape.isLstm ? alloc(N * H) : undefined,
+        hiddenProj: shape.isGru ? alloc(N * G) : undefined,
+      });
+    }
+    this.layerOutputs = [];
+    this.droppedInputs = [];
+    this.dropoutMasks = [];
+    for (let l = 0; l < L; l++) {
+      this.layerOutputs.push(alloc(N * D * H));
+      // Dropout buffers are only ever used between layers; a 0-length placeholder keeps indices aligned.
+      this.droppedInputs.push(alloc(l > 0 ? N * D * H : 0));
+      this.dropoutMasks.push(alloc(l > 0 ? N * D * H : 0));
+    }
+    this.initialHidden = alloc(LD * B * H);
+    this.initialCell = alloc(shape.isLstm ? LD * B * H : 0);
+    this.biasSum = alloc(G);
+    this.gateGrads = alloc(N * G);
+    this.hiddenProjGrads = alloc(shape.isGru ? N * G : 0);
+    this.hiddenGrads = alloc(N * H);
+    this.cellGrads = alloc(shape.isLstm ? N * H : 0);
+    this.stepHiddenPrevGrad = alloc(B * H);
+    this.stepCellPrevGrad = alloc(shape.isLstm ? B * H : 0);
+    const widest = Math.max(I, D * H);
+    this.layerGradA = alloc(N * widest);
+    this.layerGradB = alloc(N * widest);
+    this.initialHiddenGrads = alloc(LD * B * H);
+    this.initialCellGrads = alloc(shape.isLstm ? LD * B * H : 0);
+    this.hiddenGradSquares = new Float64Array(L * T);
+    const names = ['layers·directions', 'batch', 'hidden'];
+    this.output = new Tensor(alloc(B * T * D * H), [B, T, D * H], ['batch', 'time', 'directions·hidden']);
+    this.hN = new Tensor(alloc(LD * B * H), [LD, B, H], names);
+    this.cN = shape.isLstm ? new Tensor(alloc(LD * B * H), [LD, B, H], names) : undefined;
+    this.dInput = new Tensor(alloc(B * T * I), [B, T, I], ['batch', 'time', 'input']);
+    this.dh0 = new Tensor(alloc(LD * B * H), [LD, B, H], names);
+    this.dc0 = shape.isLstm ? new Tensor(alloc(LD * B * H), [LD, B, H], names) : undefined;
+  }
+
+  fits(batch: number, time: number): boolean {
+    return this.shape.batch === batch && this.shape.time === time;
+  }
+}

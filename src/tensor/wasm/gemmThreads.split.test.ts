@@ -1,0 +1,38 @@
+// The two-thread GEMM: a helper worker computes half of C on the shared wasm memory; the result must equal
+// the one-thread result exactly (each element is computed by the same micro-kernel in the same order).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { Rng } from '../rng';
+import { createWasmKernels } from './wasmKernels';
+import { startGemmHelperThread } from './gemmThreads';
+
+const kernels = createWasmKernels();
+
+test('a GEMM split across two threads equals the one-thread GEMM for every transpose, by rows and by columns', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
+  const k = kernels!;
+  const cases = [[70, 37, 29], [37, 70, 29], [9, 130, 300]]; // M ≥ N splits rows; M < N splits columns
+  const expected: Float32Array[] = [];
+  const run = () => {
+    const results: Float32Array[] = [];
+    for (const [M, N, K] of cases)
+      for (const transA of [false, true])
+        for (const transB of [false, true]) {
+          const r = new Rng(M * 1000 + N + (transA ? 7 : 0) + (transB ? 13 : 0));
+          const A = k.alloc(M * K), B = k.alloc(K * N), C = k.alloc(M * (N + 1));
+          r.fillNormal(A); r.fillNormal(B); r.fillNormal(C);
+          k.gemm(transA, transB, M, N, K, 0.5, A, 0, transA ? M : K, B, 0, transB ? K : N, 1.5, C, 0, N + 1);
+          results.push(C);
+        }
+    return results;
+  };
+  expected.push(...run());
+  const helper = startGemmHelperThread(k, (source) => new Worker(source, { eval: true }), 1);
+  try {
+    const split = run();
+    assert.equal(helper.splits, split.length);
+    split.forEach((C, i) => assert.deepEqual(C, expected[i], `case ${i}`));
+  } finally {
+    helper.stop();
+  }
+});

@@ -13,7 +13,8 @@ export function gradNorm(params: readonly NamedParameter[], normType = 2): numbe
       const g = p.parameter.grad.data;
       for (let i = 0; i < g.length; i++) {
         const a = Math.abs(g[i]);
-        if (!(a <= max)) max = a; // NaN propagates
+        if (Number.isNaN(a)) return NaN;
+        if (a > max) max = a;
       }
     }
     return max;

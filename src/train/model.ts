@@ -44,16 +44,20 @@ export interface BatchEvaluation {
 /** A small MLP after the readout: hidden Linear layers with an activation, then Linear to the output size. */
 class Head implements Module {
   readonly hidden: Linear[] = [];
+  /** Dropout before each Linear (hidden ones and the output), as the shape table shows it. */
   readonly dropouts: Dropout[] = [];
   readonly output: Linear;
+  private readonly relu: boolean;
   private activations: Tensor[] = []; // post-activation values, for the activation's backward
   constructor(inputSize: number, outputSize: number, readonly spec: SeqModelSpec['model']['head'], rng: Rng) {
+    this.relu = (spec?.activation ?? 'relu') === 'relu';
     let width = inputSize;
     for (const h of spec?.hidden ?? []) {
-      this.hidden.push(new Linear(width, h, rng));
       this.dropouts.push(new Dropout(spec?.dropout ?? 0, rng.fork()));
+      this.hidden.push(new Linear(width, h, rng));
       width = h;
     }
+    this.dropouts.push(new Dropout(spec?.dropout ?? 0, rng.fork()));
     this.output = new Linear(width, outputSize, rng);
   }
   namedParameters(): NamedParameter[] {
@@ -69,35 +73,43 @@ class Head implements Module {
     let current = x;
     this.activations = [];
     this.hidden.forEach((layer, k) => {
-      const y = layer.forward(current);
-      const a = y.clone();
-      if (this.spec?.activation === 'relu') for (let i = 0; i < a.size; i++) a.data[i] = a.data[i] > 0 ? a.data[i] : 0;
+      const a = layer.forward(this.dropouts[k].forward(current)).clone();
+      if (this.relu) for (let i = 0; i < a.size; i++) a.data[i] = a.data[i] > 0 ? a.data[i] : 0;
       else for (let i = 0; i < a.size; i++) a.data[i] = Math.tanh(a.data[i]);
       this.activations.push(a);
-      current = this.dropouts[k].forward(a);
+      current = a;
     });
-    return this.output.forward(current);
+    return this.output.forward(this.dropouts[this.hidden.length].forward(current));
   }
   backward(dy: Tensor): Tensor {
-    let d = this.output.backward(dy);
+    let d = this.dropouts[this.hidden.length].backward(this.output.backward(dy)).clone();
     for (let k = this.hidden.length - 1; k >= 0; k--) {
-      d = this.dropouts[k].backward(d).clone();
       const a = this.activations[k];
-      if (this.spec?.activation === 'relu') for (let i = 0; i < a.size; i++) d.data[i] = a.data[i] > 0 ? d.data[i] : 0;
+      if (this.relu) for (let i = 0; i < a.size; i++) d.data[i] = a.data[i] > 0 ? d.data[i] : 0;
       else for (let i = 0; i < a.size; i++) d.data[i] *= 1 - a.data[i] * a.data[i];
-      d = this.hidden[k].backward(d);
+      d = this.dropouts[k].backward(this.hidden[k].backward(d)).clone();
     }
     return d;
   }
 }
 
-/** Token ids → vectors: an Embedding (plus dropout), or one-hot rows when the spec has no embedding. */
+/**
+ * Token ids → vectors: an Embedding (plus dropout), or one-hot rows when the spec has no embedding. With
+ * `shared`, the lookup reads another TokenInput's table (seq2seq with one vocabulary: the decoder reuses the
+ * encoder's embedding, as the shape table says) and adds its gradient into the same Parameter.
+ */
 class TokenInput implements Module {
   readonly embedding: Embedding | undefined;
   readonly dropout: Dropout | undefined;
   readonly width: number;
-  constructor(readonly vocabSize: number, spec: SeqModelSpec['model']['embedding'], rng: Rng, readonly name: string) {
-    if (spec) {
+  private readonly sharedWeight: Parameter | undefined;
+  private sharedIds: Int32Array | undefined;
+  constructor(readonly vocabSize: number, spec: SeqModelSpec['model']['embedding'], rng: Rng, readonly name: string, shared?: TokenInput) {
+    if (spec && shared?.embedding) {
+      this.sharedWeight = shared.embedding.weight;
+      if (spec.dropout) this.dropout = new Dropout(spec.dropout, rng.fork());
+      this.width = spec.dim;
+    } else if (spec) {
       this.embedding = new Embedding(vocabSize, spec.dim, rng, spec.paddingIdx === false ? undefined : PAD_ID);
       if (spec.dropout) this.dropout = new Dropout(spec.dropout, rng.fork());
       this.width = spec.dim;
@@ -108,11 +120,23 @@ class TokenInput implements Module {
   namedParameters(): NamedParameter[] {
     return this.embedding ? prefixed(this.name, this.embedding.namedParameters()) : [];
   }
+  private sharedLookup(ids: Int32Array, B: number, T: number): Tensor {
+    const E = this.width;
+    const table = this.sharedWeight!.value.data;
+    const x = Tensor.zeros([B, T, E]);
+    for (let i = 0; i < B * T; i++) x.data.set(table.subarray(ids[i] * E, (ids[i] + 1) * E), i * E);
+    this.sharedIds = ids.slice(0, B * T);
+    return x;
+  }
   setTraining(training: boolean): void {
     this.dropout?.setTraining(training);
   }
   /** ids [B,T] → [B,T,E] (or one-hot [B,T,V]). */
   forward(ids: Int32Array, B: number, T: number): Tensor {
+    if (this.sharedWeight) {
+      const e = this.sharedLookup(ids, B, T);
+      return this.dropout ? this.dropout.forward(e) : e;
+    }
     if (!this.embedding) {
       const x = Tensor.zeros([B, T, this.vocabSize]);
       for (let i = 0; i < B * T; i++) x.data[i * this.vocabSize + ids[i]] = 1;
@@ -123,6 +147,17 @@ class TokenInput implements Module {
     return this.dropout ? this.dropout.forward(e) : e;
   }
   backward(dy: Tensor): void {
+    if (this.sharedWeight) {
+      const d = this.dropout ? this.dropout.backward(dy) : dy;
+      const E = this.width;
+      const grad = this.sharedWeight.grad.data;
+      const ids = this.sharedIds!;
+      for (let i = 0; i < ids.length; i++) {
+        if (ids[i] === PAD_ID) continue; // padding_idx row stays out of training
+        for (let e = 0; e < E; e++) grad[ids[i] * E + e] += d.data[i * E + e];
+      }
+      return;
+    }
     if (!this.embedding) return;
     this.embedding.backward(this.dropout ? this.dropout.backward(dy) : dy);
   }
@@ -135,7 +170,7 @@ export class SequenceModel implements Module {
   readonly head: Head;
   readonly input: TokenInput | undefined;
   readonly decoderInput: TokenInput | undefined;
-  /** generate with `initialState: 'learned'`: the tutorial's `initial_state`, [L,1,H] (and the cell's for LSTM). */
+  /** generate with `initialState: 'learned'`: the tutorial's `initial_state`, [L·D,1,H] (and the cell's for LSTM). */
   readonly initialHidden: Parameter | undefined;
   readonly initialCell: Parameter | undefined;
   readonly readout: 'hN' | 'last' | 'mean';
@@ -162,7 +197,8 @@ export class SequenceModel implements Module {
       if (!m.decoder) throw new Error('seq2seq needs model.decoder');
       checkBridge(m.encoder, m.decoder);
       const targetVocab = info.targetVocabulary?.size ?? info.outputSize;
-      this.decoderInput = new TokenInput(targetVocab, m.embedding, rng, 'decoder_embedding');
+      const shared = spec.data.source === 'pairs' && spec.data.sharedVocabulary === true ? this.input : undefined;
+      this.decoderInput = new TokenInput(targetVocab, m.embedding, rng, 'decoder_embedding', shared);
       this.decoder = new RecurrentStack(m.decoder, this.decoderInput.width, rng);
       this.head = new Head(this.decoder.outputSize, info.outputSize, m.head, rng);
     } else {
@@ -184,10 +220,14 @@ export class SequenceModel implements Module {
     const out: NamedParameter[] = [];
     if (this.input) out.push(...this.input.namedParameters());
     out.push(...prefixed('encoder', this.encoder.namedParameters()));
-    if (this.initialHidden) out.push({ name: 'initial_hidden', parameter: this.initialHidden });
-    if (this.initialCell) out.push({ name: 'initial_cell', parameter: this.initialCell });
+    out.push(...prefixed('encoder_norms', this.encoder.normParameters()));
+    if (this.initialHidden) out.push({ name: 'initial_h', parameter: this.initialHidden });
+    if (this.initialCell) out.push({ name: 'initial_c', parameter: this.initialCell });
     if (this.decoderInput) out.push(...this.decoderInput.namedParameters());
-    if (this.decoder) out.push(...prefixed('decoder', this.decoder.namedParameters()));
+    if (this.decoder) {
+      out.push(...prefixed('decoder', this.decoder.namedParameters()));
+      out.push(...prefixed('decoder_norms', this.decoder.normParameters()));
+    }
     out.push(...this.head.namedParameters());
     return out;
   }

@@ -3,7 +3,7 @@
  *
  * A plain stack is ONE multi-layer recurrent module (names `weight_ih_l0`, `weight_ih_l1`, … exactly as
  * `nn.LSTM(num_layers=L)`). Deep stacks with residual connections or layer norm are split into single-layer
- * modules (`layers.k.weight_ih_l0`, `norms.k.weight`) so something can sit between the layers:
+ * modules (still named `weight_ih_l{k}`; layer norms `<stack>_norms.k.weight`) so something can sit between the layers:
  *   x_{k+1} = LayerNorm(layer_k(dropout(x_k)) + x_k)     (residual when widths match, norm when asked).
  *
  * Shape letters: B batch, T time, I input, H hidden, D directions, L layers.
@@ -81,8 +81,16 @@ export class RecurrentStack implements Module {
   namedParameters(): NamedParameter[] {
     if (!this.split) return this.modules[0].namedParameters();
     const out: NamedParameter[] = [];
-    this.modules.forEach((m, k) => out.push(...prefixed(`layers.${k}`, m.namedParameters())));
-    this.norms.forEach((n, k) => out.push(...prefixed(`norms.${k}`, n.namedParameters())));
+    // Layer k's own `_l0` parameters are named `_l{k}`, as in one multi-layer module: the names do not depend
+    // on whether something sits between the layers.
+    this.modules.forEach((m, k) => out.push(...m.namedParameters().map((p) => ({ name: p.name.replace(/_l0(_reverse)?$/, `_l${k}$1`), parameter: p.parameter }))));
+    return out;
+  }
+
+  /** LayerNorm parameters, which PyTorch keeps beside the recurrent module (`encoder_norms.k.weight`). */
+  normParameters(): NamedParameter[] {
+    const out: NamedParameter[] = [];
+    this.norms.forEach((n, k) => out.push(...prefixed(String(k), n.namedParameters())));
     return out;
   }
 

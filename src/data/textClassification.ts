@@ -57,11 +57,19 @@ export function readLabelledJsonl(text: string, file: string, textField: string,
     if (typeof labelValue !== 'string' && typeof labelValue !== 'number' && typeof labelValue !== 'boolean') {
       throw new DataError(file, line, 1, `field ${JSON.stringify(labelField)} must be a string, number or boolean`);
     }
-    const labelColumn = lineText.indexOf(JSON.stringify(labelField)) + 1 || 1;
-    const textColumn = lineText.indexOf(JSON.stringify(textField)) + 1 || 1;
+    const labelColumn = jsonValueColumn(lineText, labelField);
+    const textColumn = jsonValueColumn(lineText, textField);
     out.push({ text: textValue, label: String(labelValue), line, textColumn, labelColumn });
   });
   return out;
+}
+
+/** 1-based column of the value of `"key":` on a JSON line (a good-enough locator for error messages), else 1. */
+function jsonValueColumn(lineText: string, key: string): number {
+  const keyAt = lineText.indexOf(JSON.stringify(key));
+  if (keyAt < 0) return 1;
+  const match = /^\s*:\s*/.exec(lineText.slice(keyAt + JSON.stringify(key).length));
+  return match ? keyAt + JSON.stringify(key).length + match[0].length + 1 : keyAt + 1;
 }
 
 export interface TextClassificationOptions {

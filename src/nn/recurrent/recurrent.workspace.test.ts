@@ -1,0 +1,76 @@
+/**
+ * Workspaces, not garbage: after the first call with a given (B, T), forward + backward allocate no new
+ * storage — neither through the backend's `alloc` nor by constructing any Float32Array — whatever the lengths.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng, referenceKernels, withKernels, type Kernels } from '../../tensor';
+import { makeLayer, randomTensor, type CellName } from './testing';
+
+function countingBackend(): { backend: Kernels; count: () => number } {
+  let allocations = 0;
+  const backend: Kernels = {
+    ...referenceKernels,
+    name: 'counting',
+    alloc(n) {
+      allocations++;
+      return referenceKernels.alloc(n);
+    },
+  };
+  return { backend, count: () => allocations };
+}
+
+/** Run fn while every `new Float32Array(…)` anywhere is counted (the global constructor is wrapped). */
+function countFloat32ArrayConstructions(fn: () => void): number {
+  const original = globalThis.Float32Array;
+  let constructed = 0;
+  globalThis.Float32Array = new Proxy(original, {
+    construct(target, args, newTarget) {
+      constructed++;
+      return Reflect.construct(target, args, newTarget === globalThis.Float32Array ? target : newTarget);
+    },
+  });
+  try {
+    fn();
+  } finally {
+    globalThis.Float32Array = original;
+  }
+  return constructed;
+}
+
+for (const cell of ['rnn', 'lstm', 'gru'] as CellName[]) {
+  test(`${cell}: a steady-state forward + backward allocates nothing (same B, T; lengths may change)`, () => {
+    const { backend, count } = countingBackend();
+    withKernels(backend, () => {
+      const layer = makeLayer(cell, { inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, dropout: 0.2 });
+      const rng = new Rng(2);
+      const x = randomTensor(rng, [3, 5, 3]);
+      const h0 = randomTensor(rng, [4, 3, 4]);
+      const c0 = cell === 'lstm' ? randomTensor(rng, [4, 3, 4]) : undefined;
+      const dOutput = randomTensor(rng, [3, 5, 8]);
+      const dhN = randomTensor(rng, [4, 3, 4]);
+      const dcN = c0 ? randomTensor(rng, [4, 3, 4]) : undefined;
+      const step = (lengths: number[]) => {
+        layer.forward(x, { lengths, h0, c0, rng });
+        layer.backward({ dOutput, dhN, dcN });
+      };
+      step([5, 2, 4]);
+      const afterFirst = count();
+      assert.ok(afterFirst > 0, 'the first call allocates its workspace through the backend');
+      const constructed = countFloat32ArrayConstructions(() => {
+        step([5, 2, 4]);
+        step([1, 5, 3]);
+        layer.setTraining(false);
+        step([5, 5, 5]);
+      });
+      assert.equal(count(), afterFirst, 'no backend allocation in steady state');
+      assert.equal(constructed, 0, 'no Float32Array constructed in steady state');
+      layer.forward(randomTensor(rng, [2, 5, 3]));
+      assert.ok(count() > afterFirst, 'a new batch size gets a new workspace');
+    });
+  });
+}
+
+test('the Float32Array counter used above does count constructions', () => {
+  assert.equal(countFloat32ArrayConstructions(() => void new Float32Array(3)), 1);
+});

@@ -57,9 +57,13 @@ export class Embedding implements Module {
       }
     }
     const y = (this.output = reuseOrAllocate(this.output, [...shape, D]));
-    const k = kernels();
     const table = this.weight.value.data;
-    for (let i = 0; i < n; i++) k.copy(y.data, i * D, table, ids[i] * D, D);
+    // A plain loop rather than a copy kernel per row: row views would allocate B·T objects per step.
+    for (let i = 0; i < n; i++) {
+      const source = ids[i] * D;
+      const target = i * D;
+      for (let d = 0; d < D; d++) y.data[target + d] = table[source + d];
+    }
     this.ids = ids;
     return y;
   }

@@ -4,3 +4,4 @@ export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
 export { Adam, AdamW } from './adam';
 export type { AdamOptions } from './adam';
+export { optimizerStateToSafetensors, optimizerStateFromSafetensors } from './optimizerState';

@@ -1,0 +1,93 @@
+/**
+ * Hover text for a spec: over a layer or any property inside it, its shapes with named dimensions, h_n/c_n,
+ * parameters (total and per state-dict tensor), FLOPs per step, BPTT memory, and for recurrent layers the
+ * per-gate shapes of one time step as the tutorial's annotated LSTM cell draws them. Pure string building.
+ */
+import type { LayerInfo, SpecAnalysis } from './analysisTypes';
+import { formatNamedShape } from './shapes';
+
+export interface SpecHover {
+  markdown: string;
+  /** The range of the layer's JSON node. */
+  offset: number;
+  length: number;
+}
+
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** 1,234 → "1.2 kB"; binary-free SI units as VS Code shows file sizes. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+/** FLOPs with an SI prefix: 2.13 MFLOPs. */
+export function formatFlops(flops: number): string {
+  const prefixes = ['', 'k', 'M', 'G', 'T'];
+  let value = flops;
+  let prefix = 0;
+  while (value >= 1000 && prefix < prefixes.length - 1) {
+    value /= 1000;
+    prefix++;
+  }
+  return `${prefix === 0 ? value : value.toFixed(value < 10 ? 2 : 1)} ${prefixes[prefix]}FLOPs`;
+}
+
+/** The innermost layer whose JSON node contains `offset`. */
+export function layerAt(analysis: SpecAnalysis, offset: number): LayerInfo | undefined {
+  let best: LayerInfo | undefined;
+  for (const layer of analysis.layers) {
+    if (layer.length === 0 || offset < layer.offset || offset > layer.offset + layer.length) continue;
+    if (!best || layer.length < best.length) best = layer;
+  }
+  return best;
+}
+
+export function hoverAt(analysis: SpecAnalysis, offset: number): SpecHover | undefined {
+  const layer = layerAt(analysis, offset);
+  if (!layer) return undefined;
+  return { markdown: layerMarkdown(layer, analysis), offset: layer.offset, length: layer.length };
+}
+
+export function layerMarkdown(layer: LayerInfo, analysis: SpecAnalysis): string {
+  const lines: string[] = [`**${layer.label}**`, ''];
+  lines.push(`input \`${formatNamedShape(layer.input)}\`  `);
+  lines.push(`output \`${formatNamedShape(layer.output)}\`  `);
+  if (layer.hN) lines.push(`h_n \`${formatNamedShape(layer.hN)}\`  `);
+  if (layer.cN) lines.push(`c_n \`${formatNamedShape(layer.cN)}\`  `);
+  lines.push('');
+  if (layer.parameters > 0 || layer.parameterFormula) {
+    lines.push(`**Parameters:** ${layer.parameterFormula ? `${formatCount(layer.parameters)} + ${layer.parameterFormula.split(' + ').filter((t) => !/^\d+$/.test(t)).join(' + ')}` : formatCount(layer.parameters)}`, '');
+    lines.push('| tensor | shape | count |', '|---|---|---:|');
+    for (const p of layer.parameterShapes) {
+      const count = p.shape.some((d) => d < 0) ? '—' : formatCount(p.shape.reduce((a, b) => a * b, 1));
+      lines.push(`| \`${p.name}\` | \`[${p.shape.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]\` | ${count} |`);
+    }
+    lines.push('');
+  } else {
+    lines.push('**Parameters:** none', '');
+  }
+  const batch = layer.input.find((d) => d.name === 'batch')?.size;
+  const cost = [`**FLOPs:** ${formatFlops(layer.flopsPerStep)} per ${layer.perStep === false ? 'sequence' : 'step'}${batch !== undefined ? ` (batch ${batch})` : ''}`];
+  if (layer.activationBytes) cost.push(`**BPTT activations:** ${formatBytes(layer.activationBytes)}`);
+  lines.push(cost.join(' · '), '');
+  if (layer.gates?.length) {
+    lines.push(`**One time step${layer.recurrent?.directions === 2 ? ' (each direction)' : ''}:**`, '', '```text');
+    const width = Math.max(...layer.gates.map((g) => g.name.length));
+    for (const gate of layer.gates) lines.push(`${gate.name.padEnd(width)}  ${formatNamedShape(gate.shape)}`);
+    lines.push('```', '');
+  }
+  for (const note of layer.notes ?? []) lines.push(`- ${note}`);
+  if (layer.notes?.length) lines.push('');
+  const totals = analysis.totals;
+  lines.push(`_Model: ${formatCount(totals.parameters)}${totals.parameterFormula ? ' + data-dependent' : ''} parameters · ${formatFlops(totals.flopsPerStep)}/step${totals.bpttActivationBytes ? ` · ${formatBytes(totals.bpttActivationBytes)} BPTT activations` : ''}_`);
+  return lines.join('\n');
+}

@@ -145,10 +145,10 @@ export const referenceKernels: Kernels = {
       const g = gatesOff + r * 4 * H; // gates[r] = [i | f | g | o], each H wide
       const s = r * H;
       for (let j = 0; j < H; j++) {
-        const i = sigmoid(gates[g + j]);
-        const f = sigmoid(gates[g + H + j]);
+        const i = logistic(gates[g + j]);
+        const f = logistic(gates[g + H + j]);
         const cand = Math.tanh(gates[g + 2 * H + j]);
-        const o = sigmoid(gates[g + 3 * H + j]);
+        const o = logistic(gates[g + 3 * H + j]);
         gates[g + j] = i;
         gates[g + H + j] = f;
         gates[g + 2 * H + j] = cand;
@@ -184,8 +184,8 @@ export const referenceKernels: Kernels = {
       const p = hiddenProjOff + r * 3 * H;
       const s = r * H;
       for (let j = 0; j < H; j++) {
-        const reset = sigmoid(gates[g + j] + hiddenProj[p + j]);
-        const update = sigmoid(gates[g + H + j] + hiddenProj[p + H + j]);
+        const reset = logistic(gates[g + j] + hiddenProj[p + j]);
+        const update = logistic(gates[g + H + j] + hiddenProj[p + H + j]);
         const cand = Math.tanh(gates[g + 2 * H + j] + reset * hiddenProj[p + 2 * H + j]);
         gates[g + j] = reset;
         gates[g + H + j] = update;
@@ -233,4 +233,12 @@ export function sigmoid(v: number): number {
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);
+}
+
+/**
+ * The logistic for the fused cells' inner loops: in float64, exp(−v) overflows to Infinity for v < −709 and
+ * 1/(1+∞) = 0 exactly, so the branch-free form is safe here and lets V8 inline it.
+ */
+function logistic(v: number): number {
+  return 1 / (1 + Math.exp(-v));
 }

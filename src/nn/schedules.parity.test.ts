@@ -58,3 +58,15 @@ test('a schedule restored from its state continues the same sequence', () => {
   second.loadStateDict(first.stateDict());
   assert.deepEqual(metrics.slice(4).map((m) => second.step(m)), metrics.slice(4).map((m) => first.step(m)));
 });
+
+test('StepLR and CosineAnnealingLR restored from their state continue the same sequence', () => {
+  for (const make of [(o: LearningRateHolder) => new StepLR(o, 2, 0.5), (o: LearningRateHolder) => new CosineAnnealingLR(o, 6, 0.01)]) {
+    const straight = make({ lr: baseLr });
+    const expected = sequence(() => straight.step(), 9);
+    const first = make({ lr: baseLr });
+    const head = sequence(() => first.step(), 4);
+    const second = make({ lr: baseLr });
+    second.loadStateDict(first.stateDict());
+    assert.deepEqual([...head, ...sequence(() => second.step(), 5)], expected);
+  }
+});

@@ -12,19 +12,20 @@ export interface ScheduleState {
   [field: string]: number;
 }
 
-/** `StepLR`: multiplies the learning rate by gamma every `stepSize` steps (PyTorch's chainable form). */
-export class StepLR {
+/** A schedule that advances once per `step()` and writes the new rate into the optimizer. */
+abstract class EpochSchedule {
   lastEpoch = 0;
 
-  constructor(private readonly optimizer: LearningRateHolder, readonly stepSize: number, readonly gamma = 0.1) {
-    if (!Number.isInteger(stepSize) || stepSize <= 0) throw new Error(`StepLR: step size must be a positive integer, got ${stepSize}`);
-  }
+  constructor(protected readonly optimizer: LearningRateHolder) {}
 
   step(): number {
     this.lastEpoch++;
-    if (this.lastEpoch % this.stepSize === 0) this.optimizer.lr *= this.gamma;
+    this.optimizer.lr = this.nextLr(this.optimizer.lr);
     return this.optimizer.lr;
   }
+
+  /** The learning rate for `lastEpoch`, given the one in force until now. */
+  protected abstract nextLr(currentLr: number): number;
 
   stateDict(): ScheduleState {
     return { lastEpoch: this.lastEpoch, lr: this.optimizer.lr };
@@ -36,32 +37,33 @@ export class StepLR {
   }
 }
 
+/** `StepLR`: multiplies the learning rate by gamma every `stepSize` steps (PyTorch's chainable form). */
+export class StepLR extends EpochSchedule {
+  constructor(optimizer: LearningRateHolder, readonly stepSize: number, readonly gamma = 0.1) {
+    super(optimizer);
+    if (!Number.isInteger(stepSize) || stepSize <= 0) throw new Error(`StepLR: step size must be a positive integer, got ${stepSize}`);
+  }
+
+  protected nextLr(currentLr: number): number {
+    return this.lastEpoch % this.stepSize === 0 ? currentLr * this.gamma : currentLr;
+  }
+}
+
 /**
  * `CosineAnnealingLR` in closed form: lr = ηmin + (base − ηmin)·(1 + cos(π·t/Tmax))/2, with base the learning
  * rate when the schedule was created. Past Tmax it rises again (a cosine period), as PyTorch's does.
  */
-export class CosineAnnealingLR {
-  lastEpoch = 0;
+export class CosineAnnealingLR extends EpochSchedule {
   readonly baseLr: number;
 
-  constructor(private readonly optimizer: LearningRateHolder, readonly tMax: number, readonly etaMin = 0) {
+  constructor(optimizer: LearningRateHolder, readonly tMax: number, readonly etaMin = 0) {
+    super(optimizer);
     if (!(tMax > 0)) throw new Error(`CosineAnnealingLR: T_max must be > 0, got ${tMax}`);
     this.baseLr = optimizer.lr;
   }
 
-  step(): number {
-    this.lastEpoch++;
-    this.optimizer.lr = this.etaMin + ((this.baseLr - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2;
-    return this.optimizer.lr;
-  }
-
-  stateDict(): ScheduleState {
-    return { lastEpoch: this.lastEpoch, lr: this.optimizer.lr };
-  }
-
-  loadStateDict(state: ScheduleState): void {
-    this.lastEpoch = state.lastEpoch;
-    this.optimizer.lr = state.lr;
+  protected nextLr(): number {
+    return this.etaMin + ((this.baseLr - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2;
   }
 }
 

@@ -25,3 +25,27 @@ export function formatScalar(value: number): string {
   if (magnitude < 1e-3 || magnitude >= 1e5) return value.toExponential(2);
   return String(+value.toPrecision(4));
 }
+
+const superscriptDigits: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/** Tick label of a logarithmic axis: "10⁻³" at exact powers of ten, "" between them (keeps the axis readable). */
+export function powerOfTenLabel(value: number): string {
+  if (!(value > 0)) return '';
+  const exponent = Math.round(Math.log10(value));
+  if (Math.abs(value / 10 ** exponent - 1) > 1e-9) return '';
+  if (exponent === 0) return '1';
+  if (exponent === 1) return '10';
+  return `10${[...String(exponent)].map((c) => superscriptDigits[c]).join('')}`;
+}
+
+/**
+ * Tick label of a logarithmic axis spanning [minimum, maximum]: over two decades or more only powers of ten are
+ * labelled (the 2…9 ticks would overprint); over a narrower span also the 2 and 5 ticks, so the axis keeps labels.
+ */
+export function logAxisTickLabel(value: number, minimum: number, maximum: number): string {
+  const power = powerOfTenLabel(value);
+  if (power !== '' || !(minimum > 0 && maximum > minimum)) return power;
+  if (Math.log10(maximum / minimum) >= 2) return '';
+  const mantissa = value / 10 ** Math.floor(Math.log10(value) + 1e-12);
+  return Math.abs(mantissa - 2) < 1e-9 || Math.abs(mantissa - 5) < 1e-9 ? formatScalar(value) : '';
+}

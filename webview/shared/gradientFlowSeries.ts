@@ -19,7 +19,7 @@ export function snapshotIndicesToDraw(snapshotCount: number, earlierCount: numbe
 /** Opacity of a drawn snapshot: the latest 1, earlier ones fading with age (oldest faintest). */
 export function snapshotOpacity(position: number, drawnCount: number): number {
   if (position === drawnCount - 1) return 1;
-  return 0.15 + (0.35 * (position + 1)) / Math.max(1, drawnCount - 1);
+  return 0.2 + (0.35 * (position + 1)) / Math.max(1, drawnCount - 1);
 }
 
 /** A logarithmic axis cannot show 0 or negative values: those become gaps (null) instead of breaking the scale. */

@@ -1,0 +1,283 @@
+// Preview of every webview panel outside VS Code: builds the panel bundles, writes one static page per panel
+// (the host's own HTML shell and CSP, a stand-in `acquireVsCodeApi` that replays sample trainer events, and the
+// theme's CSS variables), and screenshots each page with Debian Chromium headless.
+//
+//   node scripts/preview-webviews.mjs [--theme dark|light] [--out DIR] [--panel NAME]
+//
+// Prints the PNG paths; look at them. Nothing here ships: it is a developer's tool.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+
+const root = new URL('..', import.meta.url).pathname;
+const argument = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+};
+const themeName = argument('--theme', 'dark');
+const outDir = argument('--out', mkdtempSync(join(tmpdir(), 'seqlab-preview-')));
+const onlyPanel = argument('--panel', undefined);
+const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// ------------------------------------------------------------------------------------------ theme variables
+
+const themes = {
+  // VS Code "Dark Modern"
+  dark: {
+    bodyClass: 'vscode-dark',
+    variables: {
+      'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', foreground: '#cccccc', descriptionForeground: '#9d9d9d',
+      'charts-foreground': '#cccccc', 'charts-lines': '#cccccc80', 'charts-red': '#f14c4c', 'charts-blue': '#3794ff',
+      'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7',
+      focusBorder: '#0078d4', 'panel-border': '#2b2b2b', 'widget-border': '#313131', 'editorWidget-background': '#202020',
+      'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1', 'button-border': '#ffffff12',
+      'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
+      'dropdown-background': '#313131', 'dropdown-border': '#3c3c3c', 'dropdown-foreground': '#cccccc', 'dropdown-listBackground': '#1f1f1f',
+      'checkbox-background': '#313131', 'checkbox-border': '#3c3c3c', 'checkbox-foreground': '#cccccc', 'settings-checkboxBorder': '#3c3c3c',
+      'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff', 'list-hoverBackground': '#2a2d2e',
+      'textCodeBlock-background': '#2b2b2b', 'textBlockQuote-background': '#2b2b2b', errorForeground: '#f85149', 'editorWarning-foreground': '#cca700',
+      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal',
+      'editor-font-family': '"Droid Sans Mono", monospace', 'editor-font-size': '14px',
+    },
+  },
+  // VS Code "Light Modern"
+  light: {
+    bodyClass: 'vscode-light',
+    variables: {
+      'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', foreground: '#3b3b3b', descriptionForeground: '#3b3b3b',
+      'charts-foreground': '#3b3b3b', 'charts-lines': '#3b3b3b80', 'charts-red': '#e51400', 'charts-blue': '#1a85ff',
+      'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90',
+      focusBorder: '#005fb8', 'panel-border': '#e5e5e5', 'widget-border': '#e5e5e5', 'editorWidget-background': '#f8f8f8',
+      'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0258a8', 'button-border': '#0000001a',
+      'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
+      'dropdown-background': '#ffffff', 'dropdown-border': '#cecece', 'dropdown-foreground': '#3b3b3b', 'dropdown-listBackground': '#ffffff',
+      'checkbox-background': '#f8f8f8', 'checkbox-border': '#cecece', 'checkbox-foreground': '#3b3b3b', 'settings-checkboxBorder': '#cecece',
+      'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000', 'list-hoverBackground': '#f2f2f2',
+      'textCodeBlock-background': '#f8f8f8', 'textBlockQuote-background': '#f8f8f8', errorForeground: '#f85149', 'editorWarning-foreground': '#bf8803',
+      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal',
+      'editor-font-family': '"Droid Sans Mono", monospace', 'editor-font-size': '14px',
+    },
+  },
+};
+const theme = themes[themeName];
+if (!theme) throw new Error(`unknown theme ${themeName} (dark or light)`);
+
+// ------------------------------------------------------------------------------------------ sample events
+
+/** Seeded uniform numbers, so every preview shows the same data. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+const random = seededRandom(7);
+const noise = (scale) => (random() - 0.5) * 2 * scale;
+const sigmoid = (x) => 1 / (1 + Math.exp(-x));
+
+function trainingEvents({ specName, decay, plateau, stepsDone, totalSteps = 1000, epochs = 10 }) {
+  const stepsPerEpoch = totalSteps / epochs;
+  const events = [{ type: 'runStarted', runId: specName, runDir: `.seqlab/runs/${specName}`, specName, task: 'forecast', parameterCount: 50_497, totalSteps, epochs, stepsPerEpoch, metricNames: ['rmse', 'mae'] }];
+  let best = Infinity;
+  for (let step = 1; step <= stepsDone; step++) {
+    const clean = 0.16 * Math.exp(-Math.max(0, step - plateau) / decay) + 0.004;
+    const loss = clean * (1 + noise(0.35));
+    const gradNormBefore = 0.6 + 3 * Math.exp(-step / 300) * (1 + noise(0.6));
+    const lr = step < 50 ? (0.01 * step) / 50 : 0.01 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
+    events.push({ type: 'step', epoch: Math.ceil(step / stepsPerEpoch), step, totalSteps, loss, lr, gradNormBefore, gradNormAfter: Math.min(1, gradNormBefore), samplesPerSecond: 1450 + noise(80), etaSeconds: ((totalSteps - step) * 50) / 1450 });
+    if (step % stepsPerEpoch === 0) {
+      const validationLoss = clean * 1.1;
+      const isBest = validationLoss < best;
+      best = Math.min(best, validationLoss);
+      events.push({ type: 'epoch', epoch: step / stepsPerEpoch, step, trainLoss: clean, validationLoss, metrics: { rmse: Math.sqrt(validationLoss) * 3.1, mae: Math.sqrt(validationLoss) * 2.4 }, best: isBest, lr, seconds: 3.4 });
+    }
+  }
+  return events;
+}
+
+function gateSnapshot({ layer, step, epoch, hiddenSize, steps, sharpness }) {
+  const values = (phase, kind) => {
+    const out = [];
+    for (let t = 0; t < steps; t++) {
+      for (let h = 0; h < hiddenSize; h++) {
+        const drive = sharpness * (Math.sin(t / 4 + h * 0.7 + phase) + 0.6 * Math.cos(h * 1.3 - t / 9)) + noise(0.4);
+        out.push(kind === 'sigmoid' ? sigmoid(drive) : Math.tanh(drive));
+      }
+    }
+    return out;
+  };
+  const gates = { input: values(0, 'sigmoid'), forget: values(1.2, 'sigmoid').map((v) => 0.35 + 0.65 * v), cell: values(2.1, 'tanh'), output: values(3.3, 'sigmoid') };
+  // c_t = f ⊙ c_{t-1} + i ⊙ g, so the cell state really is unbounded and accumulates.
+  const cellState = new Array(steps * hiddenSize).fill(0);
+  for (let t = 0; t < steps; t++) for (let h = 0; h < hiddenSize; h++) {
+    const i = t * hiddenSize + h;
+    cellState[i] = (t > 0 ? gates.forget[i] * cellState[i - hiddenSize] : 0) + gates.input[i] * gates.cell[i];
+  }
+  gates.cellState = cellState;
+  const saturation = Object.fromEntries(Object.entries(gates).map(([name, v]) => [name, v.filter((x) => x < 0.1 || x > 0.9).length / v.length]));
+  const timeLabels = Array.from({ length: steps }, (_, t) => (Math.sin(t / 3) * 0.8 + 0.1).toFixed(2));
+  return { type: 'gates', epoch, step, cell: 'lstm', layer, hiddenSize, steps, timeLabels, gates, saturation };
+}
+
+function gradientFlow(step, epoch, perStepShrink, layers = 2, steps = 60) {
+  return {
+    type: 'gradFlow', epoch, step,
+    norms: Array.from({ length: layers }, (_, layer) => Array.from({ length: steps }, (_, t) => 0.05 * (layer + 1) * perStepShrink ** (steps - 1 - t) * (1 + noise(0.15)))),
+  };
+}
+
+const forecasterDiagram = (() => {
+  const x = 40;
+  const width = 300;
+  const nodes = [
+    { id: 'input', label: 'Input', detail: 'window 30 × 1 feature', kind: 'input', x, y: 0, width, height: 44, offset: 20, line: 3 },
+    { id: 'lstm1', label: 'LSTM', detail: 'hidden 64 · 17,152 params', kind: 'lstm', x, y: 110, width, height: 52, offset: 120, line: 8 },
+    { id: 'lstm2', label: 'LSTM', detail: 'hidden 64 · 33,280 params', kind: 'lstm', x, y: 230, width, height: 52, offset: 200, line: 9 },
+    { id: 'readout', label: 'Readout: last', detail: 'h_T of the top layer', kind: 'readout', x, y: 350, width, height: 44, offset: 260, line: 11 },
+    { id: 'dense', label: 'Linear', detail: '64 → 1 · 65 params', kind: 'linear', x, y: 460, width, height: 44, offset: 300, line: 12 },
+    { id: 'loss', label: 'MSE loss', detail: 'forecast 1 step', kind: 'loss', x, y: 570, width, height: 44, offset: 360, line: 15 },
+  ];
+  const cx = x + width / 2;
+  const edge = (from, to, label) => {
+    const a = nodes.find((n) => n.id === from);
+    const b = nodes.find((n) => n.id === to);
+    return { from, to, label, points: [{ x: cx, y: a.y + a.height }, { x: cx, y: b.y }] };
+  };
+  return {
+    width: 380, height: 614, nodes,
+    edges: [
+      edge('input', 'lstm1', '[batch=32, seq=30, input=1]'), edge('lstm1', 'lstm2', '[batch=32, seq=30, hidden=64]'),
+      edge('lstm2', 'readout', '[batch=32, seq=30, hidden=64]'), edge('readout', 'dense', '[batch=32, hidden=64]'), edge('dense', 'loss', '[batch=32, 1]'),
+    ],
+  };
+})();
+
+const runEvents = trainingEvents({ specName: 'forecaster', decay: 180, plateau: 40, stepsDone: 640 });
+const compareEvents = trainingEvents({ specName: 'forecaster-gru', decay: 320, plateau: 120, stepsDone: 1000 });
+compareEvents.push({ type: 'runFinished', status: 'completed', message: '', epochs: 10, steps: 1000, bestValidationLoss: compareEvents.filter((e) => e.type === 'epoch').at(-1).validationLoss, bestEpoch: 10, finalMetrics: {}, seconds: 41, runDir: '.seqlab/runs/forecaster-gru' });
+runEvents.push({ type: 'log', level: 'warning', message: 'Gradient norm 4.1 clipped to 1 at step 12' });
+
+const pages = {
+  dashboard: [
+    { type: 'status', state: 'running', runName: 'forecaster-20261125-1041' },
+    { type: 'history', events: runEvents, compare: compareEvents },
+  ],
+  gates: [
+    {
+      type: 'history',
+      events: [
+        runEvents[0],
+        ...[100, 200, 300, 400, 500, 600].flatMap((step, i) => [0, 1].map((layer) => gateSnapshot({ layer, step, epoch: step / 100, hiddenSize: 24, steps: 40, sharpness: 0.8 + 0.5 * i }))),
+      ],
+    },
+  ],
+  gradients: [
+    {
+      type: 'history',
+      events: [runEvents[0], ...[50, 200, 350, 500, 650].map((step, i) => gradientFlow(step, Math.ceil(step / 100), 0.9 + 0.018 * i))],
+      compare: [{ ...runEvents[0], specName: 'rnn-adding' }, gradientFlow(650, 7, 0.78, 1)],
+    },
+  ],
+  architecture: [{ type: 'architecture', diagram: forecasterDiagram }],
+  'predictions-forecast': [
+    {
+      type: 'history',
+      events: [runEvents[0], {
+        type: 'predictions', epoch: 6,
+        samples: [0, 1, 2].map((k) => {
+          const series = Array.from({ length: 42 }, (_, t) => Math.sin((t + 5 * k) / 4) + 0.3 * Math.sin((t + k) / 1.7));
+          return { kind: 'forecast', history: series.slice(0, 30), truth: series.slice(30), predicted: series.slice(30).map((v, i) => v * (0.9 - 0.01 * i) + noise(0.08)) };
+        }),
+      }],
+    },
+  ],
+  'predictions-labels': [
+    {
+      type: 'history',
+      events: [{
+        type: 'predictions', epoch: 4,
+        samples: [
+          { kind: 'classify', input: 'the film was a quiet delight', truth: 'positive', predicted: 'positive', confidence: 0.93 },
+          { kind: 'classify', input: 'two hours I will not get back', truth: 'negative', predicted: 'neutral', confidence: 0.51 },
+          { kind: 'tag', tokens: ['Ada', 'Lovelace', 'wrote', 'in', 'London'], truth: ['B-PER', 'I-PER', 'O', 'O', 'B-LOC'], predicted: ['B-PER', 'I-PER', 'O', 'O', 'B-ORG'] },
+          { kind: 'generate', text: 'To be, or not to be, that is the quest of the sorrowing heart and the night', temperature: 0.8 },
+          { kind: 'seq2seq', source: '12+345', target: '357', output: '357' },
+          { kind: 'seq2seq', source: '908+77', target: '985', output: '975' },
+        ],
+        confusion: { labels: ['negative', 'neutral', 'positive'], counts: [[41, 7, 2], [9, 30, 11], [3, 6, 51]] },
+      }],
+    },
+  ],
+};
+
+// ------------------------------------------------------------------------------------------ build and render
+
+const panelsWithCode = readdirSync(join(root, 'webview'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, 'webview', d.name, 'main.ts'))).map((d) => d.name);
+mkdirSync(join(outDir, 'dist', 'webview'), { recursive: true });
+for (const panel of panelsWithCode) {
+  // The same options as scripts/build.mjs uses for panels, so the preview runs what ships.
+  await build({ entryPoints: [join(root, 'webview', panel, 'main.ts')], outfile: join(outDir, 'dist', 'webview', `${panel}.js`), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning', absWorkingDir: root });
+}
+cpSync(join(root, 'media', 'webview'), join(outDir, 'media', 'webview'), { recursive: true });
+
+const { buildWebviewHtml } = await tsImport('../src/extension/webviewHtml.ts', import.meta.url);
+const themeCss = `:root {\n${Object.entries(theme.variables).map(([name, value]) => `  --vscode-${name}: ${value};`).join('\n')}\n}\n`;
+writeFileSync(join(outDir, 'theme.css'), themeCss);
+
+/** Stands in for VS Code: answers `ready` by posting the page's messages, and records what the panel sends. */
+const fakeHost = (messages, bodyClass) => `
+document.body.classList.add(${JSON.stringify(bodyClass)});
+window.seqlabPosted = [];
+const toTyped = (message) => {
+  // Gate arrays arrive as Float32Array when the host transfers them.
+  for (const event of message.events ?? (message.event ? [message.event] : [])) {
+    if (event.type === 'gates') for (const name of Object.keys(event.gates)) event.gates[name] = Float32Array.from(event.gates[name]);
+  }
+  return message;
+};
+window.acquireVsCodeApi = () => ({
+  postMessage(message) {
+    window.seqlabPosted.push(message);
+    if (message.type === 'ready') for (const m of ${JSON.stringify(messages)}) window.postMessage(toTyped(m), '*');
+  },
+  getState() { return undefined; },
+  setState() {},
+});
+`;
+
+const shots = [];
+for (const [page, messages] of Object.entries(pages)) {
+  const panel = page.split('-')[0];
+  if (!panelsWithCode.includes(panel) || (onlyPanel && onlyPanel !== panel && onlyPanel !== page)) continue;
+  const nonce = 'cHJldmlldy1ub25jZQ==';
+  writeFileSync(join(outDir, `${page}-host.js`), fakeHost(messages, theme.bodyClass));
+  let html = buildWebviewHtml({
+    panel, title: `SeqLab ${panel}`, cspSource: 'file:', nonce,
+    scriptUri: `dist/webview/${panel}.js`, styleUris: ['theme.css', 'media/webview/panels.css'],
+  });
+  // The fake host must exist before the panel script calls acquireVsCodeApi().
+  html = html.replace(`<script nonce="${nonce}" src="dist/webview/`, `<script nonce="${nonce}" src="${page}-host.js"></script>\n  <script nonce="${nonce}" src="dist/webview/`);
+  const htmlPath = join(outDir, `${page}.html`);
+  writeFileSync(htmlPath, html);
+  const png = join(outDir, `${page}-${themeName}.png`);
+  const height = argument('--height', page === 'gates' || page.startsWith('predictions-labels') ? '1300' : '900');
+  const result = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--hide-scrollbars', '--enable-logging=stderr', '--v=0',
+    '--virtual-time-budget=3000', `--screenshot=${png}`, `--window-size=1200,${height}`, pathToFileURL(htmlPath).href], { encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0 || !existsSync(png)) {
+    console.error(`${page}: chromium failed (${result.status})\n${result.stderr}`);
+    process.exitCode = 1;
+    continue;
+  }
+  // Console messages of the page (script errors, CSP refusals) come out on stderr as CONSOLE lines.
+  const pageMessages = (result.stderr ?? '').split('\n').filter((line) => /CONSOLE|Content Security Policy|Refused/.test(line));
+  for (const line of pageMessages) console.error(`${page}: ${line}`);
+  if (pageMessages.length > 0) process.exitCode = 1;
+  shots.push(png);
+}
+console.log(shots.join('\n'));

@@ -1,0 +1,54 @@
+/**
+ * The panel's link to the extension host: `acquireVsCodeApi()` (callable once per page), typed messages both
+ * ways, and UI state persisted with `setState` (only UI state: data is asked for again with `ready`).
+ */
+import type { HostToWebview, PanelKind, WebviewToHost } from '../../src/train/protocol';
+
+interface WebviewApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): WebviewApi;
+
+export interface PanelConnection<UiState extends object> {
+  post(message: WebviewToHost): void;
+  readonly uiState: UiState;
+  saveUiState(patch: Partial<UiState>): void;
+}
+
+const hostMessageTypes = new Set(['event', 'history', 'architecture', 'status']);
+
+/** Messages can also come from elsewhere in the page (extensions' frames, devtools): keep only host messages. */
+export function isHostMessage(data: unknown): data is HostToWebview {
+  return typeof data === 'object' && data !== null && hostMessageTypes.has((data as { type?: unknown }).type as string);
+}
+
+/**
+ * Listens first, then posts `ready`, so the host's history replay cannot arrive before the listener exists.
+ * Stored UI state is merged over `defaults` (fields added in a later version keep their defaults).
+ */
+export function connectPanel<UiState extends object>(panel: PanelKind, defaults: UiState, onMessage: (message: HostToWebview) => void): PanelConnection<UiState> {
+  const api = acquireVsCodeApi();
+  const stored = api.getState();
+  const uiState: UiState = { ...defaults, ...(typeof stored === 'object' && stored !== null ? (stored as Partial<UiState>) : {}) };
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (!isHostMessage(event.data)) return;
+    try {
+      onMessage(event.data);
+    } catch (error) {
+      // One malformed event must not leave the panel dead for the rest of the run.
+      console.error(`SeqLab ${panel} panel: could not render a '${event.data.type}' message`, error);
+    }
+  });
+  api.postMessage({ type: 'ready', panel } satisfies WebviewToHost);
+  return {
+    post: (message) => api.postMessage(message),
+    uiState,
+    saveUiState(patch) {
+      Object.assign(uiState, patch);
+      api.setState(uiState);
+    },
+  };
+}

@@ -17,7 +17,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFixture, maxRelativeError, type Fixture } from '../../../test/fixtures/load';
-import { Rng, Tensor } from '../../tensor';
+import { Rng, Tensor, referenceKernels, withKernels, type Kernels } from '../../tensor';
+import { sharedWasmKernels } from '../../tensor/wasm';
 import { GRU, LSTM, RNN, type FusedRecurrent } from './index';
 
 export const OUTPUT_BOUND = 1e-5;
@@ -71,8 +72,13 @@ test('the fixture set covers every cell, depth, direction, lengths and initial-s
   assert.ok(cases.length >= 30);
 });
 
-for (const name of cases) {
-  test(`matches PyTorch: ${name}`, () => {
+// The same fixtures against every backend available here: the reference oracle, and WebAssembly SIMD where the
+// engine supports it (layers built inside withKernels so parameters and workspaces live in its memory).
+const wasm = sharedWasmKernels();
+const backends: Kernels[] = wasm ? [referenceKernels, wasm] : [referenceKernels];
+
+for (const backend of backends) for (const name of cases) {
+  test(`matches PyTorch on the ${backend.name} backend: ${name}`, () => withKernels(backend, () => {
     const f = loadFixture(`recurrent/${name}.json`);
     const meta = f.meta as unknown as CaseMeta;
     const torch32 = f.meta.torchFloat32MaxRelativeError as { outputs: number; gradients: number };
@@ -109,7 +115,7 @@ for (const name of cases) {
       const e = scaledRelativeError(actual.data, expected.data);
       if (e > worst[kind]) {
         worst[kind] = e;
-        worst[`${kind}At`] = `${name} ${what}`;
+        worst[`${kind}At`] = `${backend.name}: ${name} ${what}`;
       }
       assert.ok(e <= bound, `${what}: max relative error ${e.toExponential(2)} > ${bound}`);
     };
@@ -120,7 +126,7 @@ for (const name of cases) {
     check('dh0', grads.dh0, 'grad_h0', GRADIENT_BOUND, 'gradient');
     if (meta.cell === 'lstm') check('dc0', grads.dc0, 'grad_c0', GRADIENT_BOUND, 'gradient');
     for (const p of layer.namedParameters()) check(`grad ${p.name}`, p.parameter.grad, `grad_${p.name}`, GRADIENT_BOUND, 'gradient');
-  });
+  }));
 }
 
 test('report the worst parity errors measured', () => {

@@ -84,6 +84,7 @@ export function loadConll(text: string, data: ConllData, options: ConllOptions):
     inputSize: vocabulary.size,
     outputSize: labels.length,
     vocabulary,
+    tokenizer: { kind: 'whitespace', lowercase },
     labels,
     maxLength: prepared.reduce((longest, s) => Math.max(longest, s.tokens.length), 0),
     trainSize: counts.train,

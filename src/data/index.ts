@@ -6,3 +6,4 @@ export { ZScore } from './normalize';
 export { tokenize, detokenize, type TokenizerKind } from './tokenize';
 export { parseCsv, parseCsvWithHeader } from './csv';
 export { ExampleSplit, type Example } from './batching';
+export { encodeText, encodeSeries } from './encode';

@@ -53,4 +53,9 @@ export class ZScore {
   toJSON(): { mean: number[]; std: number[] } {
     return { mean: [...this.mean], std: [...this.std] };
   }
+
+  /** The inverse of `toJSON` (statistics saved with a run). */
+  static fromJSON(json: { mean: readonly number[]; std: readonly number[] }): ZScore {
+    return new ZScore(Float64Array.from(json.mean), Float64Array.from(json.std));
+  }
 }

@@ -71,6 +71,7 @@ export function loadPairs(text: string, data: PairsData, options: PairsOptions):
     outputSize: targetVocabulary.size,
     vocabulary: sourceVocabulary,
     targetVocabulary,
+    tokenizer: { kind: tokenizer, lowercase: tokenizeOptions.lowercase, maxLength: data.maxLength },
     maxLength: pairs.reduce((longest, p) => Math.max(longest, p.source.length), 0),
     trainSize: counts.train,
     validationSize: counts.validation,

@@ -54,6 +54,7 @@ export function loadPlainText(text: string, data: PlainTextData, options: PlainT
     outputSize: vocabulary.size,
     vocabulary,
     targetVocabulary: vocabulary,
+    tokenizer: { kind: tokenizer, lowercase: data.lowercase ?? false },
     maxLength: W,
     trainSize: train.length,
     validationSize: validation.length,

@@ -66,6 +66,7 @@ export function loadSynthetic(data: SyntheticData, options: SyntheticOptions): P
     inputSize: generated.inputSize,
     outputSize: generated.outputSize,
     vocabulary: generated.vocabulary,
+    tokenizer: generated.kind === 'tokens' ? { kind: 'char', lowercase: false } : undefined,
     labels: generated.labels,
     horizon: generated.horizon,
     maxLength: T,

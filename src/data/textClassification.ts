@@ -123,6 +123,7 @@ export function loadTextClassification(text: string, data: TextClassificationDat
     inputSize: vocabulary.size,
     outputSize: labels.length,
     vocabulary,
+    tokenizer: { kind: tokenizer, lowercase: data.lowercase ?? true, maxLength: data.maxLength },
     labels,
     maxLength: tokenized.reduce((longest, row) => Math.max(longest, row.tokens.length), 0),
     trainSize: counts.train,

@@ -12,6 +12,7 @@ import type { Rng } from '../tensor/rng';
 import type { TaskType } from '../spec/types';
 import type { Vocabulary } from './vocabulary';
 import type { ZScore } from './normalize';
+import type { TokenizerKind } from './tokenize';
 
 export type { Vocabulary } from './vocabulary';
 export type { ZScore } from './normalize';
@@ -34,6 +35,8 @@ export interface DataInfo {
   vocabulary?: Vocabulary;
   /** seq2seq: the target vocabulary (the same object as `vocabulary` when shared); generate: same as input. */
   targetVocabulary?: Vocabulary;
+  /** tokens: how raw text becomes input tokens (what `encodeText` applies to new inputs at prediction time). */
+  tokenizer?: { kind: TokenizerKind; lowercase: boolean; maxLength?: number };
   /** classify/tag: class names in label-id order. */
   labels?: string[];
   /** forecast from CSV: per-column z-score fitted on the training split only (absent with normalize 'none'). */

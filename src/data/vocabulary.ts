@@ -81,4 +81,9 @@ export class Vocabulary {
   toJSON(): { tokens: readonly string[] } {
     return { tokens: this.tokens };
   }
+
+  /** The inverse of `toJSON` (a vocabulary saved with a run). */
+  static fromJSON(json: { tokens: readonly string[] }): Vocabulary {
+    return new Vocabulary(json.tokens);
+  }
 }

@@ -34,6 +34,8 @@ for (const [name, entry] of Object.entries(nodeEntries)) {
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // jsonc-parser's UMD entry loads its parts with a dynamic require that a bundle cannot follow; its ESM build bundles.
+    mainFields: ['module', 'main'],
     loader: { '.wasm': 'binary' },
   });
 }

@@ -112,7 +112,10 @@ export class RecurrentStack implements Module {
     return this.modules.map((m) => m.hiddenGradientNorms()[0] ?? []);
   }
 
-  forward(x: Tensor, options: RecurrentForwardOptions = {}): RecurrentForwardResult {
+  forward(x: Tensor, givenOptions: RecurrentForwardOptions = {}): RecurrentForwardResult {
+    // packed: false runs every sequence over the batch's padding too (h_n then comes from the padded end), the
+    // behaviour the tutorial warns about, kept so it can be shown.
+    const options = this.spec.packed === false ? { ...givenOptions, lengths: undefined } : givenOptions;
     if (!this.split) return this.modules[0].forward(x, options);
     const LD = this.numLayers * this.directions;
     const B = x.shape[0];

@@ -1,0 +1,256 @@
+/**
+ * The commands of `seqlab` (entry point: main.ts): train, check, predict and export sequence models from `*.seqmodel.json` specs in a terminal.
+ * Exit codes: 0 success, 1 a failed (or diverged) run, 2 a bad spec, bad data or bad arguments.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Rng } from '../tensor';
+import { analyzeSpec } from '../spec/analyze';
+import type { LayerInfo, NamedShape } from '../spec/analysisTypes';
+import { DataError, prepareData } from '../data';
+import { nodeRunIo } from '../train/runIo';
+import { RunControl } from '../train/runControl';
+import { SpecError, formatDiagnostic, loadSpec, setUpRun } from '../train/session';
+import { train } from '../train/trainer';
+import { SequenceModel } from '../train/model';
+import { loadWeights } from '../train/runFolder';
+import { predictOne } from '../train/predict';
+import { exportPytorch } from './exportPytorch';
+import { jsonReporter, summaryTable, terminalReporter } from './progress';
+
+export const EXIT_OK = 0;
+export const EXIT_RUN_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  isTTY: boolean;
+  /** Ctrl-C handling: the CLI asks the trainer to stop cleanly (checkpoint kept) instead of dying mid-write. */
+  onInterrupt?(handler: () => void): void;
+}
+
+class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `seqlab — train and inspect recurrent sequence models from *.seqmodel.json specs
+
+Usage: seqlab <command> [options]
+
+Commands:
+  train SPEC      train a model; writes a run folder (.seqlab/runs/<name>-<time>/ beside the spec)
+  check SPEC      print every diagnostic (file:line:col severity message) and the shape table
+  predict SPEC    run trained weights on inputs from a JSON file
+  export SPEC     write a PyTorch project (model.py, train.py for torchrun/DDP, the weights)
+
+Run 'seqlab <command> --help' for the options of a command.
+Exit codes: 0 success, 1 the run failed or diverged, 2 bad spec, data or arguments.`,
+  train: `Usage: seqlab train SPEC [--out DIR] [--init WEIGHTS.safetensors] [--epochs N] [--max-steps N] [--seed N] [--resume RUN_DIR] [--json]
+
+Trains the model SPEC describes. A progress bar (epoch, step, loss, samples/s, ETA) on a terminal; one JSON
+event per line with --json or when the output is not a terminal; a summary table at the end.
+
+  --out DIR        write the run folder here instead of .seqlab/runs/<name>-<time>/ beside the spec
+  --init FILE      start from these weights (safetensors with PyTorch state-dict names)
+  --epochs N       override training.epochs
+  --max-steps N    stop after N optimizer steps in total
+  --seed N         override training.seed
+  --resume DIR     continue the run in DIR from its last checkpoint
+  --json           JSON lines output`,
+  check: `Usage: seqlab check SPEC [--json]
+
+Prints every diagnostic as 'file:line:col severity message', then the shape table (input and output shapes,
+h_n, parameters per layer). Exit code 2 when the spec has errors.
+
+  --json           print { diagnostics, layers, totals } as JSON`,
+  predict: `Usage: seqlab predict SPEC --weights FILE --input FILE [--output FILE]
+
+Runs the model with the given weights on the inputs in FILE: a JSON array, one input per element —
+series: [[x1, ...], ...] per time step in original units; text tasks: a string (or an array of tokens);
+generate: a prompt string ("" to start from <s>). Writes a JSON array of outputs (to stdout without --output).`,
+  export: `Usage: seqlab export SPEC --weights FILE --to pytorch --out DIR
+
+Writes a PyTorch project to DIR: model.py (the same network, same parameter names), train.py (runs under
+'torchrun --nproc_per_node=N train.py' with DistributedDataParallel, or plain 'python train.py'),
+model.safetensors (the weights) and reference.json (inputs and SeqLab's outputs for a parity check).`,
+};
+
+interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
+  try {
+    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function integerOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+function readSpec(positionals: string[], command: string): { specPath: string; specText: string } {
+  if (positionals.length !== 1) throw new UsageError(`seqlab ${command} needs exactly one SPEC file (got ${positionals.length})\n\n${HELP[command]}`);
+  const specPath = positionals[0];
+  if (!fs.existsSync(specPath)) throw new UsageError(`${specPath}: no such file`);
+  return { specPath, specText: fs.readFileSync(specPath, 'utf8') };
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(`${HELP.main}\n`);
+      return command ? EXIT_OK : EXIT_USAGE;
+    }
+    switch (command) {
+      case 'train':
+        return await trainCommand(rest, io);
+      case 'check':
+        return checkCommand(rest, io);
+      case 'predict':
+        return predictCommand(rest, io);
+      case 'export':
+        return exportCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command '${command}'\n\n${HELP.main}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`seqlab: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof SpecError || error instanceof DataError) {
+      io.stderr(`${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`seqlab: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_RUN_FAILED;
+  }
+}
+
+async function trainCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string' }, init: { type: 'string' }, epochs: { type: 'string' }, 'max-steps': { type: 'string' },
+    seed: { type: 'string' }, json: { type: 'boolean' }, resume: { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout(`${HELP.train}\n`);
+    return EXIT_OK;
+  }
+  const overrides = {
+    epochs: integerOption(values.epochs as string | undefined, 'epochs'),
+    maxSteps: integerOption(values['max-steps'] as string | undefined, 'max-steps'),
+    seed: integerOption(values.seed as string | undefined, 'seed'),
+  };
+  if (overrides.epochs === 0) throw new UsageError('--epochs must be at least 1');
+  const { specPath, specText } = readSpec(positionals, 'train');
+  if (values.init && !fs.existsSync(values.init as string)) throw new UsageError(`--init ${values.init}: no such file`);
+  const setup = setUpRun({ specPath, specText, outDir: values.out as string | undefined, resumeFrom: values.resume as string | undefined }, nodeRunIo);
+  const reporter = values.json || !io.isTTY ? jsonReporter((line) => io.stdout(`${line}\n`)) : terminalReporter((text) => io.stdout(text));
+  for (const w of setup.warnings) io.stderr(`${formatDiagnostic(specPath, w)}\n`);
+  const control = new RunControl();
+  io.onInterrupt?.(() => control.stop());
+  const result = await train({
+    spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: (e) => reporter.event(e), control,
+    overrides, initWeights: values.init as string | undefined, resume: setup.resume, baselines: setup.baselines,
+  });
+  reporter.finish(result, setup.baselines);
+  return result.status === 'failed' || result.status === 'diverged' ? EXIT_RUN_FAILED : EXIT_OK;
+}
+
+function formatShape(shape: NamedShape | undefined): string {
+  return shape ? `[${shape.map((d) => `${d.name}=${d.size}`).join(', ')}]` : '';
+}
+
+export function shapeTable(layers: readonly LayerInfo[]): string {
+  const header = ['layer', 'input', 'output', 'h_n', 'parameters'];
+  const rows = layers.map((l) => [l.label, formatShape(l.input), formatShape(l.output), formatShape(l.hN), l.parameterFormula ?? l.parameters.toLocaleString('en-US')]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function checkCommand(args: string[], io: CliIo): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) {
+    io.stdout(`${HELP.check}\n`);
+    return EXIT_OK;
+  }
+  const { specPath, specText } = readSpec(positionals, 'check');
+  const analysis = analyzeSpec(specText, {
+    specPath: path.resolve(specPath),
+    readTextFile: (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined),
+  });
+  const hasErrors = analysis.diagnostics.some((d) => d.severity === 'error');
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, layers: analysis.layers, totals: analysis.totals }, null, 2)}\n`);
+    return hasErrors ? EXIT_USAGE : EXIT_OK;
+  }
+  for (const d of analysis.diagnostics) io.stdout(`${formatDiagnostic(specPath, d)}\n`);
+  if (analysis.diagnostics.length) io.stdout('\n');
+  if (analysis.layers.length) io.stdout(`${shapeTable(analysis.layers)}\n`);
+  const t = analysis.totals;
+  io.stdout(`\ntotal parameters ${t.parameters.toLocaleString('en-US')}, ${t.flopsPerStep.toLocaleString('en-US')} FLOPs per step, ${(t.bpttActivationBytes / 1024 / 1024).toFixed(2)} MiB for backpropagation through time\n`);
+  return hasErrors ? EXIT_USAGE : EXIT_OK;
+}
+
+/** The model of a spec with the weights of a file: data prepared as for training (same vocabulary and z-score). */
+function loadTrainedModel(specPath: string, specText: string, weights: string) {
+  const { spec } = loadSpec(specPath, specText, nodeRunIo);
+  const data = prepareData(spec, path.dirname(path.resolve(specPath)), nodeRunIo, path.resolve(specPath));
+  const model = new SequenceModel(spec, data.info, new Rng(spec.training.seed ?? 0));
+  if (!fs.existsSync(weights)) throw new UsageError(`--weights ${weights}: no such file`);
+  loadWeights(nodeRunIo, weights, model.namedParameters());
+  model.setTraining(false);
+  return { spec, data, model };
+}
+
+function predictCommand(args: string[], io: CliIo): number {
+  const { values, positionals } = parse(args, { weights: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' } });
+  if (values.help) {
+    io.stdout(`${HELP.predict}\n`);
+    return EXIT_OK;
+  }
+  const { specPath, specText } = readSpec(positionals, 'predict');
+  if (!values.weights || !values.input) throw new UsageError(`predict needs --weights FILE and --input FILE\n\n${HELP.predict}`);
+  const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
+  let inputs: unknown;
+  try {
+    inputs = JSON.parse(fs.readFileSync(values.input as string, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--input ${values.input}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(inputs)) throw new UsageError(`--input ${values.input}: expected a JSON array of inputs`);
+  const rng = new Rng(spec.training.seed ?? 0);
+  const outputs = inputs.map((input) => predictOne(model, spec, data.info, input, rng));
+  const text = `${JSON.stringify(outputs, null, 2)}\n`;
+  if (values.output) nodeRunIo.writeFileAtomic(values.output as string, text);
+  else io.stdout(text);
+  return EXIT_OK;
+}
+
+function exportCommand(args: string[], io: CliIo): number {
+  const { values, positionals } = parse(args, { weights: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } });
+  if (values.help) {
+    io.stdout(`${HELP.export}\n`);
+    return EXIT_OK;
+  }
+  const { specPath, specText } = readSpec(positionals, 'export');
+  if (values.to !== 'pytorch') throw new UsageError(`export needs --to pytorch (the only target so far)\n\n${HELP.export}`);
+  if (!values.weights || !values.out) throw new UsageError(`export needs --weights FILE and --out DIR\n\n${HELP.export}`);
+  const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
+  const files = exportPytorch({ spec, data, model, weightsBytes: fs.readFileSync(values.weights as string), outDir: values.out as string, io: nodeRunIo });
+  io.stdout(`wrote ${files.map((f) => path.join(values.out as string, f)).join(', ')}\n`);
+  return EXIT_OK;
+}
+
+export { summaryTable };

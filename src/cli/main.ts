@@ -1,0 +1,25 @@
+/**
+ * `seqlab` entry point (bundled to dist/cli.js, started by bin/seqlab.js): wires the process to the commands.
+ * Ctrl-C once asks the trainer to stop after the current step (checkpoint kept); twice quits at once.
+ */
+import { main } from './commands';
+
+const control = { handler: undefined as (() => void) | undefined };
+process.on('SIGINT', () => {
+  if (control.handler) {
+    process.stderr.write('\nstopping after this step (Ctrl-C again to quit at once)\n');
+    const h = control.handler;
+    control.handler = undefined;
+    h();
+  } else process.exit(130);
+});
+void main(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  isTTY: Boolean(process.stdout.isTTY),
+  onInterrupt: (h) => {
+    control.handler = h;
+  },
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,101 @@
+/**
+ * How `seqlab train` reports: a one-line progress bar redrawn in place on a terminal, or one JSON object per line
+ * (machine-readable, for `--json` and for pipes), and a summary table at the end.
+ */
+import type { RunFinished, TrainerEvent } from '../train/protocol';
+
+export interface Reporter {
+  event(event: TrainerEvent): void;
+  finish(result: RunFinished, baselines: Record<string, number>): void;
+}
+
+/** JSON lines: every event except the large per-unit gate arrays (the panels read those from the worker). */
+export function jsonReporter(write: (line: string) => void): Reporter {
+  return {
+    event(event) {
+      if (event.type === 'gates') return;
+      write(JSON.stringify(event, finiteOrString));
+    },
+    finish(result, baselines) {
+      write(JSON.stringify({ type: 'summary', status: result.status, metrics: result.finalMetrics, baselines, runDir: result.runDir }, finiteOrString));
+    },
+  };
+}
+
+function finiteOrString(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+export function progressLine(event: Extract<TrainerEvent, { type: 'step' }>, epochs: number, width = 24): string {
+  const fraction = Math.min(1, event.step / Math.max(1, event.totalSteps));
+  const filled = Math.round(fraction * width);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+  return `epoch ${event.epoch}/${epochs} ${bar} step ${event.step}/${event.totalSteps}  loss ${event.loss.toPrecision(4)}  ${Math.round(event.samplesPerSecond)} samples/s  ETA ${formatDuration(event.etaSeconds)}`;
+}
+
+/** A terminal: the bar is redrawn with `\r`, epoch results and logs are printed on lines of their own. */
+export function terminalReporter(write: (text: string) => void): Reporter {
+  let epochs = 0;
+  let barShown = false;
+  const clearBar = () => {
+    if (barShown) write('\r\x1b[2K');
+    barShown = false;
+  };
+  return {
+    event(event) {
+      switch (event.type) {
+        case 'runStarted':
+          epochs = event.epochs;
+          write(`training ${event.specName} (${event.task}, ${event.parameterCount.toLocaleString('en-US')} parameters) → ${event.runDir}\n`);
+          return;
+        case 'step':
+          clearBar();
+          write(progressLine(event, epochs));
+          barShown = true;
+          return;
+        case 'epoch': {
+          clearBar();
+          const metrics = Object.entries(event.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join('  ');
+          write(`epoch ${event.epoch}: train loss ${event.trainLoss.toPrecision(4)}  val loss ${event.validationLoss.toPrecision(4)}  ${metrics}${event.best ? '  (best)' : ''}\n`);
+          return;
+        }
+        case 'log':
+          clearBar();
+          write(`${event.level}: ${event.message}\n`);
+          return;
+        default:
+          return;
+      }
+    },
+    finish(result, baselines) {
+      clearBar();
+      write(`\n${summaryTable(result, baselines)}\n`);
+    },
+  };
+}
+
+export function summaryTable(result: RunFinished, baselines: Record<string, number>): string {
+  const rows: [string, string][] = [
+    ['status', result.status],
+    ['epochs', String(result.epochs)],
+    ['steps', String(result.steps)],
+    ['best validation loss', Number.isFinite(result.bestValidationLoss) ? `${result.bestValidationLoss.toPrecision(4)} (epoch ${result.bestEpoch})` : '—'],
+    ...Object.entries(result.finalMetrics).map(([k, v]): [string, string] => [`final ${k}`, v.toPrecision(4)]),
+    ...Object.entries(baselines).map(([k, v]): [string, string] => [`baseline ${k}`, v.toPrecision(4)]),
+    ['time', formatDuration(result.seconds)],
+    ['run folder', result.runDir],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
+  if (result.message) lines.push('', `  ${result.message}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,69 @@
+/**
+ * The `worker_threads` entry (bundled to dist/worker.js): receives `WorkerCommand`s, runs the trainer, posts
+ * `TrainerEvent`s. Gate arrays travel as transferable buffers (moved, not copied). Any exception becomes a log
+ * event plus `runFinished{status:'failed'}`, so the host never waits on a dead run.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { RunFinished, StartTraining, TrainerEvent, WorkerCommand } from './protocol';
+import { nodeRunIo } from './runIo';
+import { RunControl } from './runControl';
+import { setUpRun } from './session';
+import { train } from './trainer';
+
+export function transferablesOf(event: TrainerEvent): ArrayBuffer[] {
+  if (event.type !== 'gates') return [];
+  return Object.values(event.gates).map((values) => values.buffer as ArrayBuffer);
+}
+
+export async function runTrainingCommand(command: StartTraining, control: RunControl, post: (event: TrainerEvent) => void): Promise<RunFinished> {
+  const started = performance.now();
+  let runDir = command.outDir ?? '';
+  try {
+    const setup = setUpRun({ specPath: command.specPath, specText: command.specText, outDir: command.outDir, resumeFrom: command.resumeFrom }, nodeRunIo);
+    runDir = setup.runDir;
+    for (const w of setup.warnings) post({ type: 'log', level: 'warning', message: `${command.specPath}:${w.range.start.line + 1}:${w.range.start.character + 1} ${w.message}` });
+    return await train({
+      spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: post, control,
+      overrides: command.overrides, initWeights: command.initWeights, resume: setup.resume, baselines: setup.baselines,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    post({ type: 'log', level: 'error', message });
+    const failed: RunFinished = {
+      type: 'runFinished', status: 'failed', message, epochs: 0, steps: 0, bestValidationLoss: NaN, bestEpoch: 0,
+      finalMetrics: {}, seconds: (performance.now() - started) / 1000, runDir,
+    };
+    post(failed);
+    return failed;
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const control = new RunControl();
+  let running = false;
+  const post = (event: TrainerEvent) => port.postMessage(event, transferablesOf(event));
+  port.on('message', (command: WorkerCommand) => {
+    switch (command.type) {
+      case 'start':
+        if (running) {
+          post({ type: 'log', level: 'warning', message: 'a run is already in progress in this worker; start ignored' });
+          return;
+        }
+        running = true;
+        void runTrainingCommand(command, control, post).finally(() => {
+          running = false;
+        });
+        return;
+      case 'stop':
+        control.stop();
+        return;
+      case 'pause':
+        control.pause();
+        return;
+      case 'resume':
+        control.resume();
+        return;
+    }
+  });
+}

@@ -129,7 +129,7 @@ export class CrossEntropyLoss implements Loss<Int32Array> {
 
   /** logits [N, C], targets [N] class ids in [0, C) or `ignoreIndex`. */
   forward(logits: Tensor, targets: Int32Array): number {
-    if (logits.rank !== 2) throw new Error(`CrossEntropyLoss: logits have shape ${formatShape(logits.shape, logits.names)} but expected [N, C] (rows, classes)`);
+    if (logits.rank !== 2) throw new Error(`CrossEntropyLoss: logits have shape ${formatShape(logits.shape, logits.names)} but expected [N, C] (rows, classes); reshape per-step logits [B, T, C] to [B·T, C]`);
     const [N, C] = logits.shape;
     if (targets.length !== N) throw new Error(`CrossEntropyLoss: ${targets.length} targets for logits ${formatShape(logits.shape, logits.names)} (expected ${N})`);
     if (this.probabilities.length !== N * C) this.probabilities = new Float32Array(N * C);

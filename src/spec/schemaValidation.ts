@@ -13,7 +13,7 @@ let defaultingValidator: ValidateFunction | undefined;
 
 function compile(useDefaults: boolean): ValidateFunction {
   // allErrors: report every problem at once; verbose: keep parentSchema for "did you mean" suggestions.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, useDefaults });
+  const ajv = useDefaults ? new Ajv({ strict: true, useDefaults: true }) : new Ajv({ allErrors: true, verbose: true, strict: true });
   ajv.addKeyword('markdownDescription');
   ajv.addKeyword('markdownEnumDescriptions');
   return ajv.compile(seqModelSchema);

@@ -64,7 +64,10 @@ export class SpecSource {
     return { offset: this.root?.offset ?? 0, length: this.root ? 1 : 0 };
   }
 
-  report(severity: SpecSeverity, code: string, message: string, range: { offset: number; length: number }, fix?: SpecFix): SpecDiagnostic {
+  report(severity: SpecSeverity, code: string, message: string, where: { offset: number; length: number }, fix?: SpecFix): SpecDiagnostic {
+    // Clamp to the text: an "unexpected end" error sits just past the last character.
+    const offset = Math.max(0, Math.min(where.offset, this.text.length));
+    const range = { offset, length: Math.max(0, Math.min(where.length, this.text.length - offset)) };
     const diagnostic: SpecDiagnostic = {
       severity,
       code,

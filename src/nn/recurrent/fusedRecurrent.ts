@@ -41,7 +41,8 @@ export class FusedRecurrent implements Module {
   private workspace: RecurrentWorkspace | undefined;
   /** What the last forward did, so backward replays exactly that (dropout or not). */
   private lastForward: { dropoutApplied: boolean } | undefined;
-  private backwardDone = false;
+  /** Whether the workspace holds gradient norms from a backward (a later forward keeps them readable). */
+  private gradientNormsReady = false;
 
   constructor(opName: string, cellKind: RecurrentCellKind, options: RecurrentOptions, rng: Rng) {
     const { inputSize, hiddenSize } = options;
@@ -105,6 +106,7 @@ export class FusedRecurrent implements Module {
 
   private workspaceFor(B: number, T: number): RecurrentWorkspace {
     if (!this.workspace || !this.workspace.fits(B, T)) {
+      this.gradientNormsReady = false;
       this.workspace = new RecurrentWorkspace({
         batch: B, time: T, input: this.inputSize, hidden: this.hiddenSize, layers: this.numLayers,
         directions: this.directions, gateCount: this.cell.gateCount,
@@ -159,7 +161,6 @@ export class FusedRecurrent implements Module {
     this.gatherFinalStates(ws.hN.data, ws, (c) => c.hidden);
     if (isLstm) this.gatherFinalStates(ws.cN!.data, ws, (c) => c.cell!);
     this.lastForward = { dropoutApplied };
-    this.backwardDone = false;
     return { output: ws.output, hN: ws.hN, cN: ws.cN };
   }
 
@@ -285,7 +286,7 @@ export class FusedRecurrent implements Module {
     unpackBatchFirst(ws.dInput.data, outputGrad, plan, this.inputSize);
     permuteStates(ws.dh0.data, ws.initialHiddenGrads, plan, LD, H, false);
     if (isLstm) permuteStates(ws.dc0!.data, ws.initialCellGrads, plan, LD, H, false);
-    this.backwardDone = true;
+    this.gradientNormsReady = true;
     return { dInput: ws.dInput, dh0: ws.dh0, dc0: ws.dc0 };
   }
 
@@ -395,15 +396,17 @@ export class FusedRecurrent implements Module {
     return result;
   }
 
-  /** After backward: per layer, ‖∂L/∂h_t‖ over the batch (both directions) for each step t — gradient flow through time. */
+  /**
+   * Per layer, ‖∂L/∂h_t‖ over the batch (both directions) for each step t of the last backward — the gradient
+   * flow through time. Empty rows before any backward (a panel hook should not throw mid-training).
+   */
   hiddenGradientNorms(): number[][] {
     const ws = this.workspace;
-    if (!ws || !this.backwardDone) throw new Error(`${this.opName}.hiddenGradientNorms: no backward has run yet`);
-    const T = ws.plan.time;
+    const T = ws && this.gradientNormsReady ? ws.plan.time : 0;
     const out: number[][] = [];
     for (let l = 0; l < this.numLayers; l++) {
       const row: number[] = [];
-      for (let t = 0; t < T; t++) row.push(Math.sqrt(ws.hiddenGradSquares[l * T + t]));
+      for (let t = 0; t < T; t++) row.push(Math.sqrt(ws!.hiddenGradSquares[l * T + t]));
       out.push(row);
     }
     return out;

@@ -55,8 +55,9 @@ test('RNN exposes its hidden state, equal to the output', () => {
 
 test('hidden gradient norms: ‖∂L/∂h_T‖ is the given output gradient at the last step, earlier steps get BPTT', () => {
   const lstm = makeLayer('lstm', { inputSize: I, hiddenSize: H, numLayers: 2 });
-  assert.throws(() => lstm.hiddenGradientNorms(), /no backward has run yet/);
-  lstm.forward(randomTensor(new Rng(4), [B, T, I]), { lengths });
+  assert.deepEqual(lstm.hiddenGradientNorms(), [[], []], 'empty before any backward');
+  const x = randomTensor(new Rng(4), [B, T, I]);
+  lstm.forward(x, { lengths });
   const dOutput = Tensor.zeros([B, T, H]);
   const rng = new Rng(5);
   for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) dOutput.data[(b * T + lengths[b] - 1) * H + j] = rng.normal();
@@ -68,4 +69,7 @@ test('hidden gradient norms: ‖∂L/∂h_T‖ is the given output gradient at t
   const last = Math.hypot(...timeSlice(dOutput, 0, T - 1, T));
   assert.ok(Math.abs(norms[1][T - 1] - last) < 1e-6, `${norms[1][T - 1]} vs ${last}`);
   assert.ok(norms[1].every((v) => v > 0) && norms[0].every((v) => v > 0));
+  // A later forward (e.g. a validation pass) leaves the last backward's norms readable.
+  lstm.forward(x);
+  assert.deepEqual(lstm.hiddenGradientNorms(), norms);
 });

@@ -16,6 +16,9 @@ import type {
  *
  * Shape letters: B batch, T time, I input, H hidden, G gates·H, D directions, L layers, N packed rows.
  */
+/** How many (B, T) workspaces a layer keeps for reuse (least recently used dropped first). */
+export const KEPT_WORKSPACES = 4;
+
 export interface DirectionWeights {
   weightIh: Parameter; // [G,I_l]
   weightHh: Parameter; // [G,H]
@@ -38,11 +41,17 @@ export class FusedRecurrent implements Module {
 
   private readonly opName: string;
   private readonly defaultDropoutRng: Rng;
+  /** The workspace of the last forward (backward and gateActivations read it). */
   private workspace: RecurrentWorkspace | undefined;
+  /**
+   * Recently used workspaces, most recent last. A few are kept because training alternates sizes (a short
+   * last batch each epoch, validation batches); dropping the old one each time would reallocate every epoch.
+   */
+  private readonly recentWorkspaces: RecurrentWorkspace[] = [];
   /** What the last forward did, so backward replays exactly that (dropout or not). */
   private lastForward: { dropoutApplied: boolean } | undefined;
-  /** Whether the workspace holds gradient norms from a backward (a later forward keeps them readable). */
-  private gradientNormsReady = false;
+  /** The workspace whose gradient norms the last backward filled (later forwards keep them readable). */
+  private normsWorkspace: RecurrentWorkspace | undefined;
 
   constructor(opName: string, cellKind: RecurrentCellKind, options: RecurrentOptions, rng: Rng) {
     const { inputSize, hiddenSize } = options;
@@ -105,15 +114,25 @@ export class FusedRecurrent implements Module {
   }
 
   private workspaceFor(B: number, T: number): RecurrentWorkspace {
-    if (!this.workspace || !this.workspace.fits(B, T)) {
-      this.gradientNormsReady = false;
-      this.workspace = new RecurrentWorkspace({
+    const recent = this.recentWorkspaces;
+    let found = -1;
+    for (let i = 0; i < recent.length; i++) if (recent[i].fits(B, T)) found = i;
+    let ws: RecurrentWorkspace;
+    if (found >= 0) {
+      ws = recent[found];
+      for (let i = found; i < recent.length - 1; i++) recent[i] = recent[i + 1]; // move to the back, in place
+      recent[recent.length - 1] = ws;
+    } else {
+      ws = new RecurrentWorkspace({
         batch: B, time: T, input: this.inputSize, hidden: this.hiddenSize, layers: this.numLayers,
         directions: this.directions, gateCount: this.cell.gateCount,
         isLstm: this.cellKind === 'lstm', isGru: this.cellKind === 'gru',
       });
+      recent.push(ws);
+      if (recent.length > KEPT_WORKSPACES) recent.shift();
     }
-    return this.workspace;
+    this.workspace = ws;
+    return ws;
   }
 
   // ───────────────────────────────────────── forward ─────────────────────────────────────────
@@ -286,7 +305,7 @@ export class FusedRecurrent implements Module {
     unpackBatchFirst(ws.dInput.data, outputGrad, plan, this.inputSize);
     permuteStates(ws.dh0.data, ws.initialHiddenGrads, plan, LD, H, false);
     if (isLstm) permuteStates(ws.dc0!.data, ws.initialCellGrads, plan, LD, H, false);
-    this.gradientNormsReady = true;
+    this.normsWorkspace = ws;
     return { dInput: ws.dInput, dh0: ws.dh0, dc0: ws.dc0 };
   }
 
@@ -401,8 +420,8 @@ export class FusedRecurrent implements Module {
    * flow through time. Empty rows before any backward (a panel hook should not throw mid-training).
    */
   hiddenGradientNorms(): number[][] {
-    const ws = this.workspace;
-    const T = ws && this.gradientNormsReady ? ws.plan.time : 0;
+    const ws = this.normsWorkspace;
+    const T = ws ? ws.plan.time : 0;
     const out: number[][] = [];
     for (let l = 0; l < this.numLayers; l++) {
       const row: number[] = [];

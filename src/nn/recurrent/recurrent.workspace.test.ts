@@ -71,6 +71,23 @@ for (const cell of ['rnn', 'lstm', 'gru'] as CellName[]) {
   });
 }
 
+test('alternating batch sizes (a short last batch, validation) reuse their workspaces too', () => {
+  const { backend, count } = countingBackend();
+  withKernels(backend, () => {
+    const layer = makeLayer('gru', { inputSize: 2, hiddenSize: 3 });
+    const rng = new Rng(3);
+    const sizes: [number, number][] = [[4, 5], [1, 5], [4, 3]];
+    const inputs = sizes.map(([B, T]) => randomTensor(rng, [B, T, 2]));
+    const grads = sizes.map(([B, T]) => randomTensor(rng, [B, T, 3]));
+    const epoch = () => inputs.forEach((x, i) => (layer.forward(x), layer.backward({ dOutput: grads[i] })));
+    epoch();
+    const warm = count();
+    epoch();
+    epoch();
+    assert.equal(count(), warm);
+  });
+});
+
 test('the Float32Array counter used above does count constructions', () => {
   assert.equal(countFloat32ArrayConstructions(() => void new Float32Array(3)), 1);
 });

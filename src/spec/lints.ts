@@ -98,7 +98,8 @@ export function trainingSamples(spec: SeqModelSpec, context: SpecContext): numbe
       examples = lines.filter((l) => l.includes('\t')).length;
       break;
     case 'text':
-      examples = Math.floor(text.length / Math.max(1, data.window));
+      // A language model predicts every token, so each token is a training target (not each window).
+      examples = data.tokenizer === 'char' ? text.length : text.split(/\s+/).filter(Boolean).length;
       break;
   }
   return Math.max(0, Math.floor(examples * trainShare));

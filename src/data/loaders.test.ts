@@ -93,17 +93,17 @@ test('pairs: decoder input is <s> + target, target ends in </s>, and a line with
   );
 });
 
-test('plain text: windows of `window` tokens with targets shifted by one; held-out text comes after training text', () => {
+test('plain text: windows of `window` tokens, inputs <s> + the targets shifted right; held-out text comes after training text', () => {
   const text = 'abcdefghij'.repeat(10); // 100 chars
   const prepared = prepareFrom({ '/ws/examples/t.txt': text }, specWith({ type: 'generate' }, { source: 'text', path: 't.txt', window: 8, split: { validation: 0.2 } }));
   const train = prepared.train as ExampleSplit;
   const vocabulary = prepared.info.vocabulary!;
-  const first = train.examples[0];
-  assert.equal(Array.from(first.inputIds!, (id) => vocabulary.token(id)).join(''), 'abcdefgh');
-  assert.equal(Array.from(first.targetIds!, (id) => vocabulary.token(id)).join(''), 'bcdefghi');
-  assert.equal(train.size, 18); // 80 training chars, stride 4: starts 0..72
-  assert.equal(prepared.validation.size, 2); // 20 chars, stride 8, need 9 per window
-  assert.equal(prepared.validation.describe(0).input, 'abcdefgh'); // chars 80..87
+  const second = train.examples[1];
+  assert.equal(Array.from(second.inputIds!, (id) => vocabulary.token(id)).join(''), '<s>efghija');
+  assert.equal(Array.from(second.targetIds!, (id) => vocabulary.token(id)).join(''), 'efghijab');
+  assert.equal(train.size, 19); // 80 training chars, stride 4: starts 0..72
+  assert.equal(prepared.validation.size, 2); // 20 chars, stride 8: starts 80 and 88
+  assert.equal(prepared.validation.describe(1).target, 'ijabcdef'); // chars 88..95
   assert.equal(baselines(prepared).uniformPerplexity, vocabulary.size);
 });
 

@@ -1,7 +1,8 @@
 /**
  * Plain text for language modelling (character-level by default). The token stream is split in time order
  * (training text first, then validation, then test, so no window straddles two splits) and cut into windows
- * of `window` tokens; each window's targets are the same tokens shifted by one.
+ * of `window` tokens. Each window is a generator run from its start token: inputs `<s> x1 … x(W-1)`, targets
+ * `x1 … xW` (the inputs shifted by one), so training matches sampling, which starts from `<s>` too.
  * Training windows overlap by half (twice the examples from a small text); held-out windows do not overlap.
  */
 import type { PlainTextData } from '../spec/types';
@@ -9,7 +10,7 @@ import { ExampleSplit, type Example } from './batching';
 import { splitCounts } from './splits';
 import { detokenize, tokenize, type TokenizerKind } from './tokenize';
 import { DataError, type DataInfo, type PreparedData } from './types';
-import { Vocabulary } from './vocabulary';
+import { BOS_ID, Vocabulary } from './vocabulary';
 
 export interface PlainTextOptions {
   file: string;
@@ -29,13 +30,17 @@ export function loadPlainText(text: string, data: PlainTextData, options: PlainT
   const vocabulary = Vocabulary.build([trainTokens], { minFrequency: data.minFrequency, maxSize: data.maxVocab });
 
   const windows = (part: string[], stride: number, what: string): Example[] => {
-    if (part.length < W + 1 && part.length > 0) {
-      throw new DataError(file, 1, 1, `the ${what} text has ${part.length} tokens, fewer than window + 1 = ${W + 1}; lower the window or change the split`);
+    if (part.length < W && part.length > 0) {
+      throw new DataError(file, 1, 1, `the ${what} text has ${part.length} tokens, fewer than the window (${W}); lower the window or change the split`);
     }
     const ids = Int32Array.from(vocabulary.encode(part));
     const out: Example[] = [];
-    for (let start = 0; start + W + 1 <= ids.length; start += stride) {
-      out.push({ length: W, inputIds: ids.slice(start, start + W), targetIds: ids.slice(start + 1, start + W + 1) });
+    for (let start = 0; start + W <= ids.length; start += stride) {
+      const targetIds = ids.slice(start, start + W); // [W] x1 … xW
+      const inputIds = new Int32Array(W); // [W] <s> x1 … x(W-1)
+      inputIds[0] = BOS_ID;
+      inputIds.set(targetIds.subarray(0, W - 1), 1);
+      out.push({ length: W, inputIds, targetIds });
     }
     return out;
   };
@@ -43,8 +48,8 @@ export function loadPlainText(text: string, data: PlainTextData, options: PlainT
   const validation = windows(validationTokens, W, 'validation');
   const test = windows(testTokens, W, 'test');
   const describe = (example: Example) => ({
-    input: detokenize(Array.from(example.inputIds!, (id) => vocabulary.token(id)), tokenizer),
-    target: detokenize(Array.from(example.targetIds!, (id) => vocabulary.token(id)), tokenizer),
+    input: detokenize(vocabulary.decode(example.inputIds!), tokenizer),
+    target: detokenize(vocabulary.decode(example.targetIds!), tokenizer),
   });
   const layout = { featureCount: 1, targetWidth: 1 };
   const info: DataInfo = {

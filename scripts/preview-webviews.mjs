@@ -227,6 +227,21 @@ for (const panel of panelsWithCode) {
 cpSync(join(root, 'media', 'webview'), join(outDir, 'media', 'webview'), { recursive: true });
 
 const { buildWebviewHtml } = await tsImport('../src/extension/webviewHtml.ts', import.meta.url);
+
+// The architecture pages draw the real layouts of the bundled templates, with the line numbers the host adds.
+try {
+  const spec = await tsImport('../src/spec/index.ts', import.meta.url);
+  const layoutOf = (templateId, unrolled) => {
+    const template = spec.specTemplates().find((t) => t.id === templateId);
+    const diagram = spec.buildDiagram(spec.analyzeSpec(template.text), { unrolled });
+    const lineOf = (offset) => template.text.slice(0, offset).split('\n').length - 1;
+    return { ...diagram, nodes: diagram.nodes.map((n) => ({ ...n, line: lineOf(n.offset) })), unrolled, specName: `${templateId}.seqmodel.json` };
+  };
+  pages.architecture = [{ type: 'architecture', diagram: layoutOf('forecaster', false) }];
+  pages['architecture-unrolled'] = [{ type: 'architecture', diagram: layoutOf('seq2seq', true) }];
+} catch (error) {
+  console.error(`spec layouts unavailable, drawing the sample diagram: ${error.message}`);
+}
 const themeCss = `:root {\n${Object.entries(theme.variables).map(([name, value]) => `  --vscode-${name}: ${value};`).join('\n')}\n}\n`;
 writeFileSync(join(outDir, 'theme.css'), themeCss);
 

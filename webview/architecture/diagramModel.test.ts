@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyzeSpec, buildDiagram, specTemplates } from '../../src/spec';
 import { parseDiagram, pointHalfwayAlong, polylinePath } from './diagramModel';
 
 const node = (id: string, y: number, extra: Record<string, unknown> = {}) => ({ id, label: id, detail: '', kind: 'lstm', x: 10, y, width: 100, height: 40, offset: 5, ...extra });
@@ -33,4 +34,31 @@ test('path data and label placement follow the polyline', () => {
   assert.equal(polylinePath(points), 'M 0 0 L 0 10 L 30 10');
   // length 40, halfway = 20 → 10 along the second (horizontal) segment
   assert.deepEqual(pointHalfwayAlong(points), { x: 10, y: 10, horizontal: true });
+});
+
+test('the real layout of every template, rolled and unrolled, reaches the panel whole', () => {
+  for (const template of specTemplates()) {
+    for (const unrolled of [false, true]) {
+      const layout = buildDiagram(analyzeSpec(template.text), { unrolled });
+      // The host adds the 0-based line of each block (the panel has no spec text).
+      const sent = { ...layout, unrolled, nodes: layout.nodes.map((n, i) => ({ ...n, line: i })) };
+      const result = parseDiagram(JSON.parse(JSON.stringify(sent)));
+      assert.ok('diagram' in result, `${template.id}: ${'error' in result ? result.error : ''}`);
+      assert.equal(result.diagram.nodes.length, layout.nodes.length, template.id);
+      assert.equal(result.diagram.edges.length, layout.edges.length, `${template.id}: an edge was dropped`);
+      assert.ok(result.diagram.nodes.every((n, i) => n.line === i));
+      assert.equal(result.diagram.unrolled, unrolled);
+      if (unrolled) assert.ok(result.diagram.edges.some((e) => e.kind === 'recurrent'), `${template.id}: no recurrent edge when unrolled`);
+    }
+  }
+});
+
+test('a rolled self-loop without a kind counts as recurrent, and a label position is kept', () => {
+  const result = parseDiagram({
+    width: 10, height: 10, nodes: [node('lstm', 0)],
+    edges: [{ from: 'lstm', to: 'lstm', label: 'h_t', points: [[110, 10], [130, 10], [130, 30], [110, 30]], labelPosition: { x: 135, y: 20 } }],
+  });
+  assert.ok('diagram' in result);
+  assert.equal(result.diagram.edges[0].kind, 'recurrent');
+  assert.deepEqual(result.diagram.edges[0].labelPosition, { x: 135, y: 20 });
 });

@@ -29,8 +29,10 @@ export interface DiagramEdge {
   /** Tensor shape on the edge, e.g. "[batch=32, seq=30, hidden=64]". */
   label: string;
   points: DiagramPoint[];
-  /** A recurrent edge (h_{t-1} → h_t) in the unrolled view, when the layout marks it. */
-  kind?: string;
+  /** 'data' between layers, 'recurrent' h_{t-1} → h_t (a self-loop when rolled), 'state' encoder → decoder. */
+  kind: string;
+  /** Where the layout wants the label; when absent it goes halfway along the polyline. */
+  labelPosition?: DiagramPoint;
 }
 
 export interface Diagram {
@@ -38,6 +40,10 @@ export interface Diagram {
   height: number;
   nodes: DiagramNode[];
   edges: DiagramEdge[];
+  /** Whether this layout is the unrolled view (the host adds it), so the toggle shows the truth after a reload. */
+  unrolled?: boolean;
+  /** The spec file's name, for the heading. */
+  specName?: string;
 }
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -69,8 +75,12 @@ function parseEdge(value: unknown, nodeIds: Set<string>): DiagramEdge | undefine
   if (!nodeIds.has(value.from) || !nodeIds.has(value.to) || !Array.isArray(value.points)) return undefined;
   const points = value.points.map(parsePoint);
   if (points.length < 2 || points.some((p) => p === undefined)) return undefined;
-  const edge: DiagramEdge = { from: value.from, to: value.to, label: typeof value.label === 'string' ? value.label : '', points: points as DiagramPoint[] };
-  if (typeof value.kind === 'string') edge.kind = value.kind;
+  const edge: DiagramEdge = {
+    from: value.from, to: value.to, label: typeof value.label === 'string' ? value.label : '', points: points as DiagramPoint[],
+    kind: typeof value.kind === 'string' ? value.kind : value.from === value.to ? 'recurrent' : 'data',
+  };
+  const labelPosition = parsePoint(value.labelPosition);
+  if (labelPosition !== undefined) edge.labelPosition = labelPosition;
   return edge;
 }
 
@@ -87,7 +97,10 @@ export function parseDiagram(value: unknown): { diagram: Diagram } | { error: st
   }
   const nodeIds = new Set(nodes.map((n) => n.id));
   const edges = value.edges.map((raw) => parseEdge(raw, nodeIds)).filter((e): e is DiagramEdge => e !== undefined);
-  return { diagram: { width: value.width, height: value.height, nodes, edges } };
+  const diagram: Diagram = { width: value.width, height: value.height, nodes, edges };
+  if (typeof value.unrolled === 'boolean') diagram.unrolled = value.unrolled;
+  if (typeof value.specName === 'string') diagram.specName = value.specName;
+  return { diagram };
 }
 
 /** SVG path data for an edge polyline: "M x0 y0 L x1 y1 …". */

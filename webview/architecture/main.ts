@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { HostToWebview } from '../../src/train/protocol';
 import { appRoot, element, svgElement } from '../shared/dom';
 import { connectPanel } from '../shared/vscodeApi';
-import { parseDiagram, pointHalfwayAlong, polylinePath, type Diagram, type DiagramNode } from './diagramModel';
+import { parseDiagram, pointHalfwayAlong, polylinePath, type Diagram, type DiagramEdge, type DiagramNode } from './diagramModel';
 
 interface ArchitectureUiState {
   unrolled: boolean;
@@ -20,8 +20,9 @@ if (connection.uiState.unrolled) unrollCheckbox.setAttribute('checked', '');
 const status = element('p', { class: 'status', id: 'diagram-status', role: 'status', 'aria-live': 'polite' }, 'Waiting for the spec’s layout…');
 const drawing = element('div', { class: 'diagram', id: 'diagram' });
 
+const heading = element('h1', {}, 'Architecture');
 appRoot().append(
-  element('h1', {}, 'Architecture'),
+  heading,
   element('div', { class: 'toolbar' }, unrollCheckbox),
   status,
   drawing,
@@ -70,6 +71,34 @@ function nodeGroup(node: DiagramNode, focused: boolean): SVGGElement {
   return group;
 }
 
+/** The layout's label position is the left end of the text beside a vertical edge, the centre above a
+ * horizontal recurrent edge between time steps. */
+function edgeLabel(edge: DiagramEdge): SVGTextElement {
+  const horizontalBetweenSteps = edge.from !== edge.to && edge.points.length === 2 && edge.points[0].y === edge.points[1].y;
+  if (edge.labelPosition !== undefined) {
+    return svgElement('text', {
+      class: 'edge-label', x: edge.labelPosition.x, y: edge.labelPosition.y, 'dominant-baseline': horizontalBetweenSteps ? 'auto' : 'middle',
+      'text-anchor': horizontalBetweenSteps ? 'middle' : 'start', 'data-room': horizontalBetweenSteps ? Math.abs(edge.points[1].x - edge.points[0].x) : '',
+    });
+  }
+  const place = pointHalfwayAlong(edge.points);
+  return svgElement('text', { class: 'edge-label', x: place.x + (place.horizontal ? 0 : 6), y: place.y + (place.horizontal ? -5 : 4), 'text-anchor': place.horizontal ? 'middle' : 'start' });
+}
+
+/** A label wider than the gap it sits in (h_t between two time steps) would cover the blocks: keep the tensor's
+ * name ("h_t, c_t") and move the shape into the hover tooltip. */
+function shortenIfCrowded(text: SVGTextElement): void {
+  const room = Number(text.getAttribute('data-room'));
+  const full = text.textContent ?? '';
+  if (!(room > 0) || text.getBBox().width <= room - 6) return;
+  const name = full.split(' [')[0];
+  if (name === full) return;
+  text.textContent = name;
+  const tooltip = svgElement('title');
+  tooltip.textContent = full;
+  text.append(tooltip);
+}
+
 function drawDiagram(diagram: Diagram): void {
   // Keep keyboard focus on the same block when the spec is edited and the diagram redrawn.
   const focusedId = (document.activeElement as Element | null)?.getAttribute?.('data-node-id') ?? undefined;
@@ -90,11 +119,9 @@ function drawDiagram(diagram: Diagram): void {
   const edgeLayer = svgElement('g', { 'aria-hidden': 'true' });
   const labelLayer = svgElement('g', { 'aria-hidden': 'true' });
   for (const edge of diagram.edges) {
-    const recurrent = edge.kind === 'recurrent' || edge.from.split('@')[0] === edge.to.split('@')[0];
-    edgeLayer.append(svgElement('path', { class: `edge${recurrent ? ' recurrent' : ''}`, d: polylinePath(edge.points), 'marker-end': 'url(#arrow)' }));
+    edgeLayer.append(svgElement('path', { class: `edge kind-${edge.kind.replace(/[^a-z0-9-]/gi, '')}`, d: polylinePath(edge.points), 'marker-end': 'url(#arrow)' }));
     if (edge.label) {
-      const place = pointHalfwayAlong(edge.points);
-      const text = svgElement('text', { class: 'edge-label', x: place.x + (place.horizontal ? 0 : 6), y: place.y + (place.horizontal ? -5 : 4), 'text-anchor': place.horizontal ? 'middle' : 'start' });
+      const text = edgeLabel(edge);
       text.textContent = edge.label;
       labelLayer.append(text);
     }
@@ -105,9 +132,30 @@ function drawDiagram(diagram: Diagram): void {
   svg.append(edgeLayer, nodeLayer, labelLayer);
   drawing.replaceChildren(svg);
   for (const text of Array.from(labelLayer.querySelectorAll('text'))) {
+    shortenIfCrowded(text);
     const box = text.getBBox();
     labelLayer.insertBefore(svgElement('rect', { class: 'edge-label-background', x: box.x - 2, y: box.y - 1, width: box.width + 4, height: box.height + 2 }), text);
   }
+  if (diagram.unrolled !== undefined && unrollCheckbox.checked !== diagram.unrolled) unrollCheckbox.checked = diagram.unrolled;
+  heading.textContent = diagram.specName ? `Architecture — ${diagram.specName}` : 'Architecture';
+  // Block texts wider than their block are condensed to fit; the full text stays in the tooltip and aria-label.
+  for (const group of Array.from(nodeLayer.querySelectorAll<SVGGElement>('g.node'))) {
+    const width = Number(group.querySelector('rect')?.getAttribute('width'));
+    for (const text of Array.from(group.querySelectorAll('text'))) {
+      if (text.getBBox().width <= width - 8) continue;
+      text.setAttribute('textLength', String(width - 8));
+      text.setAttribute('lengthAdjust', 'spacingAndGlyphs');
+    }
+  }
+  // Labels may reach past the layout's box (a shape beside the last column): fit the view to what was drawn.
+  const drawn = svg.getBBox();
+  const left = Math.min(-margin, drawn.x - 8);
+  const top = Math.min(-margin, drawn.y - 8);
+  const right = Math.max(diagram.width + margin, drawn.x + drawn.width + 8);
+  const bottom = Math.max(diagram.height + margin, drawn.y + drawn.height + 8);
+  svg.setAttribute('viewBox', `${left} ${top} ${right - left} ${bottom - top}`);
+  svg.setAttribute('width', String(right - left));
+  svg.setAttribute('height', String(bottom - top));
   const revealable = diagram.nodes.some((n) => n.line !== undefined);
   status.textContent = `${diagram.nodes.length} blocks, ${diagram.edges.length} connections${revealable ? ' · click a block (or focus it and press Enter) to show its line in the spec' : ''}`;
 }

@@ -73,7 +73,9 @@ function render(): void {
     status.textContent = compareSnapshots.length ? 'No snapshot of this run yet; the compared run is drawn dashed.' : 'Waiting for the first gradient-flow snapshot.';
   } else {
     const steps = latest.norms[0]?.length ?? 0;
-    status.textContent = `${runName ? `${runName} · ` : ''}epoch ${latest.epoch}, step ${latest.step} · ${latest.norms.length} layer${latest.norms.length === 1 ? '' : 's'} × ${steps} time steps · ${snapshots.length} snapshot${snapshots.length === 1 ? '' : 's'}`;
+    const earlierSteps = [...new Set(lines.filter((line) => !line.latest).map((line) => line.step))];
+    status.textContent = `${runName ? `${runName} · ` : ''}epoch ${latest.epoch}, step ${latest.step} (bold) · ${latest.norms.length} layer${latest.norms.length === 1 ? '' : 's'} × ${steps} time steps`
+      + (earlierSteps.length ? ` · faded: steps ${earlierSteps.join(', ')}` : '');
   }
   const rows: [string, string][] = [];
   latest?.norms.forEach((norms, layer) => rows.push([`layer ${layer}`, describeRatio(earliestToLatestRatio(norms))]));

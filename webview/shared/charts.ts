@@ -74,7 +74,9 @@ export function yAxis(type: 'linear' | 'logarithmic', title: string) {
         callback(this: { min: number; max: number }, value: number | string) {
           return logAxisTickLabel(Number(value), this.min, this.max);
         },
-      } }
+      },
+      // Grid lines only where a label is: a line at every 2…9 tick would hatch the plot.
+      grid: { lineWidth: (context: { tick?: { label?: unknown } }) => (context.tick?.label ? 1 : 0) } }
     : { type, title: { display: true, text: title } };
 }
 

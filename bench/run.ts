@@ -1,19 +1,171 @@
-// `npm run bench`: throughput of the kernels on the active backend. Workloads W1–W5 join as the layers land.
-import { kernels, Rng } from '../src/tensor';
+// `npm run bench [-- --vs-peers] [--seconds S] [--only W1,W4]`: throughput of SeqLab's kernels and layers.
+//  1. GEMM 64/256/1024 GFLOP/s: reference kernel, WebAssembly SIMD on 1 thread and on 2 threads.
+//  2. Workloads W1–W5 (core issue): training and inference samples/s and GFLOP/s, 1 and 2 threads.
+//  3. Float32Arrays and wasm bytes allocated by steady-state training steps (must be 0).
+//  4. Packed variable-length batch vs the same batch padded.
+//  5. With --vs-peers: PyTorch and TensorFlow.js (wasm, cpu) on the same workloads in the same run, interleaved
+//     workload by workload so that machine load hits every framework alike, then a table of ratios.
+import { loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { referenceKernels, Rng, useFastestKernels, type Kernels, type WasmKernels } from '../src/tensor';
+import { startGemmHelperThread, type GemmHelper } from '../src/tensor/wasm';
+import { countFloat32Arrays } from './allocationCounter';
+import { ensureTfjs, probeTorch, runTfjs, runTorch, type PeerResult } from './peers';
+import { buildSeqlabWorkload } from './seqlabWorkloads';
+import { forwardFlops, trainingFlops, WORKLOADS, type Workload } from './workloads';
 
-function gemmGflops(n: number, seconds = 1): number {
-  const k = kernels();
+const args = process.argv.slice(2);
+const option = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const vsPeers = args.includes('--vs-peers');
+const seconds = Number(option('--seconds') ?? 2);
+const only = option('--only')?.split(',');
+const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
+// tfjs-cpu needs minutes per step on the larger workloads (issue 5: W2 at 0.09 samples/s).
+const TFJS_CPU_WORKLOADS = ['W1', 'W4'];
+
+const fixed = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+const thousands = (x: number) => (Number.isFinite(x) ? (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)) : '—');
+
+/** Calls per second of `step`: a warm-up, then calls until `budget` seconds have passed (at least `minCalls`). */
+function rate(step: () => void, budget = seconds, minCalls = 2): number {
+  step();
+  let calls = 0;
+  const start = performance.now();
+  while (calls < minCalls || performance.now() - start < budget * 1000) {
+    step();
+    calls++;
+  }
+  return calls / ((performance.now() - start) / 1000);
+}
+
+function gemmGflops(k: Kernels, n: number, budget: number): number {
   const rng = new Rng(1);
   const A = k.alloc(n * n), B = k.alloc(n * n), C = k.alloc(n * n);
   rng.fillNormal(A); rng.fillNormal(B);
-  let iterations = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000 || iterations < 1) {
-    k.gemm(false, false, n, n, n, 1, A, 0, n, B, 0, n, 0, C, 0, n);
-    iterations++;
-  }
-  const elapsed = (performance.now() - start) / 1000;
-  return (2 * n * n * n * iterations) / elapsed / 1e9;
+  const perSecond = rate(() => k.gemm(false, false, n, n, n, 1, A, 0, n, B, 0, n, 0, C, 0, n), budget, 1);
+  return (2 * n ** 3 * perSecond) / 1e9;
 }
 
-for (const n of [64, 256, 512]) console.log(`GEMM ${n}x${n} (${kernels().name}): ${gemmGflops(n).toFixed(2)} GFLOP/s`);
+function spawnNodeWorker(source: string) {
+  const worker = new Worker(source, { eval: true });
+  worker.unref();
+  return worker;
+}
+
+// ───────────────────────────────────────────── set-up ─────────────────────────────────────────────
+const fastest = useFastestKernels();
+const wasm = fastest.name === 'wasm-simd' ? (fastest as WasmKernels) : null;
+console.log(`SeqLab bench — backend ${fastest.name}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log('(the machine may be shared: absolute figures move between runs, ratios within one run are what count)\n');
+
+// ───────────────────────────────────────────── 1. GEMM ─────────────────────────────────────────────
+console.log('GEMM C = A·B, square n (GFLOP/s)');
+console.log('    n   reference   wasm 1 thread   wasm 2 threads');
+let helper: GemmHelper | null = null;
+const gemmWasm1024: number[] = [];
+for (const n of [64, 256, 1024]) {
+  const reference = gemmGflops(referenceKernels, n, n === 1024 ? 0.5 : seconds / 2);
+  let one = NaN, two = NaN;
+  if (wasm) {
+    one = gemmGflops(wasm, n, seconds / 2);
+    helper = startGemmHelperThread(wasm, spawnNodeWorker);
+    two = gemmGflops(wasm, n, seconds / 2);
+    helper.stop();
+    helper = null;
+    if (n === 1024) gemmWasm1024.push(one, two);
+  }
+  console.log(`${String(n).padStart(5)}   ${fixed(reference, 2).padStart(9)}   ${fixed(one, 2).padStart(13)}   ${fixed(two, 2).padStart(14)}`);
+}
+
+// ─────────────────────────────────── 2–3. workloads, allocations ───────────────────────────────────
+interface Row { workload: Workload; train: number; infer: number; train2: number; peers: PeerResult[] }
+const rows: Row[] = [];
+const torch = vsPeers ? probeTorch() : null;
+const tfjs = vsPeers ? ensureTfjs() : null;
+if (vsPeers) console.log(`\npeers: ${torch!.message}; ${tfjs!.message}`);
+
+console.log('\nWorkloads (SeqLab, real layers: Embedding/LSTM/GRU/Linear/loss/Adam; samples/s, GFLOP/s)');
+console.log('workload                              train 1t   GFLOP/s   train 2t   infer 1t   GFLOP/s   Float32Arrays/step   wasm bytes/step');
+for (const w of workloads) {
+  const runner = buildSeqlabWorkload(w);
+  runner.trainStep();
+  runner.trainStep(); // workspaces for this (B, T) now exist
+  const bytesBefore = wasm?.runtime.allocatedBytes ?? 0;
+  const steadySteps = 3;
+  const arrays = countFloat32Arrays(() => { for (let i = 0; i < steadySteps; i++) runner.trainStep(); }) / steadySteps;
+  const bytes = ((wasm?.runtime.allocatedBytes ?? 0) - bytesBefore) / steadySteps;
+  const train = rate(() => runner.trainStep()) * w.B;
+  const infer = rate(() => runner.inferStep()) * w.B;
+  let train2 = NaN;
+  if (wasm) {
+    helper = startGemmHelperThread(wasm, spawnNodeWorker);
+    train2 = rate(() => runner.trainStep()) * w.B;
+    helper.stop();
+    helper = null;
+  }
+  const trainGflops = (trainingFlops(w) * train) / w.B / 1e9;
+  const inferGflops = (forwardFlops(w) * infer) / w.B / 1e9;
+  console.log(
+    `${`${w.id} ${w.title}`.padEnd(36)}  ${thousands(train).padStart(8)}   ${fixed(trainGflops, 2).padStart(7)}   ${thousands(train2).padStart(8)}   ${thousands(infer).padStart(8)}   ${fixed(inferGflops, 2).padStart(7)}   ${fixed(arrays, 0).padStart(18)}   ${fixed(bytes, 0).padStart(15)}`,
+  );
+  const peers: PeerResult[] = [];
+  if (torch?.ok) peers.push(...runTorch([w], seconds, 1, torch.coretype));
+  if (tfjs?.ok) {
+    peers.push(...runTfjs('wasm', [w], seconds));
+    peers.push(...runTfjs('cpu', [w], seconds, TFJS_CPU_WORKLOADS));
+  }
+  rows.push({ workload: w, train, infer, train2, peers });
+}
+
+// ─────────────────────────────────────── 4. packed vs padded ───────────────────────────────────────
+{
+  const w = WORKLOADS.find((x) => x.id === 'W5')!;
+  const rng = new Rng(9);
+  const lengths = new Int32Array(w.B);
+  for (let b = 0; b < w.B; b++) lengths[b] = 1 + Math.floor(rng.uniform() * w.T); // U{1..T}: about half is padding
+  const realFraction = lengths.reduce((s, x) => s + x, 0) / (w.B * w.T);
+  const padded = buildSeqlabWorkload(w, 1);
+  const packed = buildSeqlabWorkload(w, 1, lengths);
+  // Alternate the two, step by step, so that changes in machine load hit both alike.
+  padded.trainStep(); packed.trainStep();
+  let paddedMs = 0, packedMs = 0;
+  for (let round = 0; round < 4 || paddedMs + packedMs < seconds * 1000; round++) {
+    let t = performance.now();
+    padded.trainStep();
+    paddedMs += performance.now() - t;
+    t = performance.now();
+    packed.trainStep();
+    packedMs += performance.now() - t;
+  }
+  const paddedRate = 1 / paddedMs, packedRate = 1 / packedMs; // per round
+  console.log(`\nPacked vs padded (W5 shapes, lengths U{1..${w.T}}: ${(100 * realFraction).toFixed(0)}% real steps)`);
+  console.log(`  training, same number of steps: padded ${fixed(paddedMs, 0)} ms, packed ${fixed(packedMs, 0)} ms → packed takes ${(100 * paddedRate / packedRate).toFixed(0)}% of the padded time (ideal ${(100 * realFraction).toFixed(0)}%)`);
+}
+
+// ───────────────────────────────────────────── 5. peers ─────────────────────────────────────────────
+if (vsPeers) {
+  const gemmPeers: PeerResult[] = [];
+  if (torch?.ok) gemmPeers.push(...runTorch([], seconds, 1, torch.coretype), ...runTorch([], seconds, 2, torch.coretype));
+  if (tfjs?.ok) gemmPeers.push(...runTfjs('wasm', [], seconds), ...runTfjs('cpu', [], 0.5));
+  const find = (r: Row, framework: string, mode: 'train' | 'infer') => r.peers.find((p) => p.framework === framework && p.workload === r.workload.id && p.mode === mode)?.samplesPerSecond ?? NaN;
+  const ratio = (ours: number, theirs: number) => (Number.isFinite(ours) && Number.isFinite(theirs) ? `${(ours / theirs).toFixed(2)}×` : '—');
+  for (const mode of ['train', 'infer'] as const) {
+    console.log(`\n${mode === 'train' ? 'Training' : 'Inference'} samples/s, one run (SeqLab 1 thread; ratio = SeqLab / peer)`);
+    console.log('| workload | SeqLab | PyTorch | SeqLab/PyTorch | tfjs-wasm | SeqLab/tfjs-wasm | tfjs-cpu | SeqLab/tfjs-cpu |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      const ours = mode === 'train' ? r.train : r.infer;
+      const [pt, tw, tc] = ['torch', 'tfjs-wasm', 'tfjs-cpu'].map((f) => find(r, f, mode));
+      console.log(`| ${r.workload.id} | ${thousands(ours)} | ${thousands(pt)} | ${ratio(ours, pt)} | ${thousands(tw)} | ${ratio(ours, tw)} | ${thousands(tc)} | ${ratio(ours, tc)} |`);
+    }
+  }
+  const g = (framework: string) => gemmPeers.find((p) => p.framework === framework)?.gemm1024 ?? NaN;
+  console.log('\nGEMM 1024² GFLOP/s: ' + [
+    `SeqLab wasm ${fixed(gemmWasm1024[0] ?? NaN)} (2 threads ${fixed(gemmWasm1024[1] ?? NaN)})`,
+    `PyTorch ${fixed(g('torch'))} (2 threads ${fixed(g('torch-2t'))})`,
+    `tfjs-wasm ${fixed(g('tfjs-wasm'))}`,
+    `tfjs-cpu ${fixed(g('tfjs-cpu'), 2)}`,
+  ].join(', '));
+  const notes = new Set(rows.flatMap((r) => r.peers).filter((p) => p.note || p.skipped).map((p) => `${p.framework}${p.workload ? ' ' + p.workload : ''}: ${p.note ?? 'skipped, ' + p.skipped}`));
+  for (const n of notes) console.log(`  note — ${n}`);
+}

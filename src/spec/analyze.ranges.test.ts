@@ -65,6 +65,8 @@ test('wrong types and out-of-range numbers point at the value; missing propertie
   const [missing] = withCode(analyzeSpec(text), 'schema/missing-property');
   assert.equal(covered(text, missing), '"encoder"');
   assert.match(missing.message, /model\.encoder needs "hiddenSize"/);
+  assert.equal(missing.fix?.title, 'Add "hiddenSize": 64', "the schema's first example");
+  assert.deepEqual(analyzeSpec(applyEdits(text, missing.fix!.edits)).diagnostics, []);
 });
 
 test('errors in the data branch selected by "source" are reported only for that branch', () => {

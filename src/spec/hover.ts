@@ -81,8 +81,10 @@ export function layerMarkdown(layer: LayerInfo, analysis: SpecAnalysis): string 
   lines.push(cost.join(' · '), '');
   if (layer.gates?.length) {
     lines.push(`**One time step${layer.recurrent?.directions === 2 ? ' (each direction)' : ''}:**`, '', '```text');
-    const width = Math.max(...layer.gates.map((g) => g.name.length));
-    for (const gate of layer.gates) lines.push(`${gate.name.padEnd(width)}  ${formatNamedShape(gate.shape)}`);
+    // Pad by visible width: combining marks (the tilde of C̃) take no column.
+    const visibleLength = (text: string) => text.replace(/\p{M}/gu, '').length;
+    const width = Math.max(...layer.gates.map((g) => visibleLength(g.name)));
+    for (const gate of layer.gates) lines.push(`${gate.name}${' '.repeat(width - visibleLength(gate.name))}  ${formatNamedShape(gate.shape)}`);
     lines.push('```', '');
   }
   for (const note of layer.notes ?? []) lines.push(`- ${note}`);

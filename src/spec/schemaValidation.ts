@@ -81,7 +81,11 @@ function reportOne(source: SpecSource, error: ErrorObject): void {
     }
     case 'required': {
       const missing = String(params.missingProperty);
-      source.reportAt('error', 'schema/missing-property', `${where === 'the spec' ? 'The spec' : where} needs "${missing}".`, path, 'key');
+      // Offer the schema's default or first example as the value to insert, when it has one.
+      const propertySchema = ((error.parentSchema as { properties?: Record<string, { default?: unknown; examples?: unknown[] }> } | undefined)?.properties ?? {})[missing];
+      const suggested = propertySchema?.default ?? propertySchema?.examples?.[0];
+      const fix = suggested !== undefined && source.valueNode(path) ? { title: `Add "${missing}": ${JSON.stringify(suggested)}`, edits: source.editsToSet([...path, missing], suggested) } : undefined;
+      source.reportAt('error', 'schema/missing-property', `${where === 'the spec' ? 'The spec' : where} needs "${missing}".`, path, 'key', fix);
       return;
     }
     case 'enum':

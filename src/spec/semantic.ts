@@ -115,7 +115,7 @@ export function checkSemantics(source: SpecSource, spec: SeqModelSpec, context: 
   const split = data.split ?? {};
   if ((split.validation ?? 0) + (split.test ?? 0) >= 0.9) source.reportAt('error', 'semantic/split-too-large', `Validation and test take ${Math.round(((split.validation ?? 0) + (split.test ?? 0)) * 100)}% of the data, leaving (almost) nothing to train on.`, ['data', 'split'], 'property');
   if (model.embedding && model.embedding.dim > SANE_LIMITS.embeddingDim) source.reportAt('warning', 'semantic/size-out-of-range', `embedding.dim ${model.embedding.dim} is unusually large (> ${SANE_LIMITS.embeddingDim}).`, ['model', 'embedding', 'dim'], 'value');
-  if (typeof facts.sequenceLength === 'number' && facts.sequenceLength > SANE_LIMITS.sequenceLength) source.reportAt('warning', 'semantic/size-out-of-range', `Sequences of ${facts.sequenceLength} steps are very long for BPTT: consider tbpttSteps or a shorter window.`, ['data', 'source' in data && (data.source === 'synthetic') ? 'length' : 'window'], 'value');
+  if (typeof facts.sequenceLength === 'number' && facts.sequenceLength > SANE_LIMITS.sequenceLength) source.reportAt('warning', 'semantic/size-out-of-range', `Sequences of ${facts.sequenceLength} steps are very long for BPTT: consider tbpttSteps or a shorter window.`, sequenceLengthPath(spec), 'value');
   if (spec.training.batchSize > SANE_LIMITS.batchSize) source.reportAt('warning', 'semantic/size-out-of-range', `batchSize ${spec.training.batchSize} is unusually large (> ${SANE_LIMITS.batchSize}).`, ['training', 'batchSize'], 'value');
   if (data.source === 'synthetic' && spec.training.batchSize > data.samples) source.reportAt('warning', 'semantic/batch-larger-than-data', `batchSize ${spec.training.batchSize} exceeds the ${data.samples} training samples: every step sees the whole data set.`, ['training', 'batchSize'], 'value');
   if (data.source === 'synthetic' && data.generator === 'copy' && data.copyLength !== undefined && data.copyLength >= data.length) source.reportAt('error', 'semantic/copy-too-long', `The copy task needs room for the delay: copyLength ${data.copyLength} must be below length ${data.length}.`, ['data', 'copyLength'], 'value');
@@ -125,6 +125,22 @@ export function checkSemantics(source: SpecSource, spec: SeqModelSpec, context: 
 
   checkDataFiles(source, spec, context);
   return facts;
+}
+
+/** The property that sets the sequence length T of the spec's data. */
+function sequenceLengthPath(spec: SeqModelSpec): (string | number)[] {
+  switch (spec.data.source) {
+    case 'synthetic':
+      return ['data', 'length'];
+    case 'csv':
+    case 'text':
+      return ['data', 'window'];
+    case 'text-classification':
+    case 'pairs':
+      return ['data', 'maxLength'];
+    default:
+      return ['data'];
+  }
 }
 
 function checkRecurrent(source: SpecSource, recurrent: RecurrentSpec, path: (string | number)[], facts: InputFacts): void {
@@ -140,7 +156,8 @@ function checkRecurrent(source: SpecSource, recurrent: RecurrentSpec, path: (str
     if (numLayers < 2) {
       source.reportAt('warning', 'semantic/residual-single-layer', 'Residual connections join stacked layers; with numLayers 1 there is nothing to connect.', [...path, 'residual'], 'property', { title: 'Remove "residual"', edits: source.editsToRemove([...path, 'residual']) });
     } else {
-      const inputWidth = recurrent === undefined ? undefined : path[1] === 'encoder' ? (facts.tokenInput ? undefined : facts.inputSize) : undefined;
+      // The encoder's first layer reads the raw features (token inputs: the embedding, checked below by width).
+      const inputWidth = path[1] === 'encoder' && !facts.tokenInput ? facts.inputSize : undefined;
       if (typeof inputWidth === 'number' && inputWidth !== width) {
         source.reportAt('warning', 'semantic/residual-unequal-widths', `A residual connection adds a layer's input to its output, so widths must match: layer 1 reads ${inputWidth} features but outputs ${width}, so it gets no skip connection (layers 2–${numLayers} do).`, [...path, 'residual'], 'property');
       }

@@ -10,10 +10,10 @@ export interface SpecTemplate {
   text: string;
 }
 
-const SCHEMA_REFERENCE = 'https://seqlab.dev/schemas/seqmodel.schema.json';
-
+// No "$schema" property: the extension associates *.seqmodel.json with the bundled schema (jsonValidation), and a
+// URL here would make the editor try to download it.
 function specText(body: Record<string, unknown>): string {
-  return `${JSON.stringify({ $schema: SCHEMA_REFERENCE, ...body }, null, 2)}\n`;
+  return `${JSON.stringify(body, null, 2)}\n`;
 }
 
 export function specTemplates(): SpecTemplate[] {

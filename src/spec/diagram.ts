@@ -60,10 +60,10 @@ const NODE_WIDTH = 200;
 const NODE_HEIGHT = 52;
 const STEP_NODE_WIDTH = 150;
 const ROW_GAP = 56; // room for the shape label of vertical edges
-const COLUMN_GAP = 96; // room for recurrent edges and their labels
+const COLUMN_GAP = 170; // room for recurrent edges and their labels (`h_t, c_t [batch=32, hidden=128]`)
 const BLOCK_GAP = 140; // between the encoder and decoder blocks of seq2seq
 const MARGIN = 24;
-const LOOP_WIDTH = 150; // the rolled self-loop and its label, right of the node
+const LOOP_WIDTH = 230; // the rolled self-loop and its label, right of the node
 
 const RECURRENT_KINDS = new Set<LayerKind>(['rnn', 'lstm', 'gru', 'decoder']);
 
@@ -74,7 +74,8 @@ function isRecurrent(layer: LayerInfo): boolean {
 function detailOf(layer: LayerInfo): string {
   const parts: string[] = [];
   if (layer.recurrent) parts.push(`hidden ${layer.recurrent.hiddenSize}`);
-  if (layer.parameters > 0 || layer.parameterFormula) parts.push(`${formatCount(layer.parameters)}${layer.parameterFormula ? '+' : ''} params`);
+  if (layer.parameterFormula) parts.push(`${layer.parameterFormula} params`);
+  else if (layer.parameters > 0) parts.push(`${formatCount(layer.parameters)} params`);
   if (parts.length === 0) parts.push(formatNamedShape(layer.output));
   return parts.join(' · ');
 }
@@ -162,8 +163,10 @@ export function buildDiagram(analysis: SpecAnalysis, options: DiagramOptions): D
   const contentWidth = blocks[blocks.length - 1].x + blockWidth - MARGIN;
   // Tail layers (readout, head of many-to-one, loss): one centred node per row below the blocks.
   let tailRow = maxRow;
+  // Rolled with one block: in the column of the blocks above; otherwise centred under everything.
+  const tailX = !options.unrolled && blocks.length === 1 ? MARGIN : MARGIN + (contentWidth - NODE_WIDTH) / 2;
   for (const layer of tailLayers) {
-    const node: DiagramNode = { id: layer.id, layerId: layer.id, label: layer.label, detail: detailOf(layer), kind: layer.kind, x: MARGIN + (contentWidth - NODE_WIDTH) / 2, y: rowY(tailRow), width: NODE_WIDTH, height: NODE_HEIGHT, offset: layer.offset };
+    const node: DiagramNode = { id: layer.id, layerId: layer.id, label: layer.label, detail: detailOf(layer), kind: layer.kind, x: tailX, y: rowY(tailRow), width: NODE_WIDTH, height: NODE_HEIGHT, offset: layer.offset };
     nodes.push(node);
     placed.set(layer.id, { forward: [node], backward: [] });
     tailRow++;
@@ -206,7 +209,9 @@ export function buildDiagram(analysis: SpecAnalysis, options: DiagramOptions): D
   if (encoder && decoder && placed.has('decoder')) {
     const from = placed.get('encoder')!.forward[steps - 1];
     const to = placed.get('decoder')!.forward[0];
-    connect(from, to, `h_n${encoder.cN ? ', c_n' : ''} ${formatNamedShape(encoder.hN ?? [])}`, 'state');
+    const label = `h_n${encoder.cN ? ', c_n' : ''} ${formatNamedShape(encoder.hN ?? [])}`;
+    if (options.unrolled) connect(from, to, label, 'state');
+    else edges.push(stateEdgeBelow(from, to, label)); // the straight line would run through the encoder's self-loop
   }
 
   // ---- into the tail: from the last block layer (the final step, both ends for bidirectional hN, or every step)
@@ -286,6 +291,14 @@ function route(from: DiagramNode, to: DiagramNode, label: string, kind: DiagramE
   }
   const middle = points.length === 2 ? { x: (points[0].x + points[1].x) / 2, y: (points[0].y + points[1].y) / 2 } : points[Math.floor(points.length / 2)];
   return { from: from.id, to: to.id, label, points, labelPosition: { x: middle.x + (kind === 'recurrent' ? 0 : 6), y: middle.y - (kind === 'recurrent' ? 8 : 0) }, kind };
+}
+
+/** Rolled seq2seq: leave the encoder through its bottom, run below its self-loop, enter the decoder from the left. */
+function stateEdgeBelow(from: DiagramNode, to: DiagramNode, label: string): DiagramEdge {
+  const belowY = from.y + from.height + ROW_GAP / 2;
+  const approachX = to.x - 24;
+  const points = [{ x: from.x + from.width / 2, y: from.y + from.height }, { x: from.x + from.width / 2, y: belowY }, { x: approachX, y: belowY }, { x: approachX, y: to.y + to.height / 2 }, { x: to.x, y: to.y + to.height / 2 }];
+  return { from: from.id, to: to.id, label, points, labelPosition: { x: from.x + from.width / 2 + 8, y: belowY - 6 }, kind: 'state' };
 }
 
 function selfLoop(node: DiagramNode, label: string): DiagramEdge {

@@ -62,6 +62,8 @@ layerSelect.addEventListener('change', () => {
 const traceChartConfiguration = xyChartConfiguration('time step', 'activation');
 traceChartConfiguration.options!.parsing = undefined;
 traceChartConfiguration.options!.scales!.x = { type: 'category', title: { display: true, text: 'input along the sequence' }, ticks: { autoSkip: true, maxRotation: 0 } };
+traceChartConfiguration.options!.scales!.y = { type: 'linear', min: -1, max: 1, title: { display: true, text: 'gate activation' } };
+traceChartConfiguration.options!.scales!.cellState = { type: 'linear', position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'cell state' } };
 const traceChart = new Chart(traceChartParts.canvas, traceChartConfiguration);
 const saturationConfiguration = xyChartConfiguration('step', 'saturated share');
 saturationConfiguration.options!.scales!.y = { type: 'linear', min: 0, max: 1, title: { display: true, text: 'saturated share' } };
@@ -184,8 +186,11 @@ function render(): void {
 
     traceTitle.textContent = `Unit ${selectedUnit} over the sequence`;
     traceChart.data.labels = snapshot.timeLabels.length === snapshot.steps ? snapshot.timeLabels : Array.from({ length: snapshot.steps }, (_, t) => String(t));
+    // Gates live in [-1, 1]; the unbounded cell state gets its own right-hand axis so it does not flatten them.
     traceChart.data.datasets = gateNames.map((name, i) =>
-      lineDataset(gateTitle(name), theme.palette[i % theme.palette.length], unitTrace(snapshot.gates[name], snapshot.steps, snapshot.hiddenSize, selectedUnit), { borderWidth: 2, pointRadius: 2 }));
+      lineDataset(gateTitle(name), theme.palette[i % theme.palette.length], unitTrace(snapshot.gates[name], snapshot.steps, snapshot.hiddenSize, selectedUnit),
+        { borderWidth: 2, pointRadius: 2, yAxisID: gateRangeKind(name) === 'unbounded' ? 'cellState' : 'y' }));
+    traceChart.options.scales!.cellState!.display = gateNames.some((name) => gateRangeKind(name) === 'unbounded');
     traceChart.update('none');
   }
 

@@ -38,6 +38,14 @@ test('JSON syntax errors point at the offending token with line and column', () 
   assert.equal(covered(text, error), '}');
 });
 
+test('a duplicate key is an error on the second occurrence', () => {
+  const text = BASE.replace('"numLayers": 2', '"numLayers": 2, "hiddenSize": 32');
+  const analysis = analyzeSpec(text);
+  const [d] = withCode(analysis, 'json/duplicate-property');
+  assert.equal(d.offset, text.lastIndexOf('"hiddenSize"'));
+  assert.equal(analysis.spec, undefined);
+});
+
 test('an unknown property is reported on its key with a rename quick fix', () => {
   const text = BASE.replace('"numLayers": 2', '"numLayer": 2');
   const analysis = analyzeSpec(text);

@@ -30,13 +30,14 @@ export function analyzeSpec(text: string, context: SpecContext = {}): SpecAnalys
 
 function analyzeSource(source: SpecSource, context: SpecContext): SpecAnalysis {
   source.reportParseErrors();
+  source.reportDuplicateKeys();
   const raw: unknown = source.root ? getNodeValue(source.root) : undefined;
   if (!source.root || typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     if (source.root) source.report('error', 'schema/wrong-type', 'A spec is a JSON object with "name", "task", "data", "model" and "training".', { offset: source.root.offset, length: 1 });
     return finish(source, undefined, { layers: [], totals: { ...EMPTY_TOTALS } });
   }
   const schemaValid = reportSchemaErrors(source, raw);
-  if (!schemaValid || source.parseErrors.length) {
+  if (!schemaValid || source.diagnostics.some((d) => d.severity === 'error')) {
     return finish(source, undefined, bestEffortLayers(source, raw, context));
   }
   // Presence checks read the spec as written; shapes read it with every default filled in.

@@ -104,6 +104,21 @@ export class SpecSource {
     return modify(this.text, path, value, { formattingOptions: { insertSpaces, tabSize, eol } }).map((edit) => ({ offset: edit.offset, length: edit.length, newText: edit.content }));
   }
 
+  /** Duplicate keys are legal JSON, but JSON.parse silently keeps the last one: almost always a mistake. */
+  reportDuplicateKeys(node: Node | undefined = this.root): void {
+    if (!node) return;
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const property of node.children ?? []) {
+        const key = property.children?.[0];
+        if (!key || typeof key.value !== 'string') continue;
+        if (seen.has(key.value)) this.report('error', 'json/duplicate-property', `Duplicate property "${key.value}": only the last one counts.`, { offset: key.offset, length: key.length });
+        seen.add(key.value);
+      }
+    }
+    for (const child of node.children ?? []) this.reportDuplicateKeys(child);
+  }
+
   /** Turn jsonc-parser's syntax errors into diagnostics. */
   reportParseErrors(): void {
     for (const error of this.parseErrors) {

@@ -2,8 +2,11 @@
  * `seqlab` entry point (bundled to dist/cli.js, started by bin/seqlab.js): wires the process to the commands.
  * Ctrl-C once asks the trainer to stop after the current step (checkpoint kept); twice quits at once.
  */
+import { useFastestKernels } from '../tensor/backend';
 import { main } from './commands';
 
+// WebAssembly SIMD kernels where the engine has them (SEQLAB_KERNELS=reference|wasm overrides).
+useFastestKernels();
 const control = { handler: undefined as (() => void) | undefined };
 process.on('SIGINT', () => {
   if (control.handler) {

@@ -4,6 +4,7 @@
  * event plus `runFinished{status:'failed'}`, so the host never waits on a dead run.
  */
 import { parentPort } from 'node:worker_threads';
+import { useFastestKernels } from '../tensor/backend';
 import type { RunFinished, StartTraining, TrainerEvent, WorkerCommand } from './protocol';
 import { nodeRunIo } from './runIo';
 import { RunControl } from './runControl';
@@ -39,6 +40,7 @@ export async function runTrainingCommand(command: StartTraining, control: RunCon
 }
 
 if (parentPort) {
+  useFastestKernels();
   const port = parentPort;
   const control = new RunControl();
   let running = false;

@@ -2,14 +2,17 @@
 // (the host's own HTML shell and CSP, a stand-in `acquireVsCodeApi` that replays sample trainer events, and the
 // theme's CSS variables), and screenshots each page with Debian Chromium headless.
 //
-//   node scripts/preview-webviews.mjs [--theme dark|light] [--out DIR] [--panel NAME]
+//   node scripts/preview-webviews.mjs [--theme dark|light|high-contrast] [--out DIR] [--panel NAME] [--interact]
 //
-// Prints the PNG paths; look at them. Nothing here ships: it is a developer's tool.
+// Prints the PNG paths; look at them. With --interact it also drives the pages with the keyboard and mouse
+// through playwright-core (the copy the end-to-end tests install under test/e2e) and checks what the panels
+// post back. Nothing here ships: it is a developer's tool.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 
@@ -66,9 +69,26 @@ const themes = {
       'editor-font-family': '"Droid Sans Mono", monospace', 'editor-font-size': '14px',
     },
   },
+  // VS Code "Dark High Contrast"
+  'high-contrast': {
+    bodyClass: 'vscode-high-contrast',
+    variables: {
+      'editor-background': '#000000', 'editor-foreground': '#ffffff', foreground: '#ffffff', descriptionForeground: '#ffffff',
+      'charts-foreground': '#ffffff', 'charts-lines': '#ffffff80', 'charts-red': '#f14c4c', 'charts-blue': '#3794ff',
+      'charts-yellow': '#ffd700', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7',
+      focusBorder: '#f38518', contrastBorder: '#6fc3df', 'panel-border': '#6fc3df', 'widget-border': '#6fc3df', 'editorWidget-background': '#0c141f',
+      'button-background': '#000000', 'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff',
+      'settings-dropdownBackground': '#000000', 'settings-dropdownBorder': '#6fc3df', 'settings-dropdownForeground': '#ffffff', 'settings-dropdownListBorder': '#6fc3df',
+      'settings-checkboxBackground': '#000000', 'settings-checkboxBorder': '#6fc3df', 'settings-checkboxForeground': '#ffffff',
+      'list-activeSelectionBackground': '#000000', 'list-activeSelectionForeground': '#ffffff', 'list-hoverBackground': '#000000',
+      'textCodeBlock-background': '#000000', 'textBlockQuote-background': '#000000', errorForeground: '#f48771', 'editorWarning-foreground': '#ffd700',
+      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal',
+      'editor-font-family': '"Droid Sans Mono", monospace', 'editor-font-size': '14px',
+    },
+  },
 };
 const theme = themes[themeName];
-if (!theme) throw new Error(`unknown theme ${themeName} (dark or light)`);
+if (!theme) throw new Error(`unknown theme ${themeName} (dark, light or high-contrast)`);
 
 // ------------------------------------------------------------------------------------------ sample events
 
@@ -300,3 +320,61 @@ for (const [page, messages] of Object.entries(pages)) {
   shots.push(png);
 }
 console.log(shots.join('\n'));
+
+// ------------------------------------------------------------------------------------------ interaction checks
+
+if (process.argv.includes('--interact')) {
+  const requireFromE2e = createRequire(join(root, 'test', 'e2e', 'package.json'));
+  const { chromium: browserType } = requireFromE2e('playwright-core');
+  const browser = await browserType.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const failures = [];
+  const check = (name, ok, detail = '') => {
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+    if (!ok) failures.push(name);
+  };
+  const open = async (pageName) => {
+    await page.goto(pathToFileURL(join(outDir, `${pageName}.html`)).href);
+    await page.waitForFunction(() => window.seqlabPosted?.length > 0);
+    await page.waitForTimeout(300);
+  };
+  const posted = () => page.evaluate(() => window.seqlabPosted);
+
+  await open('dashboard');
+  check('dashboard posts ready first', (await posted())[0]?.type === 'ready' && (await posted())[0]?.panel === 'dashboard');
+  await page.keyboard.press('Tab'); // Pause button
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+  check('Enter on the focused Pause button posts pause', (await posted()).some((m) => m.type === 'pause'), JSON.stringify((await posted()).slice(1)));
+  check('the button then reads Resume', (await page.locator('#pause-button').innerText()).trim() === 'Resume');
+  await page.locator('#stop-button').click();
+  check('Stop posts stop', (await posted()).some((m) => m.type === 'stop'));
+  check('#run-status says paused', /^Paused/.test(await page.locator('#run-status').innerText()));
+
+  await open('gates');
+  const heatmap = page.locator('canvas[data-gate="forget"]');
+  await heatmap.focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await page.waitForTimeout(200);
+  check('↓ on a focused heatmap selects the next units', /unit 3 selected/.test(await page.locator('#snapshot-status').innerText()), await page.locator('#snapshot-status').innerText());
+  check('focus stays on the heatmap', await page.evaluate(() => document.activeElement?.getAttribute('data-gate')) === 'forget');
+  const box = await page.locator('canvas[data-gate="input"]').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height * (10.5 / 24));
+  await page.waitForTimeout(200);
+  check('a click on row 10 selects unit 10', /unit 10 selected/.test(await page.locator('#snapshot-status').innerText()));
+  check('the trace title follows', (await page.locator('#trace-title').innerText()) === 'Unit 10 over the sequence');
+
+  await open('architecture');
+  const block = page.locator('svg g.node').filter({ hasText: /LSTM/ }).first();
+  await block.focus();
+  await page.keyboard.press('Enter');
+  await block.click();
+  const reveals = (await posted()).filter((m) => m.type === 'revealLine');
+  check('Enter and click on a block post revealLine with its line', reveals.length === 2 && Number.isInteger(reveals[0].line), JSON.stringify(reveals));
+  await page.locator('#unroll').click();
+  check('the Unroll toggle posts setUnrolled', (await posted()).some((m) => m.type === 'setUnrolled' && m.unrolled === true));
+
+  await browser.close();
+  if (failures.length > 0) process.exitCode = 1;
+  console.log(`interaction: ${failures.length === 0 ? 'all checks passed' : `${failures.length} failed`}`);
+}

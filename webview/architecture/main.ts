@@ -17,7 +17,7 @@ const connection = connectPanel<ArchitectureUiState>('architecture', { unrolled:
 
 const unrollCheckbox = element('vscode-checkbox', { id: 'unroll', label: 'Unroll over time', 'aria-label': 'Unroll the recurrence over a few time steps' });
 if (connection.uiState.unrolled) unrollCheckbox.setAttribute('checked', '');
-const status = element('p', { class: 'status', id: 'diagram-status', role: 'status', 'aria-live': 'polite' }, 'Waiting for the spec’s layout…');
+const status = element('p', { class: 'status', id: 'diagram-status', role: 'status', 'aria-live': 'polite' }, 'Open a *.seqmodel.json spec (or run “SeqLab: Open Architecture Diagram” from it) to see its layers.');
 const drawing = element('div', { class: 'diagram', id: 'diagram' });
 
 const heading = element('h1', {}, 'Architecture');

@@ -41,6 +41,7 @@ test('the status line tells epoch, step, progress, speed and ETA, or the outcome
   const series = dashboardSeriesFrom([started, step(56, 0.5)]);
   assert.equal(runStatusText(series, 'running'), 'Running · epoch 1/4 · step 56/400 (14%) · 1,234 samples/s · ETA 1m 40s');
   assert.match(runStatusText(series, 'paused'), /^Paused · /);
+  assert.equal(runStatusText(series, 'finished'), 'Not running · epoch 1/4 · step 56/400 (14%)');
   addDashboardEvent(series, {
     type: 'runFinished', status: 'diverged', message: 'loss became NaN', epochs: 1, steps: 57, bestValidationLoss: 0.25, bestEpoch: 1,
     finalMetrics: {}, seconds: 125, runDir: '/runs/r1',

@@ -96,13 +96,10 @@ export function runStatusText(series: DashboardSeries, hostState: HostRunState |
   const totalSteps = step.totalSteps || started?.totalSteps || 0;
   const percent = totalSteps > 0 ? ` (${Math.floor((100 * step.step) / totalSteps)}%)` : '';
   const epochs = started !== undefined ? `/${started.epochs}` : '';
-  const parts = [
-    hostState === 'paused' ? 'Paused' : 'Running',
-    `epoch ${step.epoch}${epochs}`,
-    `step ${formatCount(step.step)}/${formatCount(totalSteps)}${percent}`,
-    `${formatCount(step.samplesPerSecond)} samples/s`,
-    `ETA ${formatDuration(step.etaSeconds)}`,
-  ];
+  const position = [`epoch ${step.epoch}${epochs}`, `step ${formatCount(step.step)}/${formatCount(totalSteps)}${percent}`];
+  // A run folder reopened without its final event (a killed window) is over, not running.
+  if (hostState === 'finished' || hostState === 'idle') return ['Not running', ...position].join(' · ');
+  const parts = [hostState === 'paused' ? 'Paused' : 'Running', ...position, `${formatCount(step.samplesPerSecond)} samples/s`, `ETA ${formatDuration(step.etaSeconds)}`];
   if (step.teacherForcing !== undefined) parts.push(`teacher forcing ${formatScalar(step.teacherForcing)}`);
   return parts.join(' · ');
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import ts from 'typescript';
 import { analyzeSpec, specSchema, specTemplates } from './index';
+import { withSchemaDefaults } from './schemaValidation';
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
 const examplesDir = join(root, 'examples');
@@ -121,4 +122,20 @@ test('schema properties match src/spec/types.ts exactly', () => {
     ['ScheduleSpec', [...new Set([...props(defs.stepSchedule), ...props(defs.cosineSchedule), ...props(defs.plateauSchedule)])].sort()],
   ];
   for (const [typeName, schemaProperties] of pairs) assert.deepEqual(schemaProperties, propertiesOf(typeName), typeName);
+});
+
+test("the schema walk fills exactly the defaults ajv's useDefaults fills, for every template and example", () => {
+  const ajv = new Ajv({ strict: true, useDefaults: true });
+  ajv.addKeyword('markdownDescription');
+  ajv.addKeyword('markdownEnumDescriptions');
+  const validate = ajv.compile(specSchema);
+  const texts = [...specTemplates().map((t) => t.text), ...exampleFiles().map((f) => readFileSync(join(examplesDir, f), 'utf8'))];
+  for (const text of texts) {
+    const written = JSON.parse(text);
+    const byAjv = structuredClone(written);
+    assert.ok(validate(byAjv));
+    const filled = withSchemaDefaults(written);
+    assert.deepEqual(filled, byAjv, written.name);
+    assert.notDeepEqual(filled, written, 'some default was filled');
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * Checks a parsed spec against `schemas/seqmodel.schema.json` with ajv and maps every error back to the exact
  * JSON node through its instancePath, with "did you mean" quick fixes for misspelt property names and enum values.
- * The same schema fills in defaults, so the JSON file stays the one source of default values.
+ * The same schema supplies the defaults, so the JSON file stays the one source of default values.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { JSONPath } from 'jsonc-parser';
@@ -9,11 +9,10 @@ import seqModelSchema from '../../schemas/seqmodel.schema.json';
 import { closestMatch, type SpecSource } from './specSource';
 
 let strictValidator: ValidateFunction | undefined;
-let defaultingValidator: ValidateFunction | undefined;
 
-function compile(useDefaults: boolean): ValidateFunction {
+function compile(): ValidateFunction {
   // allErrors: report every problem at once; verbose: keep parentSchema for "did you mean" suggestions.
-  const ajv = useDefaults ? new Ajv({ strict: true, useDefaults: true }) : new Ajv({ allErrors: true, verbose: true, strict: true });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
   ajv.addKeyword('markdownDescription');
   ajv.addKeyword('markdownEnumDescriptions');
   return ajv.compile(seqModelSchema);
@@ -24,7 +23,7 @@ export const specSchema: Record<string, unknown> = seqModelSchema;
 
 /** Validate `value` against the schema; true when valid. Diagnostics go to `source`. */
 export function reportSchemaErrors(source: SpecSource, value: unknown): boolean {
-  strictValidator ??= compile(false);
+  strictValidator ??= compile();
   if (strictValidator(value)) return true;
   const seen = new Set<string>();
   for (const error of strictValidator.errors ?? []) {
@@ -37,12 +36,49 @@ export function reportSchemaErrors(source: SpecSource, value: unknown): boolean 
   return false;
 }
 
-/** A deep copy of a schema-valid value with every schema default filled in. */
+interface SchemaNode {
+  $ref?: string;
+  default?: unknown;
+  properties?: Record<string, SchemaNode>;
+  allOf?: { if?: { properties?: Record<string, { const?: unknown; enum?: unknown[] }> }; then?: SchemaNode }[];
+  const?: unknown;
+  enum?: unknown[];
+}
+
+/**
+ * A deep copy of `value` with every schema default filled in: each missing property that has a `default`,
+ * following `$ref` and the `if`/`then` branch the value selects (e.g. the csv branch of `data`). A walk of the
+ * schema instead of a second ajv compile (useDefaults), which would double the cost of the first analysis.
+ */
 export function withSchemaDefaults<T>(value: T): T {
-  defaultingValidator ??= compile(true);
   const copy = structuredClone(value);
-  defaultingValidator(copy);
+  fillDefaults(copy, seqModelSchema as SchemaNode);
   return copy;
+}
+
+function resolve(node: SchemaNode): SchemaNode {
+  if (!node.$ref) return node;
+  const name = node.$ref.replace('#/definitions/', '');
+  return ((seqModelSchema as { definitions: Record<string, SchemaNode> }).definitions[name] ?? {}) as SchemaNode;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fillDefaults(value: unknown, schemaNode: SchemaNode): void {
+  const node = resolve(schemaNode);
+  if (!isPlainObject(value)) return;
+  for (const [name, property] of Object.entries(node.properties ?? {})) {
+    const propertySchema = resolve(property);
+    if (value[name] === undefined && propertySchema.default !== undefined) value[name] = structuredClone(propertySchema.default);
+    if (value[name] !== undefined) fillDefaults(value[name], property);
+  }
+  for (const branch of node.allOf ?? []) {
+    const conditions = Object.entries(branch.if?.properties ?? {});
+    const selected = conditions.every(([name, condition]) => (condition.const !== undefined ? value[name] === condition.const : (condition.enum ?? []).includes(value[name])));
+    if (selected && branch.then) fillDefaults(value, branch.then);
+  }
 }
 
 export function pathFromPointer(pointer: string): JSONPath {

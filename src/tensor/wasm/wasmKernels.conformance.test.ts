@@ -92,18 +92,23 @@ test('wasm gemm refuses operands too short for their shape instead of reading ot
 });
 
 /** Runs `op` on both backends with identical inputs (inside or outside wasm memory) and compares outputs. */
-function sameAsReference(name: string, sizes: number[], op: (k: typeof referenceKernels, arrays: Float32Array[]) => void, exact = true): void {
+function sameAsReference(name: string, sizes: number[], op: (k: typeof referenceKernels, arrays: Float32Array[]) => void, exact = true, spread = 1, tolerance = 1e-6): void {
   for (const where of ['wasm', 'foreign'] as const) {
     const rng = new Rng(sizes.length * 31 + sizes[0]);
     const ours = sizes.map((n) => array(n, where));
-    for (const x of ours) rng.fillNormal(x);
+    for (const x of ours) {
+      rng.fillNormal(x);
+      for (let i = 0; i < x.length; i++) x[i] *= spread;
+      // Extremes the activations must survive: saturation, overflow of exp, exact zero, tiny values.
+      if (spread > 1) [60, -60, 100, -100, 0, 1e-6, -1e-6, 9, -9].forEach((v, i) => { if (3 * i < x.length) x[3 * i] = v; });
+    }
     const theirs = ours.map((x) => x.slice());
     op(wasm!, ours);
     op(referenceKernels, theirs);
     ours.forEach((x, i) => {
       for (let j = 0; j < x.length; j++) {
-        const tolerance = exact ? 0 : 1e-6 * (1 + Math.abs(theirs[i][j]));
-        if (!(Math.abs(x[j] - theirs[i][j]) <= tolerance)) assert.fail(`${name} (${where}): array ${i}[${j}] = ${x[j]}, reference ${theirs[i][j]}`);
+        const allowed = exact ? 0 : tolerance * (1 + Math.abs(theirs[i][j]));
+        if (!(Math.abs(x[j] - theirs[i][j]) <= allowed)) assert.fail(`${name} (${where}): array ${i}[${j}] = ${x[j]}, reference ${theirs[i][j]}`);
       }
     });
   }
@@ -116,7 +121,8 @@ test('wasm elementwise and row kernels equal the reference (offsets, lengths not
     sameAsReference(`axpy ${n}`, [n + 3, n + 1], (k, [y, x]) => k.axpy(y, 3, -0.75, x, 1, n), false); // f32 rounds a·x before adding: 1 ulp
     sameAsReference(`scale ${n}`, [n + 3], (k, [x]) => k.scale(x, 3, 1.5, n));
     sameAsReference(`fill/copy ${n}`, [n + 3, n + 1], (k, [o, x]) => { k.copy(o, 3, x, 1, n); k.fill(x, 1, 2.5, n); });
-    sameAsReference(`unary ${n}`, [n + 1, n + 1, n + 1, n + 2], (k, [s, t, r, x]) => { k.sigmoid(s, 1, x, 2, n); k.tanh(t, 1, x, 2, n); k.relu(r, 1, x, 2, n); });
+    // exp/tanh evaluated in float64 and rounded once: within one float32 ulp of Math's.
+    sameAsReference(`unary ${n}`, [n + 1, n + 1, n + 1, n + 2], (k, [s, t, r, x]) => { k.sigmoid(s, 1, x, 2, n); k.tanh(t, 1, x, 2, n); k.relu(r, 1, x, 2, n); }, false);
   }
   for (const [R, C] of [[1, 1], [3, 5], [7, 9], [4, 64], [2, 1027]]) {
     sameAsReference(`addRowVector ${R}x${C}`, [R * C + 1, R * C + 2, C + 3], (k, [o, x, b]) => k.addRowVector(o, 1, x, 2, b, 3, R, C));
@@ -145,4 +151,39 @@ test('wasm views stay valid after the memory grows (shared memory never detaches
   wasm!.axpy(y, 0, 2, first, 0, 16); // both arrays are recognised as wasm memory across the grow
   assert.deepEqual([...y], new Array(16).fill(6));
   assert.notEqual(wasm!.runtime.addressOf(first, 0), -1);
+});
+
+test('wasm fused LSTM/GRU cells equal the reference cells (H not a multiple of 4, offsets, saturated gates)', { skip }, () => {
+  for (const [n, H] of [[1, 1], [3, 5], [2, 8], [4, 13], [32, 64]]) {
+    const G4 = 4 * H, G3 = 3 * H;
+    // Forward on pre-activations spread ×4 so gates saturate. Backward separately on identical inputs: a
+    // saturated gate's f·(1−f) is ill-conditioned, so one ulp of difference in a stored f would be amplified.
+    sameAsReference(`lstm cell forward ${n}x${H}`, [n * H + 1, n * H + 2, n * G4 + 3, n * H + 4], (k, [h, c, gates, cPrev]) => {
+      k.lstmCellForward(h, 1, c, 2, gates, 3, cPrev, 4, n, H);
+    }, false, 4, 3e-7);
+    sameAsReference(`lstm cell backward ${n}x${H}`, [n * G4 + 1, n * H + 2, n * H + 3, n * H + 1, n * G4 + 3, n * H + 2, n * H + 4], (k, [dGates, dcPrev, dh, dc, gates, c, cPrev]) => {
+      k.lstmCellBackward(dGates, 1, dcPrev, 2, dh, 3, dc, 1, gates, 3, c, 2, cPrev, 4, n, H);
+    }, false, 1, 3e-7);
+    sameAsReference(`gru cell forward ${n}x${H}`, [n * H + 1, n * G3 + 2, n * G3 + 3, n * H + 4], (k, [h, gates, hiddenProj, hPrev]) => {
+      k.gruCellForward(h, 1, gates, 2, hiddenProj, 3, hPrev, 4, n, H);
+    }, false, 4, 3e-7);
+    sameAsReference(`gru cell backward ${n}x${H}`, [n * G3 + 1, n * G3 + 2, n * H + 3, n * H + 1, n * G3 + 2, n * G3 + 3, n * H + 4], (k, [dIn, dHid, dhPrev, dh, gates, hiddenProj, hPrev]) => {
+      k.gruCellBackward(dIn, 1, dHid, 2, dhPrev, 3, dh, 1, gates, 2, hiddenProj, 3, hPrev, 4, n, H);
+    }, false, 1, 3e-7);
+  }
+});
+
+test('wasm sigmoid and tanh are correctly rounded float32 across the whole range, including saturation and tiny inputs', { skip }, () => {
+  const n = 4001;
+  const x = wasm!.alloc(n), s = wasm!.alloc(n), t = wasm!.alloc(n);
+  for (let i = 0; i < n; i++) x[i] = (i - 2000) / 40 + (i % 7) * 1e-7; // [-50, 50]
+  x[0] = -1e-30; x[1] = 1e-30; x[2] = 0; x[3] = -0;
+  wasm!.sigmoid(s, 0, x, 0, n);
+  wasm!.tanh(t, 0, x, 0, n);
+  for (let i = 0; i < n; i++) {
+    const v = x[i], es = 1 / (1 + Math.exp(-v)), et = Math.tanh(v);
+    // Rounded once from float64: at most half a float32 ulp (2⁻²⁴ relative) from the exact value, plus slack.
+    assert.ok(Math.abs(s[i] - es) <= 1.01 * FLOAT32_EPSILON * Math.abs(es) + 1e-44, `sigmoid(${v}) = ${s[i]}, expected ${es}`);
+    assert.ok(Math.abs(t[i] - et) <= 1.01 * FLOAT32_EPSILON * Math.abs(et) + 1e-44, `tanh(${v}) = ${t[i]}, expected ${et}`);
+  }
 });

@@ -122,6 +122,46 @@ export function createWasmKernels(): WasmKernels | null {
       if (o < 0 || xa < 0 || ba < 0) return referenceKernels.addRowVector(out, outOff, x, xOff, bias, biasOff, R, C);
       wasm.addRowVector(o, xa, ba, R, C);
     },
+    sigmoid(out, outOff, x, xOff, n) {
+      const o = runtime.addressOf(out, outOff), xa = runtime.addressOf(x, xOff);
+      if (o < 0 || xa < 0) return referenceKernels.sigmoid(out, outOff, x, xOff, n);
+      wasm.sigmoid(o, xa, n);
+    },
+    tanh(out, outOff, x, xOff, n) {
+      const o = runtime.addressOf(out, outOff), xa = runtime.addressOf(x, xOff);
+      if (o < 0 || xa < 0) return referenceKernels.tanh(out, outOff, x, xOff, n);
+      wasm.tanh(o, xa, n);
+    },
+
+    // Fused recurrent cells: wasm when every array lives in wasm memory, else the reference.
+    lstmCellForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, n, H) {
+      const ha = runtime.addressOf(h, hOff), ca = runtime.addressOf(c, cOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(cPrev, cPrevOff);
+      if (ha < 0 || ca < 0 || ga < 0 || pa < 0) return referenceKernels.lstmCellForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, n, H);
+      wasm.lstmCellForward(ha, ca, ga, pa, n, H);
+    },
+    lstmCellBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, n, H) {
+      const dga = runtime.addressOf(dGates, dGatesOff), dcpa = runtime.addressOf(dcPrev, dcPrevOff), dha = runtime.addressOf(dh, dhOff);
+      const dca = runtime.addressOf(dc, dcOff), ga = runtime.addressOf(gates, gatesOff), ca = runtime.addressOf(c, cOff), cpa = runtime.addressOf(cPrev, cPrevOff);
+      // Addresses are below 2³¹ (1 GiB memory), so OR-ing them is negative exactly when one is -1 (foreign).
+      if ((dga | dcpa | dha | dca | ga | ca | cpa) < 0) {
+        return referenceKernels.lstmCellBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, n, H);
+      }
+      wasm.lstmCellBackward(dga, dcpa, dha, dca, ga, ca, cpa, n, H);
+    },
+    gruCellForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H) {
+      const ha = runtime.addressOf(h, hOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(hiddenProj, hiddenProjOff), hpa = runtime.addressOf(hPrev, hPrevOff);
+      if (ha < 0 || ga < 0 || pa < 0 || hpa < 0) return referenceKernels.gruCellForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H);
+      wasm.gruCellForward(ha, ga, pa, hpa, n, H);
+    },
+    gruCellBackward(dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H) {
+      const dia = runtime.addressOf(dGatesInput, dGatesInputOff), dhida = runtime.addressOf(dGatesHidden, dGatesHiddenOff), dhpa = runtime.addressOf(dhPrev, dhPrevOff);
+      const dha = runtime.addressOf(dh, dhOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(hiddenProj, hiddenProjOff), hpa = runtime.addressOf(hPrev, hPrevOff);
+      if ((dia | dhida | dhpa | dha | ga | pa | hpa) < 0) {
+        return referenceKernels.gruCellBackward(dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H);
+      }
+      wasm.gruCellBackward(dia, dhida, dhpa, dha, ga, pa, hpa, n, H);
+    },
+
     sumRowsInto(acc, accOff, x, xOff, R, C) {
       const aa = runtime.addressOf(acc, accOff), xa = runtime.addressOf(x, xOff);
       if (aa < 0 || xa < 0) return referenceKernels.sumRowsInto(acc, accOff, x, xOff, R, C);

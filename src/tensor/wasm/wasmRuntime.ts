@@ -13,6 +13,12 @@ export interface KernelExports {
   scale(x: number, a: number, n: number): void;
   addRowVector(out: number, x: number, bias: number, R: number, C: number): void;
   sumRowsInto(acc: number, x: number, R: number, C: number): void;
+  sigmoid(out: number, x: number, n: number): void;
+  tanh(out: number, x: number, n: number): void;
+  lstmCellForward(h: number, c: number, gates: number, cPrev: number, n: number, H: number): void;
+  lstmCellBackward(dGates: number, dcPrev: number, dh: number, dc: number, gates: number, c: number, cPrev: number, n: number, H: number): void;
+  gruCellForward(h: number, gates: number, hiddenProj: number, hPrev: number, n: number, H: number): void;
+  gruCellBackward(dGatesInput: number, dGatesHidden: number, dhPrev: number, dh: number, gates: number, hiddenProj: number, hPrev: number, n: number, H: number): void;
   heapBase(): number;
 }
 

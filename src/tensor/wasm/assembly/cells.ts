@@ -1,0 +1,110 @@
+// Fused recurrent cells in WebAssembly SIMD: one pass per time step over n rows of H units, the same
+// contracts as the reference kernels (src/tensor/kernels.ts). Arithmetic runs in float64, two units per
+// f64x2, rounded to float32 at each store exactly like the reference; an odd last unit runs the same code
+// on one lane.
+import { load2 as ld, sigmoidD, store2 as st, tanhD } from './activations';
+
+/** gates[n,4H]: pre-activations (i,f,g,o) in, activations out; c = f⊙cPrev + i⊙g; h = o⊙tanh(c). */
+export function lstmCellForward(h: usize, c: usize, gates: usize, cPrev: usize, n: i32, H: i32): void {
+  const rowH = <usize>H << 2;
+  for (let r = 0; r < n; r++) {
+    const g = gates + <usize>r * 4 * rowH;
+    const s = <usize>r * rowH;
+    for (let j = 0; j < H; ) {
+      const scalar = j + 2 > H;
+      const o = <usize>j << 2;
+      const i = sigmoidD(ld(g + o, scalar));
+      const f = sigmoidD(ld(g + rowH + o, scalar));
+      const cand = tanhD(ld(g + 2 * rowH + o, scalar));
+      const og = sigmoidD(ld(g + 3 * rowH + o, scalar));
+      st(g + o, i, scalar);
+      st(g + rowH + o, f, scalar);
+      st(g + 2 * rowH + o, cand, scalar);
+      st(g + 3 * rowH + o, og, scalar);
+      const cNew = f64x2.add(f64x2.mul(f, ld(cPrev + s + o, scalar)), f64x2.mul(i, cand));
+      st(c + s + o, cNew, scalar);
+      st(h + s + o, f64x2.mul(og, tanhD(cNew)), scalar);
+      j += scalar ? 1 : 2;
+    }
+  }
+}
+
+export function lstmCellBackward(
+  dGates: usize, dcPrev: usize, dh: usize, dc: usize, gates: usize, c: usize, cPrev: usize, n: i32, H: i32,
+): void {
+  const rowH = <usize>H << 2;
+  const one = f64x2.splat(1);
+  for (let r = 0; r < n; r++) {
+    const g = gates + <usize>r * 4 * rowH;
+    const dg = dGates + <usize>r * 4 * rowH;
+    const s = <usize>r * rowH;
+    for (let j = 0; j < H; ) {
+      const scalar = j + 2 > H;
+      const o = <usize>j << 2;
+      const i = ld(g + o, scalar), f = ld(g + rowH + o, scalar), cand = ld(g + 2 * rowH + o, scalar), og = ld(g + 3 * rowH + o, scalar);
+      const tc = tanhD(ld(c + s + o, scalar));
+      const dhj = ld(dh + s + o, scalar);
+      const dcTotal = f64x2.add(ld(dc + s + o, scalar), f64x2.mul(f64x2.mul(dhj, og), f64x2.sub(one, f64x2.mul(tc, tc))));
+      st(dg + o, f64x2.mul(f64x2.mul(f64x2.mul(dcTotal, cand), i), f64x2.sub(one, i)), scalar);
+      st(dg + rowH + o, f64x2.mul(f64x2.mul(f64x2.mul(dcTotal, ld(cPrev + s + o, scalar)), f), f64x2.sub(one, f)), scalar);
+      st(dg + 2 * rowH + o, f64x2.mul(f64x2.mul(dcTotal, i), f64x2.sub(one, f64x2.mul(cand, cand))), scalar);
+      st(dg + 3 * rowH + o, f64x2.mul(f64x2.mul(f64x2.mul(dhj, tc), og), f64x2.sub(one, og)), scalar);
+      st(dcPrev + s + o, f64x2.mul(dcTotal, f), scalar);
+      j += scalar ? 1 : 2;
+    }
+  }
+}
+
+/** gates[n,3H]: input projection (r,z,n) in, activations out; hiddenProj[n,3H] read only. */
+export function gruCellForward(h: usize, gates: usize, hiddenProj: usize, hPrev: usize, n: i32, H: i32): void {
+  const rowH = <usize>H << 2;
+  const one = f64x2.splat(1);
+  for (let r = 0; r < n; r++) {
+    const g = gates + <usize>r * 3 * rowH;
+    const p = hiddenProj + <usize>r * 3 * rowH;
+    const s = <usize>r * rowH;
+    for (let j = 0; j < H; ) {
+      const scalar = j + 2 > H;
+      const o = <usize>j << 2;
+      const reset = sigmoidD(f64x2.add(ld(g + o, scalar), ld(p + o, scalar)));
+      const update = sigmoidD(f64x2.add(ld(g + rowH + o, scalar), ld(p + rowH + o, scalar)));
+      const cand = tanhD(f64x2.add(ld(g + 2 * rowH + o, scalar), f64x2.mul(reset, ld(p + 2 * rowH + o, scalar))));
+      st(g + o, reset, scalar);
+      st(g + rowH + o, update, scalar);
+      st(g + 2 * rowH + o, cand, scalar);
+      st(h + s + o, f64x2.add(f64x2.mul(f64x2.sub(one, update), cand), f64x2.mul(update, ld(hPrev + s + o, scalar))), scalar);
+      j += scalar ? 1 : 2;
+    }
+  }
+}
+
+export function gruCellBackward(
+  dGatesInput: usize, dGatesHidden: usize, dhPrev: usize, dh: usize, gates: usize, hiddenProj: usize, hPrev: usize, n: i32, H: i32,
+): void {
+  const rowH = <usize>H << 2;
+  const one = f64x2.splat(1);
+  for (let r = 0; r < n; r++) {
+    const g = gates + <usize>r * 3 * rowH;
+    const p = hiddenProj + <usize>r * 3 * rowH;
+    const di = dGatesInput + <usize>r * 3 * rowH;
+    const dhid = dGatesHidden + <usize>r * 3 * rowH;
+    const s = <usize>r * rowH;
+    for (let j = 0; j < H; ) {
+      const scalar = j + 2 > H;
+      const o = <usize>j << 2;
+      const reset = ld(g + o, scalar), update = ld(g + rowH + o, scalar), cand = ld(g + 2 * rowH + o, scalar);
+      const dhj = ld(dh + s + o, scalar);
+      const dCandPre = f64x2.mul(f64x2.mul(dhj, f64x2.sub(one, update)), f64x2.sub(one, f64x2.mul(cand, cand)));
+      const dResetPre = f64x2.mul(f64x2.mul(f64x2.mul(dCandPre, ld(p + 2 * rowH + o, scalar)), reset), f64x2.sub(one, reset));
+      const dUpdatePre = f64x2.mul(f64x2.mul(f64x2.mul(dhj, f64x2.sub(ld(hPrev + s + o, scalar), cand)), update), f64x2.sub(one, update));
+      st(di + o, dResetPre, scalar);
+      st(di + rowH + o, dUpdatePre, scalar);
+      st(di + 2 * rowH + o, dCandPre, scalar);
+      st(dhid + o, dResetPre, scalar);
+      st(dhid + rowH + o, dUpdatePre, scalar);
+      st(dhid + 2 * rowH + o, f64x2.mul(dCandPre, reset), scalar);
+      st(dhPrev + s + o, f64x2.mul(dhj, update), scalar);
+      j += scalar ? 1 : 2;
+    }
+  }
+}

@@ -187,19 +187,16 @@ compareEvents.push({ type: 'runFinished', status: 'completed', message: '', epoc
 runEvents.push({ type: 'log', level: 'warning', message: 'Gradient norm 4.1 clipped to 1 at step 12' });
 
 const pages = {
+  // The last 60 events arrive live, one message each, so both the replay and the live path are drawn.
   dashboard: [
     { type: 'status', state: 'running', runName: 'forecaster-20261125-1041' },
-    { type: 'history', events: runEvents, compare: compareEvents },
+    { type: 'history', events: runEvents.slice(0, -60), compare: compareEvents },
+    ...runEvents.slice(-60).map((event) => ({ type: 'event', event })),
   ],
-  gates: [
-    {
-      type: 'history',
-      events: [
-        runEvents[0],
-        ...[100, 200, 300, 400, 500, 600].flatMap((step, i) => [0, 1].map((layer) => gateSnapshot({ layer, step, epoch: step / 100, hiddenSize: 24, steps: 40, sharpness: 0.8 + 0.5 * i }))),
-      ],
-    },
-  ],
+  gates: (() => {
+    const snapshots = [100, 200, 300, 400, 500, 600].flatMap((step, i) => [0, 1].map((layer) => gateSnapshot({ layer, step, epoch: step / 100, hiddenSize: 24, steps: 40, sharpness: 0.8 + 0.5 * i })));
+    return [{ type: 'history', events: [runEvents[0], ...snapshots.slice(0, -2)] }, ...snapshots.slice(-2).map((event) => ({ type: 'event', event }))];
+  })(),
   gradients: [
     {
       type: 'history',

@@ -140,8 +140,9 @@ function heatmapCard(gateName: string, snapshot: CheckedSnapshot, values: Float3
     if (unit === undefined) return;
     event.preventDefault();
     selectUnit(unit, snapshot.hiddenSize);
-    refocusGate = gateName;
   });
+  // Taller maps for wider layers, so each unit's row stays clickable (CSSOM: the CSP allows it).
+  canvas.style.height = `${Math.min(320, Math.max(120, snapshot.hiddenSize * 5))}px`;
   const legendCanvas = element('canvas', { 'aria-hidden': 'true' });
   drawLegend(legendCanvas, scale);
   const container = element('section', { class: 'card heatmap', 'aria-label': gateTitle(gateName) },
@@ -154,9 +155,6 @@ function heatmapCard(gateName: string, snapshot: CheckedSnapshot, values: Float3
   requestAnimationFrame(() => drawHeatmap(canvas, snapshot, values, scale, selectedUnit));
   return container;
 }
-
-/** Which heatmap had focus before a re-render, so keyboard selection keeps focus where it was. */
-let refocusGate: string | undefined;
 
 function render(): void {
   const layers = [...new Set([...latestSnapshotByLayer.keys(), ...saturationHistoryByLayer.keys()])].sort((a, b) => a - b);
@@ -178,11 +176,10 @@ function render(): void {
     const selectedUnit = Math.min(connection.uiState.selectedUnit, snapshot.hiddenSize - 1);
     const gateNames = orderGateNames(Object.keys(snapshot.gates));
     snapshotDescription.textContent = `${snapshot.cell.toUpperCase()} layer ${snapshot.layer} · epoch ${snapshot.epoch}, step ${snapshot.step} · ${snapshot.hiddenSize} units × ${snapshot.steps} time steps · unit ${selectedUnit} selected`;
+    // The heatmaps are rebuilt for every snapshot and selection: keep keyboard focus on the same gate.
+    const focusedGate = document.activeElement instanceof HTMLCanvasElement ? document.activeElement.getAttribute('data-gate') : null;
     heatmaps.replaceChildren(...gateNames.map((name) => heatmapCard(name, snapshot, snapshot.gates[name], selectedUnit)));
-    if (refocusGate !== undefined) {
-      heatmaps.querySelector<HTMLCanvasElement>(`canvas[data-gate="${refocusGate}"]`)?.focus();
-      refocusGate = undefined;
-    }
+    if (focusedGate !== null) heatmaps.querySelector<HTMLCanvasElement>(`canvas[data-gate="${focusedGate}"]`)?.focus();
 
     traceTitle.textContent = `Unit ${selectedUnit} over the sequence`;
     traceChart.data.labels = snapshot.timeLabels.length === snapshot.steps ? snapshot.timeLabels : Array.from({ length: snapshot.steps }, (_, t) => String(t));

@@ -11,7 +11,16 @@ export interface SpecContext {
   /** Reads a text file, or returns undefined when it does not exist. Without it, no file or column checks run. */
   readTextFile?(absPath: string): string | undefined;
   /** Sizes known only once the data is loaded; unknown ones show as names (`vocab`) in shapes. */
-  dataInfo?: { inputSize?: number; vocabSize?: number; targetVocabSize?: number; numClasses?: number; samples?: number };
+  dataInfo?: {
+    inputSize?: number;
+    vocabSize?: number;
+    targetVocabSize?: number;
+    numClasses?: number;
+    /** Training examples (for the tiny-data lint). */
+    samples?: number;
+    /** Longest sequence in the data, used for T when the spec does not fix it (no maxLength). */
+    sequenceLength?: number;
+  };
 }
 
 export type SpecSeverity = 'error' | 'warning' | 'info';

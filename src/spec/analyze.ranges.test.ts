@@ -119,8 +119,10 @@ test('seq2seq: bidirectional decoder, hidden and layer mismatches, missing decod
 
 test('missing data files and CSV columns are reported against the spec folder', () => {
   const files: Record<string, string> = { '/work/specs/data/prices.csv': 'date,open,close\n' + Array.from({ length: 2000 }, (_, i) => `d${i},${i},${i}`).join('\n') };
-  const context = { specPath: '/work/specs/ranges.seqmodel.json', readTextFile: (p: string) => files[p] };
+  const reads: string[] = [];
+  const context = { specPath: '/work/specs/ranges.seqmodel.json', readTextFile: (p: string) => (reads.push(p), files[p]) };
   assert.deepEqual(analyzeSpec(BASE, context).diagnostics, []);
+  assert.deepEqual(reads, ['/work/specs/data/prices.csv'], 'each data file is read once per analysis');
   const typo = BASE.replace('["close"]', '["clsoe"]');
   const [column] = withCode(analyzeSpec(typo, context), 'semantic/unknown-column');
   assert.equal(covered(typo, column), '"clsoe"');

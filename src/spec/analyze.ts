@@ -18,7 +18,7 @@ export function analyzeSpec(text: string, context: SpecContext = {}): SpecAnalys
   let source: SpecSource | undefined;
   try {
     source = new SpecSource(text);
-    return analyzeSource(source, context);
+    return analyzeSource(source, withFileMemo(context));
   } catch (error) {
     // A bug in a checker must not take the editor down: report it where the user will see it.
     const diagnostics = source?.diagnostics ?? [];
@@ -26,6 +26,20 @@ export function analyzeSpec(text: string, context: SpecContext = {}): SpecAnalys
     diagnostics.push({ severity: 'error', code: 'internal/analysis-failed', message: `SeqLab could not analyse this spec: ${message}`, offset: 0, length: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
     return { diagnostics, layers: [], totals: { ...EMPTY_TOTALS } };
   }
+}
+
+/** Several checks read the same data file (header, labels, sample count): read each path once per analysis. */
+function withFileMemo(context: SpecContext): SpecContext {
+  const read = context.readTextFile;
+  if (!read) return context;
+  const files = new Map<string, string | undefined>();
+  return {
+    ...context,
+    readTextFile(absolutePath: string) {
+      if (!files.has(absolutePath)) files.set(absolutePath, read.call(context, absolutePath));
+      return files.get(absolutePath);
+    },
+  };
 }
 
 function analyzeSource(source: SpecSource, context: SpecContext): SpecAnalysis {

@@ -65,12 +65,12 @@ export function describeInput(spec: SeqModelSpec, dataInfo: SpecContext['dataInf
     case 'text':
       return { ...base, tokenInput: true, inputSize: vocab, sequenceLength: data.window ?? 'seq' };
     case 'text-classification':
-      return { ...base, tokenInput: true, inputSize: vocab, sequenceLength: data.maxLength ?? 'seq', variableLength: true };
+      return { ...base, tokenInput: true, inputSize: vocab, sequenceLength: data.maxLength ?? dataInfo.sequenceLength ?? 'seq', variableLength: true };
     case 'conll':
-      return { ...base, tokenInput: true, inputSize: vocab, sequenceLength: 'seq', variableLength: true };
+      return { ...base, tokenInput: true, inputSize: vocab, sequenceLength: dataInfo.sequenceLength ?? 'seq', variableLength: true };
     case 'pairs': {
       const targetVocab: Size = data.sharedVocabulary ? vocab : dataInfo.targetVocabSize ?? 'tgt_vocab';
-      return { ...base, tokenInput: true, inputSize: vocab, targetVocab, sequenceLength: data.maxLength ?? 'src_seq', targetSequenceLength: data.maxLength ?? 'tgt_seq', variableLength: true };
+      return { ...base, tokenInput: true, inputSize: vocab, targetVocab, sequenceLength: data.maxLength ?? dataInfo.sequenceLength ?? 'src_seq', targetSequenceLength: data.maxLength ?? dataInfo.sequenceLength ?? 'tgt_seq', variableLength: true };
     }
     default:
       return { ...base, tokenInput: false, inputSize: dataInfo.inputSize ?? 'input', sequenceLength: 'seq' };

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main, type CliIo } from './commands';
+
+function capture(): CliIo & { out: string; err: string } {
+  const io = { out: '', err: '', isTTY: false, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  return io;
+}
+
+function tinySpec(training: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    name: 'tiny',
+    task: { type: 'regress' },
+    data: { source: 'synthetic', generator: 'adding', samples: 40, length: 6, seed: 1, split: { validation: 0.25 } },
+    model: { encoder: { cell: 'lstm', hiddenSize: 4 } },
+    training: { epochs: 2, batchSize: 10, seed: 1, optimizer: { type: 'adam', lr: 0.01 }, clipGradNorm: 1, ...training },
+  }, null, 2);
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-cli-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+test('train: exit 0, JSON lines without a terminal, a run folder beside the spec', async () => {
+  const dir = workspace({ 'tiny.seqmodel.json': tinySpec() });
+  const io = capture();
+  assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json')], io), 0, io.err);
+  const lines = io.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines[0].type, 'runStarted');
+  assert.equal(lines.at(-2).type, 'runFinished');
+  assert.equal(lines.at(-1).type, 'summary');
+  assert.equal(lines.at(-1).status, 'completed');
+  const runs = fs.readdirSync(path.join(dir, '.seqlab', 'runs'));
+  assert.equal(runs.length, 1);
+  assert.match(runs[0], /^tiny-\d{8}-\d{6}$/);
+  assert.ok(fs.existsSync(path.join(dir, '.seqlab', 'runs', runs[0], 'best.safetensors')));
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('train: --out, --max-steps and --epochs override the spec', async () => {
+  const dir = workspace({ 'tiny.seqmodel.json': tinySpec() });
+  const io = capture();
+  const out = path.join(dir, 'my-run');
+  assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json'), '--out', out, '--max-steps', '2', '--epochs', '5', '--json'], io), 0, io.err);
+  const finished = io.out.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.type === 'runFinished');
+  assert.equal(finished.steps, 2);
+  assert.ok(fs.existsSync(path.join(out, 'report.json')));
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('train: exit 1 when the run diverges', async () => {
+  const dir = workspace({ 'tiny.seqmodel.json': tinySpec({ optimizer: { type: 'sgd', lr: 1e30 }, clipGradNorm: undefined }) });
+  const io = capture();
+  assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json'), '--out', path.join(dir, 'run')], io), 1);
+  assert.match(io.out, /(loss|gradient norm) became (NaN|Infinity)/);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('exit 2 for a bad spec, bad arguments or a missing file', async () => {
+  const dir = workspace({ 'bad.seqmodel.json': tinySpec().replace('"lstm"', '"transformer"') });
+  const cases: string[][] = [
+    ['train', path.join(dir, 'bad.seqmodel.json')],
+    ['train', path.join(dir, 'missing.seqmodel.json')],
+    ['train'],
+    ['train', path.join(dir, 'bad.seqmodel.json'), '--epochs', 'many'],
+    ['train', path.join(dir, 'bad.seqmodel.json'), '--no-such-option'],
+    ['frobnicate'],
+    [],
+  ];
+  for (const args of cases) {
+    const io = capture();
+    assert.equal(await main(args, io), 2, `seqlab ${args.join(' ')}`);
+  }
+  const io = capture();
+  await main(['train', path.join(dir, 'bad.seqmodel.json')], io);
+  assert.match(io.err, /bad\.seqmodel\.json:\d+:\d+ error /, 'a bad spec is reported at its line and column');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('--help everywhere exits 0 and shows the usage', async () => {
+  for (const args of [['--help'], ['train', '--help'], ['check', '-h'], ['predict', '--help'], ['export', '--help']]) {
+    const io = capture();
+    assert.equal(await main(args, io), 0, args.join(' '));
+    assert.match(io.out, /Usage: seqlab/);
+  }
+});

@@ -39,13 +39,48 @@ function scaleBlock(c: usize, ldc: i32, M: i32, N: i32, beta: f32): void {
   }
 }
 
+/**
+ * Rows x0..x3 (4 consecutive k each) become columns: stores [x0[k], x1[k], x2[k], x3[k]] for k = 0..3 at
+ * out + k·strideBytes.
+ */
+// @ts-ignore: decorator
+@inline
+function transposeStore4x4(out: usize, x0: v128, x1: v128, x2: v128, x3: v128, strideBytes: usize): void {
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(out + strideBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(out + 2 * strideBytes, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(out + 3 * strideBytes, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
 /** packA[panel][k][r] = op(A)[i0 + panel·MR + r, k0 + k], zero rows past M. */
 function packBlockA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i32, kc: i32): void {
   for (let p = 0; p < mc; p += MR) {
     const rows = min(MR, mc - p);
     const panel = dst + (<usize>p * <usize>kc << 2);
-    if (!transA) {
-      // A stored [M,K]: rows are contiguous in k; interleave MR rows.
+    if (!transA && rows == MR) {
+      // A stored [M,K], a full panel: read 4 k of each of the 4 rows and transpose the 4×4 block in registers.
+      const r0 = a + ((<usize>(i0 + p) * <usize>lda + <usize>k0) << 2);
+      const ldaBytes = <usize>lda << 2;
+      const r1 = r0 + ldaBytes, r2 = r1 + ldaBytes, r3 = r2 + ldaBytes;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const o = <usize>k << 2;
+        transposeStore4x4(panel + (<usize>k * MR << 2), v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), 16);
+      }
+      for (; k < kc; k++) {
+        const o = <usize>k << 2;
+        const out = panel + (<usize>k * MR << 2);
+        store<f32>(out, load<f32>(r0 + o));
+        store<f32>(out, load<f32>(r1 + o), 4);
+        store<f32>(out, load<f32>(r2 + o), 8);
+        store<f32>(out, load<f32>(r3 + o), 12);
+      }
+    } else if (!transA) {
+      // A stored [M,K], an edge panel: rows are contiguous in k; interleave MR rows, zero the missing ones.
       for (let r = 0; r < MR; r++) {
         if (r < rows) {
           const src = a + ((<usize>(i0 + p + r) * <usize>lda + <usize>k0) << 2);
@@ -83,8 +118,29 @@ function packBlockB(dst: usize, b: usize, ldb: i32, transB: bool, k0: i32, kc: i
           for (let c = 0; c < NR; c++) store<f32>(out + (<usize>c << 2), c < cols ? load<f32>(src + (<usize>c << 2)) : 0);
         }
       }
+    } else if (cols == NR) {
+      // B stored [N,K], a full panel: 4 k of 8 rows of B, transposed as two 4×4 blocks into 4 packed rows of 8.
+      const ldbBytes = <usize>ldb << 2;
+      const b0 = b + ((<usize>(j0 + q) * <usize>ldb + <usize>k0) << 2);
+      const b1 = b0 + ldbBytes, b2 = b1 + ldbBytes, b3 = b2 + ldbBytes;
+      const b4 = b3 + ldbBytes, b5 = b4 + ldbBytes, b6 = b5 + ldbBytes, b7 = b6 + ldbBytes;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const o = <usize>k << 2;
+        const out = panel + (<usize>k * NR << 2);
+        transposeStore4x4(out, v128.load(b0 + o), v128.load(b1 + o), v128.load(b2 + o), v128.load(b3 + o), 32);
+        transposeStore4x4(out + 16, v128.load(b4 + o), v128.load(b5 + o), v128.load(b6 + o), v128.load(b7 + o), 32);
+      }
+      for (; k < kc; k++) {
+        const o = <usize>k << 2;
+        const out = panel + (<usize>k * NR << 2);
+        store<f32>(out, load<f32>(b0 + o)); store<f32>(out, load<f32>(b1 + o), 4);
+        store<f32>(out, load<f32>(b2 + o), 8); store<f32>(out, load<f32>(b3 + o), 12);
+        store<f32>(out, load<f32>(b4 + o), 16); store<f32>(out, load<f32>(b5 + o), 20);
+        store<f32>(out, load<f32>(b6 + o), 24); store<f32>(out, load<f32>(b7 + o), 28);
+      }
     } else {
-      // B stored [N,K]: each column of op(B) is a contiguous row of B.
+      // B stored [N,K], an edge panel: each column of op(B) is a contiguous row of B.
       for (let c = 0; c < NR; c++) {
         if (c < cols) {
           const src = b + ((<usize>(j0 + q + c) * <usize>ldb + <usize>k0) << 2);

@@ -153,3 +153,32 @@ test('analysis never throws, whatever prefix of a spec the editor holds', () => 
   }
   for (const odd of ['', 'null', '[]', '42', '{"model": {"encoder": {"cell": "lstm", "hiddenSize": "x"}}}', '{"model": 3}']) assert.ok(analyzeSpec(odd).diagnostics.length > 0, odd);
 });
+
+test('each impossible combination is reported with its code, and its quick fix (where offered) clears it', () => {
+  const template = (id: string) => JSON.parse(specTemplates().find((t) => t.id === id)!.text);
+  // any: the cases reach into union members of the spec; the analysis re-checks whatever they write.
+  const cases: { base: string; code: string; change: (s: any) => void }[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    { base: 'generator', code: 'semantic/bidirectional-generator', change: (s) => (s.model.encoder.bidirectional = true) },
+    { base: 'classifier', code: 'semantic/missing-embedding', change: (s) => delete s.model.embedding },
+    { base: 'tagger', code: 'semantic/readout-many-to-many', change: (s) => (s.model.readout = 'hN') },
+    { base: 'forecaster', code: 'semantic/residual-single-layer', change: (s) => ((s.model.encoder.residual = true), (s.model.encoder.numLayers = 1), delete s.model.encoder.dropout) },
+    { base: 'forecaster', code: 'semantic/residual-unequal-widths', change: (s) => (s.model.encoder.residual = true) },
+    { base: 'forecaster', code: 'semantic/task-data-mismatch', change: (s) => (s.task = { type: 'classify' }) },
+    { base: 'forecaster', code: 'semantic/loss-task-mismatch', change: (s) => (s.training.loss = 'cross-entropy') },
+    { base: 'tagger', code: 'semantic/vocabulary-mismatch', change: (s) => (s.model.embedding.vocabSize = 100) },
+    { base: 'seq2seq', code: 'semantic/encoder-decoder-cell-mismatch', change: (s) => (s.model.decoder.cell = 'gru') },
+    { base: 'forecaster', code: 'semantic/unused-property', change: (s) => (s.training.teacherForcing = { start: 1, end: 0, decay: 'linear' }) },
+    { base: 'adding-problem', code: 'semantic/split-too-large', change: (s) => (s.data.split = { validation: 0.5, test: 0.45 }) },
+    { base: 'adding-problem', code: 'semantic/batch-larger-than-data', change: (s) => (s.data.samples = 20) },
+  ];
+  for (const c of cases) {
+    const spec = template(c.base);
+    assert.deepEqual(withCode(analyzeSpec(JSON.stringify(spec, null, 2), { dataInfo: { vocabSize: 500 } }), c.code), [], `${c.code}: clean before`);
+    c.change(spec);
+    const text = JSON.stringify(spec, null, 2);
+    const [d] = withCode(analyzeSpec(text, { dataInfo: { vocabSize: 500 } }), c.code);
+    assert.ok(d, `${c.code} reported`);
+    assert.ok(d.length > 0 && d.message.length > 20, `${c.code} has a range and an explanation`);
+    if (d.fix) assert.deepEqual(withCode(analyzeSpec(applyEdits(text, d.fix.edits), { dataInfo: { vocabSize: 500 } }), c.code), [], `${c.code} fixed`);
+  }
+});

@@ -25,6 +25,7 @@ const CASES: LintCase[] = [
   { code: 'lint/readout-last', base: 'classifier', mistake: (s) => (s.model.readout = 'last'), why: /bidirectional/ },
   { code: 'lint/readout-last', base: 'classifier', mistake: (s) => ((s.model.readout = 'last'), (s.model.encoder.bidirectional = false)), why: /padd/ },
   { code: 'lint/teacher-forcing-no-decay', base: 'seq2seq', mistake: (s) => (s.training.teacherForcing = { start: 1.0 }), why: /exposure bias/ },
+  { code: 'lint/teacher-forcing-no-decay', base: 'seq2seq', mistake: (s) => delete s.training.teacherForcing, why: /stays at 1\.0.*exposure bias/ },
   { code: 'lint/stateful-without-detach', base: 'forecaster', mistake: (s) => (s.training.stateful = { enabled: true, detach: false }), why: /whole history/ },
   { code: 'lint/padded-without-packing', base: 'tagger', mistake: (s) => (s.model.encoder.packed = false), why: /padding/ },
   { code: 'lint/large-model-tiny-data', base: 'forecaster', mistake: (s) => ((s.model.encoder.hiddenSize = 512), delete s.model.encoder.dropout), why: /memorise/, context: { dataInfo: { samples: 800 } } },

@@ -45,9 +45,14 @@ export function lintSpec(source: SpecSource, spec: SeqModelSpec, facts: InputFac
   }
 
   const teacherForcing = training.teacherForcing;
+  const exposureBias = 'the decoder only ever sees ground truth while training, then its own (imperfect) predictions at inference — exposure bias. Decay the ratio towards 0 over the epochs.';
+  if (!teacherForcing && task.type === 'seq2seq') {
+    // Without the property the trainer feeds the ground truth at every step of every epoch.
+    source.reportAt('warning', 'lint/teacher-forcing-no-decay', `No teacher-forcing schedule, so it stays at 1.0: ${exposureBias}`, ['training'], 'key', { title: 'Decay linearly from 1.0 to 0.0', edits: source.editsToSet(['training', 'teacherForcing'], { start: 1.0, end: 0.0, decay: 'linear' }) });
+  }
   if (teacherForcing && teacherForcing.start >= 1 && (teacherForcing.decay === undefined || teacherForcing.decay === 'none' || teacherForcing.end === undefined || teacherForcing.end >= 1)) {
     const edits = source.editsToSet(['training', 'teacherForcing'], { ...teacherForcing, end: 0.0, decay: 'linear' });
-    source.reportAt('warning', 'lint/teacher-forcing-no-decay', 'Teacher forcing fixed at 1.0: the decoder only ever sees ground truth while training, then its own (imperfect) predictions at inference — exposure bias. Decay the ratio towards 0 over the epochs.', ['training', 'teacherForcing'], 'key', { title: 'Decay linearly from 1.0 to 0.0', edits });
+    source.reportAt('warning', 'lint/teacher-forcing-no-decay', `Teacher forcing fixed at 1.0: ${exposureBias}`, ['training', 'teacherForcing'], 'key', { title: 'Decay linearly from 1.0 to 0.0', edits });
   }
 
   if (training.stateful?.enabled && training.stateful.detach === false) {

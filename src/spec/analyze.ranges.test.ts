@@ -157,7 +157,7 @@ test('analysis never throws, whatever prefix of a spec the editor holds', () => 
 test('each impossible combination is reported with its code, and its quick fix (where offered) clears it', () => {
   const template = (id: string) => JSON.parse(specTemplates().find((t) => t.id === id)!.text);
   // any: the cases reach into union members of the spec; the analysis re-checks whatever they write.
-  const cases: { base: string; code: string; change: (s: any) => void }[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  const cases: { base: string; code: string; change: (s: any) => void }[] = [
     { base: 'generator', code: 'semantic/bidirectional-generator', change: (s) => (s.model.encoder.bidirectional = true) },
     { base: 'classifier', code: 'semantic/missing-embedding', change: (s) => delete s.model.embedding },
     { base: 'tagger', code: 'semantic/readout-many-to-many', change: (s) => (s.model.readout = 'hN') },

@@ -12,7 +12,7 @@ interface LintCase {
   code: string;
   base: string;
   // any: the mistakes reach into union members (data.normalize exists only on csv data); the analysis re-checks them.
-  mistake: (spec: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  mistake: (spec: any) => void;
   why: RegExp;
   fixed?: boolean;
   context?: Parameters<typeof analyzeSpec>[1];

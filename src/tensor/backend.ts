@@ -8,7 +8,7 @@ import { sharedWasmKernels } from './wasm';
  * It starts as the reference unless SEQLAB_KERNELS=wasm asks otherwise (the test runner runs the unit suite
  * once per backend that way); entry points call `useFastestKernels()`.
  */
-let active: Kernels = kernelsPreference() === 'wasm' ? backendNamed('wasm') : referenceKernels;
+let active: Kernels = environmentValue() === 'wasm' ? backendNamed('wasm') : referenceKernels;
 
 export function kernels(): Kernels {
   return active;
@@ -33,11 +33,16 @@ export type KernelsPreference = 'reference' | 'wasm' | 'fastest';
 
 /** SEQLAB_KERNELS=reference|wasm when the host has an environment (Node); 'fastest' otherwise. */
 export function kernelsPreference(): KernelsPreference {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.SEQLAB_KERNELS?.trim().toLowerCase();
+  const value = environmentValue();
   if (value === 'reference' || value === 'wasm') return value;
   if (value) throw new Error(`SEQLAB_KERNELS must be "reference" or "wasm", got "${value}"`);
   return 'fastest';
+}
+
+/** SEQLAB_KERNELS, trimmed and lower-cased; validated by `kernelsPreference` (entry points), not at import. */
+function environmentValue(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.SEQLAB_KERNELS?.trim().toLowerCase();
 }
 
 /** The backend for an explicit choice; asking for wasm where the engine lacks SIMD or shared memory is an error. */

@@ -1,0 +1,71 @@
+/**
+ * Entry point of the VS Code extension: wires the spec language features, the training runs (worker threads),
+ * the panels, the status bar and the commands. Glue only — analysis, training and file formats live in the pure
+ * core (src/spec, src/train) and are unit tested there.
+ */
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { PanelKind, RunFinished, TrainerEvent, WebviewToHost } from '../train/protocol';
+import { TrainingRunManager } from './runManager';
+import { SpecLanguageFeatures } from './specLanguage';
+import { PanelManager } from './panels';
+import { TrainingStatusBar } from './statusBar';
+import { registerCommands, type CommandContext } from './commands';
+import { SessionState } from './sessionState';
+
+/** What `activate()` returns: a small window into the extension for the extension-host tests. */
+export interface SeqLabTestApi {
+  readonly events: { runId: string; event: TrainerEvent }[];
+  readonly webviewMessages: { panel: PanelKind; message: WebviewToHost | { refused: string } }[];
+  readonly logLines: string[];
+  activeRuns(): { id: string; state: string; specPath: string }[];
+  readyPanels(): PanelKind[];
+  lastDiagram(): unknown;
+  waitForRunFinished(runId: string, timeoutMs?: number): Promise<RunFinished>;
+}
+
+let deactivateHook: (() => void) | undefined;
+
+export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
+  const output = vscode.window.createOutputChannel('SeqLab');
+  const logLines: string[] = [];
+  const log = (line: string) => {
+    const stamped = `${new Date().toISOString().slice(11, 23)} ${line}`;
+    logLines.push(stamped);
+    if (logLines.length > 2000) logLines.splice(0, logLines.length - 2000);
+    output.appendLine(stamped);
+  };
+  const configuration = () => vscode.workspace.getConfiguration('seqlab');
+
+  const runs = new TrainingRunManager({
+    workerScriptPath: join(context.extensionPath, 'dist', 'worker.js'),
+    maxConcurrentRuns: () => configuration().get<number>('maxConcurrentRuns', 2),
+    log,
+  });
+  const language = new SpecLanguageFeatures(() => configuration().get<number>('diagnosticsDelayMs', 300), log);
+  const statusBar = new TrainingStatusBar();
+  const session = new SessionState(runs, language, log);
+  const panels = new PanelManager(context.extensionUri, session.panelHost());
+  session.attachPanels(panels, statusBar);
+
+  const commandContext: CommandContext = { extensionContext: context, runs, language, panels, session, log, output };
+  registerCommands(commandContext);
+
+  context.subscriptions.push(output, language, statusBar, panels, session, { dispose: () => runs.dispose() });
+  deactivateHook = () => runs.dispose();
+  log(`SeqLab activated (extension host Node ${process.versions.node}, ${vscode.env.appName})`);
+
+  return {
+    events: session.eventLog,
+    webviewMessages: session.webviewMessages,
+    logLines,
+    activeRuns: () => runs.activeRuns().map((run) => ({ id: run.id, state: run.state, specPath: run.command.specPath })),
+    readyPanels: () => (['dashboard', 'gates', 'gradients', 'architecture', 'predictions'] as PanelKind[]).filter((kind) => panels.isReady(kind)),
+    lastDiagram: () => session.lastDiagram,
+    waitForRunFinished: (runId, timeoutMs = 120_000) => session.waitForRunFinished(runId, timeoutMs),
+  };
+}
+
+export function deactivate(): void {
+  deactivateHook?.();
+}

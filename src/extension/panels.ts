@@ -1,0 +1,151 @@
+/**
+ * The webview panels: one per kind, each with a strict nonce CSP and `localResourceRoots` limited to the panel
+ * bundles and media. Every message from a panel is validated before use. Panels persist only UI state: on
+ * (re)load the script posts `ready` and the host answers with the data (history replay, diagram), which also
+ * makes them restorable after a window reload through a serializer.
+ */
+import * as vscode from 'vscode';
+import { readdirSync } from 'node:fs';
+import type { HostToWebview, PanelKind, WebviewToHost } from '../train/protocol';
+import { PANEL_KINDS, validateWebviewMessage } from '../train/protocolValidate';
+import { buildWebviewHtml, createNonce } from './webviewHtml';
+
+export const PANEL_TITLES: Record<PanelKind, string> = {
+  dashboard: 'SeqLab: Training Dashboard',
+  gates: 'SeqLab: Gate Activations',
+  gradients: 'SeqLab: Gradient Flow',
+  architecture: 'SeqLab: Architecture',
+  predictions: 'SeqLab: Predictions',
+};
+
+export const panelViewType = (kind: PanelKind) => `seqlab.${kind}`;
+
+export interface PanelHost {
+  log(line: string): void;
+  /** Messages for a panel that just said `ready`: status and history, or the diagram. */
+  initialMessages(kind: PanelKind): HostToWebview[];
+  /** A validated message other than `ready`. */
+  handleMessage(kind: PanelKind, message: WebviewToHost): void;
+  /** For the test API: every validated message, and every refused one. */
+  recordMessage(kind: PanelKind, message: WebviewToHost | { refused: string }): void;
+}
+
+export class PanelManager implements vscode.Disposable {
+  private readonly panels = new Map<PanelKind, vscode.WebviewPanel>();
+  private readonly readyPanels = new Set<PanelKind>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly host: PanelHost) {
+    for (const kind of PANEL_KINDS) {
+      this.disposables.push(vscode.window.registerWebviewPanelSerializer(panelViewType(kind), {
+        deserializeWebviewPanel: async (panel) => {
+          this.host.log(`restoring the ${kind} panel`);
+          this.adopt(kind, panel);
+        },
+      }));
+    }
+  }
+
+  isOpen(kind: PanelKind): boolean {
+    return this.panels.has(kind);
+  }
+
+  isReady(kind: PanelKind): boolean {
+    return this.readyPanels.has(kind);
+  }
+
+  /** Opens the panel (or reveals it), beside the editor for the architecture diagram. */
+  show(kind: PanelKind, preserveFocus = false): vscode.WebviewPanel {
+    const existing = this.panels.get(kind);
+    if (existing) {
+      existing.reveal(undefined, preserveFocus);
+      return existing;
+    }
+    const column = kind === 'architecture' ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(panelViewType(kind), PANEL_TITLES[kind], { viewColumn: column, preserveFocus }, this.webviewOptions());
+    this.adopt(kind, panel);
+    return panel;
+  }
+
+  /** Sends a message to one panel if it is open and has said `ready` (earlier ones would be lost). */
+  post(kind: PanelKind, message: HostToWebview): void {
+    if (!this.readyPanels.has(kind)) return;
+    void this.panels.get(kind)?.webview.postMessage(message);
+  }
+
+  /** Sends a message to every open training panel (all kinds but the architecture diagram). */
+  broadcast(message: HostToWebview): void {
+    for (const kind of this.panels.keys()) if (kind !== 'architecture') this.post(kind, message);
+  }
+
+  /** Re-sends the initial data to every ready panel, e.g. when another run is selected. */
+  refreshAll(): void {
+    for (const kind of this.readyPanels) for (const message of this.host.initialMessages(kind)) this.post(kind, message);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      // Only the panel bundles and media may load; nothing else in the extension or the workspace.
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      enableFindWidget: false,
+    };
+  }
+
+  private stylesheetUris(webview: vscode.Webview): string[] {
+    const cssDir = vscode.Uri.joinPath(this.extensionUri, 'media', 'webview');
+    let names: string[] = [];
+    try {
+      names = readdirSync(cssDir.fsPath).filter((name) => name.endsWith('.css')).sort();
+    } catch {
+      /* no stylesheets shipped */
+    }
+    return names.map((name) => webview.asWebviewUri(vscode.Uri.joinPath(cssDir, name)).toString());
+  }
+
+  private adopt(kind: PanelKind, panel: vscode.WebviewPanel): void {
+    this.panels.get(kind)?.dispose();
+    this.panels.set(kind, panel);
+    this.readyPanels.delete(kind);
+    panel.webview.options = this.webviewOptions();
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seqlab.svg');
+    const webview = panel.webview;
+    webview.html = buildWebviewHtml({
+      panel: kind,
+      title: PANEL_TITLES[kind],
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${kind}.js`)).toString(),
+      styleUris: this.stylesheetUris(webview),
+    });
+    const subscriptions: vscode.Disposable[] = [];
+    subscriptions.push(webview.onDidReceiveMessage((raw: unknown) => {
+      const result = validateWebviewMessage(raw);
+      if (!result.ok) {
+        this.host.log(`ignored a message from the ${kind} panel: ${result.reason}`);
+        this.host.recordMessage(kind, { refused: result.reason });
+        return;
+      }
+      this.host.recordMessage(kind, result.message);
+      if (result.message.type === 'ready') {
+        if (result.message.panel !== kind) this.host.log(`the ${kind} panel announced itself as ${result.message.panel}`);
+        this.readyPanels.add(kind);
+        for (const message of this.host.initialMessages(kind)) void webview.postMessage(message);
+        return;
+      }
+      this.host.handleMessage(kind, result.message);
+    }));
+    subscriptions.push(panel.onDidDispose(() => {
+      if (this.panels.get(kind) === panel) {
+        this.panels.delete(kind);
+        this.readyPanels.delete(kind);
+      }
+      for (const subscription of subscriptions) subscription.dispose();
+    }));
+  }
+
+  dispose(): void {
+    for (const panel of this.panels.values()) panel.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

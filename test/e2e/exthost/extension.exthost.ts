@@ -1,0 +1,179 @@
+// The mocha suite that runs inside code-server's Node extension host with the full `vscode` API, against the
+// installed .vsix. The workspace is a temporary copy of examples/. The pure analysis is bundled in too, so the
+// editor's diagnostics can be compared with `analyzeSpec`'s exact offsets.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { analyzeSpec } from '../../../src/spec';
+import type { SeqLabTestApi } from '../../../src/extension/extension';
+
+const EXTENSION_ID = 'seqlab.seqlab';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder');
+  return folder.uri.fsPath;
+}
+
+async function api(): Promise<SeqLabTestApi> {
+  const extension = vscode.extensions.getExtension<SeqLabTestApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  return extension.activate();
+}
+
+async function writeSpec(name: string, text: string): Promise<vscode.TextDocument> {
+  const uri = vscode.Uri.file(join(workspaceRoot(), name));
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+const forecasterText = () => readFileSync(join(workspaceRoot(), 'forecaster.seqmodel.json'), 'utf8');
+
+suite('SeqLab in the extension host', () => {
+  test('the extension activates and returns its test API', async () => {
+    const seqlab = await api();
+    assert.ok(Array.isArray(seqlab.events));
+    assert.equal(typeof seqlab.waitForRunFinished, 'function');
+    assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
+  });
+
+  test('every contributed SeqLab command is registered', async () => {
+    await api();
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    assert.ok(contributed.length >= 12, `only ${contributed.length} commands contributed`);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((command) => !registered.has(command)), []);
+  });
+
+  test('a *.seqmodel.json file opens in the seqmodel language', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json')));
+    assert.equal(document.languageId, 'seqmodel');
+  });
+
+  test('diagnostics appear as you type, with the exact ranges and codes of analyzeSpec', async () => {
+    const text = forecasterText().replace('"hiddenSize": 64', '"hiddenSise": 64');
+    assert.ok(text.includes('hiddenSise'));
+    const document = await writeSpec('broken.seqmodel.json', text);
+    const expected = analyzeSpec(text, { specPath: document.uri.fsPath, readTextFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined) }).diagnostics;
+    assert.ok(expected.length > 0, 'analyzeSpec found nothing wrong with the broken spec');
+    const diagnostics = await until('SeqLab diagnostics', () => {
+      const found = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'seqlab');
+      return found.length === expected.length ? found : undefined;
+    });
+    for (const want of expected) {
+      const got = diagnostics.find((d) => d.code === want.code && document.offsetAt(d.range.start) === want.offset);
+      assert.ok(got, `missing ${want.code} at offset ${want.offset}`);
+      assert.equal(document.offsetAt(got.range.end), want.offset + want.length, `${want.code}: range end`);
+      assert.equal(got.message, want.message);
+    }
+    const typo = diagnostics.find((d) => document.getText(d.range).includes('hiddenSise'));
+    assert.ok(typo, `no diagnostic covers the misspelt key; got ${diagnostics.map((d) => `${d.code}@${document.getText(d.range)}`).join(', ')}`);
+    assert.equal(typo.severity, vscode.DiagnosticSeverity.Error);
+
+    // Typing the fix clears it (debounced analysis of the edited, unsaved text).
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.replace(typo.range, document.getText(typo.range).replace('hiddenSise', 'hiddenSize')));
+    await until('diagnostics to clear', () => vscode.languages.getDiagnostics(document.uri).every((d) => d.source !== 'seqlab' || !document.getText(d.range).includes('hiddenSise')) || undefined);
+  });
+
+  test('a quick fix applies the analysis fix edits', async () => {
+    const text = forecasterText().replace(/,\s*"clipGradNorm": 1/, '');
+    const document = await writeSpec('no-clipping.seqmodel.json', text);
+    const withFix = analyzeSpec(text, { specPath: document.uri.fsPath }).diagnostics.find((d) => d.fix);
+    assert.ok(withFix?.fix, 'analyzeSpec offers no fix for a spec without gradient clipping');
+    const range = new vscode.Range(document.positionAt(withFix.offset), document.positionAt(withFix.offset + withFix.length));
+    const actions = await until('code actions', async () => {
+      const found = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, range);
+      return found?.some((a) => a.title === withFix.fix?.title) ? found : undefined;
+    });
+    const action = actions.find((a) => a.title === withFix.fix?.title);
+    assert.ok(action?.edit);
+    await vscode.workspace.applyEdit(action.edit);
+    let expectedText = text;
+    for (const edit of [...withFix.fix.edits].sort((a, b) => b.offset - a.offset)) {
+      expectedText = expectedText.slice(0, edit.offset) + edit.newText + expectedText.slice(edit.offset + edit.length);
+    }
+    assert.equal(document.getText(), expectedText);
+  });
+
+  test('hovering the encoder shows its shapes with named dimensions', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json')));
+    const position = document.positionAt(document.getText().indexOf('"encoder"') + 2);
+    const hovers = await until('a hover', async () => {
+      const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+      return found && found.length > 0 ? found : undefined;
+    });
+    const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+    assert.match(text, /batch=32/);
+    assert.match(text, /seq=36/);
+    assert.match(text, /hidden=64/);
+  });
+
+  test('the CodeLens offers Train, Architecture and the exact parameter total', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json')));
+    const total = analyzeSpec(document.getText(), { specPath: document.uri.fsPath, readTextFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined) }).totals.parameters;
+    const lenses = await until('code lenses', async () => {
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10);
+      return found && found.length >= 3 ? found : undefined;
+    });
+    const titles = lenses.map((lens) => lens.command?.title ?? '');
+    assert.ok(titles.some((title) => title.includes('Train')), titles.join(' | '));
+    assert.ok(titles.some((title) => title.includes('Architecture')), titles.join(' | '));
+    assert.ok(titles.includes(`${total.toLocaleString('en-US')} parameters`), `${titles.join(' | ')} vs ${total}`);
+  });
+
+  test('training a spec runs in a worker, streams events and writes a run folder', async () => {
+    const seqlab = await api();
+    const uri = vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json'));
+    const runId = await vscode.commands.executeCommand<string>('seqlab.train', uri, { overrides: { epochs: 1, maxSteps: 6 }, background: true });
+    assert.ok(runId, 'seqlab.train returned no run id');
+    const finished = await seqlab.waitForRunFinished(runId, 90_000);
+    assert.equal(finished.status, 'completed', finished.message);
+    const types = new Set(seqlab.events.filter((e) => e.runId === runId).map((e) => e.event.type));
+    for (const type of ['runStarted', 'step', 'epoch', 'runFinished']) assert.ok(types.has(type as never), `no ${type} event; saw ${[...types].join(', ')}`);
+    assert.ok(existsSync(join(finished.runDir, 'report.json')), `no report.json in ${finished.runDir}`);
+    assert.ok(existsSync(join(finished.runDir, 'model.safetensors')));
+  });
+
+  test('Stop Training ends a running run within a step', async () => {
+    const seqlab = await api();
+    const uri = vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json'));
+    const runId = await vscode.commands.executeCommand<string>('seqlab.train', uri, { overrides: { epochs: 50 }, background: true });
+    assert.ok(runId);
+    await until('the first step', () => seqlab.events.some((e) => e.runId === runId && e.event.type === 'step') || undefined, 60_000);
+    const stepsAtStop = seqlab.events.filter((e) => e.runId === runId && e.event.type === 'step').length;
+    const stopped = await vscode.commands.executeCommand<string>('seqlab.stop');
+    assert.equal(stopped, runId);
+    const finished = await seqlab.waitForRunFinished(runId, 30_000);
+    assert.equal(finished.status, 'stopped', finished.message);
+    const stepsAfter = seqlab.events.filter((e) => e.runId === runId && e.event.type === 'step').length;
+    assert.ok(stepsAfter - stepsAtStop <= 2, `${stepsAfter - stepsAtStop} step events after stop`);
+    assert.deepEqual(seqlab.activeRuns(), []);
+  });
+
+  test('the architecture panel loads in the browser, says ready and receives the diagram', async () => {
+    const seqlab = await api();
+    const uri = vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json'));
+    await vscode.commands.executeCommand('seqlab.openArchitecture', uri);
+    await until('the architecture webview to post ready', () => seqlab.readyPanels().includes('architecture') || undefined, 30_000);
+    const diagram = seqlab.lastDiagram() as { nodes: { label: string; line: number }[] } | undefined;
+    assert.ok(diagram && diagram.nodes.length >= 3, 'no diagram');
+    assert.ok(diagram.nodes.some((node) => /lstm/i.test(node.label)), diagram.nodes.map((node) => node.label).join(', '));
+    assert.ok(diagram.nodes.every((node) => Number.isInteger(node.line) && node.line >= 0));
+    assert.equal(seqlab.webviewMessages.filter((m) => 'refused' in m.message).length, 0);
+  });
+});

@@ -1,0 +1,184 @@
+// The UI suite: what a user does with SeqLab, through the real workbench in Chromium. The tests run in order on
+// one page (each builds on the previous state, as a user's session would). The extension appends what it sees
+// (trainer events, webview messages) to SEQLAB_E2E_EVENTS, which the tests read for facts the pixels cannot give.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+function readRecords(eventsFile) {
+  return readFileSync(eventsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+async function until(what, probe, timeoutMs = 30_000, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last?.message ?? last)})`);
+    await sleep(intervalMs);
+  }
+}
+
+async function focusSpecTab(page, name) {
+  const tab = page.locator('.tabs-container .tab', { hasText: name }).first();
+  if (await tab.count()) await tab.click();
+  else await page.getByRole('treeitem', { name }).first().click();
+  await page.locator('.editor-instance .monaco-editor').first().waitFor();
+}
+
+function trainingRuns(eventsFile) {
+  const runs = new Map();
+  for (const record of readRecords(eventsFile)) {
+    if (record.type !== 'trainerEvent') continue;
+    const run = runs.get(record.runId) ?? { id: record.runId, events: [] };
+    run.events.push(record.event);
+    runs.set(record.runId, run);
+  }
+  return [...runs.values()];
+}
+
+export function uiSuite(lib) {
+  const suite = lib.createSuite('ui');
+  const shot = (context, name) => context.page.screenshot({ path: join(context.shots, `${name}.png`) });
+
+  suite.test('the workbench loads with SeqLab installed and opens the bundled forecaster spec', async ({ page }) => {
+    await lib.waitForWorkbench(page);
+    await page.getByRole('treeitem', { name: 'forecaster.seqmodel.json' }).click();
+    await page.locator('.tabs-container .tab', { hasText: 'forecaster.seqmodel.json' }).waitFor();
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: '"encoder"' }).waitFor();
+    // The language contribution applies: the status bar names the spec language.
+    await until('the seqmodel language mode', async () => (await page.locator('[id="status.editor.mode"]').innerText()).includes('SeqLab Model Spec'));
+  }, 90_000);
+
+  suite.test('hovering the encoder shows its shapes with named dimensions', async (context) => {
+    const { page } = context;
+    const key = page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: '"encoder"' }).first();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'hidden=64' });
+    const text = await until('the shape hover', async () => {
+      await page.mouse.move(0, 0);
+      await sleep(100);
+      await key.hover();
+      await hover.first().waitFor({ timeout: 3000 });
+      return hover.first().innerText();
+    }, 45_000, 500);
+    assert.match(text, /batch=32/);
+    assert.match(text, /seq=36/);
+    await shot(context, '01-hover-shapes');
+    await page.mouse.move(0, 0);
+  }, 60_000);
+
+  suite.test('breaking the spec shows a SeqLab error in Problems, and undo clears it', async (context) => {
+    const { page } = context;
+    const cellValue = page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: '"lstm"' }).first();
+    await cellValue.dblclick(); // selects the word lstm (the quotes are not part of a JSON word)
+    await page.keyboard.type('lstn');
+    const problems = page.locator('[id="status.problems"]');
+    await until('an error count in the status bar', async () => /Errors?: [1-9]/.test((await problems.getAttribute('aria-label')) ?? ''), 30_000);
+    await problems.click();
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'seqlab' }).first();
+    await row.waitFor({ timeout: 15_000 });
+    const rowText = await row.innerText();
+    assert.match(rowText, /lstn|cell/i, rowText);
+    await shot(context, '02-problems');
+    await focusSpecTab(page, 'forecaster.seqmodel.json');
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: '"lstn"' }).first().click();
+    await page.keyboard.press('Control+z');
+    await page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: '"lstm"' }).first().waitFor({ timeout: 10_000 });
+    await until('the errors to clear', async () => !/Errors?: [1-9]/.test((await problems.getAttribute('aria-label')) ?? ''), 30_000);
+    await page.keyboard.press('Control+s');
+  }, 90_000);
+
+  suite.test('Train Sequence Model from the palette draws a loss chart that falls', async (context) => {
+    const { page, eventsFile } = context;
+    await focusSpecTab(page, 'forecaster.seqmodel.json');
+    await lib.runCommand(page, 'SeqLab: Train Sequence Model');
+    const dashboard = await lib.webviewFrame(page, 'dashboard', 30_000);
+    const canvas = dashboard.locator('canvas#loss-chart');
+    await canvas.waitFor({ timeout: 30_000 });
+    const profile = await until('a falling loss line on the chart', async () => {
+      const p = await lib.lineProfile(canvas);
+      return p.linePixels > 80 && p.leftCount > 10 && p.rightCount > 10 && p.rightMeanY > p.leftMeanY + 5 ? p : undefined;
+    }, 150_000, 1000);
+    console.log(`    loss chart: ${profile.width}x${profile.height}, ${profile.painted} painted px, line ${profile.linePixels} px, mean y left ${profile.leftMeanY.toFixed(1)} → right ${profile.rightMeanY.toFixed(1)}`);
+    const run = trainingRuns(eventsFile).at(-1);
+    assert.ok(run, 'no trainer events recorded');
+    const losses = run.events.filter((e) => e.type === 'step').map((e) => e.loss);
+    assert.ok(losses.length >= 6, `${losses.length} step events`);
+    const head = losses.slice(0, 3).reduce((a, b) => a + b) / 3;
+    const tail = losses.slice(-3).reduce((a, b) => a + b) / 3;
+    assert.ok(tail < head, `loss did not fall: ${head} → ${tail}`);
+    await shot(context, '03-dashboard-training');
+  }, 180_000);
+
+  suite.test('Show Gate Activations draws heatmaps once an epoch has ended', async (context) => {
+    const { page, eventsFile } = context;
+    await until('a gate snapshot from the trainer', () => trainingRuns(eventsFile).at(-1)?.events.some((e) => e.type === 'gates'), 150_000, 1000);
+    await lib.runCommand(page, 'SeqLab: Show Gate Activations');
+    const gates = await lib.webviewFrame(page, 'gates', 30_000);
+    const painted = await until('painted gate heatmaps', async () => {
+      const counts = await gates.locator('canvas').evaluateAll((canvases) => canvases.map((c) => {
+        const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        if (data) for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+      }));
+      return counts.filter((n) => n > 500).length >= 4 ? counts : undefined;
+    }, 30_000, 500);
+    console.log(`    gate canvases painted: ${painted.join(', ')} px`);
+    await shot(context, '04-gate-activations');
+  }, 200_000);
+
+  suite.test('the architecture diagram shows the layers, and a click jumps to the spec line', async (context) => {
+    const { page } = context;
+    await focusSpecTab(page, 'forecaster.seqmodel.json');
+    await lib.runCommand(page, 'SeqLab: Open Architecture Diagram');
+    const architecture = await lib.webviewFrame(page, 'architecture', 30_000);
+    const svgText = await until('the diagram SVG', async () => {
+      const text = await architecture.locator('svg').first().textContent({ timeout: 2000 });
+      return text && /lstm/i.test(text) ? text : undefined;
+    }, 30_000, 500);
+    assert.match(svgText, /64/);
+    await shot(context, '05-architecture');
+    const block = architecture.locator('svg [data-offset], svg [role="button"], svg g.node').filter({ hasText: /lstm/i }).first();
+    await block.click();
+    const selection = page.locator('[id="status.editor.selection"]');
+    const expectedLine = readFileSync(join(context.workspace, 'forecaster.seqmodel.json'), 'utf8').split('\n').findIndex((line) => line.includes('"encoder"')) + 1;
+    await until(`the cursor on the encoder line (${expectedLine})`, async () => (await selection.innerText()).includes(`Ln ${expectedLine},`), 15_000);
+  }, 90_000);
+
+  suite.test('Stop Training stops a running run', async (context) => {
+    const { page, eventsFile } = context;
+    let run = trainingRuns(eventsFile).at(-1);
+    if (!run || run.events.some((e) => e.type === 'runFinished')) {
+      await focusSpecTab(page, 'forecaster.seqmodel.json');
+      const before = trainingRuns(eventsFile).length;
+      await lib.runCommand(page, 'SeqLab: Train Sequence Model');
+      run = await until('a new run to step', () => {
+        const runs = trainingRuns(eventsFile);
+        const latest = runs.at(-1);
+        return runs.length > before && latest.events.some((e) => e.type === 'step') ? latest : undefined;
+      }, 60_000);
+    }
+    await lib.runCommand(page, 'SeqLab: Stop Training');
+    const finished = await until('the run to finish', () => trainingRuns(eventsFile).find((r) => r.id === run.id)?.events.find((e) => e.type === 'runFinished'), 30_000);
+    assert.equal(finished.status, 'stopped', finished.message);
+    await page.locator('.statusbar-item', { hasText: 'stopped' }).first().waitFor({ timeout: 10_000 });
+    await lib.runCommand(page, 'SeqLab: Show Training Dashboard');
+    await sleep(1000);
+    await shot(context, '06-dashboard-stopped');
+  }, 90_000);
+
+  suite.test('no webview message was refused by the host', async ({ eventsFile }) => {
+    const records = readRecords(eventsFile).filter((r) => r.type === 'webviewMessage');
+    assert.ok(records.some((r) => r.message.type === 'ready'), 'no panel said ready');
+    assert.deepEqual(records.filter((r) => 'refused' in r.message), []);
+  });
+
+  return suite;
+}

@@ -56,7 +56,8 @@ export function checkSemantics(source: SpecSource, spec: SeqModelSpec, context: 
     source.reportAt('error', 'semantic/embedding-on-real-input', `An embedding looks up token ids, but ${dataKey.replace(':', ' ')} data is real-valued: feed the features straight into the encoder.`, ['model', 'embedding'], 'key', { title: 'Remove the embedding', edits: source.editsToRemove(['model', 'embedding']) });
   }
   if (!model.embedding && facts.tokenInput) {
-    source.reportAt('error', 'semantic/missing-embedding', `${dataKey.replace(':', ' ')} data is token ids: add an "embedding" before the encoder (its vocabulary comes from the data).`, ['model'], 'key', { title: 'Add an embedding of width 64', edits: source.editsToSet(['model', 'embedding'], { dim: 64 }) });
+    // The trainer accepts this (one-hot rows, vocabulary-wide), so it is a warning, not an error.
+    source.reportAt('warning', 'semantic/missing-embedding', `${dataKey.replace(':', ' ')} data is token ids and there is no "embedding": each token becomes a one-hot row as wide as the vocabulary, which is slow and learns no similarity between tokens. Add an embedding before the encoder.`, ['model'], 'key', { title: 'Add an embedding of width 64', edits: source.editsToSet(['model', 'embedding'], { dim: 64 }) });
   }
   if (model.embedding?.vocabSize !== undefined && context.dataInfo?.vocabSize !== undefined && model.embedding.vocabSize < context.dataInfo.vocabSize) {
     source.reportAt('error', 'semantic/vocabulary-mismatch', `embedding.vocabSize ${model.embedding.vocabSize} is smaller than the data's vocabulary of ${context.dataInfo.vocabSize} tokens: ids past ${model.embedding.vocabSize - 1} would index out of the table.`, ['model', 'embedding', 'vocabSize'], 'value', { title: `Set vocabSize to ${context.dataInfo.vocabSize}`, edits: source.editsToSet(['model', 'embedding', 'vocabSize'], context.dataInfo.vocabSize) });

@@ -25,14 +25,16 @@ def emit(**fields):
 
 
 def rate(step):
-    """Steps per second: one warm-up step, then steps until `seconds` have passed (at least two)."""
+    """Steps per CPU-second of this process (as SeqLab measures itself on a shared machine): one warm-up
+    step, then steps until `seconds` of CPU have been used (at least two). With several threads, wall-clock."""
+    clock = time.process_time if threads == 1 else time.perf_counter
     step()
     steps = 0
-    start = time.perf_counter()
-    while steps < 2 or time.perf_counter() - start < seconds:
+    start, wall_start = clock(), time.perf_counter()
+    while steps < 2 or (clock() - start < seconds and time.perf_counter() - wall_start < 20 * seconds):
         step()
         steps += 1
-    return steps / (time.perf_counter() - start), steps
+    return steps / (clock() - start), steps
 
 
 class Model(nn.Module):

@@ -104,7 +104,7 @@ export function trainingSamples(spec: SeqModelSpec, context: SpecContext): numbe
       break;
     case 'text':
       // A language model predicts every token, so each token is a training target (not each window).
-      examples = data.tokenizer === 'char' ? text.length : text.split(/\s+/).filter(Boolean).length;
+      examples = (data.tokenizer ?? 'char') === 'char' ? text.length : text.split(/\s+/).filter(Boolean).length;
       break;
   }
   return Math.max(0, Math.floor(examples * trainShare));

@@ -11,7 +11,7 @@ import type { HostToWebview, TrainerEvent } from '../../src/train/protocol';
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration, yAxis } from '../shared/charts';
 import type { Rgba } from '../shared/colourScale';
 import { addDashboardEvent, dashboardSeriesFrom, emptyDashboardSeries, runStatusText, type DashboardSeries, type HostRunState, type Point } from '../shared/dashboardSeries';
-import { appRoot, card, chartCanvas, element, frameScheduler } from '../shared/dom';
+import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
 import { formatCount, formatScalar } from '../shared/format';
 import { debiasedExponentialMovingAverage } from '../shared/smoothing';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
@@ -62,14 +62,13 @@ appRoot().append(
   runStatus,
   problems,
   element('div', { class: 'grid' },
-    card('Loss', lossChartParts.box),
+    wideCard(card('Loss', lossChartParts.box)),
     card('Run', statistics),
     card('Validation metrics', metricsChartParts.box),
     card('Learning rate', learningRateChartParts.box),
     card('Gradient norm (before / after clipping)', gradientNormChartParts.box),
   ),
 );
-document.querySelector('.grid > .card')?.classList.add('wide');
 
 pauseButton.addEventListener('click', () => {
   if (hostState === 'paused') {

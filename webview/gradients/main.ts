@@ -5,7 +5,7 @@
  */
 import type { GradientFlow, HostToWebview, TrainerEvent } from '../../src/train/protocol';
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration } from '../shared/charts';
-import { appRoot, card, chartCanvas, element, frameScheduler } from '../shared/dom';
+import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
 import { formatScalar } from '../shared/format';
 import { earliestToLatestRatio, gradientFlowLines, normsForLogScale } from '../shared/gradientFlowSeries';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
@@ -32,12 +32,11 @@ appRoot().append(
   element('h1', {}, 'Gradient flow through time'),
   status,
   element('div', { class: 'grid' },
-    card('‖∂L/∂hₜ‖ against t (log scale)', chartParts.box,
-      element('p', { class: 'note' }, 'Backpropagation through time carries the loss gradient from the last step towards t = 0. A line that falls by orders of magnitude towards t = 0 is a vanishing gradient: the early inputs barely change the weights.')),
+    wideCard(card('‖∂L/∂hₜ‖ against t (log scale)', chartParts.box,
+      element('p', { class: 'note' }, 'Backpropagation through time carries the loss gradient from the last step towards t = 0. A line that falls by orders of magnitude towards t = 0 is a vanishing gradient: the early inputs barely change the weights.'))),
     card('Earliest ÷ latest step, per layer', summary),
   ),
 );
-document.querySelector('.grid > .card')?.classList.add('wide');
 
 const configuration = xyChartConfiguration('time step t', '‖∂L/∂hₜ‖', 'logarithmic');
 configuration.options!.plugins!.legend = {

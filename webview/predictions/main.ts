@@ -9,7 +9,7 @@ import type { HostToWebview, PredictionSample, Predictions, TrainerEvent } from 
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration, type LineChart } from '../shared/charts';
 import { formatCssColour, mixColours } from '../shared/colourScale';
 import { accuracyOf, rowShares, tagMatches } from '../shared/confusionMatrix';
-import { appRoot, card, chartCanvas, element, frameScheduler } from '../shared/dom';
+import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
 import { formatScalar } from '../shared/format';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';
@@ -33,11 +33,6 @@ appRoot().append(element('h1', {}, 'Predictions'), status, content);
 
 function samplesOf<K extends PredictionSample['kind']>(kind: K): SampleOf<K>[] {
   return (latest?.samples ?? []).filter((s): s is SampleOf<K> => s.kind === kind);
-}
-
-function wide(section: HTMLElement): HTMLElement {
-  section.classList.add('wide');
-  return section;
 }
 
 function table(headers: string[], rows: (string | Node)[][], className = 'data'): HTMLTableElement {
@@ -67,7 +62,7 @@ function forecastSection(samples: SampleOf<'forecast'>[]): HTMLElement {
   parts.box.classList.add('tall');
   const errors = sample.truth.map((v, i) => Math.abs(v - (sample.predicted[i] ?? Number.NaN))).filter(Number.isFinite);
   const meanAbsoluteError = errors.length ? errors.reduce((a, b) => a + b, 0) / errors.length : Number.NaN;
-  const section = wide(card('Forecast against truth', element('div', { class: 'toolbar' }, select), parts.box,
+  const section = wideCard(card('Forecast against truth', element('div', { class: 'toolbar' }, select), parts.box,
     element('p', { class: 'note' }, `${sample.history.length} past values, ${sample.truth.length} forecast steps · mean absolute error ${formatScalar(meanAbsoluteError)} (this sample)`)));
 
   const configuration = xyChartConfiguration('time step', 'value');
@@ -121,15 +116,15 @@ function tagSection(samples: SampleOf<'tag'>[]): HTMLElement {
       element('span', { class: `tag ${matches[i] ? 'correct' : 'wrong'}` }, sample.predicted[i] ?? '∅'),
       !matches[i] && element('span', { class: 'tag correct' }, sample.truth[i] ?? '∅'))));
   });
-  return wide(card('Tagged tokens (predicted; the truth under a dashed, wrong tag)', ...sentences));
+  return wideCard(card('Tagged tokens (predicted; the truth under a dashed, wrong tag)', ...sentences));
 }
 
 function generateSection(samples: SampleOf<'generate'>[]): HTMLElement {
-  return wide(card('Sampled text', ...samples.flatMap((s) => [element('p', { class: 'note' }, `temperature ${formatScalar(s.temperature)}`), element('pre', { class: 'sample' }, s.text)])));
+  return wideCard(card('Sampled text', ...samples.flatMap((s) => [element('p', { class: 'note' }, `temperature ${formatScalar(s.temperature)}`), element('pre', { class: 'sample' }, s.text)])));
 }
 
 function seq2seqSection(samples: SampleOf<'seq2seq'>[]): HTMLElement {
-  return wide(card('Sequence to sequence', table(['source', 'target', 'output', ''], samples.map((s) => [s.source, s.target, s.output, mark(s.output === s.target)]))));
+  return wideCard(card('Sequence to sequence', table(['source', 'target', 'output', ''], samples.map((s) => [s.source, s.target, s.output, mark(s.output === s.target)]))));
 }
 
 function render(): void {

@@ -33,6 +33,12 @@ export function card(title: string, ...children: Child[]): HTMLElement {
   return element('section', { class: 'card', 'aria-labelledby': headingId }, element('h2', { id: headingId }, title), ...children);
 }
 
+/** Makes a card span the whole row of its grid. */
+export function wideCard(section: HTMLElement): HTMLElement {
+  section.classList.add('wide');
+  return section;
+}
+
 /** A canvas in a sized box (chart.js measures the box), described for screen readers. */
 export function chartCanvas(id: string, description: string): { box: HTMLElement; canvas: HTMLCanvasElement } {
   const canvas = element('canvas', { id, role: 'img', 'aria-label': description });

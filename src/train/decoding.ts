@@ -57,7 +57,6 @@ export function beamDecode(model: SequenceModel, batch: Batch, beamWidth: number
       candidates.sort((x, y) => y.score - x.score);
       const kept: typeof candidates = [];
       for (const candidate of candidates) {
-        if (kept.length + finished.length >= beamWidth + finished.length && kept.length >= beamWidth) break;
         if (candidate.tokens[candidate.tokens.length - 1] === EOS_ID) finished.push({ tokens: candidate.tokens.slice(0, -1), score: candidate.score / candidate.tokens.length });
         else kept.push(candidate);
         if (kept.length >= beamWidth) break;

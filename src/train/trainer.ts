@@ -226,8 +226,11 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
           if (sameTokens(outputs[b], targetTokens(batch, b))) exactMatches++;
         }
       }
-      sampleBatch ??= batch;
-      if (sampleBatch !== batch) continue;
+    }
+    // Batches reuse their buffers, so the sample batch for gates and predictions is fetched again, not kept.
+    for (const batch of data.validation.batches(batchSize, { shuffle: false })) {
+      sampleBatch = batch;
+      break;
     }
     const validationLoss = accumulator.meanLoss;
     const metrics = accumulator.metrics();

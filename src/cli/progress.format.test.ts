@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatDuration, progressLine, summaryTable, terminalReporter, jsonReporter } from './progress';
+import type { RunFinished } from '../train/protocol';
+
+const step = { type: 'step' as const, epoch: 3, step: 50, totalSteps: 200, loss: 0.123456, lr: 0.01, gradNormBefore: 2, gradNormAfter: 1, samplesPerSecond: 812.4, etaSeconds: 95 };
+const finished: RunFinished = {
+  type: 'runFinished', status: 'completed', message: 'trained 20 epochs', epochs: 20, steps: 620, bestValidationLoss: 0.159, bestEpoch: 9,
+  finalMetrics: { rmse: 3.23 }, seconds: 106, runDir: '/w/.seqlab/runs/forecaster-20261125-111500',
+};
+
+test('the progress line shows epoch, a bar, step, loss, samples/s and ETA', () => {
+  assert.equal(progressLine(step, 20, 8), 'epoch 3/20 ██░░░░░░ step 50/200  loss 0.1235  812 samples/s  ETA 1:35');
+  assert.equal(formatDuration(3725), '1:02:05');
+  assert.equal(formatDuration(Infinity), '--:--');
+});
+
+test('a terminal redraws the bar in place and prints epochs and the summary on their own lines', () => {
+  let out = '';
+  const reporter = terminalReporter((t) => { out += t; });
+  reporter.event({ type: 'runStarted', runId: 'r', runDir: '/r', specName: 'forecaster', task: 'forecast', parameterCount: 50753, totalSteps: 200, epochs: 20, stepsPerEpoch: 10, metricNames: ['rmse'] });
+  reporter.event(step);
+  reporter.event({ ...step, step: 51 });
+  reporter.event({ type: 'epoch', epoch: 3, step: 51, trainLoss: 0.2, validationLoss: 0.25, metrics: { rmse: 3.5 }, best: true, lr: 0.01, seconds: 4 });
+  reporter.finish(finished, { persistenceRmse: 5.01 });
+  assert.match(out, /^training forecaster \(forecast, 50,753 parameters\) → \/r\n/);
+  assert.match(out, /\r\x1b\[2Kepoch 3\/20 .* step 51\/200/, 'the second bar overwrites the first');
+  assert.match(out, /epoch 3: train loss 0\.2000 {2}val loss 0\.2500 {2}rmse 3\.500 {2}\(best\)\n/);
+  assert.match(out, /final rmse\s+3\.230\n\s+baseline persistenceRmse\s+5\.010\n/);
+});
+
+test('JSON lines: one parseable object per event, gates left out, a closing summary', () => {
+  const lines: string[] = [];
+  const reporter = jsonReporter((l) => lines.push(l));
+  reporter.event(step);
+  reporter.event({ type: 'gates', epoch: 1, step: 1, cell: 'lstm', layer: 0, hiddenSize: 1, steps: 1, timeLabels: ['a'], gates: { input: new Float32Array(1) }, saturation: { input: 0 } });
+  reporter.finish({ ...finished, bestValidationLoss: NaN }, {});
+  assert.equal(lines.length, 2);
+  assert.deepEqual(JSON.parse(lines[0]), step);
+  assert.equal(JSON.parse(lines[1]).type, 'summary');
+  assert.ok(summaryTable(finished, {}).includes('best validation loss  0.1590 (epoch 9)'));
+});

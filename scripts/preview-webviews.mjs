@@ -193,6 +193,14 @@ const pages = {
     { type: 'history', events: runEvents.slice(0, -60), compare: compareEvents },
     ...runEvents.slice(-60).map((event) => ({ type: 'event', event })),
   ],
+  // A stopped run reopened: the replay ends with runFinished, the host says finished, and UI state is restored.
+  'dashboard-stopped': [
+    { type: 'status', state: 'finished', runName: 'forecaster-20261125-1041' },
+    {
+      type: 'history',
+      events: [...runEvents.slice(0, 300), { type: 'runFinished', status: 'stopped', message: 'Stopped by the user.', epochs: 3, steps: 290, bestValidationLoss: 0.0512, bestEpoch: 2, finalMetrics: {}, seconds: 12.5, runDir: '.seqlab/runs/forecaster' }],
+    },
+  ],
   gates: (() => {
     const snapshots = [100, 200, 300, 400, 500, 600].flatMap((step, i) => [0, 1].map((layer) => gateSnapshot({ layer, step, epoch: step / 100, hiddenSize: 24, steps: 40, sharpness: 0.8 + 0.5 * i })));
     return [{ type: 'history', events: [runEvents[0], ...snapshots.slice(0, -2)] }, ...snapshots.slice(-2).map((event) => ({ type: 'event', event }))];
@@ -267,7 +275,7 @@ const themeCss = `:root {\n${Object.entries(theme.variables).map(([name, value])
 writeFileSync(join(outDir, 'theme.css'), themeCss);
 
 /** Stands in for VS Code: answers `ready` by posting the page's messages, and records what the panel sends. */
-const fakeHost = (messages, bodyClass) => `
+const fakeHost = (messages, bodyClass, storedState) => `
 document.body.classList.add(${JSON.stringify(bodyClass)});
 window.seqlabPosted = [];
 const toTyped = (message) => {
@@ -282,7 +290,7 @@ window.acquireVsCodeApi = () => ({
     window.seqlabPosted.push(message);
     if (message.type === 'ready') for (const m of ${JSON.stringify(messages)}) window.postMessage(toTyped(m), '*');
   },
-  getState() { return undefined; },
+  getState() { return ${JSON.stringify(storedState ?? null)} ?? undefined; },
   setState() {},
 });
 `;
@@ -292,7 +300,7 @@ for (const [page, messages] of Object.entries(pages)) {
   const panel = page.split('-')[0];
   if (!panelsWithCode.includes(panel) || (onlyPanel && onlyPanel !== panel && onlyPanel !== page)) continue;
   const nonce = 'cHJldmlldy1ub25jZQ==';
-  writeFileSync(join(outDir, `${page}-host.js`), fakeHost(messages, theme.bodyClass));
+  writeFileSync(join(outDir, `${page}-host.js`), fakeHost(messages, theme.bodyClass, page === 'dashboard-stopped' ? { smoothingWeight: 0.6, logScaleLoss: true } : undefined));
   let html = buildWebviewHtml({
     panel, title: `SeqLab ${panel}`, cspSource: 'file:', nonce,
     scriptUri: `dist/webview/${panel}.js`, styleUris: ['theme.css', 'media/webview/panels.css'],

@@ -94,7 +94,9 @@ logScaleCheckbox.addEventListener('change', () => {
 // ------------------------------------------------------------------------------------------------ charts
 
 const lossChart = new Chart(lossChartParts.canvas, xyChartConfiguration('step', 'loss'));
-const metricsChart = new Chart(metricsChartParts.canvas, xyChartConfiguration('epoch', 'value'));
+const metricsChartConfiguration = xyChartConfiguration('epoch', 'value');
+metricsChartConfiguration.options!.scales!.x = { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } };
+const metricsChart = new Chart(metricsChartParts.canvas, metricsChartConfiguration);
 const learningRateChart = new Chart(learningRateChartParts.canvas, xyChartConfiguration('step', 'learning rate'));
 const gradientNormChart = new Chart(gradientNormChartParts.canvas, xyChartConfiguration('step', '‖g‖', 'logarithmic'));
 const allCharts = [lossChart, metricsChart, learningRateChart, gradientNormChart];

@@ -142,7 +142,7 @@ function heatmapCard(gateName: string, snapshot: CheckedSnapshot, values: Float3
     selectUnit(unit, snapshot.hiddenSize);
   });
   // Taller maps for wider layers, so each unit's row stays clickable (CSSOM: the CSP allows it).
-  canvas.style.height = `${Math.min(320, Math.max(120, snapshot.hiddenSize * 5))}px`;
+  canvas.style.height = `${Math.min(240, Math.max(120, snapshot.hiddenSize * 4))}px`;
   const legendCanvas = element('canvas', { 'aria-hidden': 'true' });
   drawLegend(legendCanvas, scale);
   const container = element('section', { class: 'card heatmap', 'aria-label': gateTitle(gateName) },

@@ -38,6 +38,7 @@ test('a log axis over less than two decades also labels its 2 and 5 ticks', () =
   assert.equal(logAxisTickLabel(0.5, 0.5, 5), '0.5');
   assert.equal(logAxisTickLabel(3, 0.5, 5), '');
   assert.equal(logAxisTickLabel(1, 0.5, 5), '1');
+  assert.equal(logAxisTickLabel(0.1, 0.03, 0.25), '0.1');
   assert.equal(logAxisTickLabel(2e-5, 1e-8, 1), '');
   assert.equal(logAxisTickLabel(1e-5, 1e-8, 1), '10⁻⁵');
 });

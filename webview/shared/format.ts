@@ -43,9 +43,9 @@ export function powerOfTenLabel(value: number): string {
  * labelled (the 2…9 ticks would overprint); over a narrower span also the 2 and 5 ticks, so the axis keeps labels.
  */
 export function logAxisTickLabel(value: number, minimum: number, maximum: number): string {
-  const power = powerOfTenLabel(value);
-  if (power !== '' || !(minimum > 0 && maximum > minimum)) return power;
-  if (Math.log10(maximum / minimum) >= 2) return '';
+  const wide = !(minimum > 0 && maximum > minimum) || Math.log10(maximum / minimum) >= 2;
+  if (wide || !(value > 0)) return powerOfTenLabel(value);
+  // Narrow axis: plain numbers throughout (0.05, 0.1, 0.2), not a mix with 10⁻¹.
   const mantissa = value / 10 ** Math.floor(Math.log10(value) + 1e-12);
-  return Math.abs(mantissa - 2) < 1e-9 || Math.abs(mantissa - 5) < 1e-9 ? formatScalar(value) : '';
+  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9) ? formatScalar(value) : '';
 }

@@ -90,7 +90,7 @@ function confusionSection(confusion: NonNullable<Predictions['confusion']>): HTM
       const cell = element('td', { class: truth === predicted ? 'diagonal' : '', title: `${confusion.labels[truth]} predicted as ${confusion.labels[predicted]}: ${count} (${Math.round(share * 100)}% of this class)` }, String(count));
       // CSSOM, not a style attribute: the CSP allows the former only.
       cell.style.backgroundColor = formatCssColour(mixColours(theme.background, truth === predicted ? theme.blue : theme.red, share));
-      if (share > 0.55) cell.style.color = formatCssColour(theme.background);
+      if (share > 0.7) cell.style.color = formatCssColour(theme.background);
       return cell;
     })));
   return card('Confusion matrix (validation set)',

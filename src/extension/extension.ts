@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
   });
   const language = new SpecLanguageFeatures(() => configuration().get<number>('diagnosticsDelayMs', 300), log);
   const statusBar = new TrainingStatusBar();
-  const session = new SessionState(runs, language, log);
+  const session = new SessionState(runs, language, log, context.workspaceState);
   const panels = new PanelManager(context.extensionUri, session.panelHost());
   session.attachPanels(panels, statusBar);
 
@@ -53,6 +53,12 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
 
   context.subscriptions.push(output, language, statusBar, panels, session, { dispose: () => runs.dispose() });
   deactivateHook = () => runs.dispose();
+  // The built-in JSON language server serves seqmodel files (jsonLanguageParticipants: schema completion, hovers,
+  // validation), but it activates only for the json languages: wake it for ours.
+  const jsonLanguageFeatures = vscode.extensions.getExtension('vscode.json-language-features');
+  if (jsonLanguageFeatures && !jsonLanguageFeatures.isActive) {
+    jsonLanguageFeatures.activate().then(undefined, (error: unknown) => log(`could not start the JSON language features: ${String(error)}`));
+  }
   log(`SeqLab activated (extension host Node ${process.versions.node}, ${vscode.env.appName})`);
 
   return {

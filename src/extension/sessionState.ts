@@ -4,7 +4,7 @@
  * to the panels, keeps the status bar current and records what the extension-host tests inspect.
  */
 import * as vscode from 'vscode';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { HostToWebview, PanelKind, RunFinished, TrainerEvent, WebviewToHost } from '../train/protocol';
 import { buildDiagram, type SpecAnalysis } from '../spec';
@@ -13,6 +13,9 @@ import type { SpecLanguageFeatures } from './specLanguage';
 import type { PanelHost, PanelManager } from './panels';
 import type { TrainingStatusBar } from './statusBar';
 import { loadRunHistory } from './runHistory';
+
+const DISPLAYED_RUN_KEY = 'seqlab.displayedRunDir';
+const ARCHITECTURE_SPEC_KEY = 'seqlab.architectureSpec';
 
 type DisplayedRun = { kind: 'live'; runId: string } | { kind: 'folder'; runDir: string; name: string; events: TrainerEvent[] };
 
@@ -31,8 +34,17 @@ export class SessionState implements vscode.Disposable {
   // The UI tests read what the extension saw from this file (they cannot call into the extension host).
   private readonly eventsFile = process.env.SEQLAB_E2E_EVENTS;
 
-  constructor(private readonly runs: TrainingRunManager, private readonly language: SpecLanguageFeatures, private readonly log: (line: string) => void) {
+  constructor(
+    private readonly runs: TrainingRunManager,
+    private readonly language: SpecLanguageFeatures,
+    private readonly log: (line: string) => void,
+    private readonly workspaceState: vscode.Memento,
+  ) {
     this.disposables.push(runs.onEvent((run, event) => this.onTrainerEvent(run, event)));
+    // After a window reload the extension host starts afresh: the restored panels show the run they showed
+    // before, read back from its folder.
+    const remembered = workspaceState.get<string>(DISPLAYED_RUN_KEY);
+    if (remembered && existsSync(remembered)) this.displayed = { kind: 'folder', runDir: remembered, name: basename(remembered), events: loadRunHistory(remembered) };
     this.disposables.push(language.onDidAnalyze(({ document, analysis }) => {
       if (this.architectureUri?.toString() === document.uri.toString()) this.postDiagram(document, analysis);
     }));
@@ -68,6 +80,7 @@ export class SessionState implements vscode.Disposable {
 
   showRunFolder(runDir: string): void {
     this.displayed = { kind: 'folder', runDir, name: basename(runDir), events: loadRunHistory(runDir) };
+    void this.workspaceState.update(DISPLAYED_RUN_KEY, runDir);
     this.panels?.refreshAll();
   }
 
@@ -84,6 +97,7 @@ export class SessionState implements vscode.Disposable {
   /** Makes the architecture panel follow this spec document and renders it now. */
   followArchitecture(document: vscode.TextDocument): void {
     this.architectureUri = document.uri;
+    void this.workspaceState.update(ARCHITECTURE_SPEC_KEY, document.uri.toString());
     this.postDiagram(document, this.language.analysisFor(document));
   }
 
@@ -110,6 +124,7 @@ export class SessionState implements vscode.Disposable {
     this.eventLog.push({ runId: run.id, event });
     if (this.eventLog.length > 20_000) this.eventLog.splice(0, this.eventLog.length - 20_000);
     this.writeTestRecord({ type: 'trainerEvent', runId: run.id, event: event.type === 'gates' ? { ...event, gates: Object.keys(event.gates) } : event });
+    if (event.type === 'runStarted' && this.displayed?.kind === 'live' && this.displayed.runId === run.id) void this.workspaceState.update(DISPLAYED_RUN_KEY, event.runDir);
     if (this.displayed?.kind === 'live' && this.displayed.runId === run.id) {
       this.panels?.broadcast({ type: 'event', event });
       if (event.type !== 'step') this.panels?.broadcast(this.statusMessage());
@@ -131,7 +146,15 @@ export class SessionState implements vscode.Disposable {
     if (kind === 'architecture') {
       if (this.lastDiagram === undefined) {
         const document = vscode.window.activeTextEditor?.document;
+        const remembered = this.workspaceState.get<string>(ARCHITECTURE_SPEC_KEY);
         if (document && document.uri.path.endsWith('.seqmodel.json')) this.followArchitecture(document);
+        else if (remembered) {
+          // A panel restored after a reload: draw the spec it showed before (posted once the file is read).
+          vscode.workspace.openTextDocument(vscode.Uri.parse(remembered)).then(
+            (rememberedDocument) => this.followArchitecture(rememberedDocument),
+            () => this.log(`the architecture panel's spec ${remembered} is gone`),
+          );
+        }
       }
       return this.lastDiagram === undefined ? [] : [{ type: 'architecture', diagram: this.lastDiagram }];
     }

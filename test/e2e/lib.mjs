@@ -26,6 +26,8 @@ const USER_SETTINGS = {
   'window.restoreWindows': 'none',
   'files.autoSave': 'off',
   'workbench.colorTheme': 'Default Dark Modern',
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 function freePort() {

@@ -84,6 +84,7 @@ export function uiSuite(lib) {
     assert.match(text, /batch=32/);
     assert.match(text, /seq=36/);
     assert.match(text, /h_n/);
+    await sleep(400); // let the hover finish fading in
     await shot(context, '01-hover-shapes');
     await page.keyboard.press('Escape');
     await page.mouse.move(0, 0);
@@ -119,6 +120,7 @@ export function uiSuite(lib) {
     const canvas = dashboard.locator('canvas#loss-chart');
     await canvas.waitFor({ timeout: 30_000 });
     const profile = await until('a falling loss line on the chart', async () => {
+      if ((trainingRuns(eventsFile).at(-1)?.events.filter((e) => e.type === 'step').length ?? 0) < 8) return undefined;
       const p = await lib.lineProfile(canvas);
       return p.linePixels > 80 && p.leftCount > 10 && p.rightCount > 10 && p.rightMeanY > p.leftMeanY + 5 ? p : undefined;
     }, 150_000, 1000);
@@ -215,8 +217,32 @@ export function uiSuite(lib) {
     console.log(`    dashboard status: ${status}`);
     const profile = await lib.lineProfile(dashboard.locator('canvas#loss-chart'));
     assert.ok(profile.linePixels > 80, `the replayed loss chart is empty (${profile.linePixels} px)`);
+    await page.mouse.move(700, 880);
+    await sleep(300);
     await shot(context, '08-dashboard-stopped');
   }, 90_000);
+
+  suite.test('after a window reload the dashboard is restored and replays the run from its folder', async (context) => {
+    const { page } = context;
+    await page.reload();
+    await lib.waitForWorkbench(page);
+    // Only the visible webview of each editor group loads: bring the dashboard's tab to the front.
+    await page.locator('.tabs-container .tab', { hasText: 'SeqLab: Training Dashboard' }).first().click({ timeout: 30_000 });
+    const dashboard = await lib.webviewFrame(page, 'dashboard', 60_000);
+    const status = await until('the restored dashboard to say Stopped', async () => {
+      const text = await dashboard.locator('#run-status').innerText({ timeout: 2000 });
+      return /^Stopped/.test(text) ? text : undefined;
+    }, 60_000, 500);
+    console.log(`    restored dashboard status: ${status.slice(0, 100)}`);
+    const profile = await until('the restored loss chart', async () => {
+      const p = await lib.lineProfile(dashboard.locator('canvas#loss-chart'));
+      return p.linePixels > 40 ? p : undefined;
+    }, 20_000, 500);
+    console.log(`    restored loss chart: line ${profile.linePixels} px`);
+    const architecture = await lib.webviewFrame(page, 'architecture', 30_000);
+    await until('the restored architecture diagram', async () => /lstm/i.test((await architecture.locator('svg').first().textContent({ timeout: 2000 })) ?? ''), 30_000, 500);
+    await shot(context, 'restored-dashboard');
+  }, 120_000);
 
   suite.test('no webview message was refused by the host', async ({ eventsFile }) => {
     const records = readRecords(eventsFile).filter((r) => r.type === 'webviewMessage');

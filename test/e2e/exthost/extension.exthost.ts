@@ -110,6 +110,19 @@ suite('SeqLab in the extension host', () => {
     assert.equal(document.getText(), expectedText);
   });
 
+  test('the contributed schema drives JSON completion in spec files', async () => {
+    // Without "$schema" the file gets the schema from the jsonValidation contribution alone.
+    const text = forecasterText().replace(/^\s*"\$schema":.*\n/m, '').replace('"hiddenSize": 64,', '"hiddenSize": 64, ,');
+    const document = await writeSpec('completion.seqmodel.json', text);
+    const position = document.positionAt(text.indexOf('"hiddenSize": 64, ,') + '"hiddenSize": 64, '.length);
+    const labels = await until('schema completions', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+      const found = (list?.items ?? []).map((item) => (typeof item.label === 'string' ? item.label : item.label.label).replace(/"/g, ''));
+      return found.includes('bidirectional') ? found : undefined;
+    }, 30_000);
+    for (const property of ['bidirectional', 'numLayers', 'dropout']) assert.ok(labels.includes(property), `${property} not offered: ${labels.join(', ')}`);
+  });
+
   test('hovering the encoder shows its shapes with named dimensions', async () => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json')));
     const position = document.positionAt(document.getText().indexOf('"encoder"') + 2);

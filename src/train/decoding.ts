@@ -6,6 +6,7 @@ import { Tensor, Rng } from '../tensor';
 import type { Batch } from '../data/types';
 import type { DecodingSpec } from '../spec/types';
 import { BOS_ID, EOS_ID, argmax, type SequenceModel } from './model';
+import { heapZeros } from './heapTensors';
 
 /** Greedy decoding of a seq2seq batch: token ids per example, without `<s>`, stopping at `</s>` (not included). */
 export function greedyDecode(model: SequenceModel, batch: Batch, maxLength: number): number[][] {
@@ -136,7 +137,7 @@ function logSoftmaxRow(values: Float32Array, offset: number, n: number): Float64
 /** Rows `rows` of the batch axis of a [L,B,H] state → [L,rows.length,H]. */
 function selectRows(state: Tensor, rows: readonly number[], L: number, H: number): Tensor {
   const B = state.shape[1];
-  const out = Tensor.zeros([L, rows.length, H]);
+  const out = heapZeros([L, rows.length, H]);
   for (let l = 0; l < L; l++) rows.forEach((r, i) => out.data.set(state.data.subarray((l * B + r) * H, (l * B + r + 1) * H), (l * rows.length + i) * H));
   return out;
 }

@@ -24,6 +24,7 @@ import type { Batch, DataInfo } from '../data/types';
 import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocabulary';
 import { RecurrentStack } from './recurrentStack';
 import { TaskLoss, createTaskLoss } from './taskLoss';
+import { heapCopy, heapZeros } from './heapTensors';
 
 /** Options of one training step that the trainer decides (seeded) and the model obeys. */
 export interface StepContext {
@@ -73,7 +74,7 @@ class Head implements Module {
     let current = x;
     this.activations = [];
     this.hidden.forEach((layer, k) => {
-      const a = layer.forward(this.dropouts[k].forward(current)).clone();
+      const a = heapCopy(layer.forward(this.dropouts[k].forward(current)));
       if (this.relu) for (let i = 0; i < a.size; i++) a.data[i] = a.data[i] > 0 ? a.data[i] : 0;
       else for (let i = 0; i < a.size; i++) a.data[i] = Math.tanh(a.data[i]);
       this.activations.push(a);
@@ -82,12 +83,12 @@ class Head implements Module {
     return this.output.forward(this.dropouts[this.hidden.length].forward(current));
   }
   backward(dy: Tensor): Tensor {
-    let d = this.dropouts[this.hidden.length].backward(this.output.backward(dy)).clone();
+    let d = heapCopy(this.dropouts[this.hidden.length].backward(this.output.backward(dy)));
     for (let k = this.hidden.length - 1; k >= 0; k--) {
       const a = this.activations[k];
       if (this.relu) for (let i = 0; i < a.size; i++) d.data[i] = a.data[i] > 0 ? d.data[i] : 0;
       else for (let i = 0; i < a.size; i++) d.data[i] *= 1 - a.data[i] * a.data[i];
-      d = this.dropouts[k].backward(this.hidden[k].backward(d)).clone();
+      d = heapCopy(this.dropouts[k].backward(this.hidden[k].backward(d)));
     }
     return d;
   }
@@ -123,7 +124,7 @@ class TokenInput implements Module {
   private sharedLookup(ids: Int32Array, B: number, T: number): Tensor {
     const E = this.width;
     const table = this.sharedWeight!.value.data;
-    const x = Tensor.zeros([B, T, E]);
+    const x = heapZeros([B, T, E]);
     for (let i = 0; i < B * T; i++) x.data.set(table.subarray(ids[i] * E, (ids[i] + 1) * E), i * E);
     this.sharedIds = ids.slice(0, B * T);
     return x;
@@ -138,7 +139,7 @@ class TokenInput implements Module {
       return this.dropout ? this.dropout.forward(e) : e;
     }
     if (!this.embedding) {
-      const x = Tensor.zeros([B, T, this.vocabSize]);
+      const x = heapZeros([B, T, this.vocabSize]);
       for (let i = 0; i < B * T; i++) x.data[i * this.vocabSize + ids[i]] = 1;
       return x;
     }
@@ -290,7 +291,7 @@ export class SequenceModel implements Module {
   /** [B,T,F] output + [L·D,B,H] h_n → [B,F] features. */
   private readoutForward(output: Tensor, hN: Tensor, lengths: Int32Array): Tensor {
     const [B, T, F] = output.shape;
-    const features = Tensor.zeros([B, F]);
+    const features = heapZeros([B, F]);
     const H = this.encoder.hiddenSize;
     const D = this.encoder.directions;
     if (this.readout === 'hN') {
@@ -316,14 +317,14 @@ export class SequenceModel implements Module {
     const D = this.encoder.directions;
     if (this.readout === 'hN') {
       const LD = this.encoder.numLayers * D;
-      const dhN = Tensor.zeros([LD, B, H]);
+      const dhN = heapZeros([LD, B, H]);
       const topStart = (this.encoder.numLayers - 1) * D;
       for (let d = 0; d < D; d++) {
         for (let b = 0; b < B; b++) dhN.data.set(dFeatures.data.subarray(b * F + d * H, b * F + (d + 1) * H), ((topStart + d) * B + b) * H);
       }
       return { dhN };
     }
-    const dOutput = Tensor.zeros([B, T, F]);
+    const dOutput = heapZeros([B, T, F]);
     if (this.readout === 'last') {
       for (let b = 0; b < B; b++) dOutput.data.set(dFeatures.data.subarray(b * F, (b + 1) * F), (b * T + T - 1) * F);
     } else {
@@ -367,8 +368,8 @@ export class SequenceModel implements Module {
     if (!useOwn.some((u) => u === 1)) return ids;
     const wasTraining = this.training;
     this.setTraining(false);
-    let h = h0.clone();
-    let c = c0?.clone();
+    let h = heapCopy(h0);
+    let c = c0 ? heapCopy(c0) : undefined;
     const stepIds = new Int32Array(B);
     for (let t = 0; t < Tt - 1; t++) {
       for (let b = 0; b < B; b++) stepIds[b] = ids[b * Tt + t];
@@ -392,8 +393,8 @@ export class SequenceModel implements Module {
     const B = ids.length;
     const e = this.decoderInput!.forward(ids, B, 1);
     const r = this.decoder!.forward(e, { h0: h, c0: c });
-    const logits = this.head.forward(r.output).clone();
-    return { logits: logits.reshape([B, this.outputSize]), h: r.hN.clone(), c: r.cN?.clone() };
+    const logits = heapCopy(this.head.forward(r.output));
+    return { logits: logits.reshape([B, this.outputSize]), h: heapCopy(r.hN), c: r.cN ? heapCopy(r.cN) : undefined };
   }
 
   /** One generator step (generate task): ids [B] and state → logits [B,V] and the next state (copies). */
@@ -401,21 +402,21 @@ export class SequenceModel implements Module {
     const B = ids.length;
     const x = this.input!.forward(ids, B, 1);
     const r = this.encoder.forward(x, { h0: h, c0: c });
-    const logits = this.head.forward(r.output).clone();
-    return { logits: logits.reshape([B, this.outputSize]), h: r.hN.clone(), c: r.cN?.clone() };
+    const logits = heapCopy(this.head.forward(r.output));
+    return { logits: logits.reshape([B, this.outputSize]), h: heapCopy(r.hN), c: r.cN ? heapCopy(r.cN) : undefined };
   }
 
   /** Initial generator state for B samples: the learned vector broadcast, or zeros. */
   generatorStart(B: number): { h?: Tensor; c?: Tensor } {
     const s = this.generatorInitialState(B);
-    return { h: s.h0?.clone(), c: s.c0?.clone() };
+    return { h: s.h0 ? heapCopy(s.h0) : undefined, c: s.c0 ? heapCopy(s.c0) : undefined };
   }
 
   /** Encode a seq2seq batch and return the decoder's initial state (for greedy/beam decoding). */
   encodeForDecoding(batch: Batch): { h: Tensor; c?: Tensor } {
     const x = this.encoderInput(batch);
     const s = this.encoderFinalState(batch, x);
-    return { h: s.h0.clone(), c: s.c0?.clone() };
+    return { h: heapCopy(s.h0), c: s.c0 ? heapCopy(s.c0) : undefined };
   }
 
   // ------------------------------------------------------------------------------------------- loss and backward
@@ -474,14 +475,14 @@ function bridgeState(encoder: RecurrentStack, decoder: RecurrentStack, hN: Tenso
     const [, B, H] = s.shape;
     const D = encoder.directions;
     const L = encoder.numLayers;
-    const out = Tensor.zeros([L, B, D * H]);
+    const out = heapZeros([L, B, D * H]);
     for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) for (let b = 0; b < B; b++) {
       out.data.set(s.data.subarray(((l * D + d) * B + b) * H, ((l * D + d) * B + b + 1) * H), (l * B + b) * D * H + d * H);
     }
     return out;
   };
   const h0 = convert(hN);
-  const c0 = decoder.cell === 'lstm' ? (cN && encoder.cell === 'lstm' ? convert(cN) : Tensor.zeros(h0.shape)) : undefined;
+  const c0 = decoder.cell === 'lstm' ? (cN && encoder.cell === 'lstm' ? convert(cN) : heapZeros(h0.shape)) : undefined;
   return { h0, c0 };
 }
 
@@ -490,7 +491,7 @@ function unbridgeGradient(encoder: RecurrentStack, decoder: RecurrentStack, dh0:
     const [L, B, DH] = g.shape;
     const D = encoder.directions;
     const H = DH / D;
-    const out = Tensor.zeros([L * D, B, H]);
+    const out = heapZeros([L * D, B, H]);
     for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) for (let b = 0; b < B; b++) {
       out.data.set(g.data.subarray((l * B + b) * DH + d * H, (l * B + b) * DH + (d + 1) * H), ((l * D + d) * B + b) * H);
     }
@@ -504,7 +505,7 @@ function unbridgeGradient(encoder: RecurrentStack, decoder: RecurrentStack, dh0:
 /** [L,1,H] → [L,B,H]. */
 function broadcastState(state: Tensor, B: number): Tensor {
   const [L, , H] = state.shape;
-  const out = Tensor.zeros([L, B, H]);
+  const out = heapZeros([L, B, H]);
   for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) out.data.set(state.data.subarray(l * H, (l + 1) * H), (l * B + b) * H);
   return out;
 }

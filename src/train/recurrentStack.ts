@@ -17,6 +17,7 @@ import { LayerNorm } from '../nn/layerNorm';
 import type { RecurrentSpec, CellType } from '../spec/types';
 
 import type { RecurrentForwardOptions, RecurrentForwardResult, RecurrentBackwardInput, RecurrentBackwardResult } from '../nn/recurrent/types';
+import { heapCopy, heapZeros } from './heapTensors';
 export type { RecurrentForwardOptions, RecurrentForwardResult, RecurrentBackwardInput, RecurrentBackwardResult };
 
 /** What the trainer needs from a fused recurrent layer (src/nn/recurrent implements it). */
@@ -135,9 +136,9 @@ export class RecurrentStack implements Module {
       hN.data.set(r.hN.data, k * D * B * H);
       if (cN && r.cN) cN.data.set(r.cN.data, k * D * B * H);
       // Copy: the module reuses its output buffer, and the residual sum must not write into it.
-      let y = r.output.clone();
+      let y = heapCopy(r.output);
       if (this.residualAt[k]) for (let i = 0; i < y.data.length; i++) y.data[i] += current.data[i];
-      if (this.norms.length) y = this.norms[k].forward(y).clone();
+      if (this.norms.length) y = heapCopy(this.norms[k].forward(y));
       this.cachedLayerOutputs.push(y);
       current = y;
     }
@@ -151,19 +152,19 @@ export class RecurrentStack implements Module {
     const [B, T] = top.shape;
     const H = this.hiddenSize;
     const LD = this.numLayers * D;
-    const dh0 = Tensor.zeros([LD, B, H]);
-    const dc0 = this.cell === 'lstm' ? Tensor.zeros([LD, B, H]) : undefined;
-    let dY = gradients.dOutput ? gradients.dOutput.clone() : Tensor.zeros([B, T, this.outputSize]);
+    const dh0 = heapZeros([LD, B, H]);
+    const dc0 = this.cell === 'lstm' ? heapZeros([LD, B, H]) : undefined;
+    let dY = gradients.dOutput ? heapCopy(gradients.dOutput) : heapZeros([B, T, this.outputSize]);
     let dInput: Tensor = dY;
     for (let k = this.numLayers - 1; k >= 0; k--) {
-      if (this.norms.length) dY = this.norms[k].backward(dY).clone();
+      if (this.norms.length) dY = heapCopy(this.norms[k].backward(dY));
       const dhN = gradients.dhN ? sliceLayers(gradients.dhN, k * D, D) : undefined;
       const dcN = gradients.dcN ? sliceLayers(gradients.dcN, k * D, D) : undefined;
       const r = this.modules[k].backward({ dOutput: dY, dhN, dcN });
       dh0.data.set(r.dh0.data, k * D * B * H);
       if (dc0 && r.dc0) dc0.data.set(r.dc0.data, k * D * B * H);
-      let dLayerInput = r.dInput.clone();
-      if (k > 0) dLayerInput = this.dropouts[k].backward(dLayerInput).clone();
+      let dLayerInput = heapCopy(r.dInput);
+      if (k > 0) dLayerInput = heapCopy(this.dropouts[k].backward(dLayerInput));
       if (this.residualAt[k]) for (let i = 0; i < dLayerInput.data.length; i++) dLayerInput.data[i] += dY.data[i];
       dY = dLayerInput;
       dInput = dLayerInput;
@@ -178,7 +179,7 @@ export class RecurrentStack implements Module {
 
 function ensure(existing: Tensor | undefined, shape: number[]): Tensor {
   if (existing && existing.shape.length === shape.length && existing.shape.every((d, i) => d === shape[i])) return existing;
-  return Tensor.zeros(shape);
+  return heapZeros(shape);
 }
 
 /** Rows [first, first+count) of a [L·D,B,H] state as a new [count,B,H] tensor. */

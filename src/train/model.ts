@@ -23,7 +23,7 @@ import type { SeqModelSpec, TaskType, RecurrentSpec } from '../spec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocabulary';
 import { RecurrentStack } from './recurrentStack';
-import { TaskLoss, createTaskLoss } from './taskLoss';
+import { IGNORED_TARGET, TaskLoss, createTaskLoss } from './taskLoss';
 import { heapCopy, heapZeros } from './heapTensors';
 
 /** Options of one training step that the trainer decides (seeded) and the model obeys. */
@@ -178,6 +178,9 @@ export class SequenceModel implements Module {
   readonly outputSize: number;
   private readonly loss: TaskLoss;
   private training = true;
+  /** Truncated BPTT: the previous chunk's final state, used as the next chunk's initial state. */
+  private carriedState: { h0: Tensor; c0?: Tensor } | undefined;
+  private lastEncoderState: { hN: Tensor; cN?: Tensor } | undefined;
   // Saved by forward for backward.
   private saved: { B: number; T: number; lengths: Int32Array; readoutInput?: Tensor; topStart?: number } | undefined;
 
@@ -260,8 +263,9 @@ export class SequenceModel implements Module {
     const x = this.encoderInput(batch);
     const lengths = batch.lengths;
     if (this.task === 'seq2seq') return this.forwardSeq2seq(batch, x, context);
-    const { h0, c0 } = this.generatorInitialState(B);
+    const { h0, c0 } = this.carriedState ?? this.generatorInitialState(B);
     const r = this.encoder.forward(x, { lengths, h0, c0 });
+    this.lastEncoderState = r;
     if (this.perStep) {
       this.saved = { B, T, lengths };
       return this.head.forward(r.output);
@@ -423,11 +427,48 @@ export class SequenceModel implements Module {
 
   /** Forward + loss + backward for one batch; gradients accumulate into the parameters. Returns the mean loss. */
   trainBatch(batch: Batch, context: StepContext): { loss: number; count: number } {
+    const chunk = this.spec.training.tbpttSteps;
+    if (chunk && chunk < batch.steps && this.supportsTruncatedBptt) return this.trainBatchTruncated(batch, chunk);
     const outputs = this.forward(batch, context);
     const { loss, count } = this.loss.forward(outputs, batch);
     const dOutputs = this.loss.backward();
     this.backward(dOutputs);
     return { loss, count };
+  }
+
+  /** Truncated BPTT applies to per-step tasks read left to right (a language model, a unidirectional tagger). */
+  get supportsTruncatedBptt(): boolean {
+    return (this.task === 'generate' || this.task === 'tag') && this.encoder.directions === 1;
+  }
+
+  /**
+   * Truncated backpropagation through time: the batch runs in chunks of `k` steps; each chunk starts from the
+   * previous chunk's final state as a constant (detached: no gradient flows into earlier chunks). Chunk c's
+   * gradient is scaled by its share of the batch's loss terms, so the step follows the same mean loss.
+   */
+  private trainBatchTruncated(batch: Batch, k: number): { loss: number; count: number } {
+    const B = batch.size;
+    const T = batch.steps;
+    const targets = batch.targetIds!;
+    let total = 0;
+    for (let i = 0; i < B * T; i++) if (targets[i] !== IGNORED_TARGET) total++;
+    let lossSum = 0;
+    this.carriedState = undefined;
+    for (let start = 0; start < T; start += k) {
+      const steps = Math.min(k, T - start);
+      const chunk = sliceSteps(batch, start, steps, this.info.inputSize);
+      const outputs = this.forward(chunk);
+      const { loss, count } = this.loss.forward(outputs, chunk);
+      const r = this.lastEncoderState!;
+      const carried = { h0: heapCopy(r.hN), c0: r.cN ? heapCopy(r.cN) : undefined };
+      if (count > 0) {
+        lossSum += loss * count;
+        this.backward(this.loss.backward(count / Math.max(1, total)));
+      }
+      this.carriedState = carried;
+    }
+    this.carriedState = undefined;
+    return { loss: lossSum / Math.max(1, total), count: total };
   }
 
   /** Evaluation forward: loss and a copy of the outputs (call `setTraining(false)` first). */
@@ -451,8 +492,9 @@ export class SequenceModel implements Module {
     }
     const grads = this.perStep ? { dOutput: dHead } : this.readoutBackward(dHead, saved.B, saved.T, saved.lengths);
     const r = this.encoder.backward(grads);
-    if (this.initialHidden) accumulateBroadcastGradient(this.initialHidden.grad, r.dh0);
-    if (this.initialCell && r.dc0) accumulateBroadcastGradient(this.initialCell.grad, r.dc0);
+    // A carried (truncated-BPTT) state is a constant: only the learned initial state receives dh0.
+    if (this.initialHidden && !this.carriedState) accumulateBroadcastGradient(this.initialHidden.grad, r.dh0);
+    if (this.initialCell && r.dc0 && !this.carriedState) accumulateBroadcastGradient(this.initialCell.grad, r.dc0);
     this.input?.backward(r.dInput);
   }
 }
@@ -500,6 +542,30 @@ function unbridgeGradient(encoder: RecurrentStack, decoder: RecurrentStack, dh0:
   const dhN = convert(dh0);
   const dcN = encoder.cell === 'lstm' && decoder.cell === 'lstm' && dc0 ? convert(dc0) : undefined;
   return { dhN, dcN };
+}
+
+/**
+ * Steps [start, start+steps) of a per-step batch as a batch of its own (copies). A sequence that ended before
+ * `start` keeps one step of padding (lengths must be ≥ 1) whose targets are ignored.
+ */
+function sliceSteps(batch: Batch, start: number, steps: number, inputSize: number): Batch {
+  const B = batch.size;
+  const T = batch.steps;
+  const lengths = new Int32Array(B);
+  for (let b = 0; b < B; b++) lengths[b] = Math.min(steps, Math.max(1, batch.lengths[b] - start));
+  const pick = (source: Int32Array, fill: number) => {
+    const out = new Int32Array(B * steps).fill(fill);
+    for (let b = 0; b < B; b++) for (let t = 0; t < steps; t++) out[b * steps + t] = source[b * T + start + t];
+    return out;
+  };
+  const chunk: Batch = { size: B, steps, lengths, indices: batch.indices, targetSteps: steps, targetLengths: lengths };
+  if (batch.inputIds) chunk.inputIds = pick(batch.inputIds, PAD_ID);
+  if (batch.targetIds) chunk.targetIds = pick(batch.targetIds, IGNORED_TARGET);
+  if (batch.inputs) {
+    chunk.inputs = new Float32Array(B * steps * inputSize);
+    for (let b = 0; b < B; b++) chunk.inputs.set(batch.inputs.subarray((b * T + start) * inputSize, (b * T + start + steps) * inputSize), b * steps * inputSize);
+  }
+  return chunk;
 }
 
 /** [L,1,H] → [L,B,H]. */

@@ -14,8 +14,8 @@ export const IGNORED_TARGET = -1;
 export interface TaskLoss {
   /** Mean loss over the batch's loss terms, and the number of terms (examples or real target steps). */
   forward(outputs: Tensor, batch: Batch): { loss: number; count: number };
-  /** d(mean loss)/d(outputs), shaped like the outputs. */
-  backward(): Tensor;
+  /** d(scale · mean loss)/d(outputs), shaped like the outputs. */
+  backward(scale?: number): Tensor;
 }
 
 export function isRegression(spec: SeqModelSpec): boolean {
@@ -35,7 +35,7 @@ export function createTaskLoss(spec: SeqModelSpec, info: DataInfo): TaskLoss {
         targetView = new Tensor(batch.targets.subarray(0, B * O), [B, O]);
         return { loss: loss.forward(outputs, targetView), count: B };
       },
-      backward: () => loss.backward(),
+      backward: (scale = 1) => loss.backward(scale),
     };
   }
   const crossEntropy = new CrossEntropyLoss({ ignoreIndex: IGNORED_TARGET, labelSmoothing: spec.training.labelSmoothing ?? 0 });
@@ -53,8 +53,8 @@ export function createTaskLoss(spec: SeqModelSpec, info: DataInfo): TaskLoss {
       const loss = crossEntropy.forward(outputs.reshape([N, C]), targets);
       return { loss, count };
     },
-    backward: () => {
-      const g = crossEntropy.backward();
+    backward: (scale = 1) => {
+      const g = crossEntropy.backward(scale);
       return g.reshape(outputShape);
     },
   };

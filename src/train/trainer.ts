@@ -126,7 +126,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   if (options.resume) emit({ type: 'log', level: 'info', message: `resuming after epoch ${state.epoch} (step ${state.step})` });
   // Said out loud rather than silently ignored: these spec options are not implemented by this trainer yet.
   if (training.stateful?.enabled) emit({ type: 'log', level: 'warning', message: 'training.stateful is not supported yet: every batch starts from a zero state' });
-  if (training.tbpttSteps) emit({ type: 'log', level: 'warning', message: 'training.tbpttSteps is not supported yet: gradients flow through whole sequences' });
+  if (training.tbpttSteps && !model.supportsTruncatedBptt) emit({ type: 'log', level: 'warning', message: `training.tbpttSteps applies to language models and unidirectional taggers; this ${task} model backpropagates through whole sequences` });
 
   let lastProgress = -Infinity;
   let samplesSinceProgress = 0;

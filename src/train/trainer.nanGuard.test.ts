@@ -6,7 +6,7 @@ import { decodeSafetensors } from '../nn/safetensors';
 import type { Batch, PreparedData } from '../data/types';
 import { prepareSynthetic, recorder, steppingClock, tinyAddingSpec } from './testing/tinyRuns';
 
-/** The same data, except that the `poisonAt`-th training batch (counting over all epochs) carries a NaN input. */
+/** The same data, except that the `poisonAt`-th training batch (shuffled passes, over all epochs) carries a NaN input. */
 function poisoned(data: PreparedData, poisonAt: number): PreparedData {
   let served = 0;
   const train = {
@@ -14,7 +14,7 @@ function poisoned(data: PreparedData, poisonAt: number): PreparedData {
     describe: (i: number) => data.train.describe(i),
     *batches(batchSize: number, options: Parameters<PreparedData['train']['batches']>[1]): Iterable<Batch> {
       for (const batch of data.train.batches(batchSize, options)) {
-        if (++served === poisonAt) batch.inputs![0] = NaN;
+        if (options.shuffle && ++served === poisonAt) batch.inputs![0] = NaN;
         yield batch;
       }
     },
@@ -31,11 +31,11 @@ test('a NaN loss stops the run with a clear message and keeps the last good chec
     r.emit(e);
     if (e.type === 'epoch' && e.epoch === 1) checkpointAfterEpoch1 = io.files.get('/run/model.safetensors')!.slice();
   };
-  // 45 training examples in batches of 16 → 3 steps per epoch; the 5th batch is epoch 2's second step.
-  const result = await train({ spec, data: poisoned(prepareSynthetic(spec), 5), io, runDir: '/run', emit, now: steppingClock() });
+  // 60 training examples in full batches of 16 → 3 steps per epoch; the 4th batch is epoch 2's first step.
+  const result = await train({ spec, data: poisoned(prepareSynthetic(spec), 4), io, runDir: '/run', emit, now: steppingClock() });
 
   assert.equal(result.status, 'diverged');
-  assert.equal(result.message, 'loss became NaN at epoch 2 step 5; the last good checkpoint is kept at /run/model.safetensors');
+  assert.equal(result.message, 'loss became NaN at epoch 2 step 4; the last good checkpoint is kept at /run/model.safetensors');
   assert.equal(r.of('epoch').length, 1, 'no epoch completes after the NaN');
   assert.ok(r.of('log').some((l) => l.level === 'error' && l.message === result.message));
   assert.deepEqual(io.files.get('/run/model.safetensors'), checkpointAfterEpoch1, 'model.safetensors is still the epoch-1 checkpoint');

@@ -21,6 +21,7 @@ import { MetricAccumulator, higherIsBetter, metricNamesFor } from './metrics';
 import { createOptimizer, createSchedule, teacherForcingRatio } from './optimization';
 import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
+import { longestLengths, padBatch } from './fixedShapes';
 import {
   RUN_FILES, loadOptimizerState, loadWeights, readJsonLines, saveOptimizerState, saveWeights, writeJson, writeJsonLines,
 } from './runFolder';
@@ -87,7 +88,9 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   const maxSteps = options.overrides?.maxSteps ?? training.maxSteps ?? Infinity;
   const seed = options.overrides?.seed ?? training.seed ?? 0;
   const batchSize = training.batchSize;
-  const perEpoch = stepsPerEpoch(data.train.size, batchSize);
+  // Dropping a last, smaller training batch keeps B fixed (it is a different one each epoch, by the shuffle).
+  const dropLast = data.train.size >= 2 * batchSize;
+  const perEpoch = dropLast ? Math.floor(data.train.size / batchSize) : stepsPerEpoch(data.train.size, batchSize);
   const totalSteps = Math.min(epochs * perEpoch, maxSteps);
   const task = spec.task.type;
   const metricNames = metricNamesFor(task);
@@ -127,6 +130,10 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   // Said out loud rather than silently ignored: these spec options are not implemented by this trainer yet.
   if (training.stateful?.enabled) emit({ type: 'log', level: 'warning', message: 'training.stateful is not supported yet: every batch starts from a zero state' });
   if (training.tbpttSteps && !model.supportsTruncatedBptt) emit({ type: 'log', level: 'warning', message: `training.tbpttSteps applies to language models and unidirectional taggers; this ${task} model backpropagates through whole sequences` });
+
+  const perStepTargets = task === 'tag' || task === 'generate' || task === 'seq2seq';
+  const fixedLengths = model.perStep || model.readout !== 'last' ? longestLengths([data.train, data.validation], batchSize) : undefined;
+  const shaped = (batch: Batch) => (fixedLengths ? padBatch(batch, fixedLengths, data.info.inputSize, perStepTargets) : batch);
 
   let lastProgress = -Infinity;
   let samplesSinceProgress = 0;
@@ -169,7 +176,8 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     let trainLossCount = 0;
     let stepInEpoch = 0;
     let gradientFlow: number[][] | undefined;
-    for (const batch of data.train.batches(batchSize, { shuffle: true, rng: shuffleRng, bucketByLength: spec.data.bucketByLength })) {
+    for (const rawBatch of data.train.batches(batchSize, { shuffle: true, rng: shuffleRng, bucketByLength: spec.data.bucketByLength, dropLast })) {
+      const batch = shaped(rawBatch);
       await control.waitIfPaused();
       if (control.shouldStop()) {
         status = 'stopped';
@@ -219,7 +227,8 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     let sampleBatch: Batch | undefined;
     let exactMatches = 0;
     let decoded = 0;
-    for (const batch of data.validation.batches(batchSize, { shuffle: false })) {
+    for (const rawBatch of data.validation.batches(batchSize, { shuffle: false })) {
+      const batch = shaped(rawBatch);
       const evaluation = model.evaluateBatch(batch);
       accumulator.add(batch, evaluation.loss, evaluation.count, evaluation.outputs);
       if (task === 'seq2seq') {
@@ -232,7 +241,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     }
     // Batches reuse their buffers, so the sample batch for gates and predictions is fetched again, not kept.
     for (const batch of data.validation.batches(batchSize, { shuffle: false })) {
-      sampleBatch = batch;
+      sampleBatch = shaped(batch);
       break;
     }
     const validationLoss = accumulator.meanLoss;

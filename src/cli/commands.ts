@@ -73,7 +73,9 @@ generate: a prompt string ("" to start from <s>). Writes a JSON array of outputs
 
 Writes a PyTorch project to DIR: model.py (the same network, same parameter names), train.py (runs under
 'torchrun --nproc_per_node=N train.py' with DistributedDataParallel, or plain 'python train.py'),
-model.safetensors (the weights) and reference.json (inputs and SeqLab's outputs for a parity check).`,
+check_parity.py (reproduces SeqLab's outputs on reference.safetensors, tolerance 1e-5), config.json,
+model.safetensors (the weights) and data.safetensors (the prepared splits, so no loader needs porting).
+Weights that train.py writes load back with 'seqlab predict --weights'.`,
 };
 
 interface ParsedArgs {

@@ -58,7 +58,7 @@ function gemmGflops(k: Kernels, n: number, budget: number, clock: 'cpu' | 'wall'
 }
 
 function spawnNodeWorker(source: string) {
-  const worker = new Worker(source, { eval: true });
+  const worker = new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, { eval: true });
   worker.unref();
   return worker;
 }

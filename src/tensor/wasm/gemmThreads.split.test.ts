@@ -27,7 +27,8 @@ test('a GEMM split across two threads equals the one-thread GEMM for every trans
     return results;
   };
   expected.push(...run());
-  const helper = startGemmHelperThread(k, (source) => new Worker(source, { eval: true }), 1);
+  const spawn = (source: string) => new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, { eval: true });
+  const helper = startGemmHelperThread(k, spawn, 1);
   try {
     const split = run();
     assert.equal(helper.splits, split.length);

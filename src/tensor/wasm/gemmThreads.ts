@@ -6,8 +6,11 @@ import { GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS } from './wasmRuntime';
  * sleeps in Atomics.wait; the caller writes a half-problem into a small shared control block, wakes it,
  * computes the other half itself and waits for the helper's flag. The call stays synchronous for the layers.
  *
- * Creating threads is the host's business (Node worker_threads, or a browser Worker), so the host passes a
- * `spawn` that runs `GEMM_HELPER_SOURCE` as a script; this module itself uses no host API.
+ * Creating threads is the host's business, so the host passes a `spawn` that runs `GEMM_HELPER_SOURCE` (which
+ * defines `start(init)`) in a new thread and calls `start` with the first message that thread receives — in
+ * Node, an `eval` Worker whose script is `source` plus one line handing `parentPort`'s first message to
+ * `start` (see bench/run.ts); in a browser, a Blob-URL Worker of `source + 'self.onmessage = (e) =>
+ * start(e.data);'`. This module uses no host API.
  */
 export interface HelperThread {
   postMessage(message: unknown): void;
@@ -20,7 +23,7 @@ const CMD = 0, DONE = 1, ARGS = 2;
 const CMD_IDLE = 0, CMD_GEMM = 1, CMD_QUIT = 2;
 const SLOT_ALPHA = ARGS + 5, SLOT_BETA = ARGS + 10;
 
-/** Runs in the helper thread, in Node (`new Worker(src, { eval: true })`) or a browser worker (Blob URL). */
+/** The helper thread's script: defines `start(init)`; the host's spawner delivers the first message to it. */
 export const GEMM_HELPER_SOURCE = `
 'use strict';
 function start(init) {
@@ -41,8 +44,6 @@ function start(init) {
     Atomics.notify(ctl, ${DONE});
   }
 }
-if (typeof require === 'function') require('worker_threads').parentPort.once('message', start);
-else self.onmessage = (event) => start(event.data);
 `;
 
 /** GEMMs below this many multiply-adds run on one thread: waking a helper costs tens of microseconds. */

@@ -18,6 +18,9 @@ export const PANEL_TITLES: Record<PanelKind, string> = {
   predictions: 'SeqLab: Predictions',
 };
 
+const READY_TIMEOUT_MS = 5000;
+const MAX_RENDER_ATTEMPTS = 4;
+
 export const panelViewType = (kind: PanelKind) => `seqlab.${kind}`;
 
 export interface PanelHost {
@@ -110,15 +113,42 @@ export class PanelManager implements vscode.Disposable {
     panel.webview.options = this.webviewOptions();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seqlab.svg');
     const webview = panel.webview;
-    webview.html = buildWebviewHtml({
-      panel: kind,
-      title: PANEL_TITLES[kind],
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${kind}.js`)).toString(),
-      styleUris: this.stylesheetUris(webview),
-    });
-    const subscriptions: vscode.Disposable[] = [];
+    const render = () => {
+      webview.html = buildWebviewHtml({
+        panel: kind,
+        title: PANEL_TITLES[kind],
+        cspSource: webview.cspSource,
+        nonce: createNonce(),
+        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${kind}.js`)).toString(),
+        styleUris: this.stylesheetUris(webview),
+      });
+    };
+    render();
+    // In VS Code for the Web a webview restored at start-up can request its script before the resource service
+    // worker serves it, and the panel stays blank. A visible panel that has not said `ready` is rendered again.
+    let readyWatchdog: ReturnType<typeof setInterval> | undefined;
+    const watchForReady = () => {
+      clearInterval(readyWatchdog);
+      let renderAttempts = 1;
+      readyWatchdog = setInterval(() => {
+        if (this.readyPanels.has(kind) || renderAttempts >= MAX_RENDER_ATTEMPTS) {
+          clearInterval(readyWatchdog);
+          return;
+        }
+        if (!panel.visible) return;
+        renderAttempts++;
+        this.host.log(`the ${kind} panel did not load its script; rendering it again (attempt ${renderAttempts})`);
+        render();
+      }, READY_TIMEOUT_MS);
+    };
+    watchForReady();
+    const subscriptions: vscode.Disposable[] = [{ dispose: () => clearInterval(readyWatchdog) }];
+    // A hidden webview's page is discarded (no retainContextWhenHidden) and reloads when shown: until it says
+    // `ready` again, messages to it would be lost, so it counts as not ready.
+    subscriptions.push(panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.readyPanels.delete(kind);
+      else if (!this.readyPanels.has(kind)) watchForReady();
+    }));
     subscriptions.push(webview.onDidReceiveMessage((raw: unknown) => {
       const result = validateWebviewMessage(raw);
       if (!result.ok) {

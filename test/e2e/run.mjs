@@ -7,7 +7,7 @@
 //   2. the UI suite through the workbench (palette, hover, Problems, webviews, canvas pixels).
 // Prints "e2e: N passed, M failed" and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import util from 'node:util';
@@ -153,11 +153,20 @@ async function runUiSuite(lib, runDir) {
   const server = await lib.startCodeServer({ runDir: serverDir, workspace, env: { SEQLAB_E2E_EVENTS: eventsFile } });
   const { context, page } = await lib.launchBrowser(runDir);
   const shots = join(runDir, 'shots');
+  // Browser-side errors (webview scripts included) go to a log that failures print the tail of.
+  const consoleLog = join(runDir, 'browser-errors.log');
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/open-vsx|ENOTFOUND|vsda/.test(message.text())) appendFileSync(consoleLog, `${message.text().slice(0, 500)}\n`);
+  });
+  page.on('pageerror', (error) => appendFileSync(consoleLog, `pageerror: ${error.message}\n`));
   try {
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     const result = await uiSuite(lib).run({
       page, workspace, eventsFile, shots,
-      onFailure: (title) => page.screenshot({ path: join(shots, `failed-${title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) }),
+      onFailure: async (title) => {
+        if (existsSync(consoleLog)) console.log(`    browser errors (last 10):\n      ${readFileSync(consoleLog, 'utf8').trim().split('\n').slice(-10).join('\n      ')}`);
+        await page.screenshot({ path: join(shots, `failed-${title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+      },
     });
     passed += result.passed;
     failed += result.failed;

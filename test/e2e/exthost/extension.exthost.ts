@@ -120,7 +120,8 @@ suite('SeqLab in the extension host', () => {
       const found = (list?.items ?? []).map((item) => (typeof item.label === 'string' ? item.label : item.label.label).replace(/"/g, ''));
       return found.includes('bidirectional') ? found : undefined;
     }, 30_000);
-    for (const property of ['bidirectional', 'numLayers', 'dropout']) assert.ok(labels.includes(property), `${property} not offered: ${labels.join(', ')}`);
+    // Only properties the object does not have yet are offered.
+    for (const property of ['bidirectional', 'residual', 'layerNorm']) assert.ok(labels.includes(property), `${property} not offered: ${labels.join(', ')}`);
   });
 
   test('hovering the encoder shows its shapes with named dimensions', async () => {

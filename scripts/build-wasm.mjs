@@ -11,8 +11,9 @@ const root = new URL('..', import.meta.url).pathname;
 const source = 'src/tensor/wasm/assembly/index.ts';
 const outWasm = join(root, 'dist', 'kernels.wasm');
 const generated = join(root, 'src', 'tensor', 'wasm', 'kernelsBinary.generated.ts');
-// 64 KiB pages: 16384 = 1 GiB address space reserved, committed only as the memory grows.
-export const MAXIMUM_PAGES = 16384;
+// 64 KiB pages: 32767 = 2 GiB − 64 KiB of address space, reserved up front (a shared memory cannot move) and
+// committed only as it grows. Staying below 2³¹ bytes keeps every address a positive int32 on the JS side.
+export const MAXIMUM_PAGES = 32767;
 
 mkdirSync(join(root, 'dist'), { recursive: true });
 const { error, stderr } = await asc.main([

@@ -142,7 +142,7 @@ export function createWasmKernels(): WasmKernels | null {
     lstmCellBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, n, H) {
       const dga = runtime.addressOf(dGates, dGatesOff), dcpa = runtime.addressOf(dcPrev, dcPrevOff), dha = runtime.addressOf(dh, dhOff);
       const dca = runtime.addressOf(dc, dcOff), ga = runtime.addressOf(gates, gatesOff), ca = runtime.addressOf(c, cOff), cpa = runtime.addressOf(cPrev, cPrevOff);
-      // Addresses are below 2³¹ (1 GiB memory), so OR-ing them is negative exactly when one is -1 (foreign).
+      // Addresses are below 2³¹ (see scripts/build-wasm.mjs), so OR-ing them is negative exactly when one is -1.
       if ((dga | dcpa | dha | dca | ga | ca | cpa) < 0) {
         return referenceKernels.lstmCellBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, n, H);
       }

@@ -171,14 +171,17 @@ async function exportToPyTorch(context: CommandContext, uri?: unknown): Promise<
     return undefined;
   }
   context.log(`exported ${document.uri.fsPath} with ${weights} to ${outDir}`);
-  const choice = await vscode.window.showInformationMessage(`SeqLab: PyTorch model written to ${vscode.workspace.asRelativePath(outDir)}.`, 'Open model.py');
-  if (choice) await vscode.window.showTextDocument(vscode.Uri.file(join(outDir, 'model.py')));
+  void vscode.window.showInformationMessage(`SeqLab: PyTorch model written to ${vscode.workspace.asRelativePath(outDir)}.`, 'Open model.py').then((choice) => {
+    if (choice) void vscode.window.showTextDocument(vscode.Uri.file(join(outDir, 'model.py')));
+  });
   return outDir;
 }
 
-async function newSpecFromTemplate(): Promise<vscode.Uri | undefined> {
+/** `templateId` skips the quick pick (links, tests). */
+async function newSpecFromTemplate(templateId?: unknown): Promise<vscode.Uri | undefined> {
   const templates = specTemplates();
-  const picked = await vscode.window.showQuickPick(
+  const given = templates.find((template) => template.id === templateId);
+  const picked = given ? { template: given } : await vscode.window.showQuickPick(
     templates.map((template) => ({ label: template.label, description: template.id, detail: template.description, template })),
     { title: 'SeqLab: New Spec from Template', matchOnDetail: true },
   );
@@ -222,14 +225,20 @@ export function registerCommands(context: CommandContext): void {
     'seqlab.showGates': show('gates'),
     'seqlab.showGradients': show('gradients'),
     'seqlab.showPredictions': show('predictions'),
-    'seqlab.openRun': async () => {
-      const run = await pickRunFolder('SeqLab: Open Run…');
-      if (!run) return;
-      context.session.showRunFolder(run.runDir);
+    // Both accept a run folder path to skip the quick pick (links, tests).
+    'seqlab.openRun': async (runDirArgument) => {
+      const runDir = typeof runDirArgument === 'string' ? runDirArgument : (await pickRunFolder('SeqLab: Open Run…'))?.runDir;
+      if (!runDir) return;
+      context.session.showRunFolder(runDir);
       context.panels.show('dashboard');
-      return run.runDir;
+      return runDir;
     },
-    'seqlab.compareRuns': async () => {
+    'seqlab.compareRuns': async (runDirArgument) => {
+      if (typeof runDirArgument === 'string' && context.session.displayedRunDir()) {
+        context.session.setCompare(runDirArgument);
+        context.panels.show('dashboard');
+        return runDirArgument;
+      }
       if (!context.session.displayedRunDir()) {
         const base = await pickRunFolder('SeqLab: Compare Runs — first run');
         if (!base) return;
@@ -243,7 +252,7 @@ export function registerCommands(context: CommandContext): void {
       return other.runDir;
     },
     'seqlab.exportPyTorch': (uri) => exportToPyTorch(context, uri),
-    'seqlab.newSpecFromTemplate': () => newSpecFromTemplate(),
+    'seqlab.newSpecFromTemplate': (templateId) => newSpecFromTemplate(templateId),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.extensionContext.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {

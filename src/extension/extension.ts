@@ -21,6 +21,10 @@ export interface SeqLabTestApi {
   activeRuns(): { id: string; state: string; specPath: string }[];
   readyPanels(): PanelKind[];
   lastDiagram(): unknown;
+  /** The run folder the panels show (a finished live run's folder, or an opened one). */
+  displayedRunDir(): string | undefined;
+  /** The run folder overlaid for comparison, if any. */
+  comparedRunDir(): string | undefined;
   waitForRunFinished(runId: string, timeoutMs?: number): Promise<RunFinished>;
 }
 
@@ -68,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
     activeRuns: () => runs.activeRuns().map((run) => ({ id: run.id, state: run.state, specPath: run.command.specPath })),
     readyPanels: () => (['dashboard', 'gates', 'gradients', 'architecture', 'predictions'] as PanelKind[]).filter((kind) => panels.isReady(kind)),
     lastDiagram: () => session.lastDiagram,
+    displayedRunDir: () => session.displayedRunDir(),
+    comparedRunDir: () => session.comparedRunDir(),
     waitForRunFinished: (runId, timeoutMs = 120_000) => session.waitForRunFinished(runId, timeoutMs),
   };
 }

@@ -89,6 +89,10 @@ export class SessionState implements vscode.Disposable {
     this.panels?.refreshAll();
   }
 
+  comparedRunDir(): string | undefined {
+    return this.compare?.runDir;
+  }
+
   displayedRunDir(): string | undefined {
     if (this.displayed?.kind === 'folder') return this.displayed.runDir;
     return this.displayedLiveRun()?.runDir;

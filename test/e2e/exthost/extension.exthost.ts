@@ -179,6 +179,45 @@ suite('SeqLab in the extension host', () => {
     assert.deepEqual(seqlab.activeRuns(), []);
   });
 
+  test('Export to PyTorch writes the model through the CLI from the displayed run', async () => {
+    const seqlab = await api();
+    const runsDir = join(workspaceRoot(), '.seqlab', 'runs');
+    const completed = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(runsDir)))
+      .map(([name]) => join(runsDir, name))
+      .find((dir) => existsSync(join(dir, 'report.json')) && JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).status === 'completed');
+    assert.ok(completed, 'no completed run to export');
+    await vscode.commands.executeCommand('seqlab.openRun', completed);
+    const runDir = seqlab.displayedRunDir();
+    assert.equal(runDir, completed);
+    assert.ok(existsSync(join(runDir, 'model.safetensors')), `no weights in ${runDir}`);
+    const uri = vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json'));
+    const outDir = await vscode.commands.executeCommand<string>('seqlab.exportPyTorch', uri);
+    assert.ok(outDir, `export failed: ${seqlab.logLines.slice(-3).join(' | ')}`);
+    assert.ok(existsSync(join(outDir, 'model.py')), `no model.py in ${outDir}`);
+    assert.match(readFileSync(join(outDir, 'model.py'), 'utf8'), /torch/);
+  });
+
+  test('Open Run and Compare Runs show past run folders in the panels', async () => {
+    const seqlab = await api();
+    const runsDir = join(workspaceRoot(), '.seqlab', 'runs');
+    const runDirs = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(runsDir))).map(([name]) => join(runsDir, name)).sort();
+    assert.ok(runDirs.length >= 2, `expected the two runs of the earlier tests, found ${runDirs.length}`);
+    assert.equal(await vscode.commands.executeCommand('seqlab.openRun', runDirs[0]), runDirs[0]);
+    assert.equal(seqlab.displayedRunDir(), runDirs[0]);
+    await until('the dashboard to say ready', () => seqlab.readyPanels().includes('dashboard') || undefined, 30_000);
+    assert.equal(await vscode.commands.executeCommand('seqlab.compareRuns', runDirs[1]), runDirs[1]);
+    assert.equal(seqlab.comparedRunDir(), runDirs[1]);
+  });
+
+  test('New Spec from Template writes a spec that analyses without errors', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('seqlab.newSpecFromTemplate', 'adding');
+    assert.ok(uri, 'no file written');
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(document.languageId, 'seqmodel');
+    const errors = analyzeSpec(document.getText(), { specPath: uri.fsPath }).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.message), []);
+  });
+
   test('the architecture panel loads in the browser, says ready and receives the diagram', async () => {
     const seqlab = await api();
     const uri = vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json'));
@@ -189,5 +228,13 @@ suite('SeqLab in the extension host', () => {
     assert.ok(diagram.nodes.some((node) => /lstm/i.test(node.label)), diagram.nodes.map((node) => node.label).join(', '));
     assert.ok(diagram.nodes.every((node) => Number.isInteger(node.line) && node.line >= 0));
     assert.equal(seqlab.webviewMessages.filter((m) => 'refused' in m.message).length, 0);
+
+    // Editing the spec re-renders the diagram (debounced analysis), without saving.
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document);
+    const at = document.getText().indexOf('"hiddenSize": 64') + '"hiddenSize": '.length;
+    await editor.edit((edit) => edit.replace(new vscode.Range(document.positionAt(at), document.positionAt(at + 2)), '96'));
+    await until('the diagram to show hidden 96', () => JSON.stringify(seqlab.lastDiagram()).includes('hidden=96') || undefined, 10_000);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });

@@ -15,6 +15,14 @@ export interface Kernels {
   alloc(n: number): Float32Array;
 
   /**
+   * Hand back storage `alloc` returned so a later `alloc` can reuse it (wasm memory never shrinks, so storage
+   * dropped without this is lost for the life of the process). Optional: where absent, or for arrays the backend
+   * did not allocate, it does nothing and the garbage collector reclaims ordinary arrays. The caller must not
+   * use the array afterwards.
+   */
+  release?(array: Float32Array): void;
+
+  /**
    * C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C.
    * op(A) = A (lda ≥ K) or Aᵀ (A stored [K,M], lda ≥ M); likewise for B. beta = 0 ignores C's old contents
    * (even NaN), as BLAS does.

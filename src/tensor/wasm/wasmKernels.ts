@@ -73,6 +73,9 @@ export function createWasmKernels(): WasmKernels | null {
     alloc(n) {
       return runtime.alloc(n) ?? new Float32Array(n);
     },
+    release(array) {
+      runtime.release(array);
+    },
 
     gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
       if (M === 0 || N === 0) return;

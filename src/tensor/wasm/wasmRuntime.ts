@@ -91,10 +91,12 @@ function base64ToBytes(base64: string): Uint8Array {
 }
 
 /**
- * One instance of the kernel module over one shared memory, plus a bump allocator for that memory.
+ * One instance of the kernel module over one shared memory, plus an allocator for that memory.
  * The memory is a SharedArrayBuffer, so growing it never detaches the Float32Array views handed out earlier.
- * Nothing is ever freed: training allocates its workspaces once; when the reserved space runs out, `alloc`
- * returns null and callers fall back to ordinary arrays (which the kernels copy in and out).
+ * A WebAssembly memory never shrinks, so `release` puts a block on a free list of its size class and the next
+ * `alloc` of that class takes it back: workspaces replaced when shapes change (validation, decoding, a short
+ * last batch) cost memory once, not once per epoch. When the reserved space runs out, `alloc` returns null
+ * and callers fall back to ordinary arrays (which the kernels copy in and out).
  */
 export class WasmRuntime {
   readonly memory: WasmMemory;
@@ -103,6 +105,10 @@ export class WasmRuntime {
   private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
   private next: number;
   private float32View: Float32Array;
+  /** Released blocks by size class (bytes): their addresses, reused most recent first. */
+  private readonly freeBlocks = new Map<number, number[]>();
+  /** Size class of every block `alloc` handed out and nobody released yet, by address. */
+  private readonly liveBlockClasses = new Map<number, number>();
 
   constructor(readonly module: WasmModule) {
     const api = webAssemblyApi()!;
@@ -113,16 +119,56 @@ export class WasmRuntime {
     this.float32View = this.refreshView();
   }
 
-  /** Total bytes handed out so far (benchmarks report it to show steady-state steps allocate nothing). */
+  /** High-water mark of the heap in bytes (benchmarks report it to show steady-state steps allocate nothing). */
   get allocatedBytes(): number {
     return this.next;
   }
 
-  /** A zeroed view of n floats in wasm memory, 64-byte aligned, or null when the reserved space is exhausted. */
+  /** Current size of the WebAssembly memory in bytes (it only ever grows). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Bytes sitting on the free lists, ready for reuse. */
+  get freeBytes(): number {
+    let total = 0;
+    for (const [size, addresses] of this.freeBlocks) total += size * addresses.length;
+    return total;
+  }
+
+  /**
+   * A zeroed view of n floats in wasm memory, 64-byte aligned, or null when the reserved space is exhausted.
+   * The block is rounded up to its size class, and a released block of that class is reused first.
+   */
   alloc(n: number): Float32Array | null {
-    const start = this.allocBytes(n * 4);
-    if (start < 0) return null;
+    const size = sizeClassBytes(n * 4);
+    const free = this.freeBlocks.get(size);
+    let start: number;
+    if (free && free.length > 0) {
+      start = free.pop()!;
+      this.heapF32().fill(0, start >> 2, (start >> 2) + n);
+    } else {
+      start = this.allocBytes(size);
+      if (start < 0) return null;
+    }
+    this.liveBlockClasses.set(start, size);
     return new Float32Array(this.float32View.buffer, start, n);
+  }
+
+  /**
+   * Give back a block `alloc` returned, for a later `alloc` of the same size class. The caller must not touch
+   * `block` afterwards. Arrays this allocator did not hand out (ordinary arrays, views inside a block, blocks
+   * already released) are ignored, so releasing is always safe to attempt.
+   */
+  release(block: Float32Array): void {
+    if (!this.ownBuffers.has(block.buffer)) return;
+    const start = block.byteOffset;
+    const size = this.liveBlockClasses.get(start);
+    if (size === undefined || block.byteLength > size) return;
+    this.liveBlockClasses.delete(start);
+    const free = this.freeBlocks.get(size);
+    if (free) free.push(start);
+    else this.freeBlocks.set(size, [start]);
   }
 
   /** Reserve bytes and return their address, or -1 when the memory cannot grow that far. */
@@ -160,4 +206,14 @@ export class WasmRuntime {
     this.float32View = new Float32Array(buffer);
     return this.float32View;
   }
+}
+
+/**
+ * Bytes of the block serving a request: at least 64, else rounded up to a multiple of 1/8 of its power of two,
+ * so a reused block wastes under 12.5 % and nearby sizes (B·T changing by a few rows) share a class.
+ */
+export function sizeClassBytes(bytes: number): number {
+  if (bytes <= ALIGN_BYTES) return ALIGN_BYTES;
+  const step = 2 ** Math.max(Math.floor(Math.log2(bytes - 1)) - 3, 6);
+  return Math.ceil(bytes / step) * step;
 }

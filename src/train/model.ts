@@ -25,6 +25,7 @@ import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocabulary';
 import { RecurrentStack } from './recurrentStack';
 import { IGNORED_TARGET, TaskLoss, createTaskLoss } from './taskLoss';
 import { heapCopy, heapZeros } from './heapTensors';
+import { DetachedState } from '../nn/recurrent/truncatedBptt';
 
 /** Options of one training step that the trainer decides (seeded) and the model obeys. */
 export interface StepContext {
@@ -181,6 +182,9 @@ export class SequenceModel implements Module {
   /** Truncated BPTT: the previous chunk's final state, used as the next chunk's initial state. */
   private carriedState: { h0: Tensor; c0?: Tensor } | undefined;
   private lastEncoderState: { hN: Tensor; cN?: Tensor } | undefined;
+  /** Stateful training: the previous batch's final encoder state (detached), the next batch's initial state. */
+  private readonly statefulCarry = new DetachedState();
+  private stateful = false;
   // Saved by forward for backward.
   private saved: { B: number; T: number; lengths: Int32Array; readoutInput?: Tensor; topStart?: number } | undefined;
 
@@ -245,6 +249,20 @@ export class SequenceModel implements Module {
     this.head.setTraining(training);
   }
 
+  /**
+   * Stateful mode (time series, `training.stateful`): every forward starts from the final encoder state of the
+   * previous forward, as a constant (detached: backward stops at the batch boundary). Turning it on or off, or
+   * `resetState()`, starts from zeros again. Rows must continue the same streams from batch to batch.
+   */
+  setStateful(enabled: boolean): void {
+    this.stateful = enabled;
+    this.statefulCarry.reset();
+  }
+
+  resetState(): void {
+    this.statefulCarry.reset();
+  }
+
   get isTraining(): boolean {
     return this.training;
   }
@@ -263,9 +281,11 @@ export class SequenceModel implements Module {
     const x = this.encoderInput(batch);
     const lengths = batch.lengths;
     if (this.task === 'seq2seq') return this.forwardSeq2seq(batch, x, context);
-    const { h0, c0 } = this.carriedState ?? this.generatorInitialState(B);
+    const { h0, c0 } = this.carriedState ?? (this.stateful ? this.statefulCarry.initial() : this.generatorInitialState(B));
     const r = this.encoder.forward(x, { lengths, h0, c0 });
     this.lastEncoderState = r;
+    // The layers copy h0/c0 into their workspaces, so overwriting the carry here does not disturb this backward.
+    if (this.stateful) this.statefulCarry.capture(r);
     if (this.perStep) {
       this.saved = { B, T, lengths };
       return this.head.forward(r.output);

@@ -22,6 +22,7 @@ import { createOptimizer, createSchedule, teacherForcingRatio } from './optimiza
 import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
 import { longestLengths, padBatch } from './fixedShapes';
+import { planStatefulBatches, statefulBatches, statefulSpecProblem } from './statefulBatches';
 import {
   RUN_FILES, loadOptimizerState, loadWeights, readJsonLines, saveOptimizerState, saveWeights, writeJson, writeJsonLines,
 } from './runFolder';
@@ -88,9 +89,13 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   const maxSteps = options.overrides?.maxSteps ?? training.maxSteps ?? Infinity;
   const seed = options.overrides?.seed ?? training.seed ?? 0;
   const batchSize = training.batchSize;
+  const statefulProblem = statefulSpecProblem(spec);
+  if (statefulProblem) throw new Error(statefulProblem);
+  const sourceName = spec.data.source === 'synthetic' ? `synthetic ${spec.data.generator}` : spec.data.source;
+  const statefulPlan = training.stateful?.enabled ? planStatefulBatches(data.train, batchSize, sourceName) : undefined;
   // Dropping a last, smaller training batch keeps B fixed (it is a different one each epoch, by the shuffle).
   const dropLast = data.train.size >= 2 * batchSize;
-  const perEpoch = dropLast ? Math.floor(data.train.size / batchSize) : stepsPerEpoch(data.train.size, batchSize);
+  const perEpoch = statefulPlan ? statefulPlan.chunksPerStream : dropLast ? Math.floor(data.train.size / batchSize) : stepsPerEpoch(data.train.size, batchSize);
   const totalSteps = Math.min(epochs * perEpoch, maxSteps);
   const task = spec.task.type;
   const metricNames = metricNamesFor(task);
@@ -127,8 +132,9 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     parameterCount: parameterCount(params), totalSteps, epochs, stepsPerEpoch: perEpoch, metricNames,
   });
   if (options.resume) emit({ type: 'log', level: 'info', message: `resuming after epoch ${state.epoch} (step ${state.step})` });
-  // Said out loud rather than silently ignored: these spec options are not implemented by this trainer yet.
-  if (training.stateful?.enabled) emit({ type: 'log', level: 'warning', message: 'training.stateful is not supported yet: every batch starts from a zero state' });
+  if (statefulPlan) {
+    emit({ type: 'log', level: 'info', message: `stateful: ${statefulPlan.streams} streams × ${statefulPlan.chunksPerStream} consecutive chunks of ${statefulPlan.window} steps; the hidden state carries (detached) from batch to batch, resets each epoch, and validation windows start from zeros` });
+  }
   if (training.tbpttSteps && !model.supportsTruncatedBptt) emit({ type: 'log', level: 'warning', message: `training.tbpttSteps applies to language models and unidirectional taggers; this ${task} model backpropagates through whole sequences` });
 
   const perStepTargets = task === 'tag' || task === 'generate' || task === 'seq2seq';
@@ -172,11 +178,15 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     const stepRng = epochRng.fork();
     const teacherForcing = teacherForcingRatio(training.teacherForcing, epoch, epochs);
     model.setTraining(true);
+    model.setStateful(statefulPlan !== undefined); // also resets the carried state: each epoch starts from zeros
     let trainLossSum = 0;
     let trainLossCount = 0;
     let stepInEpoch = 0;
     let gradientFlow: number[][] | undefined;
-    for (const rawBatch of data.train.batches(batchSize, { shuffle: true, rng: shuffleRng, bucketByLength: spec.data.bucketByLength, dropLast })) {
+    const trainBatches = statefulPlan
+      ? statefulBatches(data.train, statefulPlan) // consecutive chunks, never shuffled
+      : data.train.batches(batchSize, { shuffle: true, rng: shuffleRng, bucketByLength: spec.data.bucketByLength, dropLast });
+    for (const rawBatch of trainBatches) {
       const batch = shaped(rawBatch);
       await control.waitIfPaused();
       if (control.shouldStop()) {
@@ -223,6 +233,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
 
     // ---- validation
     model.setTraining(false);
+    model.setStateful(false);
     const accumulator = new MetricAccumulator(task, data.info);
     let sampleBatch: Batch | undefined;
     let exactMatches = 0;

@@ -129,7 +129,9 @@ export class FusedRecurrent implements Module {
         isLstm: this.cellKind === 'lstm', isGru: this.cellKind === 'gru',
       });
       recent.push(ws);
-      if (recent.length > KEPT_WORKSPACES) recent.shift();
+      // The evicted workspace's memory goes back to the backend: with shapes that keep changing (bucketed
+      // lengths, decoding, beam search) dropping it would leak wasm memory every time.
+      if (recent.length > KEPT_WORKSPACES) recent.shift()!.release();
     }
     this.workspace = ws;
     return ws;

@@ -1,4 +1,4 @@
-import { Tensor, kernels } from '../../tensor';
+import { Tensor, kernels, type Kernels } from '../../tensor';
 import { PackedBatchPlan } from './packing';
 
 /**
@@ -53,9 +53,18 @@ export class RecurrentWorkspace {
   readonly dh0: Tensor; //     [L·D,B,H]
   readonly dc0: Tensor | undefined;
 
+  /** Every block this workspace took from `backend`, so `release` can hand all of them back to it. */
+  private readonly blocks: Float32Array[] = [];
+  private readonly backend: Kernels;
+
   constructor(readonly shape: WorkspaceShape) {
     const { batch: B, time: T, input: I, hidden: H, layers: L, directions: D, gateCount } = shape;
-    const alloc = (n: number) => kernels().alloc(n);
+    const backend = (this.backend = kernels());
+    const alloc = (n: number) => {
+      const block = backend.alloc(n);
+      this.blocks.push(block);
+      return block;
+    };
     const N = B * T, G = gateCount * H, LD = L * D;
     this.plan = new PackedBatchPlan(B, T);
     this.packedInput = alloc(N * I);
@@ -105,5 +114,15 @@ export class RecurrentWorkspace {
 
   fits(batch: number, time: number): boolean {
     return this.shape.batch === batch && this.shape.time === time;
+  }
+
+  /**
+   * Hand every buffer back to the backend, for a later workspace to reuse (the wasm memory never shrinks, so a
+   * dropped workspace would otherwise be lost). The workspace, and every tensor it returned, must not be used
+   * afterwards; `hiddenGradSquares` stays readable (ordinary memory). Releasing twice does nothing.
+   */
+  release(): void {
+    for (const block of this.blocks) this.backend.release?.(block);
+    this.blocks.length = 0;
   }
 }

@@ -141,18 +141,30 @@ export class WasmRuntime {
    * The block is rounded up to its size class, and a released block of that class is reused first.
    */
   alloc(n: number): Float32Array | null {
-    const size = sizeClassBytes(n * 4);
-    const free = this.freeBlocks.get(size);
+    const wanted = sizeClassBytes(n * 4);
+    const size = this.freeClassServing(wanted);
     let start: number;
-    if (free && free.length > 0) {
-      start = free.pop()!;
+    if (size !== undefined) {
+      start = this.freeBlocks.get(size)!.pop()!;
       this.heapF32().fill(0, start >> 2, (start >> 2) + n);
     } else {
-      start = this.allocBytes(size);
+      start = this.allocBytes(wanted);
       if (start < 0) return null;
     }
-    this.liveBlockClasses.set(start, size);
+    this.liveBlockClasses.set(start, size ?? wanted);
     return new Float32Array(this.float32View.buffer, start, n);
+  }
+
+  /**
+   * The smallest size class with a free block that can serve `wanted` bytes without wasting more than half of
+   * it: a block freed by a large (B, T) then serves a somewhat smaller one instead of the heap growing again.
+   */
+  private freeClassServing(wanted: number): number | undefined {
+    let best: number | undefined;
+    for (const [size, addresses] of this.freeBlocks) {
+      if (addresses.length > 0 && size >= wanted && size <= 2 * wanted && (best === undefined || size < best)) best = size;
+    }
+    return best;
   }
 
   /**

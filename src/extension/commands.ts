@@ -181,6 +181,10 @@ async function exportToPyTorch(context: CommandContext, uri?: unknown): Promise<
 async function newSpecFromTemplate(templateId?: unknown): Promise<vscode.Uri | undefined> {
   const templates = specTemplates();
   const given = templates.find((template) => template.id === templateId);
+  if (typeof templateId === 'string' && !given) {
+    void vscode.window.showErrorMessage(`SeqLab: no template "${templateId}" (known: ${templates.map((template) => template.id).join(', ')}).`);
+    return undefined;
+  }
   const picked = given ? { template: given } : await vscode.window.showQuickPick(
     templates.map((template) => ({ label: template.label, description: template.id, detail: template.description, template })),
     { title: 'SeqLab: New Spec from Template', matchOnDetail: true },

@@ -173,7 +173,7 @@ export async function webviewFrame(page, panelKind, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      if (!frame.url().includes('fake.html')) continue;
+      if (frame.isDetached() || !frame.url().includes('fake.html')) continue;
       try {
         if ((await frame.locator(`body[data-panel="${panelKind}"]`).count()) > 0) return frame;
       } catch {

@@ -228,19 +228,23 @@ export function uiSuite(lib) {
     await lib.waitForWorkbench(page);
     // Only the visible webview of each editor group loads: bring the dashboard's tab to the front.
     await page.locator('.tabs-container .tab', { hasText: 'SeqLab: Training Dashboard' }).first().click({ timeout: 30_000 });
-    const dashboard = await lib.webviewFrame(page, 'dashboard', 60_000);
+    // The frame is looked up afresh each time: the host renders a panel again if its first load failed.
     const status = await until('the restored dashboard to say Stopped', async () => {
+      const dashboard = await lib.webviewFrame(page, 'dashboard', 5000);
       const text = await dashboard.locator('#run-status').innerText({ timeout: 2000 });
       return /^Stopped/.test(text) ? text : undefined;
     }, 60_000, 500);
     console.log(`    restored dashboard status: ${status.slice(0, 100)}`);
     const profile = await until('the restored loss chart', async () => {
+      const dashboard = await lib.webviewFrame(page, 'dashboard', 5000);
       const p = await lib.lineProfile(dashboard.locator('canvas#loss-chart'));
       return p.linePixels > 40 ? p : undefined;
     }, 20_000, 500);
     console.log(`    restored loss chart: line ${profile.linePixels} px`);
-    const architecture = await lib.webviewFrame(page, 'architecture', 30_000);
-    await until('the restored architecture diagram', async () => /lstm/i.test((await architecture.locator('svg').first().textContent({ timeout: 2000 })) ?? ''), 30_000, 500);
+    await until('the restored architecture diagram', async () => {
+      const architecture = await lib.webviewFrame(page, 'architecture', 5000);
+      return /lstm/i.test((await architecture.locator('svg').first().textContent({ timeout: 2000 })) ?? '');
+    }, 30_000, 500);
     await shot(context, 'restored-dashboard');
   }, 120_000);
 

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeSpec } from '../../../src/spec';
+import { analyzeSpec, specTemplates } from '../../../src/spec';
 import type { SeqLabTestApi } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'seqlab.seqlab';
@@ -210,10 +210,14 @@ suite('SeqLab in the extension host', () => {
   });
 
   test('New Spec from Template writes a spec that analyses without errors', async () => {
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('seqlab.newSpecFromTemplate', 'adding');
+    const template = specTemplates().at(-1);
+    assert.ok(template);
+    assert.equal(await vscode.commands.executeCommand('seqlab.newSpecFromTemplate', 'no-such-template'), undefined);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('seqlab.newSpecFromTemplate', template.id);
     assert.ok(uri, 'no file written');
     const document = await vscode.workspace.openTextDocument(uri);
     assert.equal(document.languageId, 'seqmodel');
+    assert.equal(document.getText(), template.text);
     const errors = analyzeSpec(document.getText(), { specPath: uri.fsPath }).diagnostics.filter((d) => d.severity === 'error');
     assert.deepEqual(errors.map((d) => d.message), []);
   });

@@ -59,3 +59,19 @@ test('alternating sizes with releases reach a steady memory size', { skip }, () 
   assert.equal(runtime.allocatedBytes, highWater);
   assert.equal(runtime.memoryBytes, memory);
 });
+
+test('a free block serves a smaller request down to half its size, and goes back to its own class', { skip }, () => {
+  const own = createWasmKernels()!;
+  const runtime = own.runtime;
+  const large = own.alloc(2000);
+  own.release!(large);
+  const tooSmall = own.alloc(900);
+  assert.notEqual(tooSmall.byteOffset, large.byteOffset, 'under half the block: left for a better fit');
+  const smaller = own.alloc(1500);
+  assert.equal(smaller.byteOffset, large.byteOffset, 'a somewhat smaller request takes the freed block');
+  const highWater = runtime.allocatedBytes;
+  own.release!(smaller);
+  const again = own.alloc(2000);
+  assert.equal(again.byteOffset, large.byteOffset, 'the block kept its full size');
+  assert.equal(runtime.allocatedBytes, highWater);
+});

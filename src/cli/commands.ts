@@ -16,6 +16,7 @@ import { train } from '../train/trainer';
 import { SequenceModel } from '../train/model';
 import { loadWeights } from '../train/runFolder';
 import { predictOne } from '../train/predict';
+import { readPredictInputs } from '../train/predictInputs';
 import { exportPytorch } from './exportPytorch';
 import { jsonReporter, summaryTable, terminalReporter } from './progress';
 
@@ -41,7 +42,7 @@ Usage: seqlab <command> [options]
 Commands:
   train SPEC      train a model; writes a run folder (.seqlab/runs/<name>-<time>/ beside the spec)
   check SPEC      print every diagnostic (file:line:col severity message) and the shape table
-  predict SPEC    run trained weights on inputs from a JSON file
+  predict SPEC    run trained weights on inputs from a file (JSON, or the spec's data format)
   export SPEC     write a PyTorch project (model.py, train.py for torchrun/DDP, the weights)
 
 Run 'seqlab <command> --help' for the options of a command.
@@ -66,9 +67,18 @@ h_n, parameters per layer). Exit code 2 when the spec has errors.
   --json           print { diagnostics, layers, totals } as JSON`,
   predict: `Usage: seqlab predict SPEC --weights FILE --input FILE [--output FILE]
 
-Runs the model with the given weights on the inputs in FILE: a JSON array, one input per element —
+Runs the model with the given weights on the inputs in FILE and writes a JSON array of outputs, one per input
+in file order (to stdout without --output). FILE is either a .json array, one input per element —
 series: [[x1, ...], ...] per time step in original units; text tasks: a string (or an array of tokens);
-generate: a prompt string ("" to start from <s>). Writes a JSON array of outputs (to stdout without --output).`,
+generate: a prompt string ("" to start from <s>) — or a file in the spec's data format:
+  csv series       the spec's columns by header; every window of data.window rows is one input
+                   (output i predicts what follows the window of data rows i+1 … i+window)
+  synthetic series a .csv whose columns are the features; the whole file is one sequence
+  text-classification  CSV with the text column, or JSONL (.jsonl) objects with the text field
+  conll            one token per line, a blank line between sentences (tags, if present, are ignored)
+  pairs            one source text per line (a tab and a target, if present, are ignored)
+  text             the whole file is the prompt
+A bad input is reported as file:line:col.`,
   export: `Usage: seqlab export SPEC --weights FILE --to pytorch --out DIR
 
 Writes a PyTorch project to DIR: model.py (the same network, same parameter names), train.py (runs under
@@ -225,15 +235,17 @@ function predictCommand(args: string[], io: CliIo): number {
   const { specPath, specText } = readSpec(positionals, 'predict');
   if (!values.weights || !values.input) throw new UsageError(`predict needs --weights FILE and --input FILE\n\n${HELP.predict}`);
   const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
-  let inputs: unknown;
-  try {
-    inputs = JSON.parse(fs.readFileSync(values.input as string, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`--input ${values.input}: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(inputs)) throw new UsageError(`--input ${values.input}: expected a JSON array of inputs`);
+  const inputFile = values.input as string;
+  if (!fs.existsSync(inputFile)) throw new UsageError(`--input ${inputFile}: no such file`);
+  const inputs = readPredictInputs(spec, fs.readFileSync(inputFile, 'utf8'), inputFile);
   const rng = new Rng(spec.training.seed ?? 0);
-  const outputs = inputs.map((input) => predictOne(model, spec, data.info, input, rng));
+  const outputs = inputs.map((input) => {
+    try {
+      return predictOne(model, spec, data.info, input.value, rng);
+    } catch (error) {
+      throw new DataError(inputFile, input.line, input.column, (error as Error).message.replace(/^predict: /, ''));
+    }
+  });
   const text = `${JSON.stringify(outputs, null, 2)}\n`;
   if (values.output) nodeRunIo.writeFileAtomic(values.output as string, text);
   else io.stdout(text);

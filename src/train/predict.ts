@@ -11,6 +11,7 @@ import { Rng } from '../tensor';
 import type { SeqModelSpec } from '../spec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { tokenize, type TokenizerKind } from '../data/tokenize';
+import { encodeSeries } from '../data/encode';
 import { BOS_ID, EOS_ID } from '../data/vocabulary';
 import type { SequenceModel } from './model';
 import { decodeBatch, sampleSequence } from './decoding';
@@ -35,9 +36,9 @@ export function predictOne(model: SequenceModel, spec: SeqModelSpec, info: DataI
     const rows = (Array.isArray(input) ? input : []).map((row) => (Array.isArray(row) ? row.map(Number) : [Number(row)]));
     const I = info.inputSize;
     if (rows.length === 0 || rows.some((r) => r.length !== I)) throw new Error(`predict: each input must be a list of time steps with ${I} number(s) each`);
+    if (rows.some((r) => r.some((v) => !Number.isFinite(v)))) throw new Error('predict: every value of a series input must be a finite number');
     const batch = emptyBatch(rows.length);
-    batch.inputs = new Float32Array(rows.length * I);
-    rows.forEach((r, t) => r.forEach((v, i) => (batch.inputs![t * I + i] = info.normalizer ? info.normalizer.normalize(v, i) : v)));
+    batch.inputs = encodeSeries(info, rows); // z-scored with the training statistics, column by column
     const out = model.forward(batch).data.slice(0, info.outputSize);
     info.denormalizeTargets(out);
     return [...out];

@@ -3,10 +3,12 @@
  * Ctrl-C once asks the trainer to stop after the current step (checkpoint kept); twice quits at once.
  */
 import { useFastestKernels } from '../tensor/backend';
+import { startKernelThreads } from '../train/gemmHelperNode';
 import { main } from './commands';
 
-// WebAssembly SIMD kernels where the engine has them (SEQLAB_KERNELS=reference|wasm overrides).
-useFastestKernels();
+// WebAssembly SIMD kernels where the engine has them (SEQLAB_KERNELS=reference|wasm overrides), with a second
+// thread for large GEMMs on ≥ 2 cores (SEQLAB_THREADS=1 keeps one).
+startKernelThreads(useFastestKernels());
 const control = { handler: undefined as (() => void) | undefined };
 process.on('SIGINT', () => {
   if (control.handler) {

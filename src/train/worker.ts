@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { useFastestKernels } from '../tensor/backend';
+import { startKernelThreads } from './gemmHelperNode';
 import type { RunFinished, StartTraining, TrainerEvent, WorkerCommand } from './protocol';
 import { nodeRunIo } from './runIo';
 import { RunControl } from './runControl';
@@ -40,7 +41,8 @@ export async function runTrainingCommand(command: StartTraining, control: RunCon
 }
 
 if (parentPort) {
-  useFastestKernels();
+  // A second thread for large GEMMs on ≥ 2 cores (SEQLAB_THREADS=1 keeps one).
+  startKernelThreads(useFastestKernels());
   const port = parentPort;
   const control = new RunControl();
   let running = false;

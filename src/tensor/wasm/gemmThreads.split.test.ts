@@ -1,4 +1,4 @@
-// The two-thread GEMM: a helper worker computes half of C on the shared wasm memory; the result must equal
+// The two-thread GEMM: a helper worker computes stripes of C on the shared wasm memory; the result must equal
 // the one-thread result exactly (each element is computed by the same micro-kernel in the same order).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,8 @@ const kernels = createWasmKernels();
 
 test('a GEMM split across two threads equals the one-thread GEMM for every transpose, by rows and by columns', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
   const k = kernels!;
-  const cases = [[70, 37, 29], [37, 70, 29], [9, 130, 300]]; // M ≥ N splits rows; M < N splits columns
+  // M ≥ N splits rows; M < N splits columns; the 192² case is long enough for an awake helper to claim stripes.
+  const cases = [[70, 37, 29], [37, 70, 29], [9, 130, 300], [192, 192, 192]];
   const expected: Float32Array[] = [];
   const run = () => {
     const results: Float32Array[] = [];
@@ -28,11 +29,18 @@ test('a GEMM split across two threads equals the one-thread GEMM for every trans
   };
   expected.push(...run());
   const spawn = (source: string) => new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, { eval: true });
-  const helper = startGemmHelperThread(k, spawn, 1);
+  const helper = startGemmHelperThread(k, spawn, { threshold: 1, alwaysSplit: true });
   try {
-    const split = run();
-    assert.equal(helper.splits, split.length);
-    split.forEach((C, i) => assert.deepEqual(C, expected[i], `case ${i}`));
+    // Repeat until the helper (which starts asleep, and may wait for a core) has computed some stripes itself.
+    const deadline = performance.now() + 3000;
+    let rounds = 0;
+    do {
+      const split = run();
+      rounds++;
+      assert.equal(helper.splits, rounds * split.length);
+      split.forEach((C, i) => assert.deepEqual(C, expected[i], `case ${i}`));
+    } while (helper.helperStripes === 0 && performance.now() < deadline);
+    assert.ok(helper.helperStripes > 0, 'the helper thread computed no stripe');
   } finally {
     helper.stop();
   }

@@ -2,15 +2,17 @@ import type { GemmSplitter, WasmKernels } from './wasmKernels';
 import { GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS } from './wasmRuntime';
 
 /**
- * A second thread for large GEMMs. The helper instantiates the same module on the same shared memory and
- * sleeps in Atomics.wait; the caller writes a half-problem into a small shared control block, wakes it,
- * computes the other half itself and waits for the helper's flag. The call stays synchronous for the layers.
+ * A second thread for large GEMMs. The helper instantiates the same module on the same shared memory; the
+ * caller cuts C into a few stripes (by rows or columns, at micro-tile multiples), publishes them in a small
+ * shared control block, and both threads claim stripes until none is left. Claiming (rather than a fixed half
+ * each) keeps a descheduled helper on a busy machine from stalling the caller: it just computes more stripes
+ * itself. The call stays synchronous for the layers.
  *
  * Creating threads is the host's business, so the host passes a `spawn` that runs `GEMM_HELPER_SOURCE` (which
  * defines `start(init)`) in a new thread and calls `start` with the first message that thread receives — in
  * Node, an `eval` Worker whose script is `source` plus one line handing `parentPort`'s first message to
- * `start` (see bench/run.ts); in a browser, a Blob-URL Worker of `source + 'self.onmessage = (e) =>
- * start(e.data);'`. This module uses no host API.
+ * `start` (see src/train/gemmHelperNode.ts); in a browser, a Blob-URL Worker of `source + 'self.onmessage =
+ * (e) => start(e.data);'`. This module uses no host API.
  */
 export interface HelperThread {
   postMessage(message: unknown): void;
@@ -18,88 +20,207 @@ export interface HelperThread {
 }
 export type SpawnHelperThread = (scriptSource: string) => HelperThread;
 
-// Control block layout (Int32 slots; alpha/beta are read through a Float32 view of the same slot).
-const CMD = 0, DONE = 1, ARGS = 2;
-const CMD_IDLE = 0, CMD_GEMM = 1, CMD_QUIT = 2;
-const SLOT_ALPHA = ARGS + 5, SLOT_BETA = ARGS + 10;
+// Control block (Int32 slots). TICKET = generation·256 + next stripe: a claim is a compare-exchange on it, so a
+// helper that read a previous generation's arguments can never claim a stripe of the current one.
+const TICKET = 0, FINISHED = 1, QUIT = 2, STRIPES = 3, ARGS = 4;
+// ARGS: transA, transB, byRows, first, stripe, length, K, alpha(f32), a, lda, b, ldb, beta(f32), c, ldc, otherSide
+const ARG_COUNT = 16;
+const SLOT_ALPHA = ARGS + 7, SLOT_BETA = ARGS + 12;
+const STRIPE_BITS = 8;
+
+/**
+ * The stripe-claiming loop both threads run (the helper gets it as source text, the caller as a function).
+ * Returns the number of stripes this thread computed.
+ */
+function claimStripes(ctl: Int32Array, f32: Float32Array, ticket: number, gemm: (...args: number[]) => void, packA: number, packB: number): number {
+  const stripes = Atomics.load(ctl, 3);
+  const args: number[] = [];
+  for (let i = 0; i < 16; i++) args.push(Atomics.load(ctl, 4 + i));
+  const alpha = f32[4 + 7], beta = f32[4 + 12];
+  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other] = args;
+  let done = 0;
+  for (;;) {
+    const index = ticket & 255;
+    if (index >= stripes) return done;
+    const seen = Atomics.compareExchange(ctl, 0, ticket, ticket + 1);
+    if (seen !== ticket) {
+      if (seen >>> 8 !== ticket >>> 8) return done; // a newer generation: these arguments are stale
+      ticket = seen;
+      continue;
+    }
+    ticket++;
+    // Stripe `index` covers [start, end) of the split side, start a multiple of the micro-tile.
+    const start = Math.min(length, index * stripe * tile);
+    const end = index === stripes - 1 ? length : Math.min(length, (index + 1) * stripe * tile);
+    if (end > start) {
+      if (byRows) {
+        gemm(transA, transB, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, beta, c + start * ldc * 4, ldc, packA, packB);
+      } else {
+        gemm(transA, transB, other, end - start, K, alpha, a, lda, b + (transB ? start * ldb : start) * 4, ldb, beta, c + start * 4, ldc, packA, packB);
+      }
+    }
+    done++;
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+  }
+}
 
 /** The helper thread's script: defines `start(init)`; the host's spawner delivers the first message to it. */
 export const GEMM_HELPER_SOURCE = `
 'use strict';
+const claimStripes = ${claimStripes.toString()};
 function start(init) {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
   const gemm = instance.exports.gemm;
   const ctl = new Int32Array(init.control);
   const f32 = new Float32Array(init.control);
+  const spinMs = init.spinMs;
+  let generation = Atomics.load(ctl, ${TICKET}) >>> ${STRIPE_BITS};
   for (;;) {
-    Atomics.wait(ctl, ${CMD}, ${CMD_IDLE});
-    const cmd = Atomics.load(ctl, ${CMD});
-    if (cmd === ${CMD_QUIT}) break;
-    if (cmd !== ${CMD_GEMM}) continue;
-    const a = ${ARGS};
-    gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], f32[${SLOT_ALPHA}], ctl[a + 6], ctl[a + 7],
-      ctl[a + 8], ctl[a + 9], f32[${SLOT_BETA}], ctl[a + 11], ctl[a + 12], init.packA, init.packB);
-    Atomics.store(ctl, ${CMD}, ${CMD_IDLE});
-    Atomics.store(ctl, ${DONE}, 1);
-    Atomics.notify(ctl, ${DONE});
+    // Spin a little before sleeping: in a recurrent time loop the next GEMM comes within microseconds,
+    // and a futex wake-up costs more than the stripe it would hand over.
+    let ticket = Atomics.load(ctl, ${TICKET});
+    if (ticket >>> ${STRIPE_BITS} === generation && Atomics.load(ctl, ${QUIT}) === 0) {
+      const until = performance.now() + spinMs;
+      for (let i = 0; ; i++) {
+        ticket = Atomics.load(ctl, ${TICKET});
+        if (ticket >>> ${STRIPE_BITS} !== generation) break;
+        if ((i & 255) === 0 && performance.now() > until) {
+          Atomics.wait(ctl, ${TICKET}, ticket);
+          ticket = Atomics.load(ctl, ${TICKET});
+          break;
+        }
+      }
+    }
+    if (Atomics.load(ctl, ${QUIT}) !== 0) break;
+    generation = ticket >>> ${STRIPE_BITS};
+    claimStripes(ctl, f32, ticket, gemm, init.packA, init.packB);
   }
 }
 `;
 
-/** GEMMs below this many multiply-adds run on one thread: waking a helper costs tens of microseconds. */
-export const DEFAULT_SPLIT_THRESHOLD = 1 << 21;
+/**
+ * GEMMs below this many multiply-adds always run on one thread: the recurrent step GEMMs of H=64 models
+ * (32·256·64 ≈ 0.5 M, ≈ 40 µs) are too short to hand half over. Larger ones are split when it pays (below).
+ */
+export const DEFAULT_SPLIT_THRESHOLD = 1 << 20;
+
+/**
+ * Whether splitting pays depends on whether the second core is free, which on a shared machine changes by the
+ * second. So the splitter keeps, per size class (⌊log2 multiply-adds⌋), a running cost per multiply-add of
+ * split and of lone GEMMs, runs the cheaper way, and tries the other way every EXPLORE_EVERY calls of the class.
+ */
+const EXPLORE_EVERY = 16;
+const COST_SMOOTHING = 0.25;
+
+/** Chooses per size class between splitting and computing alone, from measured costs. */
+export class SplitChooser {
+  private readonly splitCost = new Float64Array(64).fill(NaN);
+  private readonly aloneCost = new Float64Array(64).fill(NaN);
+  private readonly calls = new Int32Array(64);
+
+  /** True to split this GEMM of `work` multiply-adds, false to compute it alone. */
+  chooseSplit(work: number): boolean {
+    const c = SplitChooser.sizeClass(work);
+    const split = this.splitCost[c], alone = this.aloneCost[c];
+    if (Number.isNaN(split)) return true;
+    if (Number.isNaN(alone)) return false;
+    const better = split <= alone;
+    return ++this.calls[c] % EXPLORE_EVERY === 0 ? !better : better;
+  }
+
+  /** Record that a GEMM of `work` multiply-adds took `milliseconds`, split or alone. */
+  record(work: number, split: boolean, milliseconds: number): void {
+    const costs = split ? this.splitCost : this.aloneCost;
+    const c = SplitChooser.sizeClass(work);
+    const cost = milliseconds / work;
+    costs[c] = Number.isNaN(costs[c]) ? cost : costs[c] + COST_SMOOTHING * (cost - costs[c]);
+  }
+
+  private static sizeClass(work: number): number {
+    return Math.min(63, Math.floor(Math.log2(Math.max(work, 1))));
+  }
+}
 
 export interface GemmHelper {
   /** Stop the helper thread and let the backend compute alone again. */
   stop(): void;
   /** GEMMs split so far (benchmarks report it). */
   readonly splits: number;
+  /** Stripes of split GEMMs the helper computed (the rest were computed by the calling thread). */
+  readonly helperStripes: number;
 }
 
-/** Attach one helper thread to `kernels`: from now on large GEMMs are split in two halves by rows or columns. */
-export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperThread, threshold = DEFAULT_SPLIT_THRESHOLD): GemmHelper {
+export interface GemmHelperOptions {
+  /** Multiply-adds from which a GEMM is split (default DEFAULT_SPLIT_THRESHOLD). */
+  threshold?: number;
+  /** Stripes per split GEMM (default 4: small enough that a late helper costs little, large enough to pack once). */
+  stripes?: number;
+  /** Milliseconds the idle helper polls before sleeping (default 0.25: about one recurrent step). */
+  spinMs?: number;
+  /** Split every GEMM above the threshold instead of choosing by measured cost (tests use it). */
+  alwaysSplit?: boolean;
+}
+
+/** Attach one helper thread to `kernels`: from now on large GEMMs are split between the caller and the helper. */
+export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperThread, options: GemmHelperOptions | number = {}): GemmHelper {
+  const { threshold = DEFAULT_SPLIT_THRESHOLD, stripes = 4, spinMs = 0.25, alwaysSplit = false } = typeof options === 'number' ? { threshold: options } : options;
   const runtime = kernels.runtime;
-  const control = new SharedArrayBuffer(16 * 4);
+  const control = new SharedArrayBuffer((ARGS + ARG_COUNT) * 4);
   const ctl = new Int32Array(control);
   const f32 = new Float32Array(control);
   const packA = runtime.allocBytes(PACK_A_FLOATS * 4);
   const packB = runtime.allocBytes(PACK_B_FLOATS * 4);
   if (packA < 0 || packB < 0) throw new RangeError('gemm helper: no room for pack buffers in wasm memory');
   const thread = spawn(GEMM_HELPER_SOURCE);
-  thread.postMessage({ module: runtime.module, memory: runtime.memory, control, packA, packB });
+  thread.postMessage({ module: runtime.module, memory: runtime.memory, control, packA, packB, spinMs });
   const wasm = runtime.exports;
-  let splits = 0;
+  const gemm = wasm.gemm as (...args: number[]) => void;
+  let splits = 0, ownStripes = 0, totalStripes = 0;
+  let generation = 0;
+  const chooser = new SplitChooser();
+
+  /** Compute the GEMM in stripes shared with the helper; false when C is too narrow to cut. */
+  function splitGemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): boolean {
+    const byRows = M >= N;
+    const tile = byRows ? GEMM_MR : GEMM_NR;
+    const length = byRows ? M : N;
+    const tiles = Math.ceil(length / tile);
+    const count = Math.min(stripes, tiles);
+    if (count < 2) return false;
+    const stripeTiles = Math.ceil(tiles / count);
+    const used = Math.ceil(tiles / stripeTiles);
+    generation = (generation + 1) & 0x7fffff;
+    ctl.set([transA, transB, byRows ? 1 : 0, tile, stripeTiles, length, K, 0, a, lda, b, ldb, 0, c, ldc, byRows ? N : M], ARGS);
+    f32[SLOT_ALPHA] = alpha;
+    f32[SLOT_BETA] = beta;
+    Atomics.store(ctl, STRIPES, used);
+    Atomics.store(ctl, FINISHED, 0);
+    const ticket = generation << STRIPE_BITS;
+    Atomics.store(ctl, TICKET, ticket);
+    Atomics.notify(ctl, TICKET);
+    ownStripes += claimStripes(ctl, f32, ticket, gemm, kernels.packA, kernels.packB);
+    // Whatever is left is being computed by the helper: poll briefly, then sleep until it reports.
+    for (let spin = 0; spin < 20000 && Atomics.load(ctl, FINISHED) < used; spin++);
+    for (let f = Atomics.load(ctl, FINISHED); f < used; f = Atomics.load(ctl, FINISHED)) Atomics.wait(ctl, FINISHED, f, 50);
+    totalStripes += used;
+    splits++;
+    return true;
+  }
 
   const splitter: GemmSplitter = {
     tryGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc) {
-      if (M * N * Math.max(K, 1) < threshold) return false;
-      // Split the longer side of C, at a multiple of the micro-tile so both halves run full tiles.
-      const byRows = M >= N;
-      const tile = byRows ? GEMM_MR : GEMM_NR;
-      const length = byRows ? M : N;
-      const first = Math.round(length / 2 / tile) * tile;
-      if (first <= 0 || first >= length) return false;
-      let a2 = a, b2 = b, c2 = c, M2 = M, N2 = N;
-      if (byRows) {
-        a2 = a + (transA ? first : first * lda) * 4;
-        c2 = c + first * ldc * 4;
-        M2 = M - first;
+      const work = M * N * Math.max(K, 1);
+      if (work < threshold) return false;
+      if (alwaysSplit) return splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
+      const split = chooser.chooseSplit(work);
+      const started = performance.now();
+      if (split) {
+        if (!splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc)) return false;
       } else {
-        b2 = b + (transB ? first * ldb : first) * 4;
-        c2 = c + first * 4;
-        N2 = N - first;
+        gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, kernels.packA, kernels.packB);
       }
-      ctl.set([transA, transB, M2, N2, K, 0, a2, lda, b2, ldb, 0, c2, ldc], ARGS);
-      f32[SLOT_ALPHA] = alpha;
-      f32[SLOT_BETA] = beta;
-      Atomics.store(ctl, DONE, 0);
-      Atomics.store(ctl, CMD, CMD_GEMM);
-      Atomics.notify(ctl, CMD);
-      wasm.gemm(transA, transB, byRows ? first : M, byRows ? N : first, K, alpha, a, lda, b, ldb, beta, c, ldc, kernels.packA, kernels.packB);
-      // The halves are about equal: spin briefly before sleeping, the helper is usually nearly done.
-      for (let spin = 0; spin < 2000 && Atomics.load(ctl, DONE) === 0; spin++);
-      while (Atomics.load(ctl, DONE) === 0) Atomics.wait(ctl, DONE, 0, 1000);
-      splits++;
+      chooser.record(work, split, performance.now() - started);
       return true;
     },
   };
@@ -108,12 +229,16 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   return {
     stop() {
       kernels.setGemmSplitter(null);
-      Atomics.store(ctl, CMD, CMD_QUIT);
-      Atomics.notify(ctl, CMD);
+      Atomics.store(ctl, QUIT, 1);
+      Atomics.add(ctl, TICKET, 1 << STRIPE_BITS);
+      Atomics.notify(ctl, TICKET);
       thread.terminate();
     },
     get splits() {
       return splits;
+    },
+    get helperStripes() {
+      return totalStripes - ownStripes;
     },
   };
 }

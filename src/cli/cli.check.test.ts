@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, type CliIo } from './commands';
+import { formatBytes, main, shapeTable, totalsLine, type CliIo } from './commands';
+import type { LayerInfo } from '../spec/analysisTypes';
 
 function capture(): CliIo & { out: string; err: string } {
   const io = { out: '', err: '', isTTY: false, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
@@ -53,4 +54,41 @@ test('check on a clean spec exits 0 and prints the shape table with h_n and para
   const parsed = JSON.parse(json.out);
   assert.ok(Array.isArray(parsed.diagnostics) && Array.isArray(parsed.layers));
   fs.rmSync(dir, { recursive: true });
+});
+
+test('check loads the data for the sizes only it knows: vocabulary, classes and T replace the names, BPTT memory in readable units', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-check-'));
+  const file = path.join(dir, 'text.seqmodel.json');
+  const rows = ['text,label', 'a good film,pos', 'a bad film,neg', 'good good,pos', 'so very bad indeed,neg', 'fine,pos', 'awful,neg'];
+  fs.writeFileSync(path.join(dir, 'reviews.csv'), rows.join('\n'));
+  fs.writeFileSync(file, JSON.stringify({
+    name: 'text', task: { type: 'classify' }, data: { source: 'text-classification', path: 'reviews.csv', split: { validation: 0.3 } },
+    model: { embedding: { dim: 4 }, encoder: { cell: 'gru', hiddenSize: 3 } },
+    training: { epochs: 1, batchSize: 2, optimizer: { type: 'adam', lr: 0.01 }, clipGradNorm: 1 },
+  }, null, 2));
+  const io = capture();
+  await main(['check', file], io);
+  assert.doesNotMatch(io.out, /seq=seq|vocab=vocab|classes=classes/);
+  const vocab = /Embedding (\d+) → 4/.exec(io.out);
+  assert.ok(vocab, io.out);
+  const longest = 4; // "so very bad indeed"
+  assert.match(io.out, new RegExp(`\\[batch=2, seq=${longest}, embedding=4\\]`));
+  assert.match(io.out, /\[batch=2, classes=2\]/);
+  // GRU(4 → 3): 3·3·(4 + 3) + 2·3·3 = 81; embedding vocab·4; Linear 3 → 2 = 8.
+  const total = 81 + Number(vocab[1]) * 4 + 8;
+  assert.match(io.out, new RegExp(`total parameters ${total.toLocaleString('en-US')}, [\\d,]+ FLOPs per step, \\d+(\\.\\d+)? (B|KiB) of activations for backpropagation through time \\(T=${longest}\\)`));
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('shapes with sizes only the data knows print the name alone, and totals say what is unknown', () => {
+  const table = shapeTable([{ label: 'Token ids', input: [{ name: 'batch', size: 8 }, { name: 'seq', size: 'seq' }], output: [{ name: 'batch', size: 8 }, { name: 'seq', size: 'seq' }], parameters: 0, parameterShapes: [], flopsPerStep: 0 } as unknown as LayerInfo]);
+  assert.match(table, /\[batch=8, seq\]/);
+  assert.doesNotMatch(table, /seq=seq/);
+  assert.equal(
+    totalsLine({ parameters: 25218, parameterFormula: '25218 + vocab·32', flopsPerStep: 1000, bpttActivationBytes: 0 }),
+    'total parameters 25,218 + vocab·32, 1,000 FLOPs per step, backpropagation-through-time memory unknown (the sequence length comes from the data)',
+  );
+  assert.match(totalsLine({ parameters: 10, flopsPerStep: 1, bpttActivationBytes: 3 * 1024 * 1024 + 512 * 1024, sequenceLength: 30 }), /3\.50 MiB of activations for backpropagation through time \(T=30\)$/);
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(1536), '1.50 KiB');
 });

@@ -7,7 +7,10 @@ import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Rng } from '../tensor';
 import { analyzeSpec } from '../spec/analyze';
-import type { LayerInfo, NamedShape } from '../spec/analysisTypes';
+import type { LayerInfo, NamedShape, SpecContext, SpecTotals } from '../spec/analysisTypes';
+import { formatNamedShape } from '../spec';
+import type { SeqModelSpec } from '../spec/types';
+import type { DataInfo } from '../data/types';
 import { DataError, prepareData } from '../data';
 import { nodeRunIo } from '../train/runIo';
 import { RunControl } from '../train/runControl';
@@ -179,13 +182,10 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   return result.status === 'failed' || result.status === 'diverged' ? EXIT_RUN_FAILED : EXIT_OK;
 }
 
-function formatShape(shape: NamedShape | undefined): string {
-  return shape ? `[${shape.map((d) => `${d.name}=${d.size}`).join(', ')}]` : '';
-}
-
 export function shapeTable(layers: readonly LayerInfo[]): string {
   const header = ['layer', 'input', 'output', 'h_n', 'parameters'];
-  const rows = layers.map((l) => [l.label, formatShape(l.input), formatShape(l.output), formatShape(l.hN), l.parameterFormula ?? l.parameters.toLocaleString('en-US')]);
+  const shape = (s: NamedShape | undefined) => (s ? formatNamedShape(s) : '');
+  const rows = layers.map((l) => [l.label, shape(l.input), shape(l.output), shape(l.hN), l.parameterFormula ?? l.parameters.toLocaleString('en-US')]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -198,21 +198,64 @@ function checkCommand(args: string[], io: CliIo): number {
     return EXIT_OK;
   }
   const { specPath, specText } = readSpec(positionals, 'check');
-  const analysis = analyzeSpec(specText, {
+  const context: SpecContext = {
     specPath: path.resolve(specPath),
     readTextFile: (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined),
-  });
+  };
+  let analysis = analyzeSpec(specText, context);
+  // Sizes only the data knows (vocabulary, classes, longest sequence) come from loading it, as training would.
+  const dataInfo = analysis.spec && !analysis.diagnostics.some((d) => d.severity === 'error') ? dataSizes(analysis.spec, specPath) : undefined;
+  if (dataInfo) analysis = analyzeSpec(specText, { ...context, dataInfo });
   const hasErrors = analysis.diagnostics.some((d) => d.severity === 'error');
   if (values.json) {
-    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, layers: analysis.layers, totals: analysis.totals }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, layers: analysis.layers, totals: analysis.totals, dataSizes: dataInfo }, null, 2)}\n`);
     return hasErrors ? EXIT_USAGE : EXIT_OK;
   }
   for (const d of analysis.diagnostics) io.stdout(`${formatDiagnostic(specPath, d)}\n`);
   if (analysis.diagnostics.length) io.stdout('\n');
-  if (analysis.layers.length) io.stdout(`${shapeTable(analysis.layers)}\n`);
-  const t = analysis.totals;
-  io.stdout(`\ntotal parameters ${t.parameters.toLocaleString('en-US')}, ${t.flopsPerStep.toLocaleString('en-US')} FLOPs per step, ${(t.bpttActivationBytes / 1024 / 1024).toFixed(2)} MiB for backpropagation through time\n`);
+  if (analysis.layers.length) io.stdout(`${shapeTable(analysis.layers)}\n\n${totalsLine(analysis.totals)}\n`);
   return hasErrors ? EXIT_USAGE : EXIT_OK;
+}
+
+/** The data-derived sizes of a valid spec, or undefined when its data cannot be loaded (diagnostics say why). */
+function dataSizes(spec: SeqModelSpec, specPath: string): NonNullable<SpecContext['dataInfo']> | undefined {
+  let info: DataInfo;
+  try {
+    info = prepareData(spec, path.dirname(path.resolve(specPath)), nodeRunIo, path.resolve(specPath)).info;
+  } catch {
+    return undefined;
+  }
+  return {
+    inputSize: info.kind === 'series' ? info.inputSize : undefined,
+    vocabSize: info.vocabulary?.size,
+    targetVocabSize: info.targetVocabulary?.size,
+    numClasses: info.labels?.length,
+    samples: info.trainSize,
+    sequenceLength: info.maxLength,
+  };
+}
+
+/** Bytes as B/KiB/MiB/GiB with three significant digits, so a small model does not print "0.00 MiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toPrecision(3)} ${units[unit]}`;
+}
+
+/** The totals under the shape table: parameters (with the data-dependent terms when unknown), FLOPs, BPTT memory. */
+export function totalsLine(totals: SpecTotals): string {
+  const exact = totals.parameters.toLocaleString('en-US');
+  const unknownTerms = totals.parameterFormula?.replace(/^\d+ \+ /, '');
+  const parameters = unknownTerms ? `${exact} + ${unknownTerms}` : exact;
+  const bptt = totals.sequenceLength !== undefined
+    ? `${formatBytes(totals.bpttActivationBytes)} of activations for backpropagation through time (T=${totals.sequenceLength})`
+    : 'backpropagation-through-time memory unknown (the sequence length comes from the data)';
+  return `total parameters ${parameters}, ${totals.flopsPerStep.toLocaleString('en-US')} FLOPs per step, ${bptt}`;
 }
 
 /** The model of a spec with the weights of a file: data prepared as for training (same vocabulary and z-score). */

@@ -20,7 +20,7 @@ import { SequenceModel } from '../train/model';
 import { loadWeights } from '../train/runFolder';
 import { predictOne } from '../train/predict';
 import { readPredictInputs } from '../train/predictInputs';
-import { exportPytorch } from './exportPytorch';
+import { TORCHRUN_COMMAND, exportPytorch } from './exportPytorch';
 import { jsonReporter, summaryTable, terminalReporter } from './progress';
 
 export const EXIT_OK = 0;
@@ -85,7 +85,8 @@ A bad input is reported as file:line:col.`,
   export: `Usage: seqlab export SPEC --weights FILE --to pytorch --out DIR
 
 Writes a PyTorch project to DIR: model.py (the same network, same parameter names), train.py (runs under
-'torchrun --nproc_per_node=N train.py' with DistributedDataParallel, or plain 'python train.py'),
+'${TORCHRUN_COMMAND}' with DistributedDataParallel, or plain 'python train.py';
+seq2seq follows the spec's teacher-forcing schedule), README.md (why torch 1.13 needs '--redirects 1 --tee 1'),
 check_parity.py (reproduces SeqLab's outputs on reference.safetensors, tolerance 1e-5), config.json,
 model.safetensors (the weights) and data.safetensors (the prepared splits, so no loader needs porting).
 Weights that train.py writes load back with 'seqlab predict --weights'.`,

@@ -6,6 +6,7 @@
  *   config.json       the spec and the data's sizes;  model.safetensors  the weights
  *   data.safetensors  the prepared splits (padded arrays, lengths) so no loader needs porting
  *   reference.safetensors  a validation batch and SeqLab's outputs on it
+ *   README.md         how to check, train (one process or torchrun) and bring the weights back
  */
 import * as path from 'node:path';
 import { Tensor } from '../tensor';
@@ -75,6 +76,7 @@ export function exportPytorch(options: ExportOptions): string[] {
     },
   };
   write('config.json', `${JSON.stringify(config, null, 2)}\n`);
+  write('README.md', exportReadme(spec));
   write('model.safetensors', options.weightsBytes);
 
   const dataTensors: Record<string, Tensor> = {};
@@ -94,4 +96,43 @@ export function exportPytorch(options: ExportOptions): string[] {
     break;
   }
   return written;
+}
+
+/**
+ * The launch command that works with Debian's torch 1.13 on Python 3.11: its launcher turns the default
+ * '--redirects 0 --tee 0' into None (Python 3.11 iterates an IntFlag without its zero and alias members) and
+ * crashes before starting a worker; a non-zero value for both avoids the broken path.
+ */
+export const TORCHRUN_COMMAND = 'torchrun --standalone --nproc_per_node=2 --redirects 1 --tee 1 train.py';
+
+export function exportReadme(spec: SeqModelSpec): string {
+  const tf = spec.training.teacherForcing;
+  const schedule = spec.task.type !== 'seq2seq'
+    ? ''
+    : tf
+      ? `\nThe decoder follows the spec's teacher-forcing schedule (start ${tf.start}, end ${tf.end ?? tf.start}, decay ${tf.decay ?? 'none'}` +
+        `${tf.epochs ? ` over ${tf.epochs} epochs` : ''}) as SeqLab does; each epoch line prints the ratio and how many decoder steps were fed the model's own predictions.\n`
+      : '\nThe spec sets no teacher-forcing schedule, so the decoder is always fed the ground truth (ratio 1), as in SeqLab.\n';
+  return `# ${spec.name}: exported from SeqLab
+
+The same network as SeqLab's (parameter names, gate order and initial state identical), with its weights and the
+data SeqLab prepared (\`data.safetensors\`: padded arrays and lengths, same vocabulary and z-score).
+
+    python check_parity.py          # SeqLab's outputs on reference.safetensors, reproduced to 1e-5
+    python train.py --epochs 5      # one process
+    ${TORCHRUN_COMMAND} --epochs 5
+                                    # DistributedDataParallel, 2 processes (gloo on CPU, nccl on GPUs)
+${schedule}
+\`--redirects 1 --tee 1\` are needed with torch 1.13 on Python 3.11 or later (Debian's \`python3-torch\`): without
+them the launcher stops with \`AttributeError: 'NoneType' object has no attribute 'get'\` in
+\`torch/distributed/elastic/multiprocessing/api.py\`, before any worker starts. Its default \`--redirects 0 --tee 0\`
+is parsed by \`Std.from_str\`, which looks the value up by iterating the \`Std\` IntFlag; since Python 3.11 that
+iteration skips the zero (\`NONE\`) and alias (\`ALL\`) members, so the lookup returns None. Host names and the
+rendezvous backend are not involved. With the flags, each worker's output is also kept in a log file and shown
+prefixed \`[default<rank>]:\`. Later torch versions need no flags. Where \`torchrun\` is not on the PATH,
+\`python3 -m torch.distributed.run\` takes the same arguments.
+
+Rank 0 writes \`trained.safetensors\` (or \`--out FILE\`); \`seqlab predict SPEC --weights trained.safetensors --input FILE\`
+reads it back.
+`;
 }

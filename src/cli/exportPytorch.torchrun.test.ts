@@ -1,0 +1,66 @@
+// The exported train.py runs under torchrun with 2 processes on this machine's torch 1.13 (the README's command),
+// and follows the spec's teacher-forcing schedule epoch by epoch, as SeqLab's trainer does. Needs Debian's torch at
+// /usr/bin/python3; skipped with a message where it is absent.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Rng } from '../tensor';
+import type { SeqModelSpec } from '../spec/types';
+import { prepareData } from '../data';
+import { SequenceModel } from '../train/model';
+import { nodeRunIo } from '../train/runIo';
+import { loadWeights, saveWeights } from '../train/runFolder';
+import { teacherForcingRatio } from '../train/optimization';
+import { TORCHRUN_COMMAND, exportPytorch, exportReadme } from './exportPytorch';
+
+const PYTHON = '/usr/bin/python3';
+const torchCheck = fs.existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }) : undefined;
+const skip = !torchCheck || torchCheck.status !== 0 ? `PyTorch not available at ${PYTHON} (python3-torch); torchrun not checked` : false;
+
+const EPOCHS = 3;
+const spec: SeqModelSpec = {
+  name: 'reverse', task: { type: 'seq2seq' }, data: { source: 'pairs', path: 'pairs.tsv', split: { validation: 0.25 } },
+  model: { embedding: { dim: 4 }, encoder: { cell: 'gru', hiddenSize: 5 }, decoder: { cell: 'gru', hiddenSize: 5 } },
+  training: { epochs: EPOCHS, batchSize: 4, seed: 3, optimizer: { type: 'adam', lr: 0.01 }, teacherForcing: { start: 1, end: 0, decay: 'linear' } },
+};
+const pairs = ['abc\tcba', 'ab\tba', 'bca\tacb', 'cab\tbac', 'ca\tac', 'bb\tbb', 'cc\tcc', 'acb\tbca', 'ba\tab', 'bac\tcab', 'aab\tbaa', 'cba\tabc'];
+
+test('the README gives the torchrun command that works here and describes the schedule', () => {
+  const readme = exportReadme(spec);
+  assert.ok(readme.includes(TORCHRUN_COMMAND));
+  assert.match(readme, /teacher-forcing schedule \(start 1, end 0, decay linear\)/);
+});
+
+test('train.py under torchrun (2 processes) follows the teacher-forcing schedule and writes weights SeqLab loads', { skip }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-torchrun-'));
+  fs.writeFileSync(path.join(dir, 'pairs.tsv'), pairs.join('\n'));
+  const data = prepareData(spec, dir, nodeRunIo, path.join(dir, 'spec.seqmodel.json'));
+  const model = new SequenceModel(spec, data.info, new Rng(7));
+  saveWeights(nodeRunIo, path.join(dir, 'weights.safetensors'), model.namedParameters());
+  const out = path.join(dir, 'export');
+  exportPytorch({ spec, data, model, weightsBytes: fs.readFileSync(path.join(dir, 'weights.safetensors')), outDir: out, io: nodeRunIo });
+  // The README's command, with torchrun spelled as the module so that the PATH's python does not matter.
+  const [, ...launcherArgs] = TORCHRUN_COMMAND.split(' ');
+  const r = spawnSync(PYTHON, ['-m', 'torch.distributed.run', ...launcherArgs.map((a) => (a === 'train.py' ? path.join(out, 'train.py') : a)), '--epochs', String(EPOCHS)], {
+    encoding: 'utf8', cwd: out, env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 120_000,
+  });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  const epochLines = r.stdout.split('\n').filter((l) => /epoch \d+: train loss/.test(l));
+  assert.equal(epochLines.length, EPOCHS, r.stdout);
+  for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+    const line = epochLines.find((l) => new RegExp(`epoch ${epoch}:`).test(l))!;
+    const [, ratio, own, all] = /teacher forcing ([\d.]+) \(own predictions at (\d+) of (\d+) steps\)/.exec(line)!;
+    assert.ok(Math.abs(Number(ratio) - teacherForcingRatio(spec.training.teacherForcing, epoch, EPOCHS)) < 1e-4, line);
+    if (epoch === 1) assert.equal(Number(own), 0, 'ratio 1: always the ground truth');
+    if (epoch === EPOCHS) assert.equal(Number(own), Number(all), 'ratio 0: always the own prediction');
+  }
+  const trained = new SequenceModel(spec, data.info, new Rng(1));
+  loadWeights(nodeRunIo, path.join(out, 'trained.safetensors'), trained.namedParameters());
+  const before = model.namedParameters()[0].parameter.value.data;
+  const after = trained.namedParameters()[0].parameter.value.data;
+  assert.notDeepEqual(Array.from(after), Array.from(before), 'training changed the weights');
+  fs.rmSync(dir, { recursive: true });
+});

@@ -178,7 +178,7 @@ async function runUiSuite(lib, runDir) {
   }
 }
 
-/** The README shows the clearest screenshots of the last run. */
+/** The README shows the clearest screenshots of a run; refreshed only on request, so tests leave tracked files alone. */
 function publishScreenshots(runDir) {
   const shots = join(runDir, 'shots');
   if (!existsSync(shots)) return;
@@ -207,7 +207,7 @@ try {
   const only = process.env.SEQLAB_E2E_ONLY; // 'exthost' or 'ui' while working on one suite
   if (only !== 'ui') await runExtensionHostSuite(lib, runDir, extensionDir);
   if (only !== 'exthost') await runUiSuite(lib, runDir);
-  if (failed === 0 && only !== 'exthost') publishScreenshots(runDir);
+  if (failed === 0 && only !== 'exthost' && process.env.SEQLAB_UPDATE_SCREENSHOTS === '1') publishScreenshots(runDir);
   // Keep the last few runs' screenshots and logs, not every run's.
   const runs = readdirSync(join(e2eDir, '.runs')).sort();
   for (const old of runs.slice(0, Math.max(0, runs.length - 3))) rmSync(join(e2eDir, '.runs', old), { recursive: true, force: true });

@@ -89,3 +89,13 @@ test('--help everywhere exits 0 and shows the usage', async () => {
     assert.match(io.out, /Usage: seqlab/);
   }
 });
+
+test('train: an impossible stateful setup is a bad spec (exit 2), said before any run folder exists', async () => {
+  // The adding problem's examples are independent sequences, not windows of one series.
+  const dir = workspace({ 'tiny.seqmodel.json': tinySpec({ stateful: { enabled: true, detach: true } }) });
+  const io = capture();
+  assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json')], io), 2);
+  assert.match(io.err, /training\.stateful needs one long series .* synthetic adding examples are independent sequences/);
+  assert.equal(fs.existsSync(path.join(dir, '.seqlab')), false);
+  fs.rmSync(dir, { recursive: true });
+});

@@ -20,6 +20,7 @@ import { SequenceModel } from '../train/model';
 import { loadWeights } from '../train/runFolder';
 import { predictOne } from '../train/predict';
 import { readPredictInputs } from '../train/predictInputs';
+import { StatefulTrainingError } from '../train/statefulBatches';
 import { TORCHRUN_COMMAND, exportPytorch } from './exportPytorch';
 import { jsonReporter, summaryTable, terminalReporter } from './progress';
 
@@ -144,7 +145,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`seqlab: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof SpecError || error instanceof DataError) {
+    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError) {
       io.stderr(`${error.message}\n`);
       return EXIT_USAGE;
     }

@@ -11,6 +11,7 @@ import { prepareData, baselines as computeBaselines } from '../data';
 import type { PreparedData } from '../data/types';
 import type { RunIo } from './runIo';
 import { RUN_FILES, newRunDirectory } from './runFolder';
+import { statefulPlanFor } from './statefulBatches';
 
 /** A spec that cannot be trained: its error diagnostics, each with a line and column. */
 export class SpecError extends Error {
@@ -57,6 +58,7 @@ export function setUpRun(request: RunRequest, io: RunIo): RunSetup {
   const { spec, diagnostics } = loadSpec(request.specPath, request.specText, io);
   const specDir = path.dirname(path.resolve(request.specPath));
   const data = prepareData(spec, specDir, io, path.resolve(request.specPath));
+  if (!request.resumeFrom) statefulPlanFor(spec, data); // refuse an impossible stateful setup before making a run folder
   let runDir: string;
   let trainedSpec = spec;
   if (request.resumeFrom) {

@@ -12,8 +12,25 @@
  * would feed one series' memory into an unrelated one, so they are refused with an explanation.
  */
 import type { SeqModelSpec } from '../spec/types';
-import type { Batch, DataSplit } from '../data/types';
+import type { Batch, DataSplit, PreparedData } from '../data/types';
 import { ExampleSplit, type Example } from '../data/batching';
+
+/** Stateful training cannot run on this spec and data (a setup problem, reported before any run folder exists). */
+export class StatefulTrainingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatefulTrainingError';
+  }
+}
+
+/** The stream layout when `training.stateful` is on, undefined when off; throws StatefulTrainingError when impossible. */
+export function statefulPlanFor(spec: SeqModelSpec, data: PreparedData): StatefulPlan | undefined {
+  const problem = statefulSpecProblem(spec);
+  if (problem) throw new StatefulTrainingError(problem);
+  if (!spec.training.stateful?.enabled) return undefined;
+  const source = spec.data.source === 'synthetic' ? `synthetic ${spec.data.generator}` : spec.data.source;
+  return planStatefulBatches(data.train, spec.training.batchSize, source);
+}
 
 export interface StatefulPlan {
   /** B: parallel streams (the batch size of every batch). */
@@ -56,13 +73,13 @@ export function isSlidingWindowSeries(examples: readonly Example[], featureCount
 /** The stream layout of a training split of sliding windows, or an Error saying why there is none. */
 export function planStatefulBatches(split: DataSplit, batchSize: number, source: string): StatefulPlan {
   if (!(split instanceof ExampleSplit) || !isSlidingWindowSeries(split.examples, split.layout.featureCount)) {
-    throw new Error(`training.stateful needs one long series cut into consecutive windows (data.source "csv"); the ${source} examples are independent sequences, so there is no state to carry from one batch to the next`);
+    throw new StatefulTrainingError(`training.stateful needs one long series cut into consecutive windows (data.source "csv"); the ${source} examples are independent sequences, so there is no state to carry from one batch to the next`);
   }
   const W = split.examples[0].length;
   const chunks = Math.floor((split.size - 1) / W) + 1; // non-overlapping windows at rows 0, W, 2W, …
   const chunksPerStream = Math.floor(chunks / batchSize);
   if (chunksPerStream < 2) {
-    throw new Error(`training.stateful: the training series holds ${chunks} consecutive chunks of ${W} steps, too few for ${batchSize} streams of at least 2 chunks; use batchSize ≤ ${Math.max(1, Math.floor(chunks / 2))}`);
+    throw new StatefulTrainingError(`training.stateful: the training series holds ${chunks} consecutive chunks of ${W} steps, too few for ${batchSize} streams of at least 2 chunks; use batchSize ≤ ${Math.max(1, Math.floor(chunks / 2))}`);
   }
   const indices = new Int32Array(batchSize); // reused: the trainer assembles the batch at once
   return {

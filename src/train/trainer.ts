@@ -22,7 +22,7 @@ import { createOptimizer, createSchedule, teacherForcingRatio } from './optimiza
 import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
 import { longestLengths, padBatch } from './fixedShapes';
-import { planStatefulBatches, statefulBatches, statefulSpecProblem } from './statefulBatches';
+import { statefulBatches, statefulPlanFor } from './statefulBatches';
 import {
   RUN_FILES, loadOptimizerState, loadWeights, readJsonLines, saveOptimizerState, saveWeights, writeJson, writeJsonLines,
 } from './runFolder';
@@ -89,10 +89,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   const maxSteps = options.overrides?.maxSteps ?? training.maxSteps ?? Infinity;
   const seed = options.overrides?.seed ?? training.seed ?? 0;
   const batchSize = training.batchSize;
-  const statefulProblem = statefulSpecProblem(spec);
-  if (statefulProblem) throw new Error(statefulProblem);
-  const sourceName = spec.data.source === 'synthetic' ? `synthetic ${spec.data.generator}` : spec.data.source;
-  const statefulPlan = training.stateful?.enabled ? planStatefulBatches(data.train, batchSize, sourceName) : undefined;
+  const statefulPlan = statefulPlanFor(spec, data);
   // Dropping a last, smaller training batch keeps B fixed (it is a different one each epoch, by the shuffle).
   const dropLast = data.train.size >= 2 * batchSize;
   const perEpoch = statefulPlan ? statefulPlan.chunksPerStream : dropLast ? Math.floor(data.train.size / batchSize) : stepsPerEpoch(data.train.size, batchSize);

@@ -6,9 +6,9 @@
 //  5. With --vs-peers: PyTorch and TensorFlow.js (wasm, cpu) on the same workloads in the same run, interleaved
 //     workload by workload so that machine load hits every framework alike, then a table of ratios.
 import { loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { referenceKernels, Rng, useFastestKernels, type Kernels, type WasmKernels } from '../src/tensor';
 import { startGemmHelperThread, type GemmHelper } from '../src/tensor/wasm';
+import { spawnNodeHelperThread } from '../src/train/gemmHelperNode';
 import { countFloat32Arrays } from './allocationCounter';
 import { ensureTfjs, probeTorch, runTfjs, runTorch, type PeerResult } from './peers';
 import { buildSeqlabWorkload } from './seqlabWorkloads';
@@ -57,10 +57,23 @@ function gemmGflops(k: Kernels, n: number, budget: number, clock: 'cpu' | 'wall'
   return (2 * n ** 3 * perSecond) / 1e9;
 }
 
-function spawnNodeWorker(source: string) {
-  const worker = new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, { eval: true });
-  worker.unref();
-  return worker;
+/** Wall-clock GFLOP/s of an n² GEMM on 1 and on 2 threads, alternating call by call so that load hits both alike. */
+function gemmWallOneVsTwo(k: WasmKernels, h: GemmHelper, n: number, budget: number): [number, number] {
+  const rng = new Rng(1);
+  const A = k.alloc(n * n), B = k.alloc(n * n), C = k.alloc(n * n);
+  rng.fillNormal(A); rng.fillNormal(B);
+  const wallMs = [0, 0];
+  let calls = 0;
+  k.gemm(false, false, n, n, n, 1, A, 0, n, B, 0, n, 0, C, 0, n);
+  for (; calls < 2 || wallMs[0] + wallMs[1] < budget * 1000; calls++) {
+    for (const threads of [1, 2]) {
+      h.enabled = threads === 2;
+      const t = performance.now();
+      k.gemm(false, false, n, n, n, 1, A, 0, n, B, 0, n, 0, C, 0, n);
+      wallMs[threads - 1] += performance.now() - t;
+    }
+  }
+  return [(2 * n ** 3 * calls) / wallMs[0] / 1e6, (2 * n ** 3 * calls) / wallMs[1] / 1e6];
 }
 
 // ───────────────────────────────────────────── set-up ─────────────────────────────────────────────
@@ -71,27 +84,29 @@ console.log('(the machine may be shared: absolute figures move between runs, rat
 console.log(' 1-thread rates are per CPU-second of the measuring process, for SeqLab and peers alike; 2-thread rates are wall-clock)\n');
 
 // ───────────────────────────────────────────── 1. GEMM ─────────────────────────────────────────────
-console.log('GEMM C = A·B, square n (GFLOP/s; 2 threads: wall-clock)');
-console.log('    n   reference   wasm 1 thread   wasm 2 threads');
+console.log('GEMM C = A·B, square n (GFLOP/s; 1 thread per CPU-second, and wall-clock 1 vs 2 threads alternating call by call)');
+console.log('    n   reference   wasm 1 thread   wall 1 thread   wall 2 threads');
 let helper: GemmHelper | null = null;
 const gemmWasm1024: number[] = [];
 for (const n of [64, 256, 1024]) {
   const reference = gemmGflops(referenceKernels, n, n === 1024 ? 0.5 : seconds / 2);
-  let one = NaN, two = NaN;
+  let one = NaN, oneWall = NaN, two = NaN;
   if (wasm) {
     one = gemmGflops(wasm, n, seconds / 2);
-    helper = startGemmHelperThread(wasm, spawnNodeWorker);
-    two = gemmGflops(wasm, n, seconds / 2, 'wall');
+    // Every GEMM split here (this row measures the split itself; training chooses by measured cost).
+    helper = startGemmHelperThread(wasm, spawnNodeHelperThread, { threshold: 1, alwaysSplit: true });
+    [oneWall, two] = gemmWallOneVsTwo(wasm, helper, n, seconds);
     helper.stop();
     helper = null;
-    if (n === 1024) gemmWasm1024.push(one, two);
+    if (n === 1024) gemmWasm1024.push(one, two, oneWall);
   }
-  console.log(`${String(n).padStart(5)}   ${fixed(reference, 2).padStart(9)}   ${fixed(one, 2).padStart(13)}   ${fixed(two, 2).padStart(14)}`);
+  console.log(`${String(n).padStart(5)}   ${fixed(reference, 2).padStart(9)}   ${fixed(one, 2).padStart(13)}   ${fixed(oneWall, 2).padStart(13)}   ${fixed(two, 2).padStart(14)}`);
 }
 
 // ─────────────────────────────────── 2–3. workloads, allocations ───────────────────────────────────
-interface Row { workload: Workload; train: number; infer: number; train2: number; peers: PeerResult[] }
+interface Row { workload: Workload; train: number; infer: number; train2: number; train1Wall: number; peers: PeerResult[] }
 const rows: Row[] = [];
+const splitShare = new Map<string, string>();
 const torch = vsPeers ? probeTorch() : null;
 const tfjs = vsPeers ? ensureTfjs() : null;
 if (vsPeers) console.log(`\npeers: ${torch!.message}; ${tfjs!.message}`);
@@ -108,10 +123,25 @@ for (const w of workloads) {
   const bytes = ((wasm?.runtime.allocatedBytes ?? 0) - bytesBefore) / steadySteps;
   const train = rate(() => runner.trainStep()) * w.B;
   const infer = rate(() => runner.inferStep()) * w.B;
-  let train2 = NaN;
+  let train2 = NaN, train1Wall = NaN;
   if (wasm) {
-    helper = startGemmHelperThread(wasm, spawnNodeWorker);
-    train2 = rate(() => runner.trainStep(), seconds, 2, 'wall') * w.B;
+    // As the CLI and the training worker run it: default threshold, split only where it measures faster.
+    // Wall-clock, alternating one and two threads step by step so that load changes hit both alike.
+    helper = startGemmHelperThread(wasm, spawnNodeHelperThread);
+    const wallMs = [0, 0];
+    let steps = 0;
+    runner.trainStep();
+    for (; steps < 4 || wallMs[0] + wallMs[1] < 2 * seconds * 1000; steps++) {
+      for (const threads of [1, 2]) {
+        helper.enabled = threads === 2;
+        const t = performance.now();
+        runner.trainStep();
+        wallMs[threads - 1] += performance.now() - t;
+      }
+    }
+    train1Wall = (1000 * steps * w.B) / wallMs[0];
+    train2 = (1000 * steps * w.B) / wallMs[1];
+    splitShare.set(w.id, `wall-clock, alternating step by step: 1 thread ${thousands(train1Wall)}, 2 threads ${thousands(train2)} samples/s (×${fixed(train2 / train1Wall, 2)}); ${helper.splits} GEMMs split, the helper computed ${helper.helperStripes} of their ${helper.stripes} stripes`);
     helper.stop();
     helper = null;
   }
@@ -126,8 +156,10 @@ for (const w of workloads) {
     peers.push(...runTfjs('wasm', [w], seconds));
     peers.push(...runTfjs('cpu', [w], seconds, TFJS_CPU_WORKLOADS));
   }
-  rows.push({ workload: w, train, infer, train2, peers });
+  rows.push({ workload: w, train, infer, train2, train1Wall, peers });
 }
+
+for (const [id, share] of splitShare) console.log(`  2 threads, ${id}: ${share}`);
 
 // ─────────────────────────────────────── 4. packed vs padded ───────────────────────────────────────
 {
@@ -162,18 +194,20 @@ if (vsPeers) {
   const find = (r: Row, framework: string, mode: 'train' | 'infer') => r.peers.find((p) => p.framework === framework && p.workload === r.workload.id && p.mode === mode)?.samplesPerSecond ?? NaN;
   const ratio = (ours: number, theirs: number) => (Number.isFinite(ours) && Number.isFinite(theirs) ? `${(ours / theirs).toFixed(2)}×` : '—');
   for (const mode of ['train', 'infer'] as const) {
-    console.log(`\n${mode === 'train' ? 'Training' : 'Inference'} samples/s, one run (SeqLab 1 thread; ratio = SeqLab / peer)`);
-    console.log('| workload | SeqLab | PyTorch | SeqLab/PyTorch | tfjs-wasm | SeqLab/tfjs-wasm | tfjs-cpu | SeqLab/tfjs-cpu |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    const train = mode === 'train';
+    console.log(`\n${train ? 'Training' : 'Inference'} samples/s, one run (SeqLab 1 thread per CPU-second${train ? ', and 2 threads wall-clock' : ''}; ratio = SeqLab / peer, 1 thread)`);
+    console.log(`| workload | SeqLab | PyTorch | SeqLab/PyTorch | tfjs-wasm | SeqLab/tfjs-wasm | tfjs-cpu | SeqLab/tfjs-cpu |${train ? ' SeqLab 2 threads | 2t/PyTorch |' : ''}`);
+    console.log(`|---|---|---|---|---|---|---|---|${train ? '---|---|' : ''}`);
     for (const r of rows) {
-      const ours = mode === 'train' ? r.train : r.infer;
+      const ours = train ? r.train : r.infer;
       const [pt, tw, tc] = ['torch', 'tfjs-wasm', 'tfjs-cpu'].map((f) => find(r, f, mode));
-      console.log(`| ${r.workload.id} | ${thousands(ours)} | ${thousands(pt)} | ${ratio(ours, pt)} | ${thousands(tw)} | ${ratio(ours, tw)} | ${thousands(tc)} | ${ratio(ours, tc)} |`);
+      const twoThreads = train ? ` ${thousands(r.train2)} (1t wall ${thousands(r.train1Wall)}) | ${ratio(r.train2, pt)} |` : '';
+      console.log(`| ${r.workload.id} | ${thousands(ours)} | ${thousands(pt)} | ${ratio(ours, pt)} | ${thousands(tw)} | ${ratio(ours, tw)} | ${thousands(tc)} | ${ratio(ours, tc)} |${twoThreads}`);
     }
   }
   const g = (framework: string) => gemmPeers.find((p) => p.framework === framework)?.gemm1024 ?? NaN;
   console.log('\nGEMM 1024² GFLOP/s: ' + [
-    `SeqLab wasm ${fixed(gemmWasm1024[0] ?? NaN)} (2 threads ${fixed(gemmWasm1024[1] ?? NaN)})`,
+    `SeqLab wasm ${fixed(gemmWasm1024[0] ?? NaN)} (wall-clock: 2 threads ${fixed(gemmWasm1024[1] ?? NaN)} vs 1 thread ${fixed(gemmWasm1024[2] ?? NaN)})`,
     `PyTorch ${fixed(g('torch'))} (2 threads ${fixed(g('torch-2t'))})`,
     `tfjs-wasm ${fixed(g('tfjs-wasm'))}`,
     `tfjs-cpu ${fixed(g('tfjs-cpu'), 2)}`,

@@ -149,6 +149,10 @@ export interface GemmHelper {
   readonly splits: number;
   /** Stripes of split GEMMs the helper computed (the rest were computed by the calling thread). */
   readonly helperStripes: number;
+  /** Stripes of all split GEMMs so far. */
+  readonly stripes: number;
+  /** False: every GEMM runs on the calling thread, the helper stays idle (benchmarks alternate both ways). */
+  enabled: boolean;
 }
 
 export interface GemmHelperOptions {
@@ -179,6 +183,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   let splits = 0, ownStripes = 0, totalStripes = 0;
   let generation = 0;
   const chooser = new SplitChooser();
+  let enabled = true;
 
   /** Compute the GEMM in stripes shared with the helper; false when C is too narrow to cut. */
   function splitGemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): boolean {
@@ -211,7 +216,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   const splitter: GemmSplitter = {
     tryGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc) {
       const work = M * N * Math.max(K, 1);
-      if (work < threshold) return false;
+      if (!enabled || work < threshold) return false;
       if (alwaysSplit) return splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
       const split = chooser.chooseSplit(work);
       const started = performance.now();
@@ -239,6 +244,15 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     },
     get helperStripes() {
       return totalStripes - ownStripes;
+    },
+    get stripes() {
+      return totalStripes;
+    },
+    get enabled() {
+      return enabled;
+    },
+    set enabled(on: boolean) {
+      enabled = on;
     },
   };
 }

@@ -8,7 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Rng } from '../tensor';
 import { analyzeSpec } from '../spec/analyze';
 import type { LayerInfo, NamedShape, SpecContext, SpecTotals } from '../spec/analysisTypes';
-import { formatNamedShape } from '../spec';
+import { formatBytes, formatNamedShape } from '../spec'; // the hover's units, so both say the same figure
 import type { SeqModelSpec } from '../spec/types';
 import type { DataInfo } from '../data/types';
 import { DataError, prepareData } from '../data';
@@ -235,18 +235,6 @@ function dataSizes(spec: SeqModelSpec, specPath: string): NonNullable<SpecContex
     samples: info.trainSize,
     sequenceLength: info.maxLength,
   };
-}
-
-/** Bytes as B/KiB/MiB/GiB with three significant digits, so a small model does not print "0.00 MiB". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toPrecision(3)} ${units[unit]}`;
 }
 
 /** The totals under the shape table: parameters (with the data-dependent terms when unknown), FLOPs, BPTT memory. */

@@ -95,7 +95,7 @@ test('train: an impossible stateful setup is a bad spec (exit 2), said before an
   const dir = workspace({ 'tiny.seqmodel.json': tinySpec({ stateful: { enabled: true, detach: true } }) });
   const io = capture();
   assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json')], io), 2);
-  assert.match(io.err, /training\.stateful needs one long series .* synthetic adding examples are independent sequences/);
+  assert.match(io.err, /training\.stateful needs a series read chunk by chunk .* synthetic adding examples are independent sequences/);
   assert.equal(fs.existsSync(path.join(dir, '.seqlab')), false);
   fs.rmSync(dir, { recursive: true });
 });

@@ -7,7 +7,7 @@ import { prepareData } from '../data';
 import { SequenceModel } from './model';
 import { train } from './trainer';
 import { memoryRunIo } from './runIo';
-import { planStatefulBatches, statefulBatches } from './statefulBatches';
+import { planStatefulBatches, statefulPlanFor } from './statefulBatches';
 import { prepareSynthetic, recorder, steppingClock } from './testing/tinyRuns';
 
 const ROWS = 200;
@@ -30,11 +30,12 @@ test('stateful batches: row b of batch k+1 continues row b of batch k exactly wh
   const plan = planStatefulBatches(data.train, 4, 'csv');
   assert.equal(plan.streams, 4);
   const chunks = Math.floor((data.train.size - 1) / WINDOW) + 1;
-  assert.equal(plan.chunksPerStream, Math.floor(chunks / 4));
+  assert.equal(plan.stepsPerEpoch, Math.floor(chunks / 4));
   let previous: { inputs: Float32Array; targets: Float32Array } | undefined;
   let count = 0;
-  for (const batch of statefulBatches(data.train, plan)) {
+  for (const { batch, startsStreams } of plan.batches()) {
     assert.equal(batch.size, 4);
+    assert.equal(startsStreams, count === 0);
     if (previous) {
       // Horizon 1 on the input column: the value after chunk k is the first input of chunk k+1.
       for (let b = 0; b < 4; b++) assert.equal(batch.inputs![b * WINDOW], previous.targets[b], `stream ${b} at chunk ${count}`);
@@ -42,7 +43,7 @@ test('stateful batches: row b of batch k+1 continues row b of batch k exactly wh
     previous = { inputs: batch.inputs!.slice(), targets: batch.targets!.slice() };
     count++;
   }
-  assert.equal(count, plan.chunksPerStream);
+  assert.equal(count, plan.stepsPerEpoch);
 });
 
 /** B streams of a [T] series as one batch of full length T (steps) or chunk k of length W. */
@@ -90,8 +91,8 @@ test('stateful training runs one step per chunk of each stream and differs from 
   assert.equal(stateful.result.status, 'completed');
   const started = stateful.r.of('runStarted')[0];
   const plan = planStatefulBatches(prepare(csvSpec(true)).train, 4, 'csv');
-  assert.equal(started.stepsPerEpoch, plan.chunksPerStream);
-  assert.equal(stateful.result.steps, 2 * plan.chunksPerStream);
+  assert.equal(started.stepsPerEpoch, plan.stepsPerEpoch);
+  assert.equal(stateful.result.steps, 2 * plan.stepsPerEpoch);
   assert.ok(stateful.r.of('log').some((l) => /stateful: 4 streams/.test(l.message)));
   const losses = (r: typeof stateful.r) => r.of('step').map((s) => s.loss);
   assert.notDeepEqual(losses(stateful.r).slice(0, 5), losses(plain.r).slice(0, 5));
@@ -106,7 +107,42 @@ test('stateful training refuses detach false, bidirectional encoders and indepen
   const bidirectional = csvSpec(true);
   bidirectional.model.encoder.bidirectional = true;
   await assert.rejects(attempt(bidirectional), /unidirectional/);
-  const sine: SeqModelSpec = { ...csvSpec(true), data: { source: 'synthetic', generator: 'sine', samples: 40, length: 8, seed: 2 } };
-  await assert.rejects(attempt(sine, prepareSynthetic(sine)), /synthetic sine examples are independent sequences/);
+  const adding: SeqModelSpec = { ...csvSpec(true), task: { type: 'regress' }, data: { source: 'synthetic', generator: 'adding', samples: 40, length: 8, seed: 2 } };
+  await assert.rejects(attempt(adding, prepareSynthetic(adding)), /synthetic adding examples are independent sequences/);
+  const sine = sineSpec();
+  delete sine.training.tbpttSteps;
+  await assert.rejects(attempt(sine, prepareSynthetic(sine)), /set training\.tbpttSteps to the chunk length \(1\.\.11\)/);
   await assert.rejects(attempt(csvSpec(true, { batchSize: 16 })), /too few for 16 streams/);
+});
+
+function sineSpec(): SeqModelSpec {
+  return {
+    name: 'stateful-sine', task: { type: 'forecast' },
+    data: { source: 'synthetic', generator: 'sine', samples: 24, length: 12, seed: 4, noise: 0.05 },
+    model: { encoder: { cell: 'gru', hiddenSize: 6 } },
+    training: { epochs: 2, batchSize: 8, seed: 5, optimizer: { type: 'adam', lr: 0.01 }, tbpttSteps: 4, stateful: { enabled: true, detach: true } },
+  };
+}
+
+test('synthetic sine with tbpttSteps: each series is read in chunks whose target is the value after the chunk, state reset per group', async () => {
+  const spec = sineSpec();
+  const data = prepareSynthetic(spec);
+  const plan = statefulPlanFor(spec, data)!;
+  assert.equal(plan.stepsPerEpoch, (24 / 8) * (12 / 4));
+  const seen: { inputs: Float32Array; targets: Float32Array; startsStreams: boolean; first: number }[] = [];
+  for (const { batch, startsStreams } of plan.batches()) seen.push({ inputs: batch.inputs!.slice(), targets: batch.targets!.slice(), startsStreams, first: batch.indices[0] });
+  assert.deepEqual(seen.map((s) => s.startsStreams), [true, false, false, true, false, false, true, false, false]);
+  for (let i = 0; i < seen.length; i++) {
+    const example = (data.train as unknown as { examples: { inputs: Float32Array; targets: Float32Array }[] }).examples[seen[i].first];
+    const j = i % 3;
+    assert.deepEqual(Array.from(seen[i].inputs.subarray(0, 4)), Array.from(example.inputs.subarray(4 * j, 4 * j + 4)));
+    // The target is the next value of the same series: the next chunk's first input, or the example's own target.
+    assert.equal(seen[i].targets[0], j < 2 ? example.inputs[4 * (j + 1)] : example.targets[0]);
+  }
+  const r = recorder();
+  const result = await train({ spec, data, io: memoryRunIo(), runDir: '/run', emit: r.emit, now: steppingClock() });
+  assert.equal(result.status, 'completed');
+  assert.equal(result.steps, 2 * 9);
+  assert.ok(r.of('log').some((l) => /3 groups of 8 series × 3 consecutive chunks of 4 steps/.test(l.message)));
+  assert.ok(!r.of('log').some((l) => /tbpttSteps applies to/.test(l.message)), 'tbpttSteps is the chunk length here, not ignored');
 });

@@ -22,7 +22,7 @@ import { createOptimizer, createSchedule, teacherForcingRatio } from './optimiza
 import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
 import { longestLengths, padBatch } from './fixedShapes';
-import { statefulBatches, statefulPlanFor } from './statefulBatches';
+import { statefulPlanFor, type StatefulPlan } from './statefulBatches';
 import {
   RUN_FILES, loadOptimizerState, loadWeights, readJsonLines, saveOptimizerState, saveWeights, writeJson, writeJsonLines,
 } from './runFolder';
@@ -92,7 +92,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   const statefulPlan = statefulPlanFor(spec, data);
   // Dropping a last, smaller training batch keeps B fixed (it is a different one each epoch, by the shuffle).
   const dropLast = data.train.size >= 2 * batchSize;
-  const perEpoch = statefulPlan ? statefulPlan.chunksPerStream : dropLast ? Math.floor(data.train.size / batchSize) : stepsPerEpoch(data.train.size, batchSize);
+  const perEpoch = statefulPlan ? statefulPlan.stepsPerEpoch : dropLast ? Math.floor(data.train.size / batchSize) : stepsPerEpoch(data.train.size, batchSize);
   const totalSteps = Math.min(epochs * perEpoch, maxSteps);
   const task = spec.task.type;
   const metricNames = metricNamesFor(task);
@@ -130,9 +130,9 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   });
   if (options.resume) emit({ type: 'log', level: 'info', message: `resuming after epoch ${state.epoch} (step ${state.step})` });
   if (statefulPlan) {
-    emit({ type: 'log', level: 'info', message: `stateful: ${statefulPlan.streams} streams × ${statefulPlan.chunksPerStream} consecutive chunks of ${statefulPlan.window} steps; the hidden state carries (detached) from batch to batch, resets each epoch, and validation windows start from zeros` });
+    emit({ type: 'log', level: 'info', message: `stateful: ${statefulPlan.description}; the hidden state carries (detached) from batch to batch, resets each epoch, and validation windows start from zeros` });
   }
-  if (training.tbpttSteps && !model.supportsTruncatedBptt) emit({ type: 'log', level: 'warning', message: `training.tbpttSteps applies to language models and unidirectional taggers; this ${task} model backpropagates through whole sequences` });
+  if (training.tbpttSteps && !model.supportsTruncatedBptt && !statefulPlan) emit({ type: 'log', level: 'warning', message: `training.tbpttSteps applies to language models and unidirectional taggers; this ${task} model backpropagates through whole sequences` });
 
   const perStepTargets = task === 'tag' || task === 'generate' || task === 'seq2seq';
   const fixedLengths = model.perStep || model.readout !== 'last' ? longestLengths([data.train, data.validation], batchSize) : undefined;
@@ -181,7 +181,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     let stepInEpoch = 0;
     let gradientFlow: number[][] | undefined;
     const trainBatches = statefulPlan
-      ? statefulBatches(data.train, statefulPlan) // consecutive chunks, never shuffled
+      ? statefulTrainingBatches(model, statefulPlan) // consecutive chunks, never shuffled
       : data.train.batches(batchSize, { shuffle: true, rng: shuffleRng, bucketByLength: spec.data.bucketByLength, dropLast });
     for (const rawBatch of trainBatches) {
       const batch = shaped(rawBatch);
@@ -303,6 +303,14 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   if (status === 'stopped') saveCheckpoint(false);
   if (status === 'completed') message = `trained ${state.epoch} epochs (${state.step} steps); best validation loss ${state.bestValidationLoss.toPrecision(4)} at epoch ${state.bestEpoch}`;
   return finish();
+}
+
+/** The plan's batches, resetting the model's carried state where new series begin. */
+function* statefulTrainingBatches(model: SequenceModel, plan: StatefulPlan): Iterable<Batch> {
+  for (const { batch, startsStreams } of plan.batches()) {
+    if (startsStreams) model.resetState();
+    yield batch;
+  }
 }
 
 function targetTokens(batch: Batch, b: number): number[] {

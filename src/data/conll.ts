@@ -8,6 +8,7 @@ import { ExampleSplit, type Example } from './batching';
 import { seededPermutation, splitCounts, takeSplits } from './splits';
 import { DataError, type DataInfo, type PreparedData } from './types';
 import { Vocabulary } from './vocabulary';
+import { resolveTokenizer } from './dataDefaults';
 
 export interface TaggedToken {
   token: string;
@@ -51,7 +52,7 @@ export function loadConll(text: string, data: ConllData, options: ConllOptions):
   if (sentences.length < 2) throw new DataError(file, 1, 1, `need at least 2 sentences, found ${sentences.length}`);
   const labels = options.labels ?? [...new Set(sentences.flatMap((sentence) => sentence.map((t) => t.tag)))].sort();
   const tagId = new Map(labels.map((label, id) => [label, id]));
-  const lowercase = data.lowercase ?? false;
+  const { kind: tokenizerKind, lowercase } = resolveTokenizer(data)!;
   const prepared = sentences.map((sentence) => ({
     tokens: sentence.map((t) => (lowercase ? t.token.toLowerCase() : t.token)),
     tags: sentence.map((t) => {
@@ -84,7 +85,7 @@ export function loadConll(text: string, data: ConllData, options: ConllOptions):
     inputSize: vocabulary.size,
     outputSize: labels.length,
     vocabulary,
-    tokenizer: { kind: 'whitespace', lowercase },
+    tokenizer: { kind: tokenizerKind, lowercase },
     labels,
     maxLength: prepared.reduce((longest, s) => Math.max(longest, s.tokens.length), 0),
     trainSize: counts.train,

@@ -5,6 +5,7 @@
 import type { PairsData } from '../spec/types';
 import { ExampleSplit, type Example } from './batching';
 import { seededPermutation, splitCounts, takeSplits } from './splits';
+import { resolveTokenizer } from './dataDefaults';
 import { detokenize, tokenize, type TokenizerKind } from './tokenize';
 import { DataError, type DataInfo, type PreparedData } from './types';
 import { BOS_ID, EOS_ID, Vocabulary } from './vocabulary';
@@ -16,8 +17,9 @@ export interface PairsOptions {
 
 export function loadPairs(text: string, data: PairsData, options: PairsOptions): PreparedData {
   const { file } = options;
-  const tokenizer: TokenizerKind = data.tokenizer ?? 'char';
-  const tokenizeOptions = { tokenizer, lowercase: data.lowercase ?? false, maxLength: data.maxLength };
+  const resolved = resolveTokenizer(data)!;
+  const tokenizer: TokenizerKind = resolved.kind;
+  const tokenizeOptions = { tokenizer, lowercase: resolved.lowercase, maxLength: resolved.maxLength };
   const pairs: { source: string[]; target: string[] }[] = [];
   text
     .replace(/^\uFEFF/, '')
@@ -71,7 +73,7 @@ export function loadPairs(text: string, data: PairsData, options: PairsOptions):
     outputSize: targetVocabulary.size,
     vocabulary: sourceVocabulary,
     targetVocabulary,
-    tokenizer: { kind: tokenizer, lowercase: tokenizeOptions.lowercase, maxLength: data.maxLength },
+    tokenizer: resolved,
     maxLength: pairs.reduce((longest, p) => Math.max(longest, p.source.length), 0),
     trainSize: counts.train,
     validationSize: counts.validation,

@@ -8,7 +8,8 @@
 import type { PlainTextData } from '../spec/types';
 import { ExampleSplit, type Example } from './batching';
 import { splitCounts } from './splits';
-import { detokenize, tokenize, type TokenizerKind } from './tokenize';
+import { resolveTokenizer } from './dataDefaults';
+import { detokenize, tokenize } from './tokenize';
 import { DataError, type DataInfo, type PreparedData } from './types';
 import { BOS_ID, Vocabulary } from './vocabulary';
 
@@ -20,9 +21,9 @@ export function loadPlainText(text: string, data: PlainTextData, options: PlainT
   const { file } = options;
   const W = data.window;
   if (!Number.isInteger(W) || W < 1) throw new DataError(file, 1, 1, `window must be a positive integer, got ${W}`);
-  const tokenizer: TokenizerKind = data.tokenizer ?? 'char';
+  const { kind: tokenizer, lowercase } = resolveTokenizer(data)!;
   // Normalise line ends so a CRLF file and an LF file give the same model.
-  const tokens = tokenize(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), { tokenizer, lowercase: data.lowercase ?? false });
+  const tokens = tokenize(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), { tokenizer, lowercase });
   const counts = splitCounts(tokens.length, data.split, 'tokens');
   const trainTokens = tokens.slice(0, counts.train);
   const validationTokens = tokens.slice(counts.train, counts.train + counts.validation);
@@ -59,7 +60,7 @@ export function loadPlainText(text: string, data: PlainTextData, options: PlainT
     outputSize: vocabulary.size,
     vocabulary,
     targetVocabulary: vocabulary,
-    tokenizer: { kind: tokenizer, lowercase: data.lowercase ?? false },
+    tokenizer: { kind: tokenizer, lowercase },
     maxLength: W,
     trainSize: train.length,
     validationSize: validation.length,

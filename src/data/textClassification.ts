@@ -6,6 +6,7 @@ import type { TextClassificationData } from '../spec/types';
 import { ExampleSplit, type Example } from './batching';
 import { parseCsvWithHeader, requireColumn } from './csv';
 import { seededPermutation, splitCounts, takeSplits } from './splits';
+import { resolveTokenizer } from './dataDefaults';
 import { detokenize, tokenize, type TokenizerKind } from './tokenize';
 import { DataError, type DataInfo, type PreparedData } from './types';
 import { Vocabulary } from './vocabulary';
@@ -89,13 +90,14 @@ export function loadTextClassification(text: string, data: TextClassificationDat
 
   const labels = options.labels ?? [...new Set(rows.map((row) => row.label))].sort();
   const labelId = new Map(labels.map((label, id) => [label, id]));
-  const tokenizer: TokenizerKind = data.tokenizer ?? 'word';
+  const resolved = resolveTokenizer(data)!;
+  const tokenizer: TokenizerKind = resolved.kind;
   const tokenized = rows.map((row) => {
     const id = labelId.get(row.label);
     if (id === undefined) {
       throw new DataError(file, row.line, row.labelColumn, `label ${JSON.stringify(row.label)} is not one of the task's labels (${labels.join(', ')})`);
     }
-    const tokens = tokenize(row.text, { tokenizer, lowercase: data.lowercase ?? true, maxLength: data.maxLength });
+    const tokens = tokenize(row.text, { tokenizer, lowercase: resolved.lowercase, maxLength: resolved.maxLength });
     if (tokens.length === 0) throw new DataError(file, row.line, row.textColumn, 'empty text (no tokens)');
     return { tokens, label: id };
   });
@@ -123,7 +125,7 @@ export function loadTextClassification(text: string, data: TextClassificationDat
     inputSize: vocabulary.size,
     outputSize: labels.length,
     vocabulary,
-    tokenizer: { kind: tokenizer, lowercase: data.lowercase ?? true, maxLength: data.maxLength },
+    tokenizer: resolved,
     labels,
     maxLength: tokenized.reduce((longest, row) => Math.max(longest, row.tokens.length), 0),
     trainSize: counts.train,

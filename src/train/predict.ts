@@ -10,19 +10,21 @@
 import { Rng } from '../tensor';
 import type { SeqModelSpec } from '../spec/types';
 import type { Batch, DataInfo } from '../data/types';
-import { tokenize, type TokenizerKind } from '../data/tokenize';
+import { tokenize, type TokenizeOptions } from '../data/tokenize';
+import { resolveTokenizer } from '../data/dataDefaults';
 import { encodeSeries } from '../data/encode';
 import { BOS_ID, EOS_ID } from '../data/vocabulary';
 import type { SequenceModel } from './model';
 import { decodeBatch, sampleSequence } from './decoding';
 import { detokenize } from './trainer';
 
-function tokenizerOf(spec: SeqModelSpec): { tokenizer: TokenizerKind; lowercase: boolean; maxLength?: number } {
-  const d = spec.data;
-  if (d.source === 'text-classification') return { tokenizer: d.tokenizer ?? 'word', lowercase: d.lowercase ?? true, maxLength: d.maxLength };
-  if (d.source === 'pairs' || d.source === 'text') return { tokenizer: d.tokenizer ?? 'char', lowercase: d.lowercase ?? false, maxLength: d.maxLength };
-  if (d.source === 'conll') return { tokenizer: 'word', lowercase: d.lowercase ?? false };
-  return { tokenizer: 'word', lowercase: false };
+/**
+ * How new text is tokenised: exactly as the loader tokenised the training data (`info.tokenizer`), else the
+ * spec's settings with the shared defaults of src/data/dataDefaults.ts.
+ */
+function tokenizerOf(spec: SeqModelSpec, info: DataInfo): TokenizeOptions {
+  const resolved = info.tokenizer ?? resolveTokenizer(spec.data) ?? { kind: 'word', lowercase: false };
+  return { tokenizer: resolved.kind, lowercase: resolved.lowercase, maxLength: resolved.maxLength };
 }
 
 function emptyBatch(T: number): Batch {
@@ -44,7 +46,7 @@ export function predictOne(model: SequenceModel, spec: SeqModelSpec, info: DataI
     return [...out];
   }
   const vocabulary = info.vocabulary!;
-  const options = tokenizerOf(spec);
+  const options = tokenizerOf(spec, info);
   const tokens = Array.isArray(input) ? input.map(String) : tokenize(String(input ?? ''), options);
   if (task === 'generate') {
     const prefix = vocabulary.encode(tokens);

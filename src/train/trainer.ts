@@ -23,6 +23,7 @@ import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
 import { longestLengths, padBatch } from './fixedShapes';
 import { statefulPlanFor, type StatefulPlan } from './statefulBatches';
+import { forecastTargetHistory } from './forecastHistory';
 import {
   RUN_FILES, loadOptimizerState, loadWeights, readJsonLines, saveOptimizerState, saveWeights, writeJson, writeJsonLines,
 } from './runFolder';
@@ -387,18 +388,12 @@ function predictionsEvent(
   const outputs = model.evaluateBatch(batch).outputs;
   if (task === 'forecast' || task === 'regress') {
     const O = info.outputSize;
-    const I = info.inputSize;
     for (let b = 0; b < n; b++) {
       const predicted = outputs.slice(b * O, (b + 1) * O);
       const truth = batch.targets!.slice(b * O, (b + 1) * O);
       info.denormalizeTargets(predicted);
       info.denormalizeTargets(truth);
-      const history: number[] = [];
-      const column = info.normalizer && info.targetColumns && info.inputColumns ? Math.max(0, info.inputColumns.indexOf(info.targetColumns[0])) : 0;
-      for (let t = 0; t < batch.lengths[b]; t++) {
-        const v = batch.inputs![(b * batch.steps + t) * I + column];
-        history.push(info.normalizer ? info.normalizer.denormalize(v, column) : v);
-      }
+      const history = forecastTargetHistory(info, batch.inputs!, b, batch.steps, batch.lengths[b]);
       samples.push({ kind: 'forecast', history, truth: [...truth], predicted: [...predicted] });
     }
   } else if (task === 'classify') {

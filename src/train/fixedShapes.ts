@@ -1,7 +1,8 @@
 /**
  * Batches padded to one length per split. The recurrent layers keep workspaces for a few recent (B, T) shapes
- * in the kernel backend's memory, which is never freed; batches whose T changes from step to step (length
- * bucketing, variable-length text) would allocate new workspaces all the time. Packed sequences do no work on
+ * in the kernel backend's memory; batches whose T changes from step to step (length bucketing, variable-length
+ * text) would evict and rebuild workspaces all the time (released blocks are reused, but each rebuild costs an
+ * allocation and fragments the size classes). Packed sequences do no work on
  * padding, so padding every batch to the longest length costs little and keeps the shapes — and memory — fixed.
  *
  * Not applied to a many-to-one `last` readout, whose meaning (output at the batch's last step) depends on T.

@@ -1,6 +1,7 @@
 /**
  * Temporaries on the JavaScript heap. `Tensor.zeros` and `clone()` allocate from the active kernel backend,
- * whose WebAssembly memory is a bump allocator that never frees (layers allocate their workspaces there once).
+ * whose WebAssembly memory never shrinks and reuses only blocks released explicitly (layers allocate their
+ * workspaces there once and release them when evicted).
  * The trainer's per-step scratch (readouts, bridged states, decoding states) has shapes that vary with the batch,
  * so it lives on the garbage-collected heap instead; kernels accept such arrays (staged in when needed).
  */

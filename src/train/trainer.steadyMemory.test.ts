@@ -1,5 +1,5 @@
-// The WebAssembly backend's memory is never freed, so whatever the trainer allocates there per step would leak
-// until training dies ("memory exhausted"). After the first epochs, an epoch — training, validation, greedy
+// The WebAssembly backend's memory never shrinks, and only blocks handed back with `release` are reused, so
+// whatever the trainer allocated there per step and dropped would leak until training dies ("memory exhausted"). After the first epochs, an epoch — training, validation, greedy
 // decoding, gate snapshots, predictions — must not allocate backend memory from src/train. (The layers' own
 // workspaces are theirs to account for; they are excluded by looking at who asked for the memory.)
 import { test } from 'node:test';

@@ -78,7 +78,7 @@ function gemmWallOneVsTwo(k: WasmKernels, h: GemmHelper, n: number, budget: numb
 
 // ───────────────────────────────────────────── set-up ─────────────────────────────────────────────
 const fastest = useFastestKernels();
-const wasm = fastest.name === 'wasm-simd' ? (fastest as WasmKernels) : null;
+const wasm = fastest.name.startsWith('wasm') ? (fastest as WasmKernels) : null;
 console.log(`SeqLab bench — backend ${fastest.name}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log('(the machine may be shared: absolute figures move between runs, ratios within one run are what count;');
 console.log(' 1-thread rates are per CPU-second of the measuring process, for SeqLab and peers alike; 2-thread rates are wall-clock)\n');

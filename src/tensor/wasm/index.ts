@@ -1,7 +1,7 @@
 import { createWasmKernels, type WasmKernels } from './wasmKernels';
 
 export { createWasmKernels, type WasmKernels, type GemmSplitter } from './wasmKernels';
-export { wasmSimdSupported } from './wasmRuntime';
+export { wasmSimdSupported, kernelsVariant, type KernelsVariant } from './wasmRuntime';
 export { startGemmHelperThread, GEMM_HELPER_SOURCE, DEFAULT_SPLIT_THRESHOLD, type GemmHelper, type SpawnHelperThread, type HelperThread } from './gemmThreads';
 
 let shared: WasmKernels | null | undefined;

@@ -1,44 +1,47 @@
 // Backend conformance: every kernel of the WebAssembly SIMD backend against the definition (GEMM, in float64)
 // or the reference kernel (the rest), on odd shapes, offsets, leading dimensions, all transposes, alpha/beta,
-// and on arrays both inside and outside wasm memory.
+// and on arrays both inside and outside wasm memory. GEMM is checked on both builds the engine can run (plain
+// SIMD, and relaxed SIMD with fused multiply-add), since the backend in use here is only one of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { referenceKernels } from '../referenceKernels';
 import { Rng } from '../rng';
-import { createWasmKernels } from './wasmKernels';
+import { createWasmKernels, type WasmKernels } from './wasmKernels';
 
 const wasm = createWasmKernels();
 const skip = wasm ? false : 'WebAssembly SIMD with shared memory is not available in this engine';
 const FLOAT32_EPSILON = 2 ** -24;
+const builds = (['simd', 'relaxed-simd'] as const).map((v) => createWasmKernels(v)).filter((k): k is WasmKernels => k !== null);
 
 type Placement = 'wasm' | 'foreign';
-function array(n: number, where: Placement): Float32Array {
-  return where === 'wasm' ? wasm!.alloc(n) : new Float32Array(n);
+function array(n: number, where: Placement, k: WasmKernels = wasm!): Float32Array {
+  return where === 'wasm' ? k.alloc(n) : new Float32Array(n);
 }
 
 interface GemmCase { M: number; N: number; K: number; transA: boolean; transB: boolean; alpha: number; beta: number; pad: number; where: Placement }
 
 /**
  * Runs one GEMM on the wasm backend and checks every element of C against the float64 definition, within the
- * classic float32 accumulation bound γ_(K+2)·(|α|·Σ|a·b| + |β·c|); also checks C's padding is untouched.
+ * classic float32 accumulation bound γ_(K+2)·(|α|·Σ|a·b| + |β·c|), which holds with or without fused
+ * multiply-add; also checks C's padding is untouched.
  */
-function checkGemm(c: GemmCase, rng: Rng): void {
+function checkGemm(c: GemmCase, rng: Rng, k: WasmKernels): void {
   const { M, N, K, transA, transB, alpha, beta, pad, where } = c;
   const lda = (transA ? M : K) + pad, ldb = (transB ? K : N) + pad, ldc = N + pad;
   const aOff = 3, bOff = 5, cOff = 7;
-  const A = array(aOff + (transA ? K : M) * lda, where), B = array(bOff + (transB ? N : K) * ldb, where);
-  const C = array(cOff + M * ldc, where);
+  const A = array(aOff + (transA ? K : M) * lda, where, k), B = array(bOff + (transB ? N : K) * ldb, where, k);
+  const C = array(cOff + M * ldc, where, k);
   rng.fillNormal(A); rng.fillNormal(B); rng.fillNormal(C);
   if (beta === 0) C.fill(NaN, cOff, cOff + M * ldc); // beta = 0 must ignore C, NaN included; padding stays NaN
   const before = C.slice();
-  wasm!.gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
-  const label = JSON.stringify(c);
+  k.gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+  const label = `${k.name} ${JSON.stringify(c)}`;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let exact = 0, magnitude = 0;
-      for (let k = 0; k < K; k++) {
-        const a = transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k];
-        const b = transB ? B[bOff + j * ldb + k] : B[bOff + k * ldb + j];
+      for (let p = 0; p < K; p++) {
+        const a = transA ? A[aOff + p * lda + i] : A[aOff + i * lda + p];
+        const b = transB ? B[bOff + j * ldb + p] : B[bOff + p * ldb + j];
         exact += a * b;
         magnitude += Math.abs(a * b);
       }
@@ -56,34 +59,41 @@ function checkGemm(c: GemmCase, rng: Rng): void {
   for (let index = 0; index < cOff; index++) assert.ok(Object.is(C[index], before[index]), `${label}: C before cOff changed`);
 }
 
-test('wasm gemm matches the definition on odd shapes, offsets, leading dimensions, all transposes, alpha/beta', { skip }, () => {
-  const rng = new Rng(11);
-  const shapes = [[1, 1, 1], [1, 9, 3], [3, 1, 5], [4, 8, 1], [5, 7, 3], [7, 13, 17], [13, 9, 31], [33, 65, 20], [32, 256, 64], [9, 17, 0]];
-  const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
-  let n = 0;
-  for (const [M, N, K] of shapes)
-    for (const transA of [false, true])
-      for (const transB of [false, true]) {
-        const [alpha, beta] = scalars[n % scalars.length];
-        const pad = n % 3 === 0 ? 0 : n % 3;
-        checkGemm({ M, N, K, transA, transB, alpha, beta, pad, where: n % 2 === 0 ? 'wasm' : 'foreign' }, rng);
-        n++;
-      }
-});
+for (const k of builds) {
+  test(`wasm gemm (${k.name}) matches the definition on odd shapes, offsets, leading dimensions, all transposes, alpha/beta`, () => {
+    const rng = new Rng(11);
+    const shapes = [[1, 1, 1], [1, 9, 3], [3, 1, 5], [4, 8, 1], [5, 7, 3], [7, 13, 17], [13, 9, 31], [33, 65, 20], [32, 256, 64], [9, 17, 0]];
+    const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
+    let n = 0;
+    for (const [M, N, K] of shapes)
+      for (const transA of [false, true])
+        for (const transB of [false, true]) {
+          const [alpha, beta] = scalars[n % scalars.length];
+          const pad = n % 3 === 0 ? 0 : n % 3;
+          checkGemm({ M, N, K, transA, transB, alpha, beta, pad, where: n % 2 === 0 ? 'wasm' : 'foreign' }, rng, k);
+          n++;
+        }
+  });
 
-test('wasm gemm crosses every cache block (M > MC, N > NC, K > KC) correctly', { skip }, () => {
-  const rng = new Rng(12);
-  checkGemm({ M: 131, N: 521, K: 263, transA: false, transB: true, alpha: 1, beta: 0, pad: 1, where: 'wasm' }, rng);
-  checkGemm({ M: 130, N: 515, K: 259, transA: true, transB: false, alpha: 0.25, beta: 1, pad: 0, where: 'foreign' }, rng);
-});
+  test(`wasm gemm (${k.name}) crosses every cache block (M > MC, N > NC, K > KC) correctly`, () => {
+    const rng = new Rng(12);
+    checkGemm({ M: 131, N: 521, K: 263, transA: false, transB: true, alpha: 1, beta: 0, pad: 1, where: 'wasm' }, rng, k);
+    checkGemm({ M: 130, N: 515, K: 259, transA: true, transB: false, alpha: 0.25, beta: 1, pad: 0, where: 'foreign' }, rng, k);
+  });
 
-test('wasm gemm with beta=0 overwrites NaN in C, as BLAS does', { skip }, () => {
-  for (const where of ['wasm', 'foreign'] as const) {
-    const A = array(2, where), B = array(2, where), C = array(1, where);
-    A.set([1, 2]); B.set([3, 4]); C[0] = NaN;
-    wasm!.gemm(false, true, 1, 1, 2, 1, A, 0, 2, B, 0, 2, 0, C, 0, 1);
-    assert.equal(C[0], 11);
-  }
+  test(`wasm gemm (${k.name}) with beta=0 overwrites NaN in C, as BLAS does`, () => {
+    for (const where of ['wasm', 'foreign'] as const) {
+      const A = array(2, where, k), B = array(2, where, k), C = array(1, where, k);
+      A.set([1, 2]); B.set([3, 4]); C[0] = NaN;
+      k.gemm(false, true, 1, 1, 2, 1, A, 0, 2, B, 0, 2, 0, C, 0, 1);
+      assert.equal(C[0], 11);
+    }
+  });
+}
+
+test('both builds load under Node ≥ 20.16 (relaxed SIMD by default, or flagged on); elsewhere at least the plain one', { skip }, () => {
+  assert.ok(builds.some((k) => k.variant === 'simd'));
+  if (typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function') assert.deepEqual(builds.map((k) => k.variant), ['simd', 'relaxed-simd']);
 });
 
 test('wasm gemm refuses operands too short for their shape instead of reading other arrays', { skip }, () => {

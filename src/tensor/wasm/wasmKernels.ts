@@ -1,6 +1,6 @@
 import type { Kernels } from '../kernels';
 import { referenceKernels } from '../referenceKernels';
-import { kernelsModule, PACK_A_FLOATS, PACK_B_FLOATS, WasmRuntime } from './wasmRuntime';
+import { kernelsModule, kernelsModuleOf, kernelsVariant, PACK_A_FLOATS, PACK_B_FLOATS, WasmRuntime, type KernelsVariant } from './wasmRuntime';
 
 /**
  * Splits one GEMM between the calling thread and helper threads sharing the same memory (see gemmThreads.ts).
@@ -15,6 +15,9 @@ export interface GemmSplitter {
 
 /** The WebAssembly SIMD backend: `Kernels` plus the runtime (memory, module) that helper threads attach to. */
 export interface WasmKernels extends Kernels {
+  /** 'wasm-relaxed-simd' (GEMM with fused multiply-add) or 'wasm-simd'. */
+  readonly name: string;
+  readonly variant: KernelsVariant;
   readonly runtime: WasmRuntime;
   /** Address of this thread's pack buffers (PACK_A_FLOATS then PACK_B_FLOATS floats). */
   readonly packA: number;
@@ -35,10 +38,14 @@ function checkSpan(name: string, x: Float32Array, off: number, span: number): vo
  * Build the wasm backend, or return null where WebAssembly SIMD or shared memory is unavailable.
  * Every kernel accepts any Float32Array: arrays outside wasm memory are staged in and out (GEMM) or handled
  * by the reference kernel (elementwise), so correctness never depends on who allocated an array.
+ * `variant` asks for one build (tests check both); by default the one `kernelsModule` chose.
  */
-export function createWasmKernels(): WasmKernels | null {
-  const module = kernelsModule();
+export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null {
+  const chosen = kernelsModule();
+  if (!chosen) return null;
+  const module = variant === undefined || variant === kernelsVariant() ? chosen : kernelsModuleOf(variant);
   if (!module) return null;
+  const built = variant ?? kernelsVariant()!;
   const runtime = new WasmRuntime(module);
   const wasm = runtime.exports;
   const packA = runtime.allocBytes(PACK_A_FLOATS * 4);
@@ -62,7 +69,8 @@ export function createWasmKernels(): WasmKernels | null {
 
   const kernels: WasmKernels = {
     ...referenceKernels,
-    name: 'wasm-simd',
+    name: built === 'relaxed-simd' ? 'wasm-relaxed-simd' : 'wasm-simd',
+    variant: built,
     runtime,
     packA,
     packB,

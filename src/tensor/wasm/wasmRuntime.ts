@@ -1,4 +1,4 @@
-import { KERNELS_WASM_BASE64, KERNELS_WASM_MAXIMUM_PAGES } from './kernelsBinary.generated';
+import { KERNELS_WASM_BASE64, KERNELS_WASM_MAXIMUM_PAGES, KERNELS_WASM_RELAXED_BASE64 } from './kernelsBinary.generated';
 
 /** The functions the AssemblyScript module exports (pointers are byte addresses, sizes in elements). */
 export interface KernelExports {
@@ -61,26 +61,100 @@ const ALIGN_BYTES = 64;
 // The smallest module using a SIMD instruction (i8x16.splat + i8x16.popcnt), as wasm-feature-detect does.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
-let compiled: WasmModule | null | undefined;
+/**
+ * Which build of the kernels runs: 'relaxed-simd' (GEMM with fused multiply-add) or 'simd' (multiply, then
+ * add). Results differ between the two in the last bits; within one build on one machine they are repeatable.
+ */
+export type KernelsVariant = 'relaxed-simd' | 'simd';
+
+/**
+ * The build this engine runs, or null without SIMD. The relaxed build when the engine validates it as it is;
+ * else, when `enableRelaxedSimd` can switch relaxed SIMD on (Node 20's V8 11.3 has it behind a flag; newer
+ * engines, VS Code's extension host included, ship it), the relaxed build if it validates then; else plain SIMD.
+ */
+export function selectKernelsVariant(
+  api: Pick<WasmApi, 'validate'>, relaxedBytes: Uint8Array, enableRelaxedSimd: () => boolean, allowRelaxed = true,
+): KernelsVariant | null {
+  if (!api.validate(SIMD_PROBE)) return null;
+  if (!allowRelaxed) return 'simd';
+  if (api.validate(relaxedBytes)) return 'relaxed-simd';
+  if (enableRelaxedSimd() && api.validate(relaxedBytes)) return 'relaxed-simd';
+  return 'simd';
+}
+
+/**
+ * In Node, turn on V8's relaxed SIMD (process-wide, worker threads included; it must precede compiling the
+ * module). False where there is no Node or no such flag.
+ */
+export function enableNodeRelaxedSimd(): boolean {
+  try {
+    const proc = nodeProcess();
+    if (!proc?.versions?.node) return false;
+    const v8 = proc.getBuiltinModule?.('node:v8') as { setFlagsFromString?(flags: string): void } | undefined;
+    if (typeof v8?.setFlagsFromString !== 'function') return false;
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface NodeProcessSlice {
+  versions?: { node?: string };
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?(id: string): unknown;
+}
+function nodeProcess(): NodeProcessSlice | undefined {
+  return (globalThis as { process?: NodeProcessSlice }).process;
+}
+
+/** SEQLAB_WASM_RELAXED=0 keeps the plain SIMD build (to compare the two, or to reproduce its exact results). */
+function relaxedAllowed(): boolean {
+  return nodeProcess()?.env?.SEQLAB_WASM_RELAXED?.trim() !== '0';
+}
+
+let compiled: { module: WasmModule; variant: KernelsVariant } | null | undefined;
 
 /** True when this JavaScript engine runs WebAssembly SIMD and shared memories (checked once, synchronously). */
 export function wasmSimdSupported(): boolean {
   return kernelsModule() !== null;
 }
 
+/** The build `kernelsModule` compiled, or null where WebAssembly SIMD is unavailable. */
+export function kernelsVariant(): KernelsVariant | null {
+  kernelsModule();
+  return compiled?.variant ?? null;
+}
+
 /** The compiled kernel module, or null where SIMD or SharedArrayBuffer is unavailable. Compiles synchronously. */
 export function kernelsModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
+  if (compiled !== undefined) return compiled?.module ?? null;
   compiled = null;
   try {
     const api = webAssemblyApi();
     if (!api || typeof SharedArrayBuffer !== 'function') return null;
-    if (!api.validate(SIMD_PROBE)) return null;
-    compiled = new api.Module(base64ToBytes(KERNELS_WASM_BASE64));
+    const variant = selectKernelsVariant(api, kernelBytes('relaxed-simd'), enableNodeRelaxedSimd, relaxedAllowed());
+    if (variant === null) return null;
+    compiled = { module: new api.Module(kernelBytes(variant)), variant };
   } catch {
     compiled = null;
   }
-  return compiled;
+  return compiled?.module ?? null;
+}
+
+/**
+ * A given build, compiled afresh, or null where this engine does not validate it (tests check both builds;
+ * call `kernelsModule` first, so the relaxed one has had its chance to be switched on).
+ */
+export function kernelsModuleOf(variant: KernelsVariant): WasmModule | null {
+  const api = webAssemblyApi();
+  if (!api || typeof SharedArrayBuffer !== 'function') return null;
+  const bytes = kernelBytes(variant);
+  return api.validate(bytes) ? new api.Module(bytes) : null;
+}
+
+function kernelBytes(variant: KernelsVariant): Uint8Array {
+  return base64ToBytes(variant === 'relaxed-simd' ? KERNELS_WASM_RELAXED_BASE64 : KERNELS_WASM_BASE64);
 }
 
 function base64ToBytes(base64: string): Uint8Array {

@@ -1,3 +1,4 @@
+import { kernels, type WasmKernels } from '../../tensor';
 import { NamedParameter } from '../parameter';
 import { Optimizer } from './optimizer';
 
@@ -48,6 +49,9 @@ abstract class AdamFamily extends Optimizer {
     // AdamW decays with the value before the update; Adam adds the decay to the gradient instead.
     const decay = this.decoupled ? 1 - lr * weightDecay : 1;
     const l2 = this.decoupled ? 0 : weightDecay;
+    // On the wasm backend, with everything in its memory, the same arithmetic runs there (bitwise equal).
+    const wasm = kernels() as Partial<WasmKernels>;
+    if (wasm.adamUpdate?.(values, grads, m, v, { beta1, beta2, stepSize, biasCorrection2Sqrt, eps, decay, l2 })) return;
     for (let i = 0; i < values.length; i++) {
       const theta = values[i] * decay;
       const g = grads[i] + l2 * values[i];

@@ -1,3 +1,4 @@
+import { kernels } from '../../tensor';
 import { NamedParameter, zeroGrads } from '../parameter';
 
 /**
@@ -38,9 +39,12 @@ export abstract class Optimizer {
     this.lr = lr;
   }
 
-  /** Allocate every buffer once, zero-filled (called by subclasses after their fields are set). */
+  /**
+   * Allocate every buffer once, zero-filled (called by subclasses after their fields are set), from the active
+   * backend: in wasm memory on the wasm backend, next to the parameters, so the update can run there.
+   */
   protected allocateBuffers(): void {
-    this.buffers = this.bufferNames.map(() => this.params.map((p) => new Float32Array(p.parameter.value.size)));
+    this.buffers = this.bufferNames.map(() => this.params.map((p) => kernels().alloc(p.parameter.value.size)));
   }
 
   /** Apply one update from the accumulated gradients. */

@@ -1,6 +1,6 @@
 import { createWasmKernels, type WasmKernels } from './wasmKernels';
 
-export { createWasmKernels, type WasmKernels, type GemmSplitter } from './wasmKernels';
+export { createWasmKernels, type WasmKernels, type GemmSplitter, type AdamStepScalars } from './wasmKernels';
 export { wasmSimdSupported, kernelsVariant, type KernelsVariant } from './wasmRuntime';
 export { startGemmHelperThread, GEMM_HELPER_SOURCE, DEFAULT_SPLIT_THRESHOLD, type GemmHelper, type SpawnHelperThread, type HelperThread } from './gemmThreads';
 

@@ -23,6 +23,22 @@ export interface WasmKernels extends Kernels {
   readonly packA: number;
   readonly packB: number;
   setGemmSplitter(splitter: GemmSplitter | null): void;
+  /**
+   * One Adam/AdamW step in wasm, bitwise as the JavaScript loop of src/nn/optim/adam.ts (see assembly/optim.ts),
+   * when values, grads and both moments (all of one length) live in this memory; false, touching nothing, else.
+   */
+  adamUpdate(values: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, hyper: AdamStepScalars): boolean;
+}
+
+/** The per-step scalars of an Adam/AdamW update (see src/nn/optim/adam.ts). */
+export interface AdamStepScalars {
+  beta1: number;
+  beta2: number;
+  stepSize: number;
+  biasCorrection2Sqrt: number;
+  eps: number;
+  decay: number;
+  l2: number;
 }
 
 /** Elements a strided [rows, cols] block spans from its first element to its last. */
@@ -76,6 +92,15 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
     packB,
     setGemmSplitter(s) {
       splitter = s;
+    },
+    adamUpdate(values, grads, m, v, h) {
+      const n = values.length;
+      if (grads.length !== n || m.length !== n || v.length !== n) return false;
+      const x = runtime.addressOf(values, 0), g = runtime.addressOf(grads, 0);
+      const ma = runtime.addressOf(m, 0), va = runtime.addressOf(v, 0);
+      if (x < 0 || g < 0 || ma < 0 || va < 0) return false;
+      wasm.adamUpdate(x, g, ma, va, n, h.beta1, h.beta2, h.stepSize, h.biasCorrection2Sqrt, h.eps, h.decay, h.l2);
+      return true;
     },
 
     alloc(n) {

@@ -4,3 +4,4 @@ export { gemm } from './gemm';
 export { add, mul, axpy, scale, addRowVector, sumRowsInto, heapBase } from './elementwise';
 export { sigmoid, tanh } from './activations';
 export { lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward } from './cells';
+export { adamUpdate } from './optim';

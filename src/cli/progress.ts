@@ -55,7 +55,7 @@ export function terminalReporter(write: (text: string) => void): Reporter {
       switch (event.type) {
         case 'runStarted':
           epochs = event.epochs;
-          write(`training ${event.specName} (${event.task}, ${event.parameterCount.toLocaleString('en-US')} parameters) → ${event.runDir}\n`);
+          write(`training ${event.specName} (${event.task}, ${event.parameterCount.toLocaleString('en-US')} parameters${event.kernels ? `, ${event.kernels} kernels` : ''}) → ${event.runDir}\n`);
           return;
         case 'step':
           clearBar();

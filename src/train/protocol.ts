@@ -14,6 +14,8 @@ export interface RunStarted {
   specName: string;
   task: string;
   parameterCount: number;
+  /** The kernel backend doing the arithmetic (e.g. 'wasm-relaxed-simd', 'reference'); absent in replayed runs. */
+  kernels?: string;
   totalSteps: number;
   epochs: number;
   stepsPerEpoch: number;

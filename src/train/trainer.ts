@@ -10,7 +10,7 @@
  * from `Rng(seed, epoch)` — a function of the seed and the epoch only, so a resumed run replays the same epochs.
  */
 import * as path from 'node:path';
-import { Rng } from '../tensor';
+import { Rng, kernels } from '../tensor';
 import { parameterCount } from '../nn/parameter';
 import { clipGradNorm, clipGradValue, gradNorm } from '../nn/clip';
 import type { SeqModelSpec } from '../spec/types';
@@ -127,7 +127,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
 
   emit({
     type: 'runStarted', runId: path.basename(runDir), runDir, specName: spec.name, task,
-    parameterCount: parameterCount(params), totalSteps, epochs, stepsPerEpoch: perEpoch, metricNames,
+    parameterCount: parameterCount(params), kernels: kernels().name, totalSteps, epochs, stepsPerEpoch: perEpoch, metricNames,
   });
   if (options.resume) emit({ type: 'log', level: 'info', message: `resuming after epoch ${state.epoch} (step ${state.step})` });
   if (statefulPlan) {

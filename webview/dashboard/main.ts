@@ -178,6 +178,7 @@ function renderStatus(): void {
   const rows: [string, string][] = [];
   if (series.runStarted) {
     rows.push(['Model', series.runStarted.specName], ['Task', series.runStarted.task], ['Parameters', formatCount(series.runStarted.parameterCount)]);
+    if (series.runStarted.kernels) rows.push(['Kernels', series.runStarted.kernels]);
   }
   if (latest) rows.push(['Last loss', formatScalar(latest.loss)], ['Learning rate', formatScalar(latest.lr)], ['Samples/s', formatCount(latest.samplesPerSecond)]);
   if (series.latestEpoch) {

@@ -50,6 +50,18 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  // The "packed" form is op(B) copied compactly in B's own layout, so the sums are exactly gemm's.
+  prepackedBLength(N, K) {
+    return N * K;
+  },
+  prepackB(transB, N, K, B, bOff, ldb, packed) {
+    const rows = transB ? N : K, cols = transB ? K : N;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) packed[r * cols + j] = B[bOff + r * ldb + j];
+  },
+  gemmPrepackedB(transA, transB, M, N, K, alpha, A, aOff, lda, packed, beta, C, cOff, ldc) {
+    referenceKernels.gemm(transA, transB, M, N, K, alpha, A, aOff, lda, packed, 0, transB ? K : N, beta, C, cOff, ldc);
+  },
+
   fill(out, outOff, value, n) {
     out.fill(value, outOff, outOff + n);
   },

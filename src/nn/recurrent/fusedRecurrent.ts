@@ -1,4 +1,4 @@
-import { Rng, Tensor, assertShape, kernels } from '../../tensor';
+import { Rng, Tensor, assertShape, kernels, type Kernels } from '../../tensor';
 import { Module, NamedParameter, Parameter } from '../parameter';
 import { cellDescriptions, CellDescription } from './cellKinds';
 import { copyRows, packBatchFirst, permuteStates, unpackBatchFirst } from './packing';
@@ -52,6 +52,12 @@ export class FusedRecurrent implements Module {
   private lastForward: { dropoutApplied: boolean } | undefined;
   /** The workspace whose gradient norms the last backward filled (later forwards keep them readable). */
   private normsWorkspace: RecurrentWorkspace | undefined;
+  /**
+   * W_hh packed for the backend's prepacked GEMM, once per time loop (W_hhᵀ forward, W_hh backward; layers and
+   * directions take turns). Its size depends on H and the cell only, so it lives with the layer, not the (B, T)
+   * workspaces; allocated on first use from the backend then active.
+   */
+  private weightPack: { backend: Kernels; buffer: Float32Array } | undefined;
 
   constructor(opName: string, cellKind: RecurrentCellKind, options: RecurrentOptions, rng: Rng) {
     const { inputSize, hiddenSize } = options;
@@ -211,6 +217,8 @@ export class FusedRecurrent implements Module {
       else k.add(ws.biasSum, 0, w.biasIh.value.data, 0, w.biasHh.value.data, 0, G);
       k.addRowVector(cache.gates, 0, cache.gates, 0, ws.biasSum, 0, N, G);
     }
+    // op(B) = W_hhᵀ is the same at every step: pack it once here instead of inside each step's GEMM.
+    const pack = this.packRecurrentWeight(k, true, G, H, w.weightHh.value.data);
 
     for (let s = 0; s < T; s++) {
       const t = d === 0 ? s : T - 1 - s;
@@ -221,11 +229,13 @@ export class FusedRecurrent implements Module {
       if (cache.cellPrev) this.gatherPreviousState(cache.cellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d, H);
       if (isGru) {
         const proj = cache.hiddenProj!;
-        k.gemm(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, w.weightHh.value.data, 0, H, 0, proj, row * G, G);
+        if (pack) k.gemmPrepackedB!(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, pack, 0, proj, row * G, G);
+        else k.gemm(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, w.weightHh.value.data, 0, H, 0, proj, row * G, G);
         if (w.biasHh) k.addRowVector(proj, row * G, proj, row * G, w.biasHh.value.data, 0, bs, G);
         k.gruCellForward(cache.hidden, row * H, cache.gates, row * G, proj, row * G, cache.hiddenPrev, row * H, bs, H);
       } else {
-        k.gemm(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, w.weightHh.value.data, 0, H, 1, cache.gates, row * G, G);
+        if (pack) k.gemmPrepackedB!(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, pack, 1, cache.gates, row * G, G);
+        else k.gemm(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, w.weightHh.value.data, 0, H, 1, cache.gates, row * G, G);
         if (this.cellKind === 'lstm') {
           k.lstmCellForward(cache.hidden, row * H, cache.cell!, row * H, cache.gates, row * G, cache.cellPrev!, row * H, bs, H);
         } else if (this.cellKind === 'rnn_tanh') {
@@ -235,6 +245,22 @@ export class FusedRecurrent implements Module {
         }
       }
     }
+  }
+
+  /**
+   * Packs op(B) of the per-step GEMM (W_hhᵀ [H,G] forward, W_hh [G,H] backward) into the workspace's buffer and
+   * returns it, or undefined where the backend has no prepacked GEMM.
+   */
+  private packRecurrentWeight(k: Kernels, transB: boolean, N: number, K: number, weight: Float32Array): Float32Array | undefined {
+    if (!k.prepackB || !k.gemmPrepackedB || !k.prepackedBLength) return undefined;
+    if (this.weightPack?.backend !== k) {
+      if (this.weightPack) this.weightPack.backend.release?.(this.weightPack.buffer);
+      const G = this.cell.gateCount * this.hiddenSize, H = this.hiddenSize;
+      this.weightPack = { backend: k, buffer: k.alloc(Math.max(k.prepackedBLength(G, H), k.prepackedBLength(H, G))) };
+    }
+    const pack = this.weightPack.buffer;
+    k.prepackB(transB, N, K, weight, 0, transB ? K : N, pack);
+    return pack;
   }
 
   /**
@@ -339,6 +365,8 @@ export class FusedRecurrent implements Module {
     ws.initialHiddenGrads.fill(0, stateOff, stateOff + B * H);
     if (isLstm) ws.initialCellGrads.fill(0, stateOff, stateOff + B * H);
 
+    // op(B) = W_hh [G,H] for dh_{t−1} at every step: packed once for the whole walk.
+    const pack = this.packRecurrentWeight(k, false, H, G, w.weightHh.value.data);
     // Walk the steps in the opposite order to forward; each step's dh is complete when it is reached.
     for (let s = T - 1; s >= 0; s--) {
       const t = d === 0 ? s : T - 1 - s;
@@ -360,7 +388,8 @@ export class FusedRecurrent implements Module {
         k.rnnReluCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
       }
       // dh_{t−1} (+)= dHiddenProj_t[bs,G] · W_hh[G,H]; the GRU kernel already wrote its direct z ⊙ dh term.
-      k.gemm(false, false, bs, H, G, 1, dHiddenProj, row * G, G, w.weightHh.value.data, 0, H, isGru ? 1 : 0, dPrev, 0, H);
+      if (pack) k.gemmPrepackedB!(false, false, bs, H, G, 1, dHiddenProj, row * G, G, pack, isGru ? 1 : 0, dPrev, 0, H);
+      else k.gemm(false, false, bs, H, G, 1, dHiddenProj, row * G, G, w.weightHh.value.data, 0, H, isGru ? 1 : 0, dPrev, 0, H);
       this.scatterPreviousGrad(dHidden, ws.initialHiddenGrads, stateOff, dPrev, plan, t, d, H);
     }
 

@@ -9,7 +9,7 @@ import { startGemmHelperThread } from './gemmThreads';
 
 const kernels = createWasmKernels();
 
-test('a GEMM split across two threads equals the one-thread GEMM for every transpose, by rows and by columns', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
+test('a GEMM split across two threads (plain and prepacked B) equals the one-thread GEMM for every transpose, by rows and by columns', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
   const k = kernels!;
   // M ≥ N splits rows; M < N splits columns; the 192² case is long enough for an awake helper to claim stripes.
   const cases = [[70, 37, 29], [37, 70, 29], [9, 130, 300], [192, 192, 192]];
@@ -22,8 +22,15 @@ test('a GEMM split across two threads equals the one-thread GEMM for every trans
           const r = new Rng(M * 1000 + N + (transA ? 7 : 0) + (transB ? 13 : 0));
           const A = k.alloc(M * K), B = k.alloc(K * N), C = k.alloc(M * (N + 1));
           r.fillNormal(A); r.fillNormal(B); r.fillNormal(C);
+          const C2 = C.slice();
           k.gemm(transA, transB, M, N, K, 0.5, A, 0, transA ? M : K, B, 0, transB ? K : N, 1.5, C, 0, N + 1);
           results.push(C);
+          // The prepacked-B GEMM splits too (column stripes are ranges of packed panels); same result.
+          const packed = k.alloc(k.prepackedBLength(N, K)), P = k.alloc(C2.length);
+          P.set(C2);
+          k.prepackB(transB, N, K, B, 0, transB ? K : N, packed);
+          k.gemmPrepackedB(transA, transB, M, N, K, 0.5, A, 0, transA ? M : K, packed, 1.5, P, 0, N + 1);
+          results.push(P);
         }
     return results;
   };

@@ -1,5 +1,5 @@
 import type { GemmSplitter, WasmKernels } from './wasmKernels';
-import { GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS } from './wasmRuntime';
+import { GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, type KernelExports } from './wasmRuntime';
 
 /**
  * A second thread for large GEMMs. The helper instantiates the same module on the same shared memory; the
@@ -23,8 +23,9 @@ export type SpawnHelperThread = (scriptSource: string) => HelperThread;
 // Control block (Int32 slots). TICKET = generation·256 + next stripe: a claim is a compare-exchange on it, so a
 // helper that read a previous generation's arguments can never claim a stripe of the current one.
 const TICKET = 0, FINISHED = 1, QUIT = 2, STRIPES = 3, ARGS = 4;
-// ARGS: transA, transB, byRows, first, stripe, length, K, alpha(f32), a, lda, b, ldb, beta(f32), c, ldc, otherSide
-const ARG_COUNT = 16;
+// ARGS: transA, transB, byRows, first, stripe, length, K, alpha(f32), a, lda, b, ldb, beta(f32), c, ldc, otherSide,
+// packed (1: b is a packB buffer of N columns, for gemmPackedB; 0: plain gemm)
+const ARG_COUNT = 17;
 const SLOT_ALPHA = ARGS + 7, SLOT_BETA = ARGS + 12;
 const STRIPE_BITS = 8;
 
@@ -32,12 +33,12 @@ const STRIPE_BITS = 8;
  * The stripe-claiming loop both threads run (the helper gets it as source text, the caller as a function).
  * Returns the number of stripes this thread computed.
  */
-function claimStripes(ctl: Int32Array, f32: Float32Array, ticket: number, gemm: (...args: number[]) => void, packA: number, packB: number): number {
+function claimStripes(ctl: Int32Array, f32: Float32Array, ticket: number, wasm: Pick<KernelExports, 'gemm' | 'gemmPackedB'>, packA: number, packB: number, edgeTile: number): number {
   const stripes = Atomics.load(ctl, 3);
   const args: number[] = [];
-  for (let i = 0; i < 16; i++) args.push(Atomics.load(ctl, 4 + i));
+  for (let i = 0; i < 17; i++) args.push(Atomics.load(ctl, 4 + i));
   const alpha = f32[4 + 7], beta = f32[4 + 12];
-  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other] = args;
+  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other, packed] = args;
   let done = 0;
   for (;;) {
     const index = ticket & 255;
@@ -52,7 +53,15 @@ function claimStripes(ctl: Int32Array, f32: Float32Array, ticket: number, gemm: 
     // Stripe `index` covers [start, end) of the split side, start a multiple of the micro-tile.
     const start = Math.min(length, index * stripe * tile);
     const end = index === stripes - 1 ? length : Math.min(length, (index + 1) * stripe * tile);
-    if (end > start) {
+    if (end > start && packed) {
+      // b is a packB buffer of `ldb` columns: a column stripe is a range of its panels (start is a multiple of NR).
+      if (byRows) {
+        wasm.gemmPackedB(transA, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile);
+      } else {
+        wasm.gemmPackedB(transA, other, end - start, K, alpha, a, lda, b, ldb, start, beta, c + start * 4, ldc, packA, edgeTile);
+      }
+    } else if (end > start) {
+      const gemm = wasm.gemm;
       if (byRows) {
         gemm(transA, transB, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, beta, c + start * ldc * 4, ldc, packA, packB);
       } else {
@@ -71,7 +80,6 @@ export const GEMM_HELPER_SOURCE = `
 const claimStripes = ${claimStripes.toString()};
 function start(init) {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
-  const gemm = instance.exports.gemm;
   const ctl = new Int32Array(init.control);
   const f32 = new Float32Array(init.control);
   const spinMs = init.spinMs;
@@ -94,7 +102,7 @@ function start(init) {
     }
     if (Atomics.load(ctl, ${QUIT}) !== 0) break;
     generation = ticket >>> ${STRIPE_BITS};
-    claimStripes(ctl, f32, ticket, gemm, init.packA, init.packB);
+    claimStripes(ctl, f32, ticket, instance.exports, init.packA, init.packB, init.packB + ${PACK_B_TILE_OFFSET_BYTES});
   }
 }
 `;
@@ -180,13 +188,16 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   thread.postMessage({ module: runtime.module, memory: runtime.memory, control, packA, packB, spinMs });
   const wasm = runtime.exports;
   const gemm = wasm.gemm as (...args: number[]) => void;
+  const edgeTile = kernels.packB + PACK_B_TILE_OFFSET_BYTES;
   let splits = 0, ownStripes = 0, totalStripes = 0;
   let generation = 0;
   const chooser = new SplitChooser();
+  // Prepacked GEMMs skip the B packing, so they cost less per multiply-add: measured apart.
+  const packedChooser = new SplitChooser();
   let enabled = true;
 
   /** Compute the GEMM in stripes shared with the helper; false when C is too narrow to cut. */
-  function splitGemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): boolean {
+  function splitGemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, packed = 0): boolean {
     const byRows = M >= N;
     const tile = byRows ? GEMM_MR : GEMM_NR;
     const length = byRows ? M : N;
@@ -196,7 +207,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     const stripeTiles = Math.ceil(tiles / count);
     const used = Math.ceil(tiles / stripeTiles);
     generation = (generation + 1) & 0x7fffff;
-    ctl.set([transA, transB, byRows ? 1 : 0, tile, stripeTiles, length, K, 0, a, lda, b, ldb, 0, c, ldc, byRows ? N : M], ARGS);
+    ctl.set([transA, transB, byRows ? 1 : 0, tile, stripeTiles, length, K, 0, a, lda, b, ldb, 0, c, ldc, byRows ? N : M, packed], ARGS);
     f32[SLOT_ALPHA] = alpha;
     f32[SLOT_BETA] = beta;
     Atomics.store(ctl, STRIPES, used);
@@ -204,7 +215,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     const ticket = generation << STRIPE_BITS;
     Atomics.store(ctl, TICKET, ticket);
     Atomics.notify(ctl, TICKET);
-    ownStripes += claimStripes(ctl, f32, ticket, gemm, kernels.packA, kernels.packB);
+    ownStripes += claimStripes(ctl, f32, ticket, wasm, kernels.packA, kernels.packB, edgeTile);
     // Whatever is left is being computed by the helper: poll briefly, then sleep until it reports.
     for (let spin = 0; spin < 20000 && Atomics.load(ctl, FINISHED) < used; spin++);
     for (let f = Atomics.load(ctl, FINISHED); f < used; f = Atomics.load(ctl, FINISHED)) Atomics.wait(ctl, FINISHED, f, 50);
@@ -226,6 +237,21 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
         gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, kernels.packA, kernels.packB);
       }
       chooser.record(work, split, performance.now() - started);
+      return true;
+    },
+    tryGemmPackedB(transA, M, N, K, alpha, a, lda, packed, beta, c, ldc) {
+      const work = M * N * Math.max(K, 1);
+      if (!enabled || work < threshold) return false;
+      // The packed buffer's width (N) travels in the ldb slot.
+      if (alwaysSplit) return splitGemm(transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc, 1);
+      const split = packedChooser.chooseSplit(work);
+      const started = performance.now();
+      if (split) {
+        if (!splitGemm(transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc, 1)) return false;
+      } else {
+        wasm.gemmPackedB(transA, M, N, K, alpha, a, lda, packed, N, 0, beta, c, ldc, kernels.packA, edgeTile);
+      }
+      packedChooser.record(work, split, performance.now() - started);
       return true;
     },
   };

@@ -91,6 +91,48 @@ for (const k of builds) {
   });
 }
 
+/**
+ * gemmPrepackedB against gemm on the same build, bitwise: op(B) packed once (inside or outside wasm memory),
+ * then two GEMMs with different A, alpha and beta reuse it. Also the reference backend's prepacked path.
+ */
+function checkPrepacked(k: typeof referenceKernels, M: number, N: number, K: number, transA: boolean, transB: boolean, alpha: number, beta: number, pad: number, where: Placement, rng: Rng, label: string): void {
+  const make = (n: number) => (where === 'wasm' ? k.alloc(n) : new Float32Array(n));
+  const lda = (transA ? M : K) + pad, ldb = (transB ? K : N) + pad, ldc = N + pad;
+  const B = make(2 + (transB ? N : K) * ldb);
+  rng.fillNormal(B);
+  const packed = make(k.prepackedBLength!(N, K));
+  packed.fill(NaN); // padding the packer must overwrite, not read
+  k.prepackB!(transB, N, K, B, 2, ldb, packed);
+  for (const [al, be] of [[alpha, beta], [1, 0]]) {
+    const A = make(1 + (transA ? K : M) * lda), C = make(3 + M * ldc);
+    rng.fillNormal(A); rng.fillNormal(C);
+    if (be === 0) C.fill(NaN, 3);
+    const expected = C.slice();
+    k.gemm(transA, transB, M, N, K, al, A, 1, lda, B, 2, ldb, be, expected, 3, ldc);
+    k.gemmPrepackedB!(transA, transB, M, N, K, al, A, 1, lda, packed, be, C, 3, ldc);
+    for (let i = 0; i < C.length; i++) {
+      if (!Object.is(C[i], expected[i])) assert.fail(`${label} ${JSON.stringify({ M, N, K, transA, transB, al, be, pad, where })}: C[${i}] = ${C[i]}, gemm gives ${expected[i]}`);
+    }
+  }
+}
+
+for (const k of [...builds, referenceKernels]) {
+  test(`prepacked-B gemm (${k.name}) equals gemm bitwise for every transpose, edge sizes and cache blocks`, () => {
+    const rng = new Rng(13);
+    // Edges: N and M off the micro-tile, K = 0, K past KC = 256, N past NC = 512, M past MC = 128; the recurrent shapes.
+    const shapes = [[1, 1, 1], [3, 9, 5], [5, 7, 3], [4, 8, 0], [7, 13, 17], [32, 1024, 256], [64, 512, 128], [13, 65, 300], [9, 521, 263], [131, 37, 513], [32, 256, 1024]];
+    const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
+    let n = 0;
+    for (const [M, N, K] of shapes)
+      for (const transA of [false, true])
+        for (const transB of [false, true]) {
+          const [alpha, beta] = scalars[n % scalars.length];
+          checkPrepacked(k, M, N, K, transA, transB, alpha, beta, n % 3, n % 2 === 0 ? 'wasm' : 'foreign', rng, k.name);
+          n++;
+        }
+  });
+}
+
 test('both builds load under Node ≥ 20.16 (relaxed SIMD by default, or flagged on); elsewhere at least the plain one', { skip }, () => {
   assert.ok(builds.some((k) => k.variant === 'simd'));
   if (typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function') assert.deepEqual(builds.map((k) => k.variant), ['simd', 'relaxed-simd']);

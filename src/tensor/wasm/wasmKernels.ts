@@ -1,6 +1,9 @@
 import type { Kernels } from '../kernels';
 import { referenceKernels } from '../referenceKernels';
-import { kernelsModule, kernelsModuleOf, kernelsVariant, PACK_A_FLOATS, PACK_B_FLOATS, WasmRuntime, type KernelsVariant } from './wasmRuntime';
+import {
+  kernelsModule, kernelsModuleOf, kernelsVariant, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, packedBFloats, WasmRuntime,
+  type KernelsVariant,
+} from './wasmRuntime';
 
 /**
  * Splits one GEMM between the calling thread and helper threads sharing the same memory (see gemmThreads.ts).
@@ -11,10 +14,17 @@ export interface GemmSplitter {
     transA: number, transB: number, M: number, N: number, K: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
   ): boolean;
+  /** The same for gemmPackedB: op(B) is a packB buffer at `packed` (N columns, K rows). */
+  tryGemmPackedB(
+    transA: number, M: number, N: number, K: number, alpha: number,
+    a: number, lda: number, packed: number, beta: number, c: number, ldc: number,
+  ): boolean;
 }
 
-/** The WebAssembly SIMD backend: `Kernels` plus the runtime (memory, module) that helper threads attach to. */
-export interface WasmKernels extends Kernels {
+type PrepackedGemm = 'prepackedBLength' | 'prepackB' | 'gemmPrepackedB';
+
+/** The WebAssembly SIMD backend: `Kernels` (prepacked GEMM included) plus the runtime helper threads attach to. */
+export interface WasmKernels extends Omit<Kernels, PrepackedGemm>, Required<Pick<Kernels, PrepackedGemm>> {
   /** 'wasm-relaxed-simd' (GEMM with fused multiply-add) or 'wasm-simd'. */
   readonly name: string;
   readonly variant: KernelsVariant;
@@ -129,6 +139,45 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
       if (!splitter || !splitter.tryGemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc)) {
         wasm.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packA, packB);
+      }
+      if (cForeign) C.set(runtime.heapF32().subarray(c >> 2, (c >> 2) + spanC), cOff);
+    },
+
+    prepackedBLength(N, K) {
+      return packedBFloats(N, K);
+    },
+    prepackB(transB, N, K, B, bOff, ldb, packed) {
+      if (N === 0 || K === 0) return;
+      const spanB = transB ? spanOf(N, K, ldb) : spanOf(K, N, ldb);
+      const size = packedBFloats(N, K);
+      checkSpan('B', B, bOff, spanB);
+      checkSpan('packed B', packed, 0, size);
+      let b = runtime.addressOf(B, bOff);
+      if (b < 0) b = stage(1, B, bOff, spanB, true);
+      let p = runtime.addressOf(packed, 0);
+      const foreign = p < 0;
+      if (foreign) p = stage(0, packed, 0, size, false);
+      wasm.packB(transB ? 1 : 0, N, K, b, ldb, p);
+      if (foreign) packed.set(runtime.heapF32().subarray(p >> 2, (p >> 2) + size));
+    },
+    gemmPrepackedB(transA, _transB, M, N, K, alpha, A, aOff, lda, packed, beta, C, cOff, ldc) {
+      if (M === 0 || N === 0) return;
+      const spanA = K === 0 ? 0 : transA ? spanOf(K, M, lda) : spanOf(M, K, lda);
+      const size = packedBFloats(N, K);
+      const spanC = spanOf(M, N, ldc);
+      checkSpan('A', A, aOff, spanA);
+      checkSpan('packed B', packed, 0, size);
+      checkSpan('C', C, cOff, spanC);
+      let a = runtime.addressOf(A, aOff);
+      if (a < 0) a = stage(0, A, aOff, spanA, true);
+      let p = runtime.addressOf(packed, 0);
+      if (p < 0) p = stage(1, packed, 0, size, true);
+      let c = runtime.addressOf(C, cOff);
+      const cForeign = c < 0;
+      if (cForeign) c = stage(2, C, cOff, spanC, true);
+      const tA = transA ? 1 : 0;
+      if (!splitter || !splitter.tryGemmPackedB(tA, M, N, K, alpha, a, lda, p, beta, c, ldc)) {
+        wasm.gemmPackedB(tA, M, N, K, alpha, a, lda, p, N, 0, beta, c, ldc, packA, packB + PACK_B_TILE_OFFSET_BYTES);
       }
       if (cForeign) C.set(runtime.heapF32().subarray(c >> 2, (c >> 2) + spanC), cOff);
     },

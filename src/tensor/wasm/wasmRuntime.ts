@@ -7,6 +7,13 @@ export interface KernelExports {
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
     packA: number, packB: number,
   ): void;
+  /** Packs op(B)[K,N] whole into `dst` (K · N rounded up to GEMM_NR floats) for gemmPackedB. */
+  packB(transB: number, N: number, K: number, b: number, ldb: number, dst: number): void;
+  /** gemm on columns j0..j0+N of a packB buffer made for `width` columns; `tile`: MR·NR floats of scratch. */
+  gemmPackedB(
+    transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+    packed: number, width: number, j0: number, beta: number, c: number, ldc: number, packA: number, tile: number,
+  ): void;
   add(out: number, x: number, y: number, n: number): void;
   mul(out: number, x: number, y: number, n: number): void;
   axpy(y: number, a: number, x: number, n: number): void;
@@ -34,6 +41,12 @@ export const GEMM_MC = 128;
 export const GEMM_NC = 512;
 export const PACK_A_FLOATS = GEMM_MC * GEMM_KC;
 export const PACK_B_FLOATS = GEMM_KC * GEMM_NC + GEMM_MR * GEMM_NR;
+/** Where the edge-tile scratch starts in a PACK_B_FLOATS buffer (gemmPackedB takes it explicitly). */
+export const PACK_B_TILE_OFFSET_BYTES = GEMM_KC * GEMM_NC * 4;
+/** Floats a whole op(B)[K,N] takes packed (columns rounded up to whole NR panels). */
+export function packedBFloats(N: number, K: number): number {
+  return K * Math.ceil(N / GEMM_NR) * GEMM_NR;
+}
 
 /**
  * The slice of the WebAssembly JS API used here, typed locally: the project's TypeScript lib (ES2022, no DOM)

@@ -223,6 +223,32 @@ function microKernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha
   }
 }
 
+/**
+ * The ic/jr/ir loops over one packed B block (kc × nc, its NR-wide panels kc·NR floats apart from `pb`):
+ * C[:, 0..nc) += alpha · op(A)[:, pc..pc+kc) · block, `c` pointing at the block's first column of C.
+ */
+// @ts-ignore: decorator
+@inline
+function sweepBlock(
+  M: i32, nc: i32, kc: i32, pc: i32, a: usize, lda: i32, transA: bool,
+  pb: usize, c: usize, ldc: i32, alpha: f32, packA: usize, tile: usize,
+): void {
+  for (let ic = 0; ic < M; ic += MC) {
+    const mc = min(MC, M - ic);
+    packBlockA(packA, a, lda, transA, ic, mc, pc, kc);
+    for (let jr = 0; jr < nc; jr += NR) {
+      const nr = min(NR, nc - jr);
+      const pbj = pb + (<usize>jr * <usize>kc << 2);
+      for (let ir = 0; ir < mc; ir += MR) {
+        const mr = min(MR, mc - ir);
+        const pa = packA + (<usize>ir * <usize>kc << 2);
+        const cp = c + ((<usize>(ic + ir) * <usize>ldc + <usize>jr) << 2);
+        microKernel4x8(kc, pa, pbj, cp, ldc, alpha, mr, nr, tile);
+      }
+    }
+  }
+}
+
 export function gemm(
   transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
   a: usize, lda: i32, b: usize, ldb: i32,
@@ -238,20 +264,53 @@ export function gemm(
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       packBlockB(packB, b, ldb, transB != 0, pc, kc, jc, nc);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        packBlockA(packA, a, lda, transA != 0, ic, mc, pc, kc);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const pb = packB + (<usize>jr * <usize>kc << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const pa = packA + (<usize>ir * <usize>kc << 2);
-            const cp = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
-            microKernel4x8(kc, pa, pb, cp, ldc, alpha, mr, nr, tile);
-          }
-        }
-      }
+      sweepBlock(M, nc, kc, pc, a, lda, transA != 0, packB, c + (<usize>jc << 2), ldc, alpha, packA, tile);
+    }
+  }
+}
+
+/** Floats between the KC-blocks of a whole packed op(B) of N columns: N rounded up to whole panels. */
+// @ts-ignore: decorator
+@inline
+function packedStride(N: i32): i32 {
+  return (N + NR - 1) / NR * NR;
+}
+
+/**
+ * Packs all of op(B)[K,N] once, for many gemmPackedB calls (a recurrent weight over the time steps): KC-block
+ * pc of k holds the full width in NR-wide panels (zero-padded) at dst + pc·stride floats, stride = N rounded up
+ * to NR, panel of column j at + j·kc. K·stride floats in all. Each panel is what gemm's packBlockB would make.
+ */
+export function packB(transB: i32, N: i32, K: i32, b: usize, ldb: i32, dst: usize): void {
+  if (N <= 0) return;
+  const stride = packedStride(N);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packBlockB(dst + (<usize>pc * <usize>stride << 2), b, ldb, transB != 0, pc, kc, 0, N);
+  }
+}
+
+/**
+ * gemm with op(B) = columns j0..j0+N of a packB buffer of `width` columns and the same K (j0 a multiple of NR,
+ * so a thread can take a column stripe). The same KC blocks, micro-kernel and order as gemm, so every element
+ * of C is bitwise what gemm computes. `tile` is MR·NR floats of scratch for edge tiles.
+ */
+export function gemmPackedB(
+  transA: i32, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, packed: usize, width: i32, j0: i32,
+  beta: f32, c: usize, ldc: i32,
+  packA: usize, tile: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  scaleBlock(c, ldc, M, N, beta);
+  if (K <= 0 || alpha == 0) return;
+  const stride = packedStride(width);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const pb = packed + ((<usize>pc * <usize>stride + <usize>(j0 + jc) * <usize>kc) << 2);
+      sweepBlock(M, nc, kc, pc, a, lda, transA != 0, pb, c + (<usize>jc << 2), ldc, alpha, packA, tile);
     }
   }
 }

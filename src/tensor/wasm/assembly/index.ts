@@ -1,6 +1,6 @@
 // Entry of the WebAssembly kernel module (compiled by scripts/build-wasm.mjs twice: --enable simd, and
 // --enable simd,relaxed-simd for the build whose GEMM uses fused multiply-add).
-export { gemm } from './gemm';
+export { gemm, packB, gemmPackedB } from './gemm';
 export { add, mul, axpy, scale, addRowVector, sumRowsInto, heapBase } from './elementwise';
 export { sigmoid, tanh } from './activations';
 export { lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward } from './cells';

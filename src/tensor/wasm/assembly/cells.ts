@@ -1,7 +1,8 @@
 // Fused recurrent cells in WebAssembly SIMD: one pass per time step over n rows of H units, the same
 // contracts as the reference kernels (src/tensor/kernels.ts). Arithmetic runs in float64, two units per
 // f64x2, rounded to float32 at each store exactly like the reference; an odd last unit runs the same code
-// on one lane.
+// on one lane, outside the pair loop, so that the loop's loads and stores carry no per-unit test (the *Units
+// bodies are inlined with `scalar` constant).
 import { load2 as ld, sigmoidD, store2 as st, tanhD } from './activations';
 
 /** gates[n,4H]: pre-activations (i,f,g,o) in, activations out; c = f⊙cPrev + i⊙g; h = o⊙tanh(c). */
@@ -10,101 +11,118 @@ export function lstmCellForward(h: usize, c: usize, gates: usize, cPrev: usize, 
   for (let r = 0; r < n; r++) {
     const g = gates + <usize>r * 4 * rowH;
     const s = <usize>r * rowH;
-    for (let j = 0; j < H; ) {
-      const scalar = j + 2 > H;
-      const o = <usize>j << 2;
-      const i = sigmoidD(ld(g + o, scalar));
-      const f = sigmoidD(ld(g + rowH + o, scalar));
-      const cand = tanhD(ld(g + 2 * rowH + o, scalar));
-      const og = sigmoidD(ld(g + 3 * rowH + o, scalar));
-      st(g + o, i, scalar);
-      st(g + rowH + o, f, scalar);
-      st(g + 2 * rowH + o, cand, scalar);
-      st(g + 3 * rowH + o, og, scalar);
-      const cNew = f64x2.add(f64x2.mul(f, ld(cPrev + s + o, scalar)), f64x2.mul(i, cand));
-      st(c + s + o, cNew, scalar);
-      st(h + s + o, f64x2.mul(og, tanhD(cNew)), scalar);
-      j += scalar ? 1 : 2;
-    }
+    let j = 0;
+    for (; j + 2 <= H; j += 2) lstmForwardUnits(h + s, c + s, g, cPrev + s, rowH, <usize>j << 2, false);
+    if (j < H) lstmForwardUnits(h + s, c + s, g, cPrev + s, rowH, <usize>j << 2, true);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function lstmForwardUnits(h: usize, c: usize, g: usize, cPrev: usize, rowH: usize, o: usize, scalar: bool): void {
+  // Four divisions: one shared by the gates (product of the denominators) measured slower, its chain is longer.
+  const i = sigmoidD(ld(g + o, scalar));
+  const f = sigmoidD(ld(g + rowH + o, scalar));
+  const cand = tanhD(ld(g + 2 * rowH + o, scalar));
+  const og = sigmoidD(ld(g + 3 * rowH + o, scalar));
+  st(g + o, i, scalar);
+  st(g + rowH + o, f, scalar);
+  st(g + 2 * rowH + o, cand, scalar);
+  st(g + 3 * rowH + o, og, scalar);
+  const cNew = f64x2.add(f64x2.mul(f, ld(cPrev + o, scalar)), f64x2.mul(i, cand));
+  st(c + o, cNew, scalar);
+  st(h + o, f64x2.mul(og, tanhD(cNew)), scalar);
 }
 
 export function lstmCellBackward(
   dGates: usize, dcPrev: usize, dh: usize, dc: usize, gates: usize, c: usize, cPrev: usize, n: i32, H: i32,
 ): void {
   const rowH = <usize>H << 2;
-  const one = f64x2.splat(1);
   for (let r = 0; r < n; r++) {
     const g = gates + <usize>r * 4 * rowH;
     const dg = dGates + <usize>r * 4 * rowH;
     const s = <usize>r * rowH;
-    for (let j = 0; j < H; ) {
-      const scalar = j + 2 > H;
-      const o = <usize>j << 2;
-      const i = ld(g + o, scalar), f = ld(g + rowH + o, scalar), cand = ld(g + 2 * rowH + o, scalar), og = ld(g + 3 * rowH + o, scalar);
-      const tc = tanhD(ld(c + s + o, scalar));
-      const dhj = ld(dh + s + o, scalar);
-      const dcTotal = f64x2.add(ld(dc + s + o, scalar), f64x2.mul(f64x2.mul(dhj, og), f64x2.sub(one, f64x2.mul(tc, tc))));
-      st(dg + o, f64x2.mul(f64x2.mul(f64x2.mul(dcTotal, cand), i), f64x2.sub(one, i)), scalar);
-      st(dg + rowH + o, f64x2.mul(f64x2.mul(f64x2.mul(dcTotal, ld(cPrev + s + o, scalar)), f), f64x2.sub(one, f)), scalar);
-      st(dg + 2 * rowH + o, f64x2.mul(f64x2.mul(dcTotal, i), f64x2.sub(one, f64x2.mul(cand, cand))), scalar);
-      st(dg + 3 * rowH + o, f64x2.mul(f64x2.mul(f64x2.mul(dhj, tc), og), f64x2.sub(one, og)), scalar);
-      st(dcPrev + s + o, f64x2.mul(dcTotal, f), scalar);
-      j += scalar ? 1 : 2;
-    }
+    let j = 0;
+    for (; j + 2 <= H; j += 2) lstmBackwardUnits(dg, dcPrev + s, dh + s, dc + s, g, c + s, cPrev + s, rowH, <usize>j << 2, false);
+    if (j < H) lstmBackwardUnits(dg, dcPrev + s, dh + s, dc + s, g, c + s, cPrev + s, rowH, <usize>j << 2, true);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function lstmBackwardUnits(
+  dg: usize, dcPrev: usize, dh: usize, dc: usize, g: usize, c: usize, cPrev: usize, rowH: usize, o: usize, scalar: bool,
+): void {
+  const one = f64x2.splat(1);
+  const i = ld(g + o, scalar), f = ld(g + rowH + o, scalar), cand = ld(g + 2 * rowH + o, scalar), og = ld(g + 3 * rowH + o, scalar);
+  const tc = tanhD(ld(c + o, scalar));
+  const dhj = ld(dh + o, scalar);
+  const dcTotal = f64x2.add(ld(dc + o, scalar), f64x2.mul(f64x2.mul(dhj, og), f64x2.sub(one, f64x2.mul(tc, tc))));
+  st(dg + o, f64x2.mul(f64x2.mul(f64x2.mul(dcTotal, cand), i), f64x2.sub(one, i)), scalar);
+  st(dg + rowH + o, f64x2.mul(f64x2.mul(f64x2.mul(dcTotal, ld(cPrev + o, scalar)), f), f64x2.sub(one, f)), scalar);
+  st(dg + 2 * rowH + o, f64x2.mul(f64x2.mul(dcTotal, i), f64x2.sub(one, f64x2.mul(cand, cand))), scalar);
+  st(dg + 3 * rowH + o, f64x2.mul(f64x2.mul(f64x2.mul(dhj, tc), og), f64x2.sub(one, og)), scalar);
+  st(dcPrev + o, f64x2.mul(dcTotal, f), scalar);
 }
 
 /** gates[n,3H]: input projection (r,z,n) in, activations out; hiddenProj[n,3H] read only. */
 export function gruCellForward(h: usize, gates: usize, hiddenProj: usize, hPrev: usize, n: i32, H: i32): void {
   const rowH = <usize>H << 2;
-  const one = f64x2.splat(1);
   for (let r = 0; r < n; r++) {
     const g = gates + <usize>r * 3 * rowH;
     const p = hiddenProj + <usize>r * 3 * rowH;
     const s = <usize>r * rowH;
-    for (let j = 0; j < H; ) {
-      const scalar = j + 2 > H;
-      const o = <usize>j << 2;
-      const reset = sigmoidD(f64x2.add(ld(g + o, scalar), ld(p + o, scalar)));
-      const update = sigmoidD(f64x2.add(ld(g + rowH + o, scalar), ld(p + rowH + o, scalar)));
-      const cand = tanhD(f64x2.add(ld(g + 2 * rowH + o, scalar), f64x2.mul(reset, ld(p + 2 * rowH + o, scalar))));
-      st(g + o, reset, scalar);
-      st(g + rowH + o, update, scalar);
-      st(g + 2 * rowH + o, cand, scalar);
-      st(h + s + o, f64x2.add(f64x2.mul(f64x2.sub(one, update), cand), f64x2.mul(update, ld(hPrev + s + o, scalar))), scalar);
-      j += scalar ? 1 : 2;
-    }
+    let j = 0;
+    for (; j + 2 <= H; j += 2) gruForwardUnits(h + s, g, p, hPrev + s, rowH, <usize>j << 2, false);
+    if (j < H) gruForwardUnits(h + s, g, p, hPrev + s, rowH, <usize>j << 2, true);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function gruForwardUnits(h: usize, g: usize, p: usize, hPrev: usize, rowH: usize, o: usize, scalar: bool): void {
+  const one = f64x2.splat(1);
+  const reset = sigmoidD(f64x2.add(ld(g + o, scalar), ld(p + o, scalar)));
+  const update = sigmoidD(f64x2.add(ld(g + rowH + o, scalar), ld(p + rowH + o, scalar)));
+  const cand = tanhD(f64x2.add(ld(g + 2 * rowH + o, scalar), f64x2.mul(reset, ld(p + 2 * rowH + o, scalar))));
+  st(g + o, reset, scalar);
+  st(g + rowH + o, update, scalar);
+  st(g + 2 * rowH + o, cand, scalar);
+  st(h + o, f64x2.add(f64x2.mul(f64x2.sub(one, update), cand), f64x2.mul(update, ld(hPrev + o, scalar))), scalar);
 }
 
 export function gruCellBackward(
   dGatesInput: usize, dGatesHidden: usize, dhPrev: usize, dh: usize, gates: usize, hiddenProj: usize, hPrev: usize, n: i32, H: i32,
 ): void {
   const rowH = <usize>H << 2;
-  const one = f64x2.splat(1);
   for (let r = 0; r < n; r++) {
     const g = gates + <usize>r * 3 * rowH;
     const p = hiddenProj + <usize>r * 3 * rowH;
     const di = dGatesInput + <usize>r * 3 * rowH;
     const dhid = dGatesHidden + <usize>r * 3 * rowH;
     const s = <usize>r * rowH;
-    for (let j = 0; j < H; ) {
-      const scalar = j + 2 > H;
-      const o = <usize>j << 2;
-      const reset = ld(g + o, scalar), update = ld(g + rowH + o, scalar), cand = ld(g + 2 * rowH + o, scalar);
-      const dhj = ld(dh + s + o, scalar);
-      const dCandPre = f64x2.mul(f64x2.mul(dhj, f64x2.sub(one, update)), f64x2.sub(one, f64x2.mul(cand, cand)));
-      const dResetPre = f64x2.mul(f64x2.mul(f64x2.mul(dCandPre, ld(p + 2 * rowH + o, scalar)), reset), f64x2.sub(one, reset));
-      const dUpdatePre = f64x2.mul(f64x2.mul(f64x2.mul(dhj, f64x2.sub(ld(hPrev + s + o, scalar), cand)), update), f64x2.sub(one, update));
-      st(di + o, dResetPre, scalar);
-      st(di + rowH + o, dUpdatePre, scalar);
-      st(di + 2 * rowH + o, dCandPre, scalar);
-      st(dhid + o, dResetPre, scalar);
-      st(dhid + rowH + o, dUpdatePre, scalar);
-      st(dhid + 2 * rowH + o, f64x2.mul(dCandPre, reset), scalar);
-      st(dhPrev + s + o, f64x2.mul(dhj, update), scalar);
-      j += scalar ? 1 : 2;
-    }
+    let j = 0;
+    for (; j + 2 <= H; j += 2) gruBackwardUnits(di, dhid, dhPrev + s, dh + s, g, p, hPrev + s, rowH, <usize>j << 2, false);
+    if (j < H) gruBackwardUnits(di, dhid, dhPrev + s, dh + s, g, p, hPrev + s, rowH, <usize>j << 2, true);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function gruBackwardUnits(
+  di: usize, dhid: usize, dhPrev: usize, dh: usize, g: usize, p: usize, hPrev: usize, rowH: usize, o: usize, scalar: bool,
+): void {
+  const one = f64x2.splat(1);
+  const reset = ld(g + o, scalar), update = ld(g + rowH + o, scalar), cand = ld(g + 2 * rowH + o, scalar);
+  const dhj = ld(dh + o, scalar);
+  const dCandPre = f64x2.mul(f64x2.mul(dhj, f64x2.sub(one, update)), f64x2.sub(one, f64x2.mul(cand, cand)));
+  const dResetPre = f64x2.mul(f64x2.mul(f64x2.mul(dCandPre, ld(p + 2 * rowH + o, scalar)), reset), f64x2.sub(one, reset));
+  const dUpdatePre = f64x2.mul(f64x2.mul(f64x2.mul(dhj, f64x2.sub(ld(hPrev + o, scalar), cand)), update), f64x2.sub(one, update));
+  st(di + o, dResetPre, scalar);
+  st(di + rowH + o, dUpdatePre, scalar);
+  st(di + 2 * rowH + o, dCandPre, scalar);
+  st(dhid + o, dResetPre, scalar);
+  st(dhid + rowH + o, dUpdatePre, scalar);
+  st(dhid + 2 * rowH + o, f64x2.mul(dCandPre, reset), scalar);
+  st(dhPrev + o, f64x2.mul(dhj, update), scalar);
 }

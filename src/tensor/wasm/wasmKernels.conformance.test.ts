@@ -62,7 +62,7 @@ function checkGemm(c: GemmCase, rng: Rng, k: WasmKernels): void {
 for (const k of builds) {
   test(`wasm gemm (${k.name}) matches the definition on odd shapes, offsets, leading dimensions, all transposes, alpha/beta`, () => {
     const rng = new Rng(11);
-    const shapes = [[1, 1, 1], [1, 9, 3], [3, 1, 5], [4, 8, 1], [5, 7, 3], [7, 13, 17], [13, 9, 31], [33, 65, 20], [32, 256, 64], [9, 17, 0]];
+    const shapes = [[1, 1, 1], [1, 9, 3], [3, 1, 5], [4, 8, 1], [5, 7, 3], [7, 13, 17], [13, 9, 31], [33, 65, 20], [32, 256, 64], [9, 17, 0], [9, 4, 17], [70, 3, 300], [131, 2, 263], [6, 1, 7]];
     const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
     let n = 0;
     for (const [M, N, K] of shapes)
@@ -119,8 +119,9 @@ function checkPrepacked(k: typeof referenceKernels, M: number, N: number, K: num
 for (const k of [...builds, referenceKernels]) {
   test(`prepacked-B gemm (${k.name}) equals gemm bitwise for every transpose, edge sizes and cache blocks`, () => {
     const rng = new Rng(13);
-    // Edges: N and M off the micro-tile, K = 0, K past KC = 256, N past NC = 512, M past MC = 128; the recurrent shapes.
-    const shapes = [[1, 1, 1], [3, 9, 5], [5, 7, 3], [4, 8, 0], [7, 13, 17], [32, 1024, 256], [64, 512, 128], [13, 65, 300], [9, 521, 263], [131, 37, 513], [32, 256, 1024]];
+    // Edges: N and M off the micro-tile, K = 0, K past KC = 256, N past NC = 512, M past MC = 128, N ≤ 4 (gemm's
+    // unpacked narrow path against the packed micro-kernel); the recurrent shapes.
+    const shapes = [[1, 1, 1], [3, 9, 5], [5, 7, 3], [4, 8, 0], [7, 13, 17], [32, 1024, 256], [64, 512, 128], [13, 65, 300], [9, 521, 263], [131, 37, 513], [32, 256, 1024], [70, 3, 300], [33, 4, 9], [6, 1, 513]];
     const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
     let n = 0;
     for (const [M, N, K] of shapes)

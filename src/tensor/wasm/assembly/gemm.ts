@@ -249,6 +249,109 @@ function sweepBlock(
   }
 }
 
+/** op(A)[i, k] for rows i..i+rows (rows < MR) as one vector, zero past the last row. */
+// @ts-ignore: decorator
+@inline
+function loadColumnPart(a: usize, lda: i32, transA: bool, i: i32, k: i32, rows: i32): v128 {
+  // Element (i + r, k) sits at first + r·step.
+  const first = a + ((transA ? <usize>k * <usize>lda + <usize>i : <usize>i * <usize>lda + <usize>k) << 2);
+  const step: usize = transA ? 4 : <usize>lda << 2;
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(first));
+  if (rows > 1) v = f32x4.replace_lane(v, 1, load<f32>(first + step));
+  if (rows > 2) v = f32x4.replace_lane(v, 2, load<f32>(first + 2 * step));
+  return v;
+}
+
+/** op(B)[k, j] splat. */
+// @ts-ignore: decorator
+@inline
+function splatB(b: usize, ldb: i32, transB: bool, k: i32, j: i32): v128 {
+  return v128.load32_splat(b + ((transB ? <usize>j * <usize>ldb + <usize>k : <usize>k * <usize>ldb + <usize>j) << 2));
+}
+
+/** C[i..i+rows, j] += alpha · acc (lanes are rows), as the micro-kernel stores: C + (acc · alpha). */
+// @ts-ignore: decorator
+@inline
+function storeColumn(c: usize, ldc: i32, i: i32, j: i32, rows: i32, acc: v128, va: v128): void {
+  const v = f32x4.mul(acc, va);
+  const p = c + ((<usize>i * <usize>ldc + <usize>j) << 2);
+  const ldcBytes = <usize>ldc << 2;
+  store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 0));
+  if (rows > 1) store<f32>(p + ldcBytes, load<f32>(p + ldcBytes) + f32x4.extract_lane(v, 1));
+  if (rows > 2) store<f32>(p + 2 * ldcBytes, load<f32>(p + 2 * ldcBytes) + f32x4.extract_lane(v, 2));
+  if (rows > 3) store<f32>(p + 3 * ldcBytes, load<f32>(p + 3 * ldcBytes) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * C += alpha · op(A) · op(B) for N ≤ 4 columns (a layer's input of 1–4 features: dX = dGates · W_ih and
+ * dW_ih = dGatesᵀ · X). Packing would copy all of A to use a quarter of each 8-wide B panel; here lanes are 4
+ * rows of C, read straight from A. Each element still sums its k in order within the same KC blocks and adds
+ * alpha · block sum to C, with the same madd, so results are bitwise those of the packed path.
+ */
+function gemmNarrowN(transA: bool, transB: bool, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+  const va = f32x4.splat(alpha);
+  const ldaBytes = <usize>lda << 2;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kEnd = pc + min(KC, K - pc);
+    for (let i = 0; i < M; i += MR) {
+      const rows = min(MR, M - i);
+      for (let j = 0; j < N; j += 2) {
+        const two = j + 1 < N;
+        let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+        let k = pc;
+        if (rows == MR && transA) {
+          for (; k < kEnd; k++) {
+            const av = v128.load(a + ((<usize>k * <usize>lda + <usize>i) << 2));
+            acc0 = madd(av, splatB(b, ldb, transB, k, j), acc0);
+            if (two) acc1 = madd(av, splatB(b, ldb, transB, k, j + 1), acc1);
+          }
+        } else if (rows == MR) {
+          // A stored [M,K]: 4 k of each of the 4 rows, transposed in registers into one vector per k.
+          const r0 = a + ((<usize>i * <usize>lda) << 2), r1 = r0 + ldaBytes, r2 = r1 + ldaBytes, r3 = r2 + ldaBytes;
+          for (; k + 4 <= kEnd; k += 4) {
+            const o = <usize>k << 2;
+            const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+            const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+            const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+            const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+            const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+            const k0 = v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), k1 = v128.shuffle<f32>(t0, t2, 2, 3, 6, 7);
+            const k2 = v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), k3 = v128.shuffle<f32>(t1, t3, 2, 3, 6, 7);
+            acc0 = madd(k0, splatB(b, ldb, transB, k, j), acc0);
+            acc0 = madd(k1, splatB(b, ldb, transB, k + 1, j), acc0);
+            acc0 = madd(k2, splatB(b, ldb, transB, k + 2, j), acc0);
+            acc0 = madd(k3, splatB(b, ldb, transB, k + 3, j), acc0);
+            if (two) {
+              acc1 = madd(k0, splatB(b, ldb, transB, k, j + 1), acc1);
+              acc1 = madd(k1, splatB(b, ldb, transB, k + 1, j + 1), acc1);
+              acc1 = madd(k2, splatB(b, ldb, transB, k + 2, j + 1), acc1);
+              acc1 = madd(k3, splatB(b, ldb, transB, k + 3, j + 1), acc1);
+            }
+          }
+          for (; k < kEnd; k++) {
+            const o = <usize>k << 2;
+            let av = f32x4.splat(load<f32>(r0 + o));
+            av = f32x4.replace_lane(av, 1, load<f32>(r1 + o));
+            av = f32x4.replace_lane(av, 2, load<f32>(r2 + o));
+            av = f32x4.replace_lane(av, 3, load<f32>(r3 + o));
+            acc0 = madd(av, splatB(b, ldb, transB, k, j), acc0);
+            if (two) acc1 = madd(av, splatB(b, ldb, transB, k, j + 1), acc1);
+          }
+        } else {
+          for (; k < kEnd; k++) {
+            const av = loadColumnPart(a, lda, transA, i, k, rows);
+            acc0 = madd(av, splatB(b, ldb, transB, k, j), acc0);
+            if (two) acc1 = madd(av, splatB(b, ldb, transB, k, j + 1), acc1);
+          }
+        }
+        storeColumn(c, ldc, i, j, rows, acc0, va);
+        if (two) storeColumn(c, ldc, i, j + 1, rows, acc1, va);
+      }
+    }
+  }
+}
+
 export function gemm(
   transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
   a: usize, lda: i32, b: usize, ldb: i32,
@@ -258,6 +361,10 @@ export function gemm(
   if (M <= 0 || N <= 0) return;
   scaleBlock(c, ldc, M, N, beta);
   if (K <= 0 || alpha == 0) return;
+  if (N <= 4) {
+    gemmNarrowN(transA != 0, transB != 0, M, N, K, alpha, a, lda, b, ldb, c, ldc);
+    return;
+  }
   const tile = packB + (<usize>KC * <usize>NC << 2);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);

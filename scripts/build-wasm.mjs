@@ -1,8 +1,8 @@
 // Compiles the AssemblyScript kernels (src/tensor/wasm/assembly) to WebAssembly and writes the binaries
 // as base64 into src/tensor/wasm/kernelsBinary.generated.ts, so the same bytes load under esbuild bundles,
 // under tsx in tests, and in a browser worker, with no file-system access at run time.
-// Two builds of the same source: plain SIMD, and relaxed SIMD, whose GEMM micro-kernel uses fused
-// multiply-add (f32x4.relaxed_madd, selected by ASC_FEATURE_RELAXED_SIMD; everything else is identical).
+// Two builds of the same source: plain SIMD, and relaxed SIMD, whose GEMM micro-kernel and exp polynomial use
+// fused multiply-add (f32x4/f64x2.relaxed_madd, selected by ASC_FEATURE_RELAXED_SIMD; everything else is identical).
 // The loader takes the relaxed one where the engine validates it (src/tensor/wasm/wasmRuntime.ts).
 // The memory is imported and shared (SharedArrayBuffer): growing it never detaches Float32Array views, and a
 // second thread can run kernels on the same arrays.

@@ -79,7 +79,7 @@ const ALIGN_BYTES = 64;
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
 /**
- * Which build of the kernels runs: 'relaxed-simd' (GEMM with fused multiply-add) or 'simd' (multiply, then
+ * Which build of the kernels runs: 'relaxed-simd' (GEMM and exp with fused multiply-add) or 'simd' (multiply, then
  * add). Results differ between the two in the last bits; within one build on one machine they are repeatable.
  */
 export type KernelsVariant = 'relaxed-simd' | 'simd';

@@ -1,5 +1,5 @@
 // Entry of the WebAssembly kernel module (compiled by scripts/build-wasm.mjs twice: --enable simd, and
-// --enable simd,relaxed-simd for the build whose GEMM uses fused multiply-add).
+// --enable simd,relaxed-simd for the build whose GEMM and exp use fused multiply-add).
 export { gemm, packB, gemmPackedB } from './gemm';
 export { add, mul, axpy, scale, addRowVector, sumRowsInto, heapBase } from './elementwise';
 export { sigmoid, tanh } from './activations';

@@ -1,9 +1,25 @@
-// Fused recurrent cells in WebAssembly SIMD: one pass per time step over n rows of H units, the same
+// Fused recurrent cells in WebAssembly SIMD: one call per time step over n rows of H units, the same
 // contracts as the reference kernels (src/tensor/kernels.ts). Arithmetic runs in float64, two units per
 // f64x2, rounded to float32 at each store exactly like the reference; an odd last unit runs the same code
 // on one lane, outside the pair loop, so that the loop's loads and stores carry no per-unit test (the *Units
 // bodies are inlined with `scalar` constant).
 import { load2 as ld, sigmoidD, store2 as st, tanhD } from './activations';
+
+/**
+ * The LSTM forward runs in blocks of CHUNK units: first each gate's activations, one transcendental per loop
+ * iteration (with all five in one iteration V8 11.3 spills registers: 15% slower), kept in float64 in a scratch
+ * area beside being stored as float32; then c and h from the float64 values, exactly as the reference does.
+ * The scratch lies between the static data and the heap (see heapBase), not in a data segment: instantiating
+ * the module on the GEMM helper thread must not rewrite it. One scratch per memory: the cells run on one thread.
+ */
+const CHUNK = 64;
+export const CELL_SCRATCH_BYTES: usize = CHUNK * 4 * 8; // an odd block (< CHUNK) ends inside its gate's area
+
+// @ts-ignore: decorator
+@inline
+function scratchBase(): usize {
+  return (__heap_base + 15) & ~<usize>15;
+}
 
 /** gates[n,4H]: pre-activations (i,f,g,o) in, activations out; c = f⊙cPrev + i⊙g; h = o⊙tanh(c). */
 export function lstmCellForward(h: usize, c: usize, gates: usize, cPrev: usize, n: i32, H: i32): void {
@@ -11,24 +27,43 @@ export function lstmCellForward(h: usize, c: usize, gates: usize, cPrev: usize, 
   for (let r = 0; r < n; r++) {
     const g = gates + <usize>r * 4 * rowH;
     const s = <usize>r * rowH;
-    let j = 0;
-    for (; j + 2 <= H; j += 2) lstmForwardUnits(h + s, c + s, g, cPrev + s, rowH, <usize>j << 2, false);
-    if (j < H) lstmForwardUnits(h + s, c + s, g, cPrev + s, rowH, <usize>j << 2, true);
+    const scratch = scratchBase();
+    for (let j0 = 0; j0 < H; j0 += CHUNK) {
+      const w = min(CHUNK, H - j0);
+      const o0 = <usize>j0 << 2;
+      gateActivations(g + o0, scratch, w, true);
+      gateActivations(g + rowH + o0, scratch + CHUNK * 8, w, true);
+      gateActivations(g + 2 * rowH + o0, scratch + 2 * CHUNK * 8, w, false);
+      gateActivations(g + 3 * rowH + o0, scratch + 3 * CHUNK * 8, w, true);
+      let j = 0;
+      for (; j + 2 <= w; j += 2) lstmStateUnits(h + s + o0, c + s + o0, cPrev + s + o0, scratch, j, false);
+      if (j < w) lstmStateUnits(h + s + o0, c + s + o0, cPrev + s + o0, scratch, j, true);
+    }
+  }
+}
+
+/** One gate's w pre-activations at p → activations, in place as float32 and at keep as float64. */
+// @ts-ignore: decorator
+@inline
+function gateActivations(p: usize, keep: usize, w: i32, logistic: bool): void {
+  let j = 0;
+  for (; j + 2 <= w; j += 2) {
+    const a = logistic ? sigmoidD(ld(p + (<usize>j << 2), false)) : tanhD(ld(p + (<usize>j << 2), false));
+    st(p + (<usize>j << 2), a, false);
+    v128.store(keep + (<usize>j << 3), a);
+  }
+  if (j < w) {
+    const a = logistic ? sigmoidD(ld(p + (<usize>j << 2), true)) : tanhD(ld(p + (<usize>j << 2), true));
+    st(p + (<usize>j << 2), a, true);
+    v128.store(keep + (<usize>j << 3), a);
   }
 }
 
 // @ts-ignore: decorator
 @inline
-function lstmForwardUnits(h: usize, c: usize, g: usize, cPrev: usize, rowH: usize, o: usize, scalar: bool): void {
-  // Four divisions: one shared by the gates (product of the denominators) measured slower, its chain is longer.
-  const i = sigmoidD(ld(g + o, scalar));
-  const f = sigmoidD(ld(g + rowH + o, scalar));
-  const cand = tanhD(ld(g + 2 * rowH + o, scalar));
-  const og = sigmoidD(ld(g + 3 * rowH + o, scalar));
-  st(g + o, i, scalar);
-  st(g + rowH + o, f, scalar);
-  st(g + 2 * rowH + o, cand, scalar);
-  st(g + 3 * rowH + o, og, scalar);
+function lstmStateUnits(h: usize, c: usize, cPrev: usize, scratch: usize, j: i32, scalar: bool): void {
+  const k = scratch + (<usize>j << 3), o = <usize>j << 2;
+  const i = v128.load(k), f = v128.load(k + CHUNK * 8), cand = v128.load(k + 2 * CHUNK * 8), og = v128.load(k + 3 * CHUNK * 8);
   const cNew = f64x2.add(f64x2.mul(f, ld(cPrev + o, scalar)), f64x2.mul(i, cand));
   st(c + o, cNew, scalar);
   st(h + o, f64x2.mul(og, tanhD(cNew)), scalar);

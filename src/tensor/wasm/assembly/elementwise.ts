@@ -1,5 +1,6 @@
 // Elementwise and row-wise kernels in WebAssembly SIMD. Same contracts as the reference kernels in
 // src/tensor/referenceKernels.ts; pointers are byte addresses, sizes in elements.
+import { CELL_SCRATCH_BYTES } from './cells';
 
 export function add(out: usize, x: usize, y: usize, n: i32): void {
   let i = 0;
@@ -66,7 +67,7 @@ export function sumRowsInto(acc: usize, x: usize, R: i32, C: i32): void {
   for (let r = 0; r < R; r++) add(acc, acc, x + (<usize>r * <usize>C << 2), C);
 }
 
-/** First free byte after the module's static data: the JS side allocates from here. */
+/** First free byte after the module's static data and the cells' scratch: the JS side allocates from here. */
 export function heapBase(): usize {
-  return (__heap_base + 63) & ~<usize>63;
+  return (((__heap_base + 15) & ~<usize>15) + CELL_SCRATCH_BYTES + 63) & ~<usize>63;
 }

@@ -107,21 +107,46 @@ export function gruCellForward(h: usize, gates: usize, hiddenProj: usize, hPrev:
     const g = gates + <usize>r * 3 * rowH;
     const p = hiddenProj + <usize>r * 3 * rowH;
     const s = <usize>r * rowH;
-    let j = 0;
-    for (; j + 2 <= H; j += 2) gruForwardUnits(h + s, g, p, hPrev + s, rowH, <usize>j << 2, false);
-    if (j < H) gruForwardUnits(h + s, g, p, hPrev + s, rowH, <usize>j << 2, true);
+    const scratch = scratchBase();
+    // In blocks like the LSTM forward: both gates first, then the candidate and h from their float64 values.
+    for (let j0 = 0; j0 < H; j0 += CHUNK) {
+      const w = min(CHUNK, H - j0);
+      const o0 = <usize>j0 << 2;
+      gruGateActivations(g + o0, p + o0, scratch, w);
+      gruGateActivations(g + rowH + o0, p + rowH + o0, scratch + CHUNK * 8, w);
+      let j = 0;
+      for (; j + 2 <= w; j += 2) gruStateUnits(h + s + o0, g + o0, p + o0, hPrev + s + o0, rowH, scratch, j, false);
+      if (j < w) gruStateUnits(h + s + o0, g + o0, p + o0, hPrev + s + o0, rowH, scratch, j, true);
+    }
+  }
+}
+
+/** σ(g + p) for w units, in place at g as float32 and at keep as float64. */
+// @ts-ignore: decorator
+@inline
+function gruGateActivations(g: usize, p: usize, keep: usize, w: i32): void {
+  let j = 0;
+  for (; j + 2 <= w; j += 2) {
+    const o = <usize>j << 2;
+    const a = sigmoidD(f64x2.add(ld(g + o, false), ld(p + o, false)));
+    st(g + o, a, false);
+    v128.store(keep + (<usize>j << 3), a);
+  }
+  if (j < w) {
+    const o = <usize>j << 2;
+    const a = sigmoidD(f64x2.add(ld(g + o, true), ld(p + o, true)));
+    st(g + o, a, true);
+    v128.store(keep + (<usize>j << 3), a);
   }
 }
 
 // @ts-ignore: decorator
 @inline
-function gruForwardUnits(h: usize, g: usize, p: usize, hPrev: usize, rowH: usize, o: usize, scalar: bool): void {
+function gruStateUnits(h: usize, g: usize, p: usize, hPrev: usize, rowH: usize, scratch: usize, j: i32, scalar: bool): void {
   const one = f64x2.splat(1);
-  const reset = sigmoidD(f64x2.add(ld(g + o, scalar), ld(p + o, scalar)));
-  const update = sigmoidD(f64x2.add(ld(g + rowH + o, scalar), ld(p + rowH + o, scalar)));
+  const k = scratch + (<usize>j << 3), o = <usize>j << 2;
+  const reset = v128.load(k), update = v128.load(k + CHUNK * 8);
   const cand = tanhD(f64x2.add(ld(g + 2 * rowH + o, scalar), f64x2.mul(reset, ld(p + 2 * rowH + o, scalar))));
-  st(g + o, reset, scalar);
-  st(g + rowH + o, update, scalar);
   st(g + 2 * rowH + o, cand, scalar);
   st(h + o, f64x2.add(f64x2.mul(f64x2.sub(one, update), cand), f64x2.mul(update, ld(hPrev + o, scalar))), scalar);
 }

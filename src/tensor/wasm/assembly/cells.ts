@@ -42,19 +42,19 @@ export function lstmCellForward(h: usize, c: usize, gates: usize, cPrev: usize, 
   }
 }
 
-/** One gate's w pre-activations at p → activations, in place as float32 and at keep as float64. */
+/** One gate's w pre-activations at p → activations at keep as float64 and (inPlace) at p as float32. */
 // @ts-ignore: decorator
 @inline
-function gateActivations(p: usize, keep: usize, w: i32, logistic: bool): void {
+function gateActivations(p: usize, keep: usize, w: i32, logistic: bool, inPlace: bool = true): void {
   let j = 0;
   for (; j + 2 <= w; j += 2) {
     const a = logistic ? sigmoidD(ld(p + (<usize>j << 2), false)) : tanhD(ld(p + (<usize>j << 2), false));
-    st(p + (<usize>j << 2), a, false);
+    if (inPlace) st(p + (<usize>j << 2), a, false);
     v128.store(keep + (<usize>j << 3), a);
   }
   if (j < w) {
     const a = logistic ? sigmoidD(ld(p + (<usize>j << 2), true)) : tanhD(ld(p + (<usize>j << 2), true));
-    st(p + (<usize>j << 2), a, true);
+    if (inPlace) st(p + (<usize>j << 2), a, true);
     v128.store(keep + (<usize>j << 3), a);
   }
 }
@@ -77,20 +77,28 @@ export function lstmCellBackward(
     const g = gates + <usize>r * 4 * rowH;
     const dg = dGates + <usize>r * 4 * rowH;
     const s = <usize>r * rowH;
-    let j = 0;
-    for (; j + 2 <= H; j += 2) lstmBackwardUnits(dg, dcPrev + s, dh + s, dc + s, g, c + s, cPrev + s, rowH, <usize>j << 2, false);
-    if (j < H) lstmBackwardUnits(dg, dcPrev + s, dh + s, dc + s, g, c + s, cPrev + s, rowH, <usize>j << 2, true);
+    const scratch = scratchBase();
+    // In blocks like the forward: tanh(c) alone first (float64, in the scratch), then the gradients.
+    for (let j0 = 0; j0 < H; j0 += CHUNK) {
+      const w = min(CHUNK, H - j0);
+      const o0 = <usize>j0 << 2;
+      gateActivations(c + s + o0, scratch, w, false, false);
+      let j = 0;
+      for (; j + 2 <= w; j += 2) lstmBackwardUnits(dg + o0, dcPrev + s + o0, dh + s + o0, dc + s + o0, g + o0, scratch, cPrev + s + o0, rowH, j, false);
+      if (j < w) lstmBackwardUnits(dg + o0, dcPrev + s + o0, dh + s + o0, dc + s + o0, g + o0, scratch, cPrev + s + o0, rowH, j, true);
+    }
   }
 }
 
 // @ts-ignore: decorator
 @inline
 function lstmBackwardUnits(
-  dg: usize, dcPrev: usize, dh: usize, dc: usize, g: usize, c: usize, cPrev: usize, rowH: usize, o: usize, scalar: bool,
+  dg: usize, dcPrev: usize, dh: usize, dc: usize, g: usize, scratch: usize, cPrev: usize, rowH: usize, j: i32, scalar: bool,
 ): void {
   const one = f64x2.splat(1);
+  const o = <usize>j << 2;
   const i = ld(g + o, scalar), f = ld(g + rowH + o, scalar), cand = ld(g + 2 * rowH + o, scalar), og = ld(g + 3 * rowH + o, scalar);
-  const tc = tanhD(ld(c + o, scalar));
+  const tc = v128.load(scratch + (<usize>j << 3));
   const dhj = ld(dh + o, scalar);
   const dcTotal = f64x2.add(ld(dc + o, scalar), f64x2.mul(f64x2.mul(dhj, og), f64x2.sub(one, f64x2.mul(tc, tc))));
   st(dg + o, f64x2.mul(f64x2.mul(f64x2.mul(dcTotal, cand), i), f64x2.sub(one, i)), scalar);

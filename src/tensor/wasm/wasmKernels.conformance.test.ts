@@ -59,20 +59,24 @@ function checkGemm(c: GemmCase, rng: Rng, k: WasmKernels): void {
   for (let index = 0; index < cOff; index++) assert.ok(Object.is(C[index], before[index]), `${label}: C before cOff changed`);
 }
 
+/** Every shape × both transposes of A and B, cycling through alpha/beta pairs, padding 0–2 and both placements. */
+function forEachGemmCase(shapes: number[][], visit: (c: { M: number; N: number; K: number; transA: boolean; transB: boolean; alpha: number; beta: number; pad: number; where: Placement }) => void): void {
+  const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
+  let n = 0;
+  for (const [M, N, K] of shapes)
+    for (const transA of [false, true])
+      for (const transB of [false, true]) {
+        const [alpha, beta] = scalars[n % scalars.length];
+        visit({ M, N, K, transA, transB, alpha, beta, pad: n % 3, where: n % 2 === 0 ? 'wasm' : 'foreign' });
+        n++;
+      }
+}
+
 for (const k of builds) {
   test(`wasm gemm (${k.name}) matches the definition on odd shapes, offsets, leading dimensions, all transposes, alpha/beta`, () => {
     const rng = new Rng(11);
     const shapes = [[1, 1, 1], [1, 9, 3], [3, 1, 5], [4, 8, 1], [5, 7, 3], [7, 13, 17], [13, 9, 31], [33, 65, 20], [32, 256, 64], [9, 17, 0], [9, 4, 17], [70, 3, 300], [131, 2, 263], [6, 1, 7]];
-    const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
-    let n = 0;
-    for (const [M, N, K] of shapes)
-      for (const transA of [false, true])
-        for (const transB of [false, true]) {
-          const [alpha, beta] = scalars[n % scalars.length];
-          const pad = n % 3 === 0 ? 0 : n % 3;
-          checkGemm({ M, N, K, transA, transB, alpha, beta, pad, where: n % 2 === 0 ? 'wasm' : 'foreign' }, rng, k);
-          n++;
-        }
+    forEachGemmCase(shapes, (c) => checkGemm(c, rng, k));
   });
 
   test(`wasm gemm (${k.name}) crosses every cache block (M > MC, N > NC, K > KC) correctly`, () => {
@@ -122,15 +126,7 @@ for (const k of [...builds, referenceKernels]) {
     // Edges: N and M off the micro-tile, K = 0, K past KC = 256, N past NC = 512, M past MC = 128, N ≤ 4 (gemm's
     // unpacked narrow path against the packed micro-kernel); the recurrent shapes.
     const shapes = [[1, 1, 1], [3, 9, 5], [5, 7, 3], [4, 8, 0], [7, 13, 17], [32, 1024, 256], [64, 512, 128], [13, 65, 300], [9, 521, 263], [131, 37, 513], [32, 256, 1024], [70, 3, 300], [33, 4, 9], [6, 1, 513]];
-    const scalars = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.5], [2, -1]];
-    let n = 0;
-    for (const [M, N, K] of shapes)
-      for (const transA of [false, true])
-        for (const transB of [false, true]) {
-          const [alpha, beta] = scalars[n % scalars.length];
-          checkPrepacked(k, M, N, K, transA, transB, alpha, beta, n % 3, n % 2 === 0 ? 'wasm' : 'foreign', rng, k.name);
-          n++;
-        }
+    forEachGemmCase(shapes, (c) => checkPrepacked(k, c.M, c.N, c.K, c.transA, c.transB, c.alpha, c.beta, c.pad, c.where, rng, k.name));
   });
 }
 

@@ -18,8 +18,11 @@ export const PANEL_TITLES: Record<PanelKind, string> = {
   predictions: 'SeqLab: Predictions',
 };
 
-const READY_TIMEOUT_MS = 5000;
-const MAX_RENDER_ATTEMPTS = 4;
+/**
+ * How long to wait for `ready` before rendering a visible panel again: quick retries first, then slower ones for
+ * about two and a half minutes (a restored window's resource service worker was seen to need more than 15 s).
+ */
+const READY_RETRY_DELAYS_MS = [5000, 5000, 5000, 10_000, 10_000, 15_000, 20_000, 30_000, 30_000, 30_000];
 
 export const panelViewType = (kind: PanelKind) => `seqlab.${kind}`;
 
@@ -126,23 +129,23 @@ export class PanelManager implements vscode.Disposable {
     render();
     // In VS Code for the Web a webview restored at start-up can request its script before the resource service
     // worker serves it, and the panel stays blank. A visible panel that has not said `ready` is rendered again.
-    let readyWatchdog: ReturnType<typeof setInterval> | undefined;
+    let readyWatchdog: ReturnType<typeof setTimeout> | undefined;
     const watchForReady = () => {
-      clearInterval(readyWatchdog);
-      let renderAttempts = 1;
-      readyWatchdog = setInterval(() => {
-        if (this.readyPanels.has(kind) || renderAttempts >= MAX_RENDER_ATTEMPTS) {
-          clearInterval(readyWatchdog);
-          return;
-        }
+      clearTimeout(readyWatchdog);
+      let retries = 0;
+      const check = () => {
+        if (this.readyPanels.has(kind) || retries >= READY_RETRY_DELAYS_MS.length) return;
+        // A hidden panel is not rendered by the workbench; it is watched again when it becomes visible.
         if (!panel.visible) return;
-        renderAttempts++;
-        this.host.log(`the ${kind} panel did not load its script; rendering it again (attempt ${renderAttempts})`);
+        retries++;
+        this.host.log(`the ${kind} panel did not load its script; rendering it again (attempt ${retries + 1})`);
         render();
-      }, READY_TIMEOUT_MS);
+        if (retries < READY_RETRY_DELAYS_MS.length) readyWatchdog = setTimeout(check, READY_RETRY_DELAYS_MS[retries]);
+      };
+      readyWatchdog = setTimeout(check, READY_RETRY_DELAYS_MS[0]);
     };
     watchForReady();
-    const subscriptions: vscode.Disposable[] = [{ dispose: () => clearInterval(readyWatchdog) }];
+    const subscriptions: vscode.Disposable[] = [{ dispose: () => clearTimeout(readyWatchdog) }];
     // A hidden webview's page is discarded (no retainContextWhenHidden) and reloads when shown: until it says
     // `ready` again, messages to it would be lost, so it counts as not ready.
     subscriptions.push(panel.onDidChangeViewState(() => {

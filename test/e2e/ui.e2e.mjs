@@ -244,9 +244,9 @@ export function uiSuite(lib) {
     await until('the restored architecture diagram', async () => {
       const architecture = await lib.webviewFrame(page, 'architecture', 5000);
       return /lstm/i.test((await architecture.locator('svg').first().textContent({ timeout: 2000 })) ?? '');
-    }, 30_000, 500);
+    }, 90_000, 500); // the host renders a blank restored panel again, with growing pauses (src/extension/panels.ts)
     await shot(context, 'restored-dashboard');
-  }, 120_000);
+  }, 200_000);
 
   suite.test('no webview message was refused by the host', async ({ eventsFile }) => {
     const records = readRecords(eventsFile).filter((r) => r.type === 'webviewMessage');

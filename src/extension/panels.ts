@@ -19,10 +19,17 @@ export const PANEL_TITLES: Record<PanelKind, string> = {
 };
 
 /**
- * How long to wait for `ready` before rendering a visible panel again: quick retries first, then slower ones for
- * about two and a half minutes (a restored window's resource service worker was seen to need more than 15 s).
+ * How long to wait for `ready` before trying again with a visible panel: quick retries first, then slower ones
+ * for about two minutes.
  */
-const READY_RETRY_DELAYS_MS = [5000, 5000, 5000, 10_000, 10_000, 15_000, 20_000, 30_000, 30_000, 30_000];
+const READY_RETRY_DELAYS_MS = [5000, 5000, 5000, 10_000, 10_000, 15_000, 20_000, 30_000, 30_000];
+/**
+ * Setting the HTML again reuses the webview's frame, and a frame restored after a window reload in code-server was
+ * seen to fail every load in it; a new panel gets a new frame. So after this many re-renders the panel is replaced
+ * (at most MAX_RECREATIONS times in a row).
+ */
+const RERENDERS_BEFORE_RECREATING = 2;
+const MAX_RECREATIONS = 2;
 
 export const panelViewType = (kind: PanelKind) => `seqlab.${kind}`;
 
@@ -109,7 +116,15 @@ export class PanelManager implements vscode.Disposable {
     return names.map((name) => webview.asWebviewUri(vscode.Uri.joinPath(cssDir, name)).toString());
   }
 
-  private adopt(kind: PanelKind, panel: vscode.WebviewPanel): void {
+  /** A new panel in the same editor group, with a new frame, in place of one that never loaded its script. */
+  private recreate(kind: PanelKind, stale: vscode.WebviewPanel, recreations: number): void {
+    this.host.log(`the ${kind} panel is still blank; opening it afresh`);
+    const column = stale.viewColumn ?? vscode.ViewColumn.Active;
+    const fresh = vscode.window.createWebviewPanel(panelViewType(kind), PANEL_TITLES[kind], { viewColumn: column, preserveFocus: true }, this.webviewOptions());
+    this.adopt(kind, fresh, recreations);
+  }
+
+  private adopt(kind: PanelKind, panel: vscode.WebviewPanel, recreations = 0): void {
     this.panels.get(kind)?.dispose();
     this.panels.set(kind, panel);
     this.readyPanels.delete(kind);
@@ -138,6 +153,10 @@ export class PanelManager implements vscode.Disposable {
         // A hidden panel is not rendered by the workbench; it is watched again when it becomes visible.
         if (!panel.visible) return;
         retries++;
+        if (retries > RERENDERS_BEFORE_RECREATING && recreations < MAX_RECREATIONS) {
+          this.recreate(kind, panel, recreations + 1);
+          return;
+        }
         this.host.log(`the ${kind} panel did not load its script; rendering it again (attempt ${retries + 1})`);
         render();
         if (retries < READY_RETRY_DELAYS_MS.length) readyWatchdog = setTimeout(check, READY_RETRY_DELAYS_MS[retries]);

@@ -192,17 +192,20 @@ export function uiSuite(lib) {
 
   suite.test('Stop Training stops a running run', async (context) => {
     const { page, eventsFile } = context;
-    let run = trainingRuns(eventsFile).at(-1);
-    if (!run || run.events.some((e) => e.type === 'runFinished')) {
-      await focusSpecTab(page, 'forecaster.seqmodel.json');
-      const before = trainingRuns(eventsFile).length;
-      await lib.runCommand(page, 'SeqLab: Train Sequence Model');
-      run = await until('a new run to step', () => {
-        const runs = trainingRuns(eventsFile);
-        const latest = runs.at(-1);
-        return runs.length > before && latest.events.some((e) => e.type === 'step') ? latest : undefined;
-      }, 60_000);
-    }
+    // A fresh run, stopped as soon as it steps: the first test's run may be about to finish on its own (the whole
+    // forecaster trains in about 10 s), so let it end first rather than race it.
+    await until('the earlier run to end', () => {
+      const latest = trainingRuns(eventsFile).at(-1);
+      return !latest || latest.events.some((e) => e.type === 'runFinished') ? true : undefined;
+    }, 60_000);
+    await focusSpecTab(page, 'forecaster.seqmodel.json');
+    const before = trainingRuns(eventsFile).length;
+    await lib.runCommand(page, 'SeqLab: Train Sequence Model');
+    const run = await until('a new run to step', () => {
+      const runs = trainingRuns(eventsFile);
+      const latest = runs.at(-1);
+      return runs.length > before && latest.events.some((e) => e.type === 'step') ? latest : undefined;
+    }, 60_000);
     await lib.runCommand(page, 'SeqLab: Stop Training');
     const finished = await until('the run to finish', () => trainingRuns(eventsFile).find((r) => r.id === run.id)?.events.find((e) => e.type === 'runFinished'), 30_000);
     assert.equal(finished.status, 'stopped', finished.message);
@@ -220,7 +223,7 @@ export function uiSuite(lib) {
     await page.mouse.move(700, 880);
     await sleep(300);
     await shot(context, '08-dashboard-stopped');
-  }, 90_000);
+  }, 150_000);
 
   suite.test('after a window reload the dashboard is restored and replays the run from its folder', async (context) => {
     const { page } = context;

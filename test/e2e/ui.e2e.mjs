@@ -192,7 +192,7 @@ export function uiSuite(lib) {
 
   suite.test('Stop Training stops a running run', async (context) => {
     const { page, eventsFile } = context;
-    // A fresh run, stopped as soon as it steps: the first test's run may be about to finish on its own (the whole
+    // A fresh run, stopped early: the first test's run may be about to finish on its own (the whole
     // forecaster trains in about 10 s), so let it end first rather than race it.
     await until('the earlier run to end', () => {
       const latest = trainingRuns(eventsFile).at(-1);
@@ -201,11 +201,12 @@ export function uiSuite(lib) {
     await focusSpecTab(page, 'forecaster.seqmodel.json');
     const before = trainingRuns(eventsFile).length;
     await lib.runCommand(page, 'SeqLab: Train Sequence Model');
-    const run = await until('a new run to step', () => {
+    // Two epochs in, so that the run folder holds metrics lines for the dashboard to replay after a reload.
+    const run = await until('a new run to finish two epochs', () => {
       const runs = trainingRuns(eventsFile);
       const latest = runs.at(-1);
-      return runs.length > before && latest.events.some((e) => e.type === 'step') ? latest : undefined;
-    }, 60_000);
+      return runs.length > before && latest.events.filter((e) => e.type === 'epoch').length >= 2 ? latest : undefined;
+    }, 60_000, 100);
     await lib.runCommand(page, 'SeqLab: Stop Training');
     const finished = await until('the run to finish', () => trainingRuns(eventsFile).find((r) => r.id === run.id)?.events.find((e) => e.type === 'runFinished'), 30_000);
     assert.equal(finished.status, 'stopped', finished.message);

@@ -35,18 +35,17 @@ export interface Kernels {
   ): void;
 
   // ---- prepacked op(B): one operand reused by many GEMMs (a recurrent weight over the time steps) ----
-  // Optional: callers fall back to `gemm` where a backend lacks them. The packed form is backend-specific; the
-  // buffer comes from this backend's `alloc` and is owned by the caller.
+  // The packed form is backend-specific; the buffer comes from this backend's `alloc` and is owned by the caller.
 
   /** Floats `prepackB` needs for op(B)[K,N]. */
-  prepackedBLength?(N: number, K: number): number;
+  prepackedBLength(N: number, K: number): number;
   /** packed = op(B)[K,N] (B stored [K,N], or [N,K] when transB) in this backend's GEMM layout. */
-  prepackB?(transB: boolean, N: number, K: number, B: Float32Array, bOff: number, ldb: number, packed: Float32Array): void;
+  prepackB(transB: boolean, N: number, K: number, B: Float32Array, bOff: number, ldb: number, packed: Float32Array): void;
   /**
    * gemm with op(B) taken from `packed` (made by `prepackB` with the same transB, N and K), bitwise equal to
    * gemm(transA, transB, M, N, K, …, B, …) on the same backend and thread count.
    */
-  gemmPrepackedB?(
+  gemmPrepackedB(
     transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
     A: Float32Array, aOff: number, lda: number, packed: Float32Array,
     beta: number, C: Float32Array, cOff: number, ldc: number,

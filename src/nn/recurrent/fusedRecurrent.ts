@@ -229,13 +229,11 @@ export class FusedRecurrent implements Module {
       if (cache.cellPrev) this.gatherPreviousState(cache.cellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d, H);
       if (isGru) {
         const proj = cache.hiddenProj!;
-        if (pack) k.gemmPrepackedB!(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, pack, 0, proj, row * G, G);
-        else k.gemm(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, w.weightHh.value.data, 0, H, 0, proj, row * G, G);
+        k.gemmPrepackedB(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, pack, 0, proj, row * G, G);
         if (w.biasHh) k.addRowVector(proj, row * G, proj, row * G, w.biasHh.value.data, 0, bs, G);
         k.gruCellForward(cache.hidden, row * H, cache.gates, row * G, proj, row * G, cache.hiddenPrev, row * H, bs, H);
       } else {
-        if (pack) k.gemmPrepackedB!(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, pack, 1, cache.gates, row * G, G);
-        else k.gemm(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, w.weightHh.value.data, 0, H, 1, cache.gates, row * G, G);
+        k.gemmPrepackedB(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, pack, 1, cache.gates, row * G, G);
         if (this.cellKind === 'lstm') {
           k.lstmCellForward(cache.hidden, row * H, cache.cell!, row * H, cache.gates, row * G, cache.cellPrev!, row * H, bs, H);
         } else if (this.cellKind === 'rnn_tanh') {
@@ -247,12 +245,8 @@ export class FusedRecurrent implements Module {
     }
   }
 
-  /**
-   * Packs op(B) of the per-step GEMM (W_hhᵀ [H,G] forward, W_hh [G,H] backward) into the workspace's buffer and
-   * returns it, or undefined where the backend has no prepacked GEMM.
-   */
-  private packRecurrentWeight(k: Kernels, transB: boolean, N: number, K: number, weight: Float32Array): Float32Array | undefined {
-    if (!k.prepackB || !k.gemmPrepackedB || !k.prepackedBLength) return undefined;
+  /** Packs op(B) of the per-step GEMM (W_hhᵀ [H,G] forward, W_hh [G,H] backward) into the layer's buffer. */
+  private packRecurrentWeight(k: Kernels, transB: boolean, N: number, K: number, weight: Float32Array): Float32Array {
     if (this.weightPack?.backend !== k) {
       if (this.weightPack) this.weightPack.backend.release?.(this.weightPack.buffer);
       const G = this.cell.gateCount * this.hiddenSize, H = this.hiddenSize;
@@ -388,8 +382,7 @@ export class FusedRecurrent implements Module {
         k.rnnReluCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
       }
       // dh_{t−1} (+)= dHiddenProj_t[bs,G] · W_hh[G,H]; the GRU kernel already wrote its direct z ⊙ dh term.
-      if (pack) k.gemmPrepackedB!(false, false, bs, H, G, 1, dHiddenProj, row * G, G, pack, isGru ? 1 : 0, dPrev, 0, H);
-      else k.gemm(false, false, bs, H, G, 1, dHiddenProj, row * G, G, w.weightHh.value.data, 0, H, isGru ? 1 : 0, dPrev, 0, H);
+      k.gemmPrepackedB(false, false, bs, H, G, 1, dHiddenProj, row * G, G, pack, isGru ? 1 : 0, dPrev, 0, H);
       this.scatterPreviousGrad(dHidden, ws.initialHiddenGrads, stateOff, dPrev, plan, t, d, H);
     }
 

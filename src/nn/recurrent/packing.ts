@@ -71,13 +71,17 @@ export class PackedBatchPlan {
  * and unlike `set(subarray(...))` it creates no view per row.
  */
 const wholeBufferViews = new WeakMap<ArrayBufferLike, Float32Array>();
+// The last view asked for: packing asks for the same buffer row after row, so most calls stop here.
+let lastView: Float32Array | undefined;
 
 function wholeBufferView(buffer: ArrayBufferLike): Float32Array {
+  if (lastView?.buffer === buffer) return lastView;
   let view = wholeBufferViews.get(buffer);
   if (!view) {
     view = new Float32Array(buffer, 0, buffer.byteLength >> 2);
     wholeBufferViews.set(buffer, view);
   }
+  lastView = view;
   return view;
 }
 

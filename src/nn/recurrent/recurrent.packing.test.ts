@@ -95,9 +95,9 @@ test('padding costs no work: GEMM volume and cell-kernel rows scale with Σ leng
       gemmVolume += args[2] * args[3] * args[4]; // M·N·K
       referenceKernels.gemm(...args);
     },
-    gemmPrepackedB(...args: Parameters<NonNullable<Kernels['gemmPrepackedB']>>) {
+    gemmPrepackedB(...args: Parameters<Kernels['gemmPrepackedB']>) {
       gemmVolume += args[2] * args[3] * args[4]; // the per-step GEMMs on the prepacked W_hhᵀ
-      referenceKernels.gemmPrepackedB!(...args);
+      referenceKernels.gemmPrepackedB(...args);
     },
     lstmCellForward(...args: Parameters<Kernels['lstmCellForward']>) {
       cellRows += args[8];

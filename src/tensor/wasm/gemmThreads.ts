@@ -224,35 +224,35 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     return true;
   }
 
+  /**
+   * Runs one GEMM split or alone, as its chooser decides (plain and prepacked GEMMs learn apart), and teaches the
+   * chooser the time taken; false (nothing done) when it is too small to split or C too narrow to cut.
+   * `packed`: b is a packB buffer whose width (N) travels in the ldb slot.
+   */
+  function runChosen(packed: 0 | 1, transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): boolean {
+    const work = M * N * Math.max(K, 1);
+    if (!enabled || work < threshold) return false;
+    if (alwaysSplit) return splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed);
+    const sizeChooser = packed ? packedChooser : chooser;
+    const split = sizeChooser.chooseSplit(work);
+    const started = performance.now();
+    if (split) {
+      if (!splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed)) return false;
+    } else if (packed) {
+      wasm.gemmPackedB(transA, M, N, K, alpha, a, lda, b, ldb, 0, beta, c, ldc, kernels.packA, edgeTile);
+    } else {
+      gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, kernels.packA, kernels.packB);
+    }
+    sizeChooser.record(work, split, performance.now() - started);
+    return true;
+  }
+
   const splitter: GemmSplitter = {
     tryGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc) {
-      const work = M * N * Math.max(K, 1);
-      if (!enabled || work < threshold) return false;
-      if (alwaysSplit) return splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
-      const split = chooser.chooseSplit(work);
-      const started = performance.now();
-      if (split) {
-        if (!splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc)) return false;
-      } else {
-        gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, kernels.packA, kernels.packB);
-      }
-      chooser.record(work, split, performance.now() - started);
-      return true;
+      return runChosen(0, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
     },
     tryGemmPackedB(transA, M, N, K, alpha, a, lda, packed, beta, c, ldc) {
-      const work = M * N * Math.max(K, 1);
-      if (!enabled || work < threshold) return false;
-      // The packed buffer's width (N) travels in the ldb slot.
-      if (alwaysSplit) return splitGemm(transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc, 1);
-      const split = packedChooser.chooseSplit(work);
-      const started = performance.now();
-      if (split) {
-        if (!splitGemm(transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc, 1)) return false;
-      } else {
-        wasm.gemmPackedB(transA, M, N, K, alpha, a, lda, packed, N, 0, beta, c, ldc, kernels.packA, edgeTile);
-      }
-      packedChooser.record(work, split, performance.now() - started);
-      return true;
+      return runChosen(1, transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc);
     },
   };
   kernels.setGemmSplitter(splitter);

@@ -104,16 +104,16 @@ function checkPrepacked(k: typeof referenceKernels, M: number, N: number, K: num
   const lda = (transA ? M : K) + pad, ldb = (transB ? K : N) + pad, ldc = N + pad;
   const B = make(2 + (transB ? N : K) * ldb);
   rng.fillNormal(B);
-  const packed = make(k.prepackedBLength!(N, K));
+  const packed = make(k.prepackedBLength(N, K));
   packed.fill(NaN); // padding the packer must overwrite, not read
-  k.prepackB!(transB, N, K, B, 2, ldb, packed);
+  k.prepackB(transB, N, K, B, 2, ldb, packed);
   for (const [al, be] of [[alpha, beta], [1, 0]]) {
     const A = make(1 + (transA ? K : M) * lda), C = make(3 + M * ldc);
     rng.fillNormal(A); rng.fillNormal(C);
     if (be === 0) C.fill(NaN, 3);
     const expected = C.slice();
     k.gemm(transA, transB, M, N, K, al, A, 1, lda, B, 2, ldb, be, expected, 3, ldc);
-    k.gemmPrepackedB!(transA, transB, M, N, K, al, A, 1, lda, packed, be, C, 3, ldc);
+    k.gemmPrepackedB(transA, transB, M, N, K, al, A, 1, lda, packed, be, C, 3, ldc);
     for (let i = 0; i < C.length; i++) {
       if (!Object.is(C[i], expected[i])) assert.fail(`${label} ${JSON.stringify({ M, N, K, transA, transB, al, be, pad, where })}: C[${i}] = ${C[i]}, gemm gives ${expected[i]}`);
     }

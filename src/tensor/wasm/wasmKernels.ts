@@ -21,10 +21,8 @@ export interface GemmSplitter {
   ): boolean;
 }
 
-type PrepackedGemm = 'prepackedBLength' | 'prepackB' | 'gemmPrepackedB';
-
-/** The WebAssembly SIMD backend: `Kernels` (prepacked GEMM included) plus the runtime helper threads attach to. */
-export interface WasmKernels extends Omit<Kernels, PrepackedGemm>, Required<Pick<Kernels, PrepackedGemm>> {
+/** The WebAssembly SIMD backend: `Kernels` plus the runtime (memory, module) that helper threads attach to. */
+export interface WasmKernels extends Kernels {
   /** 'wasm-relaxed-simd' (GEMM with fused multiply-add) or 'wasm-simd'. */
   readonly name: string;
   readonly variant: KernelsVariant;
@@ -92,6 +90,11 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
     if (copyIn) runtime.heapF32().set(x.subarray(off, off + span), stageAddress[slot] >> 2);
     return stageAddress[slot];
   }
+  /** Address of x[off] in wasm memory: where it lives, or a staged copy (slot as for `stage`). */
+  function resident(slot: number, x: Float32Array, off: number, span: number): number {
+    const address = runtime.addressOf(x, off);
+    return address >= 0 ? address : stage(slot, x, off, span, true);
+  }
 
   const kernels: WasmKernels = {
     ...referenceKernels,
@@ -128,10 +131,8 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       checkSpan('A', A, aOff, spanA);
       checkSpan('B', B, bOff, spanB);
       checkSpan('C', C, cOff, spanC);
-      let a = runtime.addressOf(A, aOff);
-      if (a < 0) a = stage(0, A, aOff, spanA, true);
-      let b = runtime.addressOf(B, bOff);
-      if (b < 0) b = stage(1, B, bOff, spanB, true);
+      const a = resident(0, A, aOff, spanA);
+      const b = resident(1, B, bOff, spanB);
       let c = runtime.addressOf(C, cOff);
       const cForeign = c < 0;
       // A foreign C is copied in even when beta = 0: the gaps between rows (ldc > N) must come back unchanged.
@@ -152,8 +153,7 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       const size = packedBFloats(N, K);
       checkSpan('B', B, bOff, spanB);
       checkSpan('packed B', packed, 0, size);
-      let b = runtime.addressOf(B, bOff);
-      if (b < 0) b = stage(1, B, bOff, spanB, true);
+      const b = resident(1, B, bOff, spanB);
       let p = runtime.addressOf(packed, 0);
       const foreign = p < 0;
       if (foreign) p = stage(0, packed, 0, size, false);
@@ -168,10 +168,8 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       checkSpan('A', A, aOff, spanA);
       checkSpan('packed B', packed, 0, size);
       checkSpan('C', C, cOff, spanC);
-      let a = runtime.addressOf(A, aOff);
-      if (a < 0) a = stage(0, A, aOff, spanA, true);
-      let p = runtime.addressOf(packed, 0);
-      if (p < 0) p = stage(1, packed, 0, size, true);
+      const a = resident(0, A, aOff, spanA);
+      const p = resident(1, packed, 0, size);
       let c = runtime.addressOf(C, cOff);
       const cForeign = c < 0;
       if (cForeign) c = stage(2, C, cOff, spanC, true);

@@ -150,9 +150,10 @@ export function kernelsModule(): WasmModule | null {
   try {
     const api = webAssemblyApi();
     if (!api || typeof SharedArrayBuffer !== 'function') return null;
-    const variant = selectKernelsVariant(api, kernelBytes('relaxed-simd'), enableNodeRelaxedSimd, relaxedAllowed());
+    const relaxedBytes = kernelBytes('relaxed-simd');
+    const variant = selectKernelsVariant(api, relaxedBytes, enableNodeRelaxedSimd, relaxedAllowed());
     if (variant === null) return null;
-    compiled = { module: new api.Module(kernelBytes(variant)), variant };
+    compiled = { module: new api.Module(variant === 'relaxed-simd' ? relaxedBytes : kernelBytes('simd')), variant };
   } catch {
     compiled = null;
   }

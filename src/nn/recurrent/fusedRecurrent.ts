@@ -180,8 +180,9 @@ export class FusedRecurrent implements Module {
       }
       for (let d = 0; d < D; d++) {
         this.forwardDirection(ws, l, d, layerInput);
-        // Interleave this direction's h_t into the layer output [N, D·H] (direction d owns columns dH..dH+H).
-        copyRows(ws.layerOutputs[l], d * H, D * H, ws.caches[l * D + d].hidden, 0, H, N, H);
+        // Interleave this direction's h_t into the layer output [N, D·H] (direction d owns columns dH..dH+H);
+        // with one direction the output is h_t's own buffer.
+        if (D > 1) copyRows(ws.layerOutputs[l], d * H, D * H, ws.caches[l * D + d].hidden, 0, H, N, H);
       }
     }
     unpackBatchFirst(ws.output.data, ws.layerOutputs[L - 1], plan, D * H);

@@ -24,7 +24,7 @@ export class RecurrentWorkspace {
   readonly plan: PackedBatchPlan;
   readonly packedInput: Float32Array; //   [N,I]
   readonly caches: DirectionCache[]; //    [L·D]
-  readonly layerOutputs: Float32Array[]; // [L] × [N,D·H]
+  readonly layerOutputs: Float32Array[]; // [L] × [N,D·H] (D = 1: the layer's cache.hidden)
   /** Inputs of layers 1…L−1 after dropout, and their masks (0 or 1/(1−p)); index 0 unused. */
   readonly droppedInputs: Float32Array[];
   readonly dropoutMasks: Float32Array[];
@@ -83,7 +83,8 @@ export class RecurrentWorkspace {
     this.droppedInputs = [];
     this.dropoutMasks = [];
     for (let l = 0; l < L; l++) {
-      this.layerOutputs.push(alloc(N * D * H));
+      // A unidirectional layer's output is its h_t itself; only two directions need interleaving into a buffer.
+      this.layerOutputs.push(D === 1 ? this.caches[l].hidden : alloc(N * D * H));
       // Dropout buffers are only ever used between layers; a 0-length placeholder keeps indices aligned.
       this.droppedInputs.push(alloc(l > 0 ? N * D * H : 0));
       this.dropoutMasks.push(alloc(l > 0 ? N * D * H : 0));

@@ -1,7 +1,7 @@
 import { Rng, Tensor, assertShape, kernels, type Kernels } from '../../tensor';
 import { Module, NamedParameter, Parameter } from '../parameter';
 import { cellDescriptions, CellDescription } from './cellKinds';
-import { copyRows, packBatchFirst, permuteStates, unpackBatchFirst } from './packing';
+import { copyRows, packBatchFirst, PackedBatchPlan, permuteStates, unpackBatchFirst } from './packing';
 import { RecurrentWorkspace, DirectionCache } from './recurrentWorkspace';
 import type {
   RecurrentBackwardInput, RecurrentBackwardResult, RecurrentCellKind, RecurrentForwardOptions,
@@ -58,6 +58,9 @@ export class FusedRecurrent implements Module {
    * workspaces; allocated on first use from the backend then active.
    */
   private weightPack: { backend: Kernels; buffer: Float32Array } | undefined;
+  /** Where the current step reads h_{t−1} and c_{t−1} (reused every step: the time loop allocates nothing). */
+  private readonly hiddenPrevRows: StateRows = { buffer: new Float32Array(0), offset: 0 };
+  private readonly cellPrevRows: StateRows = { buffer: new Float32Array(0), offset: 0 };
 
   constructor(opName: string, cellKind: RecurrentCellKind, options: RecurrentOptions, rng: Rng) {
     const { inputSize, hiddenSize } = options;
@@ -226,17 +229,17 @@ export class FusedRecurrent implements Module {
       const bs = plan.batchSizes[t];
       if (bs === 0) continue;
       const row = plan.offsets[t];
-      this.gatherPreviousState(cache.hiddenPrev, cache.hidden, ws.initialHidden, stateOff, plan, t, d, H);
-      if (cache.cellPrev) this.gatherPreviousState(cache.cellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d, H);
+      const hPrev = this.previousState(this.hiddenPrevRows, ws.stepHiddenPrev, cache.hidden, ws.initialHidden, stateOff, plan, t, d);
       if (isGru) {
         const proj = cache.hiddenProj!;
-        k.gemmPrepackedB(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, pack, 0, proj, row * G, G);
+        k.gemmPrepackedB(false, true, bs, G, H, 1, hPrev.buffer, hPrev.offset, H, pack, 0, proj, row * G, G);
         if (w.biasHh) k.addRowVector(proj, row * G, proj, row * G, w.biasHh.value.data, 0, bs, G);
-        k.gruCellForward(cache.hidden, row * H, cache.gates, row * G, proj, row * G, cache.hiddenPrev, row * H, bs, H);
+        k.gruCellForward(cache.hidden, row * H, cache.gates, row * G, proj, row * G, hPrev.buffer, hPrev.offset, bs, H);
       } else {
-        k.gemmPrepackedB(false, true, bs, G, H, 1, cache.hiddenPrev, row * H, H, pack, 1, cache.gates, row * G, G);
+        k.gemmPrepackedB(false, true, bs, G, H, 1, hPrev.buffer, hPrev.offset, H, pack, 1, cache.gates, row * G, G);
         if (this.cellKind === 'lstm') {
-          k.lstmCellForward(cache.hidden, row * H, cache.cell!, row * H, cache.gates, row * G, cache.cellPrev!, row * H, bs, H);
+          const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d);
+          k.lstmCellForward(cache.hidden, row * H, cache.cell!, row * H, cache.gates, row * G, cPrev.buffer, cPrev.offset, bs, H);
         } else if (this.cellKind === 'rnn_tanh') {
           k.tanh(cache.hidden, row * H, cache.gates, row * G, bs * H);
         } else {
@@ -259,19 +262,27 @@ export class FusedRecurrent implements Module {
   }
 
   /**
-   * prev[rows of step t] = each running sequence's state before step t: the previous step's (t−1 forward,
-   * t+1 reverse) for sequences that were running then, else the initial state. Sequences are sorted, so the
-   * carried ones are a prefix.
+   * Where step t reads its previous states (h_{t−1} or c_{t−1}): in place when all its rows come from one
+   * source — the previous step's rows (carried sequences are their prefix) or the initial state — and
+   * gathered into `scratch` [B,H] only at a reverse step where some sequences start and others carry on.
    */
-  private gatherPreviousState(
-    prev: Float32Array, states: Float32Array, initial: Float32Array, initialOff: number,
-    plan: RecurrentWorkspace['plan'], t: number, d: number, H: number,
-  ): void {
-    const bs = plan.batchSizes[t], row = plan.offsets[t];
-    const from = d === 0 ? t - 1 : t + 1;
-    const carried = from >= 0 && from < plan.time ? Math.min(bs, plan.batchSizes[from]) : 0;
-    if (carried > 0) copyRows(prev, row * H, 0, states, plan.offsets[from] * H, 0, 1, carried * H);
-    if (carried < bs) copyRows(prev, (row + carried) * H, 0, initial, initialOff + carried * H, 0, 1, (bs - carried) * H);
+  private previousState(
+    into: StateRows, scratch: Float32Array, states: Float32Array, initial: Float32Array, initialOff: number,
+    plan: PackedBatchPlan, t: number, d: number,
+  ): StateRows {
+    const H = this.hiddenSize, carried = carriedRows(plan, t, d);
+    if (carried === plan.batchSizes[t]) {
+      into.buffer = states;
+      into.offset = plan.offsets[previousStep(t, d)] * H;
+    } else if (carried === 0) {
+      into.buffer = initial;
+      into.offset = initialOff;
+    } else {
+      gatherPreviousState(scratch, 0, states, initial, initialOff, plan, t, d, H);
+      into.buffer = scratch;
+      into.offset = 0;
+    }
+    return into;
   }
 
   /** h_n[l·D+d, b] = the state of sequence b after its last real step in that direction (t=0 for reverse). */
@@ -360,6 +371,8 @@ export class FusedRecurrent implements Module {
     ws.initialHiddenGrads.fill(0, stateOff, stateOff + B * H);
     if (isLstm) ws.initialCellGrads.fill(0, stateOff, stateOff + B * H);
 
+    // h_{t−1} of every row, for dW_hh's GEMM (and the GRU cell): forward read them in place, so gather them here.
+    for (let t = 0; t < T; t++) gatherPreviousState(ws.hiddenPrev, plan.offsets[t] * H, cache.hidden, ws.initialHidden, stateOff, plan, t, d, H);
     // op(B) = W_hh [G,H] for dh_{t−1} at every step: packed once for the whole walk.
     const pack = this.packRecurrentWeight(k, false, H, G, w.weightHh.value.data);
     // Walk the steps in the opposite order to forward; each step's dh is complete when it is reached.
@@ -371,12 +384,13 @@ export class FusedRecurrent implements Module {
       ws.hiddenGradSquares[l * T + t] += k.sumSquares(dHidden, row * H, bs * H);
       const dPrev = ws.stepHiddenPrevGrad;
       if (isLstm) {
+        const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d);
         k.lstmCellBackward(dGates, row * G, ws.stepCellPrevGrad, 0, dHidden, row * H, dCell, row * H,
-          cache.gates, row * G, cache.cell!, row * H, cache.cellPrev!, row * H, bs, H);
+          cache.gates, row * G, cache.cell!, row * H, cPrev.buffer, cPrev.offset, bs, H);
         this.scatterPreviousGrad(dCell, ws.initialCellGrads, stateOff, ws.stepCellPrevGrad, plan, t, d, H);
       } else if (isGru) {
         k.gruCellBackward(dGates, row * G, dHiddenProj, row * G, dPrev, 0, dHidden, row * H,
-          cache.gates, row * G, cache.hiddenProj!, row * G, cache.hiddenPrev, row * H, bs, H);
+          cache.gates, row * G, cache.hiddenProj!, row * G, ws.hiddenPrev, row * H, bs, H);
       } else if (this.cellKind === 'rnn_tanh') {
         k.rnnTanhCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
       } else {
@@ -389,7 +403,7 @@ export class FusedRecurrent implements Module {
 
     // The three large GEMMs over all N packed rows.
     k.gemm(true, false, G, I, N, 1, dGates, 0, G, layerInput, 0, I, 1, w.weightIh.grad.data, 0, I);
-    k.gemm(true, false, G, H, N, 1, dHiddenProj, 0, G, cache.hiddenPrev, 0, H, 1, w.weightHh.grad.data, 0, H);
+    k.gemm(true, false, G, H, N, 1, dHiddenProj, 0, G, ws.hiddenPrev, 0, H, 1, w.weightHh.grad.data, 0, H);
     k.gemm(false, false, N, I, G, 1, dGates, 0, G, w.weightIh.value.data, 0, I, d === 0 ? 0 : 1, inputGrad, 0, I);
     if (w.biasIh && w.biasHh) {
       k.sumRowsInto(w.biasIh.grad.data, 0, dGates, 0, N, G);
@@ -400,13 +414,11 @@ export class FusedRecurrent implements Module {
   /** The mirror of gatherPreviousState: add step t's ∂L/∂state_{prev} to the previous step's rows or to d(initial). */
   private scatterPreviousGrad(
     grads: Float32Array, initialGrads: Float32Array, initialOff: number, stepGrad: Float32Array,
-    plan: RecurrentWorkspace['plan'], t: number, d: number, H: number,
+    plan: PackedBatchPlan, t: number, d: number, H: number,
   ): void {
     const k = kernels();
-    const bs = plan.batchSizes[t];
-    const from = d === 0 ? t - 1 : t + 1;
-    const carried = from >= 0 && from < plan.time ? Math.min(bs, plan.batchSizes[from]) : 0;
-    if (carried > 0) k.axpy(grads, plan.offsets[from] * H, 1, stepGrad, 0, carried * H);
+    const bs = plan.batchSizes[t], carried = carriedRows(plan, t, d);
+    if (carried > 0) k.axpy(grads, plan.offsets[previousStep(t, d)] * H, 1, stepGrad, 0, carried * H);
     if (carried < bs) k.axpy(initialGrads, initialOff + carried * H, 1, stepGrad, carried * H, (bs - carried) * H);
   }
 
@@ -455,4 +467,31 @@ export class FusedRecurrent implements Module {
     }
     return out;
   }
+}
+
+/** A buffer and the offset of a step's first row in it. */
+interface StateRows {
+  buffer: Float32Array;
+  offset: number;
+}
+
+/** The step whose state step t continues from: t−1 forward, t+1 reverse (outside [0, T) at a direction's start). */
+function previousStep(t: number, d: number): number {
+  return d === 0 ? t - 1 : t + 1;
+}
+
+/** How many rows of step t continue from the previous step; sequences are sorted, so they are its first rows. */
+function carriedRows(plan: PackedBatchPlan, t: number, d: number): number {
+  const from = previousStep(t, d);
+  return from >= 0 && from < plan.time ? Math.min(plan.batchSizes[t], plan.batchSizes[from]) : 0;
+}
+
+/** prev[prevOff…] = the state of each row of step t before the step: carried from the previous step, else initial. */
+function gatherPreviousState(
+  prev: Float32Array, prevOff: number, states: Float32Array, initial: Float32Array, initialOff: number,
+  plan: PackedBatchPlan, t: number, d: number, H: number,
+): void {
+  const bs = plan.batchSizes[t], carried = carriedRows(plan, t, d);
+  if (carried > 0) copyRows(prev, prevOff, 0, states, plan.offsets[previousStep(t, d)] * H, 0, 1, carried * H);
+  if (carried < bs) copyRows(prev, prevOff + carried * H, 0, initial, initialOff + carried * H, 0, 1, (bs - carried) * H);
 }

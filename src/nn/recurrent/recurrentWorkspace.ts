@@ -9,9 +9,7 @@ import { PackedBatchPlan } from './packing';
 export interface DirectionCache {
   gates: Float32Array; //       [N,G] gate activations (pre-activations for RNN), the panel's data
   hidden: Float32Array; //      [N,H] h_t
-  hiddenPrev: Float32Array; //  [N,H] h_{t-1} as each step used it (h0 rows included): dW_hh's GEMM operand
   cell?: Float32Array; //       [N,H] c_t (LSTM)
-  cellPrev?: Float32Array; //   [N,H] c_{t-1} (LSTM)
   hiddenProj?: Float32Array; // [N,G] W_hh·h_{t-1} + b_hh (GRU: its n part is inside r ⊙ (…))
 }
 
@@ -31,8 +29,12 @@ export class RecurrentWorkspace {
   readonly initialHidden: Float32Array; // [L·D,B,H] sorted order
   readonly initialCell: Float32Array; //   [L·D,B,H] sorted order (LSTM)
   readonly biasSum: Float32Array; //       [G] b_ih + b_hh, folded into the input projection
+  /** h_{t−1} and c_{t−1} of a step that mixes carried and starting sequences (other steps read them in place). */
+  readonly stepHiddenPrev: Float32Array; // [B,H]
+  readonly stepCellPrev: Float32Array; //   [B,H] (LSTM)
 
   // backward scratch, shared by the layers and directions because they are processed one after another
+  readonly hiddenPrev: Float32Array; //       [N,H] h_{t−1} of every row (h0 rows included): dW_hh's GEMM operand
   readonly gateGrads: Float32Array; //        [N,G]
   readonly hiddenProjGrads: Float32Array; //  [N,G] (GRU)
   readonly hiddenGrads: Float32Array; //      [N,H] total ∂L/∂h_t
@@ -73,9 +75,7 @@ export class RecurrentWorkspace {
       this.caches.push({
         gates: alloc(N * G),
         hidden: alloc(N * H),
-        hiddenPrev: alloc(N * H),
         cell: shape.isLstm ? alloc(N * H) : undefined,
-        cellPrev: shape.isLstm ? alloc(N * H) : undefined,
         hiddenProj: shape.isGru ? alloc(N * G) : undefined,
       });
     }
@@ -92,6 +92,9 @@ export class RecurrentWorkspace {
     this.initialHidden = alloc(LD * B * H);
     this.initialCell = alloc(shape.isLstm ? LD * B * H : 0);
     this.biasSum = alloc(G);
+    this.stepHiddenPrev = alloc(B * H);
+    this.stepCellPrev = alloc(shape.isLstm ? B * H : 0);
+    this.hiddenPrev = alloc(N * H);
     this.gateGrads = alloc(N * G);
     this.hiddenProjGrads = alloc(shape.isGru ? N * G : 0);
     this.hiddenGrads = alloc(N * H);

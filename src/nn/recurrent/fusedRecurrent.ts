@@ -355,12 +355,14 @@ export class FusedRecurrent implements Module {
     const cache = ws.caches[ld];
     const stateOff = ld * B * H;
     const isLstm = this.cellKind === 'lstm', isGru = this.cellKind === 'gru';
-    const dHidden = ws.hiddenGrads, dCell = ws.cellGrads, dGates = ws.gateGrads;
+    // ∂L/∂h_t starts as this direction's columns of the layer-output gradient, plus dh_n at final steps. With one
+    // direction those columns are the whole of it, read by nobody else: it accumulates there, without a copy.
+    const dHidden = D === 1 ? outputGrad : ws.hiddenGrads;
+    if (D > 1) copyRows(dHidden, 0, H, outputGrad, d * H, D * H, N, H);
+    const dCell = ws.cellGrads, dGates = ws.gateGrads;
     // For LSTM and RNN the hidden projection shares the gate pre-activation, so it shares its gradient.
     const dHiddenProj = isGru ? ws.hiddenProjGrads : dGates;
 
-    // ∂L/∂h_t starts as this direction's columns of the layer-output gradient, plus dh_n at final steps.
-    copyRows(dHidden, 0, H, outputGrad, d * H, D * H, N, H);
     if (isLstm) dCell.fill(0, 0, N * H);
     for (let r = 0; r < B; r++) {
       const finalRow = d === 1 ? plan.row(0, r) : plan.row(plan.sortedLengths[r] - 1, r);

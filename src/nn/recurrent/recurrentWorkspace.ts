@@ -37,7 +37,7 @@ export class RecurrentWorkspace {
   readonly hiddenPrev: Float32Array; //       [N,H] h_{t−1} of every row (h0 rows included): dW_hh's GEMM operand
   readonly gateGrads: Float32Array; //        [N,G]
   readonly hiddenProjGrads: Float32Array; //  [N,G] (GRU)
-  readonly hiddenGrads: Float32Array; //      [N,H] total ∂L/∂h_t
+  readonly hiddenGrads: Float32Array; //      [N,H] total ∂L/∂h_t (two directions; one accumulates in place)
   readonly cellGrads: Float32Array; //        [N,H] ∂L/∂c_t from later steps (LSTM)
   readonly stepHiddenPrevGrad: Float32Array; // [B,H]
   readonly stepCellPrevGrad: Float32Array; //   [B,H]
@@ -97,7 +97,7 @@ export class RecurrentWorkspace {
     this.hiddenPrev = alloc(N * H);
     this.gateGrads = alloc(N * G);
     this.hiddenProjGrads = alloc(shape.isGru ? N * G : 0);
-    this.hiddenGrads = alloc(N * H);
+    this.hiddenGrads = alloc(D > 1 ? N * H : 0);
     this.cellGrads = alloc(shape.isLstm ? N * H : 0);
     this.stepHiddenPrevGrad = alloc(B * H);
     this.stepCellPrevGrad = alloc(shape.isLstm ? B * H : 0);

@@ -48,6 +48,7 @@ export function buildSeqlabWorkload(w: Workload, seed = 1, lengths?: Int32Array)
   const dhN = Tensor.zeros([LD, B, H]);
   const lastOffset = (w.layers - 1) * D * B * H;
   const forwardOptions = lengths ? { lengths } : {};
+  const needInputGradient = Boolean(embedding); // raw features train nothing below the recurrent layer
 
   function forward(): Tensor {
     const x = embedding ? embedding.forward(ids, [B, T]) : features;
@@ -65,9 +66,9 @@ export function buildSeqlabWorkload(w: Workload, seed = 1, lengths?: Int32Array)
       const dPrediction = w.loss === 'ce' ? ce.backward() : mse.backward();
       const dHead = head.backward(dPrediction);
       const recurrentGrads = w.head === 'perStep'
-        ? rnn.backward({ dOutput: new Tensor(dHead.data, [B, T, D * H]) })
-        : (kernels().copy(dhN.data, lastOffset, dHead.data, 0, B * H), rnn.backward({ dhN }));
-      if (embedding) embedding.backward(recurrentGrads.dInput);
+        ? rnn.backward({ dOutput: new Tensor(dHead.data, [B, T, D * H]), needInputGradient })
+        : (kernels().copy(dhN.data, lastOffset, dHead.data, 0, B * H), rnn.backward({ dhN, needInputGradient }));
+      if (embedding && recurrentGrads.dInput) embedding.backward(recurrentGrads.dInput);
       optimizer.step();
       return loss;
     },

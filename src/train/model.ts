@@ -133,6 +133,10 @@ class TokenInput implements Module {
   setTraining(training: boolean): void {
     this.dropout?.setTraining(training);
   }
+  /** Whether backward uses the gradient it is given (one-hot rows have nothing to train). */
+  get trainable(): boolean {
+    return Boolean(this.sharedWeight || this.embedding);
+  }
   /** ids [B,T] → [B,T,E] (or one-hot [B,T,V]). */
   forward(ids: Int32Array, B: number, T: number): Tensor {
     if (this.sharedWeight) {
@@ -503,19 +507,24 @@ export class SequenceModel implements Module {
     if (!saved) throw new Error('SequenceModel.backward: called before forward');
     const dHead = this.head.backward(dOutputs);
     if (this.task === 'seq2seq') {
-      const r = this.decoder!.backward({ dOutput: dHead });
-      this.decoderInput!.backward(r.dInput);
+      const r = this.decoder!.backward({ dOutput: dHead, needInputGradient: this.decoderInput!.trainable });
+      if (r.dInput) this.decoderInput!.backward(r.dInput);
       const bridged = unbridgeGradient(this.encoder, this.decoder!, r.dh0, r.dc0);
-      const e = this.encoder.backward(bridged);
-      this.input?.backward(e.dInput);
+      const e = this.encoder.backward({ ...bridged, needInputGradient: this.needsInputGradient });
+      if (e.dInput) this.input?.backward(e.dInput);
       return;
     }
     const grads = this.perStep ? { dOutput: dHead } : this.readoutBackward(dHead, saved.B, saved.T, saved.lengths);
-    const r = this.encoder.backward(grads);
+    const r = this.encoder.backward({ ...grads, needInputGradient: this.needsInputGradient });
     // A carried (truncated-BPTT) state is a constant: only the learned initial state receives dh0.
     if (this.initialHidden && !this.carriedState) accumulateBroadcastGradient(this.initialHidden.grad, r.dh0);
     if (this.initialCell && r.dc0 && !this.carriedState) accumulateBroadcastGradient(this.initialCell.grad, r.dc0);
-    this.input?.backward(r.dInput);
+    if (r.dInput) this.input?.backward(r.dInput);
+  }
+
+  /** Raw features (or one-hot tokens) train nothing below the encoder: its input gradient is not computed. */
+  private get needsInputGradient(): boolean {
+    return this.input?.trainable ?? false;
   }
 }
 

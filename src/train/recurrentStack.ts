@@ -155,21 +155,21 @@ export class RecurrentStack implements Module {
     const dh0 = heapZeros([LD, B, H]);
     const dc0 = this.cell === 'lstm' ? heapZeros([LD, B, H]) : undefined;
     let dY = gradients.dOutput ? heapCopy(gradients.dOutput) : heapZeros([B, T, this.outputSize]);
-    let dInput: Tensor = dY;
+    const needInputGradient = gradients.needInputGradient ?? true;
     for (let k = this.numLayers - 1; k >= 0; k--) {
       if (this.norms.length) dY = heapCopy(this.norms[k].backward(dY));
       const dhN = gradients.dhN ? sliceLayers(gradients.dhN, k * D, D) : undefined;
       const dcN = gradients.dcN ? sliceLayers(gradients.dcN, k * D, D) : undefined;
-      const r = this.modules[k].backward({ dOutput: dY, dhN, dcN });
+      const r = this.modules[k].backward({ dOutput: dY, dhN, dcN, needInputGradient: k > 0 || needInputGradient });
       dh0.data.set(r.dh0.data, k * D * B * H);
       if (dc0 && r.dc0) dc0.data.set(r.dc0.data, k * D * B * H);
+      if (!r.dInput) return { dh0, dc0 }; // the stack's own input gradient, not asked for
       let dLayerInput = heapCopy(r.dInput);
       if (k > 0) dLayerInput = heapCopy(this.dropouts[k].backward(dLayerInput));
       if (this.residualAt[k]) for (let i = 0; i < dLayerInput.data.length; i++) dLayerInput.data[i] += dY.data[i];
       dY = dLayerInput;
-      dInput = dLayerInput;
     }
-    return { dInput, dh0, dc0 };
+    return { dInput: dY, dh0, dc0 };
   }
 
   get isTraining(): boolean {

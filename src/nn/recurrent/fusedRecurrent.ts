@@ -303,8 +303,11 @@ export class FusedRecurrent implements Module {
 
   /**
    * Backpropagation through time for the last forward. Accumulates into every Parameter.grad and returns the
-   * gradients of the input and initial states (in workspaces reused by the next call).
+   * gradients of the input (unless `needInputGradient` is false) and initial states (in workspaces reused by
+   * the next call).
    */
+  backward(gradients: RecurrentBackwardInput & { needInputGradient?: true }): RecurrentBackwardResult & { dInput: Tensor };
+  backward(gradients: RecurrentBackwardInput): RecurrentBackwardResult;
   backward(gradients: RecurrentBackwardInput): RecurrentBackwardResult {
     const op = `${this.opName}.backward`;
     const ws = this.workspace;
@@ -324,28 +327,31 @@ export class FusedRecurrent implements Module {
     else outputGrad.fill(0, 0, N * D * H);
     ws.hiddenGradSquares.fill(0);
 
+    const needInputGradient = gradients.needInputGradient ?? true;
     for (let l = L - 1; l >= 0; l--) {
       const I = this.layerInputSize(l);
       const layerInput = l === 0 ? ws.packedInput : this.lastForward.dropoutApplied ? ws.droppedInputs[l] : ws.layerOutputs[l - 1];
+      const layerInputGrad = l > 0 || needInputGradient ? inputGrad : undefined;
       for (let d = 0; d < D; d++) {
-        this.backwardDirection(ws, l, d, layerInput, I, outputGrad, inputGrad, gradients);
+        this.backwardDirection(ws, l, d, layerInput, I, outputGrad, layerInputGrad, gradients);
       }
       if (l > 0 && this.lastForward.dropoutApplied) kernels().mul(inputGrad, 0, inputGrad, 0, ws.dropoutMasks[l], 0, N * I);
       const swap = outputGrad;
       outputGrad = inputGrad;
       inputGrad = swap;
     }
-    // After the final swap, outputGrad holds dX of layer 0 (packed [N,I]).
-    unpackBatchFirst(ws.dInput.data, outputGrad, plan, this.inputSize);
     permuteStates(ws.dh0.data, ws.initialHiddenGrads, plan, LD, H, false);
     if (isLstm) permuteStates(ws.dc0!.data, ws.initialCellGrads, plan, LD, H, false);
     this.normsWorkspace = ws;
+    if (!needInputGradient) return { dh0: ws.dh0, dc0: ws.dc0 };
+    // After the final swap, outputGrad holds dX of layer 0 (packed [N,I]).
+    unpackBatchFirst(ws.dInput.data, outputGrad, plan, this.inputSize);
     return { dInput: ws.dInput, dh0: ws.dh0, dc0: ws.dc0 };
   }
 
   private backwardDirection(
     ws: RecurrentWorkspace, l: number, d: number, layerInput: Float32Array, I: number,
-    outputGrad: Float32Array, inputGrad: Float32Array, gradients: RecurrentBackwardInput,
+    outputGrad: Float32Array, inputGrad: Float32Array | undefined, gradients: RecurrentBackwardInput,
   ): void {
     const k = kernels();
     const plan = ws.plan, B = plan.batch, T = plan.time, N = plan.totalRows;
@@ -403,10 +409,10 @@ export class FusedRecurrent implements Module {
       this.scatterPreviousGrad(dHidden, ws.initialHiddenGrads, stateOff, dPrev, plan, t, d, H);
     }
 
-    // The three large GEMMs over all N packed rows.
+    // The large GEMMs over all N packed rows (dX only when asked for).
     k.gemm(true, false, G, I, N, 1, dGates, 0, G, layerInput, 0, I, 1, w.weightIh.grad.data, 0, I);
     k.gemm(true, false, G, H, N, 1, dHiddenProj, 0, G, ws.hiddenPrev, 0, H, 1, w.weightHh.grad.data, 0, H);
-    k.gemm(false, false, N, I, G, 1, dGates, 0, G, w.weightIh.value.data, 0, I, d === 0 ? 0 : 1, inputGrad, 0, I);
+    if (inputGrad) k.gemm(false, false, N, I, G, 1, dGates, 0, G, w.weightIh.value.data, 0, I, d === 0 ? 0 : 1, inputGrad, 0, I);
     if (w.biasIh && w.biasHh) {
       k.sumRowsInto(w.biasIh.grad.data, 0, dGates, 0, N, G);
       k.sumRowsInto(w.biasHh.grad.data, 0, dHiddenProj, 0, N, G);

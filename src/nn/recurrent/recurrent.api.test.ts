@@ -74,3 +74,26 @@ test('recurrentFlops counts 2·M·N·K per GEMM plus bias and pointwise work (be
   assert.equal(bi, gru(5) + gru(16));
   assert.equal(recurrentFlops({ cell: 'rnn', inputSize: 2, hiddenSize: 3, bias: false }, 1, 1), 2 * 3 * 2 + 2 * 3 * 3 + 3);
 });
+
+for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+  test(`${cell}: backward with needInputGradient false gives the same parameter and state gradients, and no dInput`, () => {
+    const options = { inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true };
+    const rng = new Rng(4);
+    const x = randomTensor(rng, [3, 5, 3]);
+    const dOutput = randomTensor(rng, [3, 5, 8]);
+    const dhN = randomTensor(rng, [4, 3, 4]);
+    const lengths = [5, 2, 4];
+    const run = (needInputGradient?: boolean) => {
+      const layer = makeLayer(cell, options, 7);
+      layer.forward(x, { lengths });
+      const r = layer.backward({ dOutput, dhN, needInputGradient });
+      return { r, grads: layer.namedParameters().map((p) => Array.from(p.parameter.grad.data)) };
+    };
+    const full = run(), skipped = run(false);
+    assert.ok(full.r.dInput, 'dInput by default');
+    assert.equal(skipped.r.dInput, undefined);
+    assert.deepEqual(skipped.grads, full.grads);
+    assert.deepEqual(skipped.r.dh0.data, full.r.dh0.data);
+    assert.deepEqual(skipped.r.dc0?.data, full.r.dc0?.data);
+  });
+}

@@ -39,10 +39,12 @@ export interface RecurrentBackwardInput {
   dOutput?: Tensor; // [B,T,D·H]; entries past a sequence's length are ignored
   dhN?: Tensor; //     [L·D,B,H]
   dcN?: Tensor; //     [L·D,B,H], LSTM only
+  /** False when nothing uses dInput (raw features, not an embedding): its GEMM and unpacking are skipped. */
+  needInputGradient?: boolean; // default true
 }
 
 export interface RecurrentBackwardResult {
-  dInput: Tensor; // [B,T,I], zero past each sequence's length
+  dInput?: Tensor; // [B,T,I], zero past each sequence's length; absent when needInputGradient is false
   dh0: Tensor; //    [L·D,B,H]
   dc0?: Tensor; //   [L·D,B,H], LSTM only
 }

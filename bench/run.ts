@@ -76,6 +76,28 @@ function gemmWallOneVsTwo(k: WasmKernels, h: GemmHelper, n: number, budget: numb
   return [(2 * n ** 3 * calls) / wallMs[0] / 1e6, (2 * n ** 3 * calls) / wallMs[1] / 1e6];
 }
 
+/**
+ * Wall-clock samples/s of `step` (one batch of B) on 1 and on 2 threads, alternating step by step so that load
+ * changes hit both alike. The helper's split statistics count these steps only.
+ */
+function wallOneVsTwo(step: () => void, h: GemmHelper, B: number): { one: number; two: number; share: string } {
+  const [splits, helperStripes, stripes] = [h.splits, h.helperStripes, h.stripes];
+  const wallMs = [0, 0];
+  let steps = 0;
+  step();
+  for (; steps < 4 || wallMs[0] + wallMs[1] < 2 * seconds * 1000; steps++) {
+    for (const threads of [1, 2]) {
+      h.enabled = threads === 2;
+      const t = performance.now();
+      step();
+      wallMs[threads - 1] += performance.now() - t;
+    }
+  }
+  const one = (1000 * steps * B) / wallMs[0], two = (1000 * steps * B) / wallMs[1];
+  const share = `1 thread ${thousands(one)}, 2 threads ${thousands(two)} samples/s (×${fixed(two / one, 2)}); ${h.splits - splits} GEMMs split, the helper computed ${h.helperStripes - helperStripes} of their ${h.stripes - stripes} stripes`;
+  return { one, two, share };
+}
+
 // ───────────────────────────────────────────── set-up ─────────────────────────────────────────────
 const fastest = useFastestKernels();
 const wasm = fastest.name.startsWith('wasm') ? (fastest as WasmKernels) : null;
@@ -104,7 +126,10 @@ for (const n of [64, 256, 1024]) {
 }
 
 // ─────────────────────────────────── 2–3. workloads, allocations ───────────────────────────────────
-interface Row { workload: Workload; train: number; infer: number; train2: number; train1Wall: number; peers: PeerResult[] }
+interface Row {
+  workload: Workload; train: number; infer: number; train2: number; train1Wall: number; infer2: number; infer1Wall: number;
+  peers: PeerResult[];
+}
 const rows: Row[] = [];
 const splitShare = new Map<string, string>();
 const torch = vsPeers ? probeTorch() : null;
@@ -112,7 +137,7 @@ const tfjs = vsPeers ? ensureTfjs() : null;
 if (vsPeers) console.log(`\npeers: ${torch!.message}; ${tfjs!.message}`);
 
 console.log('\nWorkloads (SeqLab, real layers: Embedding/LSTM/GRU/Linear/loss/Adam; samples/s, GFLOP/s)');
-console.log('workload                              train 1t   GFLOP/s   train 2t   infer 1t   GFLOP/s   new Float32Arrays/step   new wasm bytes/step');
+console.log('workload                              train 1t   GFLOP/s   train 2t   infer 1t   GFLOP/s   infer 2t   new Float32Arrays/step   new wasm bytes/step');
 for (const w of workloads) {
   const runner = buildSeqlabWorkload(w);
   runner.trainStep();
@@ -123,32 +148,21 @@ for (const w of workloads) {
   const bytes = ((wasm?.runtime.allocatedBytes ?? 0) - bytesBefore) / steadySteps;
   const train = rate(() => runner.trainStep()) * w.B;
   const infer = rate(() => runner.inferStep()) * w.B;
-  let train2 = NaN, train1Wall = NaN;
+  let train2 = NaN, train1Wall = NaN, infer2 = NaN, infer1Wall = NaN;
   if (wasm) {
     // As the CLI and the training worker run it: default threshold, split only where it measures faster.
-    // Wall-clock, alternating one and two threads step by step so that load changes hit both alike.
     helper = startGemmHelperThread(wasm, spawnNodeHelperThread);
-    const wallMs = [0, 0];
-    let steps = 0;
-    runner.trainStep();
-    for (; steps < 4 || wallMs[0] + wallMs[1] < 2 * seconds * 1000; steps++) {
-      for (const threads of [1, 2]) {
-        helper.enabled = threads === 2;
-        const t = performance.now();
-        runner.trainStep();
-        wallMs[threads - 1] += performance.now() - t;
-      }
-    }
-    train1Wall = (1000 * steps * w.B) / wallMs[0];
-    train2 = (1000 * steps * w.B) / wallMs[1];
-    splitShare.set(w.id, `wall-clock, alternating step by step: 1 thread ${thousands(train1Wall)}, 2 threads ${thousands(train2)} samples/s (×${fixed(train2 / train1Wall, 2)}); ${helper.splits} GEMMs split, the helper computed ${helper.helperStripes} of their ${helper.stripes} stripes`);
+    const training = wallOneVsTwo(() => runner.trainStep(), helper, w.B);
+    const inference = wallOneVsTwo(() => runner.inferStep(), helper, w.B);
+    [train1Wall, train2, infer1Wall, infer2] = [training.one, training.two, inference.one, inference.two];
+    splitShare.set(w.id, `wall-clock, alternating step by step: training ${training.share}; inference ${inference.share}`);
     helper.stop();
     helper = null;
   }
   const trainGflops = (trainingFlops(w) * train) / w.B / 1e9;
   const inferGflops = (forwardFlops(w) * infer) / w.B / 1e9;
   console.log(
-    `${`${w.id} ${w.title}`.padEnd(36)}  ${thousands(train).padStart(8)}   ${fixed(trainGflops, 2).padStart(7)}   ${thousands(train2).padStart(8)}   ${thousands(infer).padStart(8)}   ${fixed(inferGflops, 2).padStart(7)}   ${fixed(arrays, 0).padStart(22)}   ${fixed(bytes, 0).padStart(19)}`,
+    `${`${w.id} ${w.title}`.padEnd(36)}  ${thousands(train).padStart(8)}   ${fixed(trainGflops, 2).padStart(7)}   ${thousands(train2).padStart(8)}   ${thousands(infer).padStart(8)}   ${fixed(inferGflops, 2).padStart(7)}   ${thousands(infer2).padStart(8)}   ${fixed(arrays, 0).padStart(22)}   ${fixed(bytes, 0).padStart(19)}`,
   );
   const peers: PeerResult[] = [];
   if (torch?.ok) peers.push(...runTorch([w], seconds, 1, torch.coretype));
@@ -156,7 +170,7 @@ for (const w of workloads) {
     peers.push(...runTfjs('wasm', [w], seconds));
     peers.push(...runTfjs('cpu', [w], seconds, TFJS_CPU_WORKLOADS));
   }
-  rows.push({ workload: w, train, infer, train2, train1Wall, peers });
+  rows.push({ workload: w, train, infer, train2, train1Wall, infer2, infer1Wall, peers });
 }
 
 for (const [id, share] of splitShare) console.log(`  2 threads, ${id}: ${share}`);
@@ -195,14 +209,13 @@ if (vsPeers) {
   const ratio = (ours: number, theirs: number) => (Number.isFinite(ours) && Number.isFinite(theirs) ? `${(ours / theirs).toFixed(2)}×` : '—');
   for (const mode of ['train', 'infer'] as const) {
     const train = mode === 'train';
-    console.log(`\n${train ? 'Training' : 'Inference'} samples/s, one run (SeqLab 1 thread per CPU-second${train ? ', and 2 threads wall-clock' : ''}; ratio = SeqLab / peer, 1 thread)`);
-    console.log(`| workload | SeqLab | PyTorch | SeqLab/PyTorch | tfjs-wasm | SeqLab/tfjs-wasm | tfjs-cpu | SeqLab/tfjs-cpu |${train ? ' SeqLab 2 threads | 2t/PyTorch |' : ''}`);
-    console.log(`|---|---|---|---|---|---|---|---|${train ? '---|---|' : ''}`);
+    console.log(`\n${train ? 'Training' : 'Inference'} samples/s, one run (SeqLab 1 thread per CPU-second, and 2 threads wall-clock; ratio = SeqLab / peer, 1 thread)`);
+    console.log('| workload | SeqLab | PyTorch | SeqLab/PyTorch | tfjs-wasm | SeqLab/tfjs-wasm | tfjs-cpu | SeqLab/tfjs-cpu | SeqLab 2 threads | 2t/PyTorch |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) {
-      const ours = train ? r.train : r.infer;
+      const [ours, two, oneWall] = train ? [r.train, r.train2, r.train1Wall] : [r.infer, r.infer2, r.infer1Wall];
       const [pt, tw, tc] = ['torch', 'tfjs-wasm', 'tfjs-cpu'].map((f) => find(r, f, mode));
-      const twoThreads = train ? ` ${thousands(r.train2)} (1t wall ${thousands(r.train1Wall)}) | ${ratio(r.train2, pt)} |` : '';
-      console.log(`| ${r.workload.id} | ${thousands(ours)} | ${thousands(pt)} | ${ratio(ours, pt)} | ${thousands(tw)} | ${ratio(ours, tw)} | ${thousands(tc)} | ${ratio(ours, tc)} |${twoThreads}`);
+      console.log(`| ${r.workload.id} | ${thousands(ours)} | ${thousands(pt)} | ${ratio(ours, pt)} | ${thousands(tw)} | ${ratio(ours, tw)} | ${thousands(tc)} | ${ratio(ours, tc)} | ${thousands(two)} (1t wall ${thousands(oneWall)}) | ${ratio(two, pt)} |`);
     }
   }
   const g = (framework: string) => gemmPeers.find((p) => p.framework === framework)?.gemm1024 ?? NaN;

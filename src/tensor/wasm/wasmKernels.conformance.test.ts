@@ -216,6 +216,11 @@ test('wasm fused LSTM/GRU cells equal the reference cells (H not a multiple of 4
     sameAsReference(`gru cell forward ${n}x${H}`, [n * H + 1, n * G3 + 2, n * G3 + 3, n * H + 4], (k, [h, gates, hiddenProj, hPrev]) => {
       k.gruCellForward(h, 1, gates, 2, hiddenProj, 3, hPrev, 4, n, H);
     }, false, 4, 3e-7);
+    // RNN cell backward: float64, one rounding, like the reference: equal bitwise.
+    sameAsReference(`rnn tanh/relu cell backward ${n}x${H}`, [n * H + 1, n * H + 2, n * H + 3, n * H + 4], (k, [dTanh, dRelu, dh, h]) => {
+      k.rnnTanhCellBackward(dTanh, 1, dh, 2, h, 3, n * H);
+      k.rnnReluCellBackward(dRelu, 4, dh, 2, h, 3, n * H);
+    });
     sameAsReference(`gru cell backward ${n}x${H}`, [n * G3 + 1, n * G3 + 2, n * H + 3, n * H + 1, n * G3 + 2, n * G3 + 3, n * H + 4], (k, [dIn, dHid, dhPrev, dh, gates, hiddenProj, hPrev]) => {
       k.gruCellBackward(dIn, 1, dHid, 2, dhPrev, 3, dh, 1, gates, 2, hiddenProj, 3, hPrev, 4, n, H);
     }, false, 1, 3e-7);

@@ -244,6 +244,16 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       }
       wasm.gruCellBackward(dia, dhida, dhpa, dha, ga, pa, hpa, n, H);
     },
+    rnnTanhCellBackward(dPre, dPreOff, dh, dhOff, h, hOff, n) {
+      const pa = runtime.addressOf(dPre, dPreOff), dha = runtime.addressOf(dh, dhOff), ha = runtime.addressOf(h, hOff);
+      if ((pa | dha | ha) < 0) return referenceKernels.rnnTanhCellBackward(dPre, dPreOff, dh, dhOff, h, hOff, n);
+      wasm.rnnTanhCellBackward(pa, dha, ha, n);
+    },
+    rnnReluCellBackward(dPre, dPreOff, dh, dhOff, h, hOff, n) {
+      const pa = runtime.addressOf(dPre, dPreOff), dha = runtime.addressOf(dh, dhOff), ha = runtime.addressOf(h, hOff);
+      if ((pa | dha | ha) < 0) return referenceKernels.rnnReluCellBackward(dPre, dPreOff, dh, dhOff, h, hOff, n);
+      wasm.rnnReluCellBackward(pa, dha, ha, n);
+    },
 
     sumRowsInto(acc, accOff, x, xOff, R, C) {
       const aa = runtime.addressOf(acc, accOff), xa = runtime.addressOf(x, xOff);

@@ -26,6 +26,8 @@ export interface KernelExports {
   lstmCellBackward(dGates: number, dcPrev: number, dh: number, dc: number, gates: number, c: number, cPrev: number, n: number, H: number): void;
   gruCellForward(h: number, gates: number, hiddenProj: number, hPrev: number, n: number, H: number): void;
   gruCellBackward(dGatesInput: number, dGatesHidden: number, dhPrev: number, dh: number, gates: number, hiddenProj: number, hPrev: number, n: number, H: number): void;
+  rnnTanhCellBackward(dPre: number, dh: number, h: number, n: number): void;
+  rnnReluCellBackward(dPre: number, dh: number, h: number, n: number): void;
   adamUpdate(
     values: number, grads: number, m: number, v: number, n: number,
     beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number, decay: number, l2: number,

@@ -194,3 +194,30 @@ function gruBackwardUnits(
   st(dhid + 2 * rowH + o, f64x2.mul(dCandPre, reset), scalar);
   st(dhPrev + o, f64x2.mul(dhj, update), scalar);
 }
+
+/** dPre = dh ⊙ (1 − h²): the tanh RNN cell's backward over n values (float64, one rounding, as the reference). */
+export function rnnTanhCellBackward(dPre: usize, dh: usize, h: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) rnnTanhUnits(dPre, dh, h, <usize>i << 2, false);
+  if (i < n) rnnTanhUnits(dPre, dh, h, <usize>i << 2, true);
+}
+
+// @ts-ignore: decorator
+@inline
+function rnnTanhUnits(dPre: usize, dh: usize, h: usize, o: usize, scalar: bool): void {
+  const v = ld(h + o, scalar);
+  st(dPre + o, f64x2.mul(ld(dh + o, scalar), f64x2.sub(f64x2.splat(1), f64x2.mul(v, v))), scalar);
+}
+
+/** dPre = dh where h > 0, else 0: the ReLU RNN cell's backward over n values. */
+export function rnnReluCellBackward(dPre: usize, dh: usize, h: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dPre + o, v128.and(v128.load(dh + o), f32x4.gt(v128.load(h + o), f32x4.splat(0))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dPre + o, load<f32>(h + o) > 0 ? load<f32>(dh + o) : 0);
+  }
+}

@@ -3,5 +3,5 @@
 export { gemm, packB, gemmPackedB } from './gemm';
 export { add, mul, axpy, scale, addRowVector, sumRowsInto, heapBase } from './elementwise';
 export { sigmoid, tanh } from './activations';
-export { lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward } from './cells';
+export { lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward, rnnTanhCellBackward, rnnReluCellBackward } from './cells';
 export { adamUpdate } from './optim';

@@ -122,8 +122,50 @@ export interface Kernels {
     gates: Float32Array, gatesOff: number, hiddenProj: Float32Array, hiddenProjOff: number,
     hPrev: Float32Array, hPrevOff: number, n: number, H: number,
   ): void;
+
+  // ---- one forward time step of a fused layer: the step's GEMM and its cell in one call, so that a backend
+  //      can split the rows between threads (each row's step depends on that row alone) ----
+
+  /**
+   * gates[n,4H] += hPrev[n,H] · W_hhᵀ, with `packed` = prepackB(true, 4H, H, W_hh), then lstmCellForward:
+   * bitwise the same as those two calls.
+   */
+  lstmStepForward(
+    h: Float32Array, hOff: number, c: Float32Array, cOff: number, gates: Float32Array, gatesOff: number,
+    cPrev: Float32Array, cPrevOff: number, hPrev: Float32Array, hPrevOff: number, packed: Float32Array, n: number, H: number,
+  ): void;
+  /**
+   * hiddenProj[n,3H] = hPrev[n,H] · W_hhᵀ (+ biasHh when given), with `packed` = prepackB(true, 3H, H, W_hh),
+   * then gruCellForward: bitwise the same as those calls.
+   */
+  gruStepForward(
+    h: Float32Array, hOff: number, gates: Float32Array, gatesOff: number, hiddenProj: Float32Array, hiddenProjOff: number,
+    hPrev: Float32Array, hPrevOff: number, packed: Float32Array, biasHh: Float32Array | null, n: number, H: number,
+  ): void;
+
   /** Elman RNN cell backward, flat length n: dPre = dh ⊙ (1 − h²) where h = tanh(pre). */
   rnnTanhCellBackward(dPre: Float32Array, dPreOff: number, dh: Float32Array, dhOff: number, h: Float32Array, hOff: number, n: number): void;
   /** Elman RNN cell backward, flat length n: dPre = dh where h = relu(pre) > 0, else 0. */
   rnnReluCellBackward(dPre: Float32Array, dPreOff: number, dh: Float32Array, dhOff: number, h: Float32Array, hOff: number, n: number): void;
+}
+
+/** lstmStepForward as the two calls it stands for, on backend `k` (the reference, and a lone thread in wasm). */
+export function lstmStepForwardOn(
+  k: Kernels, h: Float32Array, hOff: number, c: Float32Array, cOff: number, gates: Float32Array, gatesOff: number,
+  cPrev: Float32Array, cPrevOff: number, hPrev: Float32Array, hPrevOff: number, packed: Float32Array, n: number, H: number,
+): void {
+  const G = 4 * H;
+  k.gemmPrepackedB(false, true, n, G, H, 1, hPrev, hPrevOff, H, packed, 1, gates, gatesOff, G);
+  k.lstmCellForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, n, H);
+}
+
+/** gruStepForward as the calls it stands for, on backend `k`. */
+export function gruStepForwardOn(
+  k: Kernels, h: Float32Array, hOff: number, gates: Float32Array, gatesOff: number, hiddenProj: Float32Array, hiddenProjOff: number,
+  hPrev: Float32Array, hPrevOff: number, packed: Float32Array, biasHh: Float32Array | null, n: number, H: number,
+): void {
+  const G = 3 * H;
+  k.gemmPrepackedB(false, true, n, G, H, 1, hPrev, hPrevOff, H, packed, 0, hiddenProj, hiddenProjOff, G);
+  if (biasHh) k.addRowVector(hiddenProj, hiddenProjOff, hiddenProj, hiddenProjOff, biasHh, 0, n, G);
+  k.gruCellForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H);
 }

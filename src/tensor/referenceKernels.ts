@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels';
+import { gruStepForwardOn, lstmStepForwardOn, type Kernels } from './kernels';
 
 /**
  * Plain TypeScript kernels: the oracle every other backend is tested against, and the fallback where
@@ -237,6 +237,12 @@ export const referenceKernels: Kernels = {
   },
   rnnReluCellBackward(dPre, dPreOff, dh, dhOff, h, hOff, n) {
     for (let i = 0; i < n; i++) dPre[dPreOff + i] = h[hOff + i] > 0 ? dh[dhOff + i] : 0;
+  },
+  lstmStepForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, hPrev, hPrevOff, packed, n, H) {
+    lstmStepForwardOn(referenceKernels, h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, hPrev, hPrevOff, packed, n, H);
+  },
+  gruStepForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H) {
+    gruStepForwardOn(referenceKernels, h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H);
   },
 };
 

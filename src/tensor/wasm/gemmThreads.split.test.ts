@@ -52,3 +52,48 @@ test('a GEMM split across two threads (plain and prepacked B) equals the one-thr
     helper.stop();
   }
 });
+
+test('a recurrent step (GEMM and cell) split by rows across two threads equals the one-thread step, LSTM and GRU', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
+  const k = kernels!;
+  // Rows not a multiple of the micro-tile, H not a multiple of the SIMD width or above the cells' 64-unit block.
+  const cases = [[32, 64], [13, 5], [9, 131], [64, 128]];
+  const run = () => {
+    const results: Float32Array[] = [];
+    for (const [n, H] of cases) {
+      const r = new Rng(n * 100 + H);
+      const fill = (x: Float32Array) => { r.fillNormal(x); return x; };
+      const hPrev = fill(k.alloc(n * H)), cPrev = fill(k.alloc(n * H));
+      // LSTM: gates start as the input projection, the step adds hPrev·W_hhᵀ.
+      const wL = fill(k.alloc(4 * H * H)), packL = k.alloc(k.prepackedBLength(4 * H, H));
+      k.prepackB(true, 4 * H, H, wL, 0, H, packL);
+      const gates = fill(k.alloc(n * 4 * H)), h = k.alloc(n * H), c = k.alloc(n * H);
+      k.lstmStepForward(h, 0, c, 0, gates, 0, cPrev, 0, hPrev, 0, packL, n, H);
+      results.push(gates, h, c);
+      // GRU with and without the hidden bias.
+      const wG = fill(k.alloc(3 * H * H)), packG = k.alloc(k.prepackedBLength(3 * H, H)), bias = fill(k.alloc(3 * H));
+      k.prepackB(true, 3 * H, H, wG, 0, H, packG);
+      for (const b of [bias, null]) {
+        const gGates = fill(k.alloc(n * 3 * H)), proj = k.alloc(n * 3 * H), gh = k.alloc(n * H);
+        k.gruStepForward(gh, 0, gGates, 0, proj, 0, hPrev, 0, packG, b, n, H);
+        results.push(gGates, proj, gh);
+      }
+    }
+    return results;
+  };
+  const expected = run();
+  const spawn = (source: string) => new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, { eval: true });
+  const helper = startGemmHelperThread(k, spawn, { stepThreshold: 1, alwaysSplit: true });
+  try {
+    const deadline = performance.now() + 3000;
+    let rounds = 0;
+    do {
+      const split = run();
+      rounds++;
+      assert.equal(helper.splits, rounds * cases.length * 3, 'every step split');
+      split.forEach((x, i) => assert.deepEqual(x, expected[i], `result ${i}`));
+    } while (helper.helperStripes === 0 && performance.now() < deadline);
+    assert.ok(helper.helperStripes > 0, 'the helper thread computed no stripe');
+  } finally {
+    helper.stop();
+  }
+});

@@ -1,5 +1,5 @@
 import type { GemmSplitter, WasmKernels } from './wasmKernels';
-import { GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, type KernelExports } from './wasmRuntime';
+import { CELL_SCRATCH_BYTES, GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, type KernelExports } from './wasmRuntime';
 
 /**
  * A second thread for large GEMMs. The helper instantiates the same module on the same shared memory; the
@@ -24,21 +24,48 @@ export type SpawnHelperThread = (scriptSource: string) => HelperThread;
 // helper that read a previous generation's arguments can never claim a stripe of the current one.
 const TICKET = 0, FINISHED = 1, QUIT = 2, STRIPES = 3, ARGS = 4;
 // ARGS: transA, transB, byRows, first, stripe, length, K, alpha(f32), a, lda, b, ldb, beta(f32), c, ldc, otherSide,
-// packed (1: b is a packB buffer of N columns, for gemmPackedB; 0: plain gemm)
-const ARG_COUNT = 17;
+// packed (1: b is a packB buffer of N columns, for gemmPackedB; 0: plain gemm), then for a recurrent step (a
+// packed GEMM by rows followed by the cell on the same rows): cell (0: none, STEP_LSTM, STEP_GRU), h, x (LSTM: the
+// cell state c, GEMM's C being the gates; GRU: the gates, GEMM's C being the hidden projection), cPrev (LSTM),
+// bias (GRU, 0: none), H. For a GRU, hPrev is the GEMM's A.
+const ARG_COUNT = 23;
+const SLOT_CELL = ARGS + 17;
+const STEP_LSTM = 1, STEP_GRU = 2;
 const SLOT_ALPHA = ARGS + 7, SLOT_BETA = ARGS + 12;
 const STRIPE_BITS = 8;
+
+/**
+ * A recurrent step's cell on rows [start, start + rows) once their GEMM is done (row-major, transA = 0). LSTM: c is
+ * the gates, x the cell state; GRU: c is the hidden projection (plus bias), x the gates, a = hPrev. Both threads
+ * run it (the helper gets it as source text).
+ */
+function stepCell(
+  wasm: Pick<KernelExports, 'addRowVector' | 'lstmCellForward' | 'gruCellForward'>, cell: number, start: number, rows: number,
+  h: number, x: number, cPrev: number, bias: number, H: number, a: number, lda: number, c: number, ldc: number, scratch: number,
+): void {
+  const hs = h + start * H * 4, cs = c + start * ldc * 4;
+  if (cell === 1) {
+    wasm.lstmCellForward(hs, x + start * H * 4, cs, cPrev + start * H * 4, rows, H, scratch);
+  } else {
+    if (bias !== 0) wasm.addRowVector(cs, cs, bias, rows, ldc);
+    wasm.gruCellForward(hs, x + start * ldc * 4, cs, a + start * lda * 4, rows, H, scratch);
+  }
+}
 
 /**
  * The stripe-claiming loop both threads run (the helper gets it as source text, the caller as a function).
  * Returns the number of stripes this thread computed.
  */
-function claimStripes(ctl: Int32Array, f32: Float32Array, ticket: number, wasm: Pick<KernelExports, 'gemm' | 'gemmPackedB'>, packA: number, packB: number, edgeTile: number): number {
+function claimStripes(
+  ctl: Int32Array, f32: Float32Array, ticket: number,
+  wasm: Pick<KernelExports, 'gemm' | 'gemmPackedB' | 'addRowVector' | 'lstmCellForward' | 'gruCellForward'>,
+  packA: number, packB: number, edgeTile: number, scratch: number,
+): number {
   const stripes = Atomics.load(ctl, 3);
   const args: number[] = [];
-  for (let i = 0; i < 17; i++) args.push(Atomics.load(ctl, 4 + i));
+  for (let i = 0; i < 23; i++) args.push(Atomics.load(ctl, 4 + i));
   const alpha = f32[4 + 7], beta = f32[4 + 12];
-  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other, packed] = args;
+  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other, packed, cell, h, x, cPrev, bias, H] = args;
   let done = 0;
   for (;;) {
     const index = ticket & 255;
@@ -56,7 +83,9 @@ function claimStripes(ctl: Int32Array, f32: Float32Array, ticket: number, wasm: 
     if (end > start && packed) {
       // b is a packB buffer of `ldb` columns: a column stripe is a range of its panels (start is a multiple of NR).
       if (byRows) {
-        wasm.gemmPackedB(transA, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile);
+        const rows = end - start;
+        wasm.gemmPackedB(transA, rows, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile);
+        if (cell !== 0) stepCell(wasm, cell, start, rows, h, x, cPrev, bias, H, a, lda, c, ldc, scratch);
       } else {
         wasm.gemmPackedB(transA, other, end - start, K, alpha, a, lda, b, ldb, start, beta, c + start * 4, ldc, packA, edgeTile);
       }
@@ -77,6 +106,7 @@ function claimStripes(ctl: Int32Array, f32: Float32Array, ticket: number, wasm: 
 /** The helper thread's script: defines `start(init)`; the host's spawner delivers the first message to it. */
 export const GEMM_HELPER_SOURCE = `
 'use strict';
+const ${stepCell.name} = ${stepCell.toString()};
 const claimStripes = ${claimStripes.toString()};
 function start(init) {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
@@ -102,7 +132,7 @@ function start(init) {
     }
     if (Atomics.load(ctl, ${QUIT}) !== 0) break;
     generation = ticket >>> ${STRIPE_BITS};
-    claimStripes(ctl, f32, ticket, instance.exports, init.packA, init.packB, init.packB + ${PACK_B_TILE_OFFSET_BYTES});
+    claimStripes(ctl, f32, ticket, instance.exports, init.packA, init.packB, init.packB + ${PACK_B_TILE_OFFSET_BYTES}, init.scratch);
   }
 }
 `;
@@ -112,6 +142,12 @@ function start(init) {
  * (32·256·64 ≈ 0.5 M, ≈ 40 µs) are too short to hand half over. Larger ones are split when it pays (below).
  */
 export const DEFAULT_SPLIT_THRESHOLD = 1 << 20;
+
+/**
+ * A recurrent step hands over its GEMM and its cell together, so the rows split once per step: from H = 32
+ * with 16 rows (16·128·32 multiply-adds) up, and then only where its chooser measures it faster.
+ */
+export const DEFAULT_STEP_SPLIT_THRESHOLD = 1 << 16;
 
 /**
  * Whether splitting pays depends on whether the second core is free, which on a shared machine changes by the
@@ -166,6 +202,8 @@ export interface GemmHelper {
 export interface GemmHelperOptions {
   /** Multiply-adds from which a GEMM is split (default DEFAULT_SPLIT_THRESHOLD). */
   threshold?: number;
+  /** Multiply-adds of its GEMM from which a recurrent step (GEMM and cell) is split (default DEFAULT_STEP_SPLIT_THRESHOLD). */
+  stepThreshold?: number;
   /** Stripes per split GEMM (default 4: small enough that a late helper costs little, large enough to pack once). */
   stripes?: number;
   /** Milliseconds the idle helper polls before sleeping (default 0.25: about one recurrent step). */
@@ -176,16 +214,18 @@ export interface GemmHelperOptions {
 
 /** Attach one helper thread to `kernels`: from now on large GEMMs are split between the caller and the helper. */
 export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperThread, options: GemmHelperOptions | number = {}): GemmHelper {
-  const { threshold = DEFAULT_SPLIT_THRESHOLD, stripes = 4, spinMs = 0.25, alwaysSplit = false } = typeof options === 'number' ? { threshold: options } : options;
+  const { threshold = DEFAULT_SPLIT_THRESHOLD, stepThreshold = DEFAULT_STEP_SPLIT_THRESHOLD, stripes = 4, spinMs = 0.25, alwaysSplit = false } =
+    typeof options === 'number' ? { threshold: options } : options;
   const runtime = kernels.runtime;
   const control = new SharedArrayBuffer((ARGS + ARG_COUNT) * 4);
   const ctl = new Int32Array(control);
   const f32 = new Float32Array(control);
   const packA = runtime.allocBytes(PACK_A_FLOATS * 4);
   const packB = runtime.allocBytes(PACK_B_FLOATS * 4);
-  if (packA < 0 || packB < 0) throw new RangeError('gemm helper: no room for pack buffers in wasm memory');
+  const scratch = runtime.allocBytes(CELL_SCRATCH_BYTES);
+  if (packA < 0 || packB < 0 || scratch < 0) throw new RangeError('gemm helper: no room for pack buffers in wasm memory');
   const thread = spawn(GEMM_HELPER_SOURCE);
-  thread.postMessage({ module: runtime.module, memory: runtime.memory, control, packA, packB, spinMs });
+  thread.postMessage({ module: runtime.module, memory: runtime.memory, control, packA, packB, scratch, spinMs });
   const wasm = runtime.exports;
   const gemm = wasm.gemm as (...args: number[]) => void;
   const edgeTile = kernels.packB + PACK_B_TILE_OFFSET_BYTES;
@@ -194,11 +234,16 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   const chooser = new SplitChooser();
   // Prepacked GEMMs skip the B packing, so they cost less per multiply-add: measured apart.
   const packedChooser = new SplitChooser();
+  // Recurrent steps (GEMM and cell) too: their cells cost as much as their GEMMs.
+  const stepChooser = new SplitChooser();
   let enabled = true;
 
-  /** Compute the GEMM in stripes shared with the helper; false when C is too narrow to cut. */
-  function splitGemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, packed = 0): boolean {
-    const byRows = M >= N;
+  /**
+   * Compute the GEMM in stripes shared with the helper; false when C is too narrow to cut. `cell` (a recurrent
+   * step, by rows): its step slots are already filled.
+   */
+  function splitGemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, packed = 0, cell = 0): boolean {
+    const byRows = cell !== 0 || M >= N;
     const tile = byRows ? GEMM_MR : GEMM_NR;
     const length = byRows ? M : N;
     const tiles = Math.ceil(length / tile);
@@ -208,6 +253,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     const used = Math.ceil(tiles / stripeTiles);
     generation = (generation + 1) & 0x7fffff;
     ctl.set([transA, transB, byRows ? 1 : 0, tile, stripeTiles, length, K, 0, a, lda, b, ldb, 0, c, ldc, byRows ? N : M, packed], ARGS);
+    ctl[SLOT_CELL] = cell;
     f32[SLOT_ALPHA] = alpha;
     f32[SLOT_BETA] = beta;
     Atomics.store(ctl, STRIPES, used);
@@ -215,7 +261,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     const ticket = generation << STRIPE_BITS;
     Atomics.store(ctl, TICKET, ticket);
     Atomics.notify(ctl, TICKET);
-    ownStripes += claimStripes(ctl, f32, ticket, wasm, kernels.packA, kernels.packB, edgeTile);
+    ownStripes += claimStripes(ctl, f32, ticket, wasm, kernels.packA, kernels.packB, edgeTile, 0);
     // Whatever is left is being computed by the helper: poll briefly, then sleep until it reports.
     for (let spin = 0; spin < 20000 && Atomics.load(ctl, FINISHED) < used; spin++);
     for (let f = Atomics.load(ctl, FINISHED); f < used; f = Atomics.load(ctl, FINISHED)) Atomics.wait(ctl, FINISHED, f, 50);
@@ -247,12 +293,38 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     return true;
   }
 
+  /**
+   * One recurrent step: gemmPackedB of hPrev (a) by the packed W_hhᵀ (b) into c, then the cell, on all M rows —
+   * split by rows when its chooser says it pays, else here alone; false (nothing done) below the threshold.
+   */
+  function runStep(cell: number, M: number, N: number, H: number, a: number, b: number, beta: number, c: number, h: number, x: number, cPrev: number, bias: number): boolean {
+    const work = M * N * H;
+    if (!enabled || work < stepThreshold) return false;
+    const split = alwaysSplit || stepChooser.chooseSplit(work);
+    const started = performance.now();
+    if (split) {
+      ctl.set([h, x, cPrev, bias, H], SLOT_CELL + 1);
+      if (!splitGemm(0, 1, M, N, H, 1, a, H, b, N, beta, c, N, 1, cell)) return false;
+    } else {
+      wasm.gemmPackedB(0, M, N, H, 1, a, H, b, N, 0, beta, c, N, kernels.packA, edgeTile);
+      stepCell(wasm, cell, 0, M, h, x, cPrev, bias, H, a, H, c, N, 0);
+    }
+    if (!alwaysSplit) stepChooser.record(work, split, performance.now() - started);
+    return true;
+  }
+
   const splitter: GemmSplitter = {
     tryGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc) {
       return runChosen(0, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
     },
     tryGemmPackedB(transA, M, N, K, alpha, a, lda, packed, beta, c, ldc) {
       return runChosen(1, transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc);
+    },
+    tryLstmStep(h, c, gates, cPrev, hPrev, packed, n, H) {
+      return runStep(STEP_LSTM, n, 4 * H, H, hPrev, packed, 1, gates, h, c, cPrev, 0);
+    },
+    tryGruStep(h, gates, hiddenProj, hPrev, packed, bias, n, H) {
+      return runStep(STEP_GRU, n, 3 * H, H, hPrev, packed, 0, hiddenProj, h, gates, 0, bias);
     },
   };
   kernels.setGemmSplitter(splitter);

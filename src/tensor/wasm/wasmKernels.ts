@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels';
+import { gruStepForwardOn, lstmStepForwardOn, type Kernels } from '../kernels';
 import { referenceKernels } from '../referenceKernels';
 import {
   kernelsModule, kernelsModuleOf, kernelsVariant, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, packedBFloats, WasmRuntime,
@@ -19,6 +19,10 @@ export interface GemmSplitter {
     transA: number, M: number, N: number, K: number, alpha: number,
     a: number, lda: number, packed: number, beta: number, c: number, ldc: number,
   ): boolean;
+  /** One lstmStepForward (addresses), its rows split between the threads. */
+  tryLstmStep(h: number, c: number, gates: number, cPrev: number, hPrev: number, packed: number, n: number, H: number): boolean;
+  /** One gruStepForward (addresses; bias 0 when there is none), its rows split between the threads. */
+  tryGruStep(h: number, gates: number, hiddenProj: number, hPrev: number, packed: number, bias: number, n: number, H: number): boolean;
 }
 
 /** The WebAssembly SIMD backend: `Kernels` plus the runtime (memory, module) that helper threads attach to. */
@@ -54,8 +58,8 @@ function spanOf(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
 }
 
-function checkSpan(name: string, x: Float32Array, off: number, span: number): void {
-  if (off < 0 || off + span > x.length) throw new RangeError(`gemm: ${name} needs elements [${off}, ${off + span}) but has ${x.length}`);
+function checkSpan(name: string, x: Float32Array, off: number, span: number, op = 'gemm'): void {
+  if (off < 0 || off + span > x.length) throw new RangeError(`${op}: ${name} needs elements [${off}, ${off + span}) but has ${x.length}`);
 }
 
 /**
@@ -95,6 +99,9 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
     const address = runtime.addressOf(x, off);
     return address >= 0 ? address : stage(slot, x, off, span, true);
   }
+
+  // The split recurrent step writes through raw addresses: check what it will touch, as gemm does.
+  const stepSpan = (name: string, x: Float32Array, off: number, span: number) => checkSpan(name, x, off, span, 'recurrent step');
 
   const kernels: WasmKernels = {
     ...referenceKernels,
@@ -220,7 +227,7 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
     lstmCellForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, n, H) {
       const ha = runtime.addressOf(h, hOff), ca = runtime.addressOf(c, cOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(cPrev, cPrevOff);
       if (ha < 0 || ca < 0 || ga < 0 || pa < 0) return referenceKernels.lstmCellForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, n, H);
-      wasm.lstmCellForward(ha, ca, ga, pa, n, H);
+      wasm.lstmCellForward(ha, ca, ga, pa, n, H, 0);
     },
     lstmCellBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, n, H) {
       const dga = runtime.addressOf(dGates, dGatesOff), dcpa = runtime.addressOf(dcPrev, dcPrevOff), dha = runtime.addressOf(dh, dhOff);
@@ -234,7 +241,7 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
     gruCellForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H) {
       const ha = runtime.addressOf(h, hOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(hiddenProj, hiddenProjOff), hpa = runtime.addressOf(hPrev, hPrevOff);
       if (ha < 0 || ga < 0 || pa < 0 || hpa < 0) return referenceKernels.gruCellForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H);
-      wasm.gruCellForward(ha, ga, pa, hpa, n, H);
+      wasm.gruCellForward(ha, ga, pa, hpa, n, H, 0);
     },
     gruCellBackward(dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H) {
       const dia = runtime.addressOf(dGatesInput, dGatesInputOff), dhida = runtime.addressOf(dGatesHidden, dGatesHiddenOff), dhpa = runtime.addressOf(dhPrev, dhPrevOff);
@@ -253,6 +260,34 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       const pa = runtime.addressOf(dPre, dPreOff), dha = runtime.addressOf(dh, dhOff), ha = runtime.addressOf(h, hOff);
       if ((pa | dha | ha) < 0) return referenceKernels.rnnReluCellBackward(dPre, dPreOff, dh, dhOff, h, hOff, n);
       wasm.rnnReluCellBackward(pa, dha, ha, n);
+    },
+
+    // One recurrent step: split by rows with the helper thread when it pays, else the GEMM and the cell here.
+    lstmStepForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, hPrev, hPrevOff, packed, n, H) {
+      if (splitter && n > 0) {
+        const ha = runtime.addressOf(h, hOff), ca = runtime.addressOf(c, cOff), ga = runtime.addressOf(gates, gatesOff);
+        const cpa = runtime.addressOf(cPrev, cPrevOff), hpa = runtime.addressOf(hPrev, hPrevOff), pa = runtime.addressOf(packed, 0);
+        if ((ha | ca | ga | cpa | hpa | pa) >= 0) {
+          stepSpan('h', h, hOff, n * H); stepSpan('c', c, cOff, n * H); stepSpan('cPrev', cPrev, cPrevOff, n * H);
+          stepSpan('hPrev', hPrev, hPrevOff, n * H); stepSpan('gates', gates, gatesOff, n * 4 * H);
+          stepSpan('packed W_hh', packed, 0, packedBFloats(4 * H, H));
+          if (splitter.tryLstmStep(ha, ca, ga, cpa, hpa, pa, n, H)) return;
+        }
+      }
+      lstmStepForwardOn(kernels, h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, hPrev, hPrevOff, packed, n, H);
+    },
+    gruStepForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H) {
+      if (splitter && n > 0) {
+        const ha = runtime.addressOf(h, hOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(hiddenProj, hiddenProjOff);
+        const hpa = runtime.addressOf(hPrev, hPrevOff), wa = runtime.addressOf(packed, 0), ba = biasHh ? runtime.addressOf(biasHh, 0) : 0;
+        if ((ha | ga | pa | hpa | wa | ba) >= 0) {
+          stepSpan('h', h, hOff, n * H); stepSpan('hPrev', hPrev, hPrevOff, n * H); stepSpan('gates', gates, gatesOff, n * 3 * H);
+          stepSpan('hiddenProj', hiddenProj, hiddenProjOff, n * 3 * H); stepSpan('packed W_hh', packed, 0, packedBFloats(3 * H, H));
+          if (biasHh) stepSpan('biasHh', biasHh, 0, 3 * H);
+          if (splitter.tryGruStep(ha, ga, pa, hpa, wa, ba, n, H)) return;
+        }
+      }
+      gruStepForwardOn(kernels, h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H);
     },
 
     sumRowsInto(acc, accOff, x, xOff, R, C) {

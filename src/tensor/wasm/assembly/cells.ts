@@ -9,25 +9,26 @@ import { load2 as ld, sigmoidD, store2 as st, tanhD } from './activations';
  * The LSTM forward runs in blocks of CHUNK units: first each gate's activations, one transcendental per loop
  * iteration (with all five in one iteration V8 11.3 spills registers: 15% slower), kept in float64 in a scratch
  * area beside being stored as float32; then c and h from the float64 values, exactly as the reference does.
- * The scratch lies between the static data and the heap (see heapBase), not in a data segment: instantiating
- * the module on the GEMM helper thread must not rewrite it. One scratch per memory: the cells run on one thread.
+ * The calling thread's scratch lies between the static data and the heap (see heapBase), not in a data segment:
+ * instantiating the module on the GEMM helper thread must not rewrite it. A helper thread that runs cells (a
+ * recurrent step split by rows, gemmThreads.ts) passes its own CELL_SCRATCH_BYTES; 0 means the caller's.
  */
 const CHUNK = 64;
 export const CELL_SCRATCH_BYTES: usize = CHUNK * 4 * 8; // an odd block (< CHUNK) ends inside its gate's area
 
 // @ts-ignore: decorator
 @inline
-function scratchBase(): usize {
-  return (__heap_base + 15) & ~<usize>15;
+function scratchBase(scratch: usize = 0): usize {
+  return scratch != 0 ? scratch : (__heap_base + 15) & ~<usize>15;
 }
 
 /** gates[n,4H]: pre-activations (i,f,g,o) in, activations out; c = f⊙cPrev + i⊙g; h = o⊙tanh(c). */
-export function lstmCellForward(h: usize, c: usize, gates: usize, cPrev: usize, n: i32, H: i32): void {
+export function lstmCellForward(h: usize, c: usize, gates: usize, cPrev: usize, n: i32, H: i32, scratchAt: usize): void {
   const rowH = <usize>H << 2;
   for (let r = 0; r < n; r++) {
     const g = gates + <usize>r * 4 * rowH;
     const s = <usize>r * rowH;
-    const scratch = scratchBase();
+    const scratch = scratchBase(scratchAt);
     for (let j0 = 0; j0 < H; j0 += CHUNK) {
       const w = min(CHUNK, H - j0);
       const o0 = <usize>j0 << 2;
@@ -109,13 +110,13 @@ function lstmBackwardUnits(
 }
 
 /** gates[n,3H]: input projection (r,z,n) in, activations out; hiddenProj[n,3H] read only. */
-export function gruCellForward(h: usize, gates: usize, hiddenProj: usize, hPrev: usize, n: i32, H: i32): void {
+export function gruCellForward(h: usize, gates: usize, hiddenProj: usize, hPrev: usize, n: i32, H: i32, scratchAt: usize): void {
   const rowH = <usize>H << 2;
   for (let r = 0; r < n; r++) {
     const g = gates + <usize>r * 3 * rowH;
     const p = hiddenProj + <usize>r * 3 * rowH;
     const s = <usize>r * rowH;
-    const scratch = scratchBase();
+    const scratch = scratchBase(scratchAt);
     // In blocks like the LSTM forward: both gates first, then the candidate and h from their float64 values.
     for (let j0 = 0; j0 < H; j0 += CHUNK) {
       const w = min(CHUNK, H - j0);

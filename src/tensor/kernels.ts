@@ -123,8 +123,8 @@ export interface Kernels {
     hPrev: Float32Array, hPrevOff: number, n: number, H: number,
   ): void;
 
-  // ---- one forward time step of a fused layer: the step's GEMM and its cell in one call, so that a backend
-  //      can split the rows between threads (each row's step depends on that row alone) ----
+  // ---- one time step of a fused layer: the step's GEMM and its cell in one call, so that a backend can split
+  //      the rows between threads (each row's step depends on that row alone) ----
 
   /**
    * gates[n,4H] += hPrev[n,H] · W_hhᵀ, with `packed` = prepackB(true, 4H, H, W_hh), then lstmCellForward:
@@ -141,6 +141,26 @@ export interface Kernels {
   gruStepForward(
     h: Float32Array, hOff: number, gates: Float32Array, gatesOff: number, hiddenProj: Float32Array, hiddenProjOff: number,
     hPrev: Float32Array, hPrevOff: number, packed: Float32Array, biasHh: Float32Array | null, n: number, H: number,
+  ): void;
+  /**
+   * One backward time step: lstmCellBackward on n rows, then dhPrev[n,H] = dGates[n,4H] · W_hh with `packed` =
+   * prepackB(false, H, 4H, W_hh): bitwise the same as those two calls.
+   */
+  lstmStepBackward(
+    dGates: Float32Array, dGatesOff: number, dcPrev: Float32Array, dcPrevOff: number,
+    dh: Float32Array, dhOff: number, dc: Float32Array, dcOff: number,
+    gates: Float32Array, gatesOff: number, c: Float32Array, cOff: number, cPrev: Float32Array, cPrevOff: number,
+    dhPrev: Float32Array, dhPrevOff: number, packed: Float32Array, n: number, H: number,
+  ): void;
+  /**
+   * gruCellBackward on n rows, then dhPrev[n,H] += dGatesHidden[n,3H] · W_hh with `packed` = prepackB(false, H,
+   * 3H, W_hh): bitwise the same as those two calls.
+   */
+  gruStepBackward(
+    dGatesInput: Float32Array, dGatesInputOff: number, dGatesHidden: Float32Array, dGatesHiddenOff: number,
+    dhPrev: Float32Array, dhPrevOff: number, dh: Float32Array, dhOff: number,
+    gates: Float32Array, gatesOff: number, hiddenProj: Float32Array, hiddenProjOff: number,
+    hPrev: Float32Array, hPrevOff: number, packed: Float32Array, n: number, H: number,
   ): void;
 
   /** Elman RNN cell backward, flat length n: dPre = dh ⊙ (1 − h²) where h = tanh(pre). */
@@ -168,4 +188,26 @@ export function gruStepForwardOn(
   k.gemmPrepackedB(false, true, n, G, H, 1, hPrev, hPrevOff, H, packed, 0, hiddenProj, hiddenProjOff, G);
   if (biasHh) k.addRowVector(hiddenProj, hiddenProjOff, hiddenProj, hiddenProjOff, biasHh, 0, n, G);
   k.gruCellForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H);
+}
+
+/** lstmStepBackward as the two calls it stands for, on backend `k`. */
+export function lstmStepBackwardOn(
+  k: Kernels, dGates: Float32Array, dGatesOff: number, dcPrev: Float32Array, dcPrevOff: number,
+  dh: Float32Array, dhOff: number, dc: Float32Array, dcOff: number,
+  gates: Float32Array, gatesOff: number, c: Float32Array, cOff: number, cPrev: Float32Array, cPrevOff: number,
+  dhPrev: Float32Array, dhPrevOff: number, packed: Float32Array, n: number, H: number,
+): void {
+  k.lstmCellBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, n, H);
+  k.gemmPrepackedB(false, false, n, H, 4 * H, 1, dGates, dGatesOff, 4 * H, packed, 0, dhPrev, dhPrevOff, H);
+}
+
+/** gruStepBackward as the two calls it stands for, on backend `k`. */
+export function gruStepBackwardOn(
+  k: Kernels, dGatesInput: Float32Array, dGatesInputOff: number, dGatesHidden: Float32Array, dGatesHiddenOff: number,
+  dhPrev: Float32Array, dhPrevOff: number, dh: Float32Array, dhOff: number,
+  gates: Float32Array, gatesOff: number, hiddenProj: Float32Array, hiddenProjOff: number,
+  hPrev: Float32Array, hPrevOff: number, packed: Float32Array, n: number, H: number,
+): void {
+  k.gruCellBackward(dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H);
+  k.gemmPrepackedB(false, false, n, H, 3 * H, 1, dGatesHidden, dGatesHiddenOff, 3 * H, packed, 1, dhPrev, dhPrevOff, H);
 }

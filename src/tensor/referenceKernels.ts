@@ -1,4 +1,4 @@
-import { gruStepForwardOn, lstmStepForwardOn, type Kernels } from './kernels';
+import { gruStepBackwardOn, gruStepForwardOn, lstmStepBackwardOn, lstmStepForwardOn, type Kernels } from './kernels';
 
 /**
  * Plain TypeScript kernels: the oracle every other backend is tested against, and the fallback where
@@ -243,6 +243,12 @@ export const referenceKernels: Kernels = {
   },
   gruStepForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H) {
     gruStepForwardOn(referenceKernels, h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H);
+  },
+  lstmStepBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, dhPrev, dhPrevOff, packed, n, H) {
+    lstmStepBackwardOn(referenceKernels, dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, dhPrev, dhPrevOff, packed, n, H);
+  },
+  gruStepBackward(dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, n, H) {
+    gruStepBackwardOn(referenceKernels, dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, n, H);
   },
 };
 

@@ -231,16 +231,13 @@ export class FusedRecurrent implements Module {
       const row = plan.offsets[t];
       const hPrev = this.previousState(this.hiddenPrevRows, ws.stepHiddenPrev, cache.hidden, ws.initialHidden, stateOff, plan, t, d);
       if (isGru) {
-        const proj = cache.hiddenProj!;
-        k.gemmPrepackedB(false, true, bs, G, H, 1, hPrev.buffer, hPrev.offset, H, pack, 0, proj, row * G, G);
-        if (w.biasHh) k.addRowVector(proj, row * G, proj, row * G, w.biasHh.value.data, 0, bs, G);
-        k.gruCellForward(cache.hidden, row * H, cache.gates, row * G, proj, row * G, hPrev.buffer, hPrev.offset, bs, H);
+        k.gruStepForward(cache.hidden, row * H, cache.gates, row * G, cache.hiddenProj!, row * G, hPrev.buffer, hPrev.offset, pack, w.biasHh?.value.data ?? null, bs, H);
+      } else if (this.cellKind === 'lstm') {
+        const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d);
+        k.lstmStepForward(cache.hidden, row * H, cache.cell!, row * H, cache.gates, row * G, cPrev.buffer, cPrev.offset, hPrev.buffer, hPrev.offset, pack, bs, H);
       } else {
         k.gemmPrepackedB(false, true, bs, G, H, 1, hPrev.buffer, hPrev.offset, H, pack, 1, cache.gates, row * G, G);
-        if (this.cellKind === 'lstm') {
-          const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d);
-          k.lstmCellForward(cache.hidden, row * H, cache.cell!, row * H, cache.gates, row * G, cPrev.buffer, cPrev.offset, bs, H);
-        } else if (this.cellKind === 'rnn_tanh') {
+        if (this.cellKind === 'rnn_tanh') {
           k.tanh(cache.hidden, row * H, cache.gates, row * G, bs * H);
         } else {
           k.relu(cache.hidden, row * H, cache.gates, row * G, bs * H);
@@ -391,21 +388,21 @@ export class FusedRecurrent implements Module {
       const row = plan.offsets[t];
       ws.hiddenGradSquares[l * T + t] += k.sumSquares(dHidden, row * H, bs * H);
       const dPrev = ws.stepHiddenPrevGrad;
+      // The cell's backward, then dh_{t−1} (+)= dHiddenProj_t[bs,G] · W_hh[G,H] (the GRU cell writes its direct
+      // z ⊙ dh term first); LSTM and GRU as one step kernel, which may split the rows between threads.
       if (isLstm) {
         const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d);
-        k.lstmCellBackward(dGates, row * G, ws.stepCellPrevGrad, 0, dHidden, row * H, dCell, row * H,
-          cache.gates, row * G, cache.cell!, row * H, cPrev.buffer, cPrev.offset, bs, H);
+        k.lstmStepBackward(dGates, row * G, ws.stepCellPrevGrad, 0, dHidden, row * H, dCell, row * H,
+          cache.gates, row * G, cache.cell!, row * H, cPrev.buffer, cPrev.offset, dPrev, 0, pack, bs, H);
         this.scatterPreviousGrad(dCell, ws.initialCellGrads, stateOff, ws.stepCellPrevGrad, plan, t, d, H);
       } else if (isGru) {
-        k.gruCellBackward(dGates, row * G, dHiddenProj, row * G, dPrev, 0, dHidden, row * H,
-          cache.gates, row * G, cache.hiddenProj!, row * G, ws.hiddenPrev, row * H, bs, H);
-      } else if (this.cellKind === 'rnn_tanh') {
-        k.rnnTanhCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
+        k.gruStepBackward(dGates, row * G, dHiddenProj, row * G, dPrev, 0, dHidden, row * H,
+          cache.gates, row * G, cache.hiddenProj!, row * G, ws.hiddenPrev, row * H, pack, bs, H);
       } else {
-        k.rnnReluCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
+        if (this.cellKind === 'rnn_tanh') k.rnnTanhCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
+        else k.rnnReluCellBackward(dGates, row * G, dHidden, row * H, cache.hidden, row * H, bs * H);
+        k.gemmPrepackedB(false, false, bs, H, G, 1, dGates, row * G, G, pack, 0, dPrev, 0, H);
       }
-      // dh_{t−1} (+)= dHiddenProj_t[bs,G] · W_hh[G,H]; the GRU kernel already wrote its direct z ⊙ dh term.
-      k.gemmPrepackedB(false, false, bs, H, G, 1, dHiddenProj, row * G, G, pack, isGru ? 1 : 0, dPrev, 0, H);
       this.scatterPreviousGrad(dHidden, ws.initialHiddenGrads, stateOff, dPrev, plan, t, d, H);
     }
 

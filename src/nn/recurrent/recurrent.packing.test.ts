@@ -103,6 +103,12 @@ test('padding costs no work: GEMM volume and cell-kernel rows scale with Σ leng
       cellRows += args[8];
       referenceKernels.lstmCellForward(...args);
     },
+    lstmStepForward(...args: Parameters<Kernels['lstmStepForward']>) {
+      const [n, H] = [args[11], args[12]];
+      gemmVolume += n * 4 * H * H; // the step's [n,H]·[H,4H] GEMM on the prepacked W_hhᵀ, then its cell
+      cellRows += n;
+      referenceKernels.lstmStepForward(...args);
+    },
   };
   withKernels(counting, () => {
     const [I1, H1] = [3, 4];

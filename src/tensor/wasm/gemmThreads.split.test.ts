@@ -53,7 +53,7 @@ test('a GEMM split across two threads (plain and prepacked B) equals the one-thr
   }
 });
 
-test('a recurrent step (GEMM and cell) split by rows across two threads equals the one-thread step, LSTM and GRU', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
+test('a recurrent time step (GEMM and cell, forward and backward) split by rows across two threads equals the one-thread step, LSTM and GRU', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
   const k = kernels!;
   // Rows not a multiple of the micro-tile, H not a multiple of the SIMD width or above the cells' 64-unit block.
   const cases = [[32, 64], [13, 5], [9, 131], [64, 128]];
@@ -77,6 +77,17 @@ test('a recurrent step (GEMM and cell) split by rows across two threads equals t
         k.gruStepForward(gh, 0, gGates, 0, proj, 0, hPrev, 0, packG, b, n, H);
         results.push(gGates, proj, gh);
       }
+      // Backward steps (cell, then dhPrev = dGates·W_hh) on the activations the forward steps left.
+      const dh = fill(k.alloc(n * H)), dc = fill(k.alloc(n * H));
+      const packLb = k.alloc(k.prepackedBLength(H, 4 * H)), packGb = k.alloc(k.prepackedBLength(H, 3 * H));
+      k.prepackB(false, H, 4 * H, wL, 0, H, packLb);
+      k.prepackB(false, H, 3 * H, wG, 0, H, packGb);
+      const dGates = k.alloc(n * 4 * H), dcPrev = k.alloc(n * H), dhPrevL = k.alloc(n * H);
+      k.lstmStepBackward(dGates, 0, dcPrev, 0, dh, 0, dc, 0, gates, 0, c, 0, cPrev, 0, dhPrevL, 0, packLb, n, H);
+      const gGates = results[results.length - 3], proj = results[results.length - 2];
+      const dIn = k.alloc(n * 3 * H), dHid = k.alloc(n * 3 * H), dhPrevG = k.alloc(n * H);
+      k.gruStepBackward(dIn, 0, dHid, 0, dhPrevG, 0, dh, 0, gGates, 0, proj, 0, hPrev, 0, packGb, n, H);
+      results.push(dGates, dcPrev, dhPrevL, dIn, dHid, dhPrevG);
     }
     return results;
   };
@@ -89,7 +100,7 @@ test('a recurrent step (GEMM and cell) split by rows across two threads equals t
     do {
       const split = run();
       rounds++;
-      assert.equal(helper.splits, rounds * cases.length * 3, 'every step split');
+      assert.equal(helper.splits, rounds * cases.length * 5, 'every step split');
       split.forEach((x, i) => assert.deepEqual(x, expected[i], `result ${i}`));
     } while (helper.helperStripes === 0 && performance.now() < deadline);
     assert.ok(helper.helperStripes > 0, 'the helper thread computed no stripe');

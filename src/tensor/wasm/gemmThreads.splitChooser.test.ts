@@ -26,3 +26,24 @@ test('costs are kept per size class and follow a change of load', () => {
   for (let i = 0; i < 4; i++) chooser.record(large, true, 40);
   assert.equal(chooser.chooseSplit(large), false);
 });
+
+test('a try of the other way that loses again makes the next try twice as rare (up to every 1024th call); one that wins brings it back to every 16th', () => {
+  const chooser = new SplitChooser();
+  const work = 1 << 18;
+  chooser.record(work, true, 4); // split: slow (the second core is busy)
+  chooser.record(work, false, 1); // alone: cheaper
+  const gaps: number[] = [];
+  for (let tries = 0; tries < 9; tries++) {
+    let calls = 0;
+    while (!chooser.chooseSplit(work)) { calls++; chooser.record(work, false, 1); }
+    gaps.push(calls + 1);
+    chooser.record(work, true, 4); // the try loses again
+  }
+  assert.deepEqual(gaps, [16, 32, 64, 128, 256, 512, 1024, 1024, 1024]);
+  // The second core is free again: the next try wins (0.5 ms against 1), so the one after comes 16 calls later.
+  while (!chooser.chooseSplit(work)) chooser.record(work, false, 1);
+  chooser.record(work, true, 0.5);
+  let calls = 1;
+  while (!chooser.chooseSplit(work)) { calls++; chooser.record(work, false, 1); }
+  assert.equal(calls, 16);
+});

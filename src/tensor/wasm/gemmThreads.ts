@@ -24,31 +24,39 @@ export type SpawnHelperThread = (scriptSource: string) => HelperThread;
 // helper that read a previous generation's arguments can never claim a stripe of the current one.
 const TICKET = 0, FINISHED = 1, QUIT = 2, STRIPES = 3, ARGS = 4;
 // ARGS: transA, transB, byRows, first, stripe, length, K, alpha(f32), a, lda, b, ldb, beta(f32), c, ldc, otherSide,
-// packed (1: b is a packB buffer of N columns, for gemmPackedB; 0: plain gemm), then for a recurrent step (a
-// packed GEMM by rows followed by the cell on the same rows): cell (0: none, STEP_LSTM, STEP_GRU), h, x (LSTM: the
-// cell state c, GEMM's C being the gates; GRU: the gates, GEMM's C being the hidden projection), cPrev (LSTM),
-// bias (GRU, 0: none), H. For a GRU, hPrev is the GEMM's A.
-const ARG_COUNT = 23;
+// packed (1: b is a packB buffer of N columns, for gemmPackedB; 0: plain gemm), then for a recurrent time step (a
+// packed GEMM by rows and the cell on the same rows): cell (0: none, else a STEP_* kind), six cell operands p0–p5
+// (see stepCell), H.
+const ARG_COUNT = 25;
 const SLOT_CELL = ARGS + 17;
-const STEP_LSTM = 1, STEP_GRU = 2;
+const STEP_LSTM = 1, STEP_GRU = 2, STEP_LSTM_BACKWARD = 3, STEP_GRU_BACKWARD = 4;
 const SLOT_ALPHA = ARGS + 7, SLOT_BETA = ARGS + 12;
 const STRIPE_BITS = 8;
 
 /**
- * A recurrent step's cell on rows [start, start + rows) once their GEMM is done (row-major, transA = 0). LSTM: c is
- * the gates, x the cell state; GRU: c is the hidden projection (plus bias), x the gates, a = hPrev. Both threads
- * run it (the helper gets it as source text).
+ * A recurrent step's cell on rows [start, start + rows) (row-major, transA = 0): forward (kinds 1, 2) after the
+ * rows' GEMM hPrev(a)·W_hhᵀ → c, backward (3, 4) before the rows' GEMM dGatesHidden(a)·W_hh → dhPrev(c). Operands:
+ * 1 LSTM: c gates; p0 h, p1 cell state, p2 cPrev.       2 GRU: c hidden projection; p0 h, p1 gates, p3 bias or 0.
+ * 3 LSTM backward: a dGates; p0 dcPrev, p1 dh, p2 dc, p3 gates, p4 cell state, p5 cPrev.
+ * 4 GRU backward: a dGatesHidden, c dhPrev; p0 dGatesInput, p1 dh, p2 gates, p3 hidden projection, p4 hPrev.
+ * Row strides: H for states, lda/ldc for a and c, and a's (the gate width) for gate-wide operands. Both threads
+ * run it (the helper gets it as source text); `scratch` is the thread's own cell scratch (0: the caller's).
  */
 function stepCell(
-  wasm: Pick<KernelExports, 'addRowVector' | 'lstmCellForward' | 'gruCellForward'>, cell: number, start: number, rows: number,
-  h: number, x: number, cPrev: number, bias: number, H: number, a: number, lda: number, c: number, ldc: number, scratch: number,
+  wasm: Pick<KernelExports, 'addRowVector' | 'lstmCellForward' | 'gruCellForward' | 'lstmCellBackward' | 'gruCellBackward'>,
+  cell: number, start: number, rows: number, p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, H: number,
+  a: number, lda: number, c: number, ldc: number, scratch: number,
 ): void {
-  const hs = h + start * H * 4, cs = c + start * ldc * 4;
+  const sH = start * H * 4, sA = start * lda * 4, sC = start * ldc * 4;
   if (cell === 1) {
-    wasm.lstmCellForward(hs, x + start * H * 4, cs, cPrev + start * H * 4, rows, H, scratch);
+    wasm.lstmCellForward(p0 + sH, p1 + sH, c + sC, p2 + sH, rows, H, scratch);
+  } else if (cell === 2) {
+    if (p3 !== 0) wasm.addRowVector(c + sC, c + sC, p3, rows, ldc);
+    wasm.gruCellForward(p0 + sH, p1 + sC, c + sC, a + sA, rows, H, scratch);
+  } else if (cell === 3) {
+    wasm.lstmCellBackward(a + sA, p0 + sH, p1 + sH, p2 + sH, p3 + sA, p4 + sH, p5 + sH, rows, H, scratch);
   } else {
-    if (bias !== 0) wasm.addRowVector(cs, cs, bias, rows, ldc);
-    wasm.gruCellForward(hs, x + start * ldc * 4, cs, a + start * lda * 4, rows, H, scratch);
+    wasm.gruCellBackward(p0 + sA, a + sA, c + sC, p1 + sH, p2 + sA, p3 + sA, p4 + sH, rows, H);
   }
 }
 
@@ -58,14 +66,14 @@ function stepCell(
  */
 function claimStripes(
   ctl: Int32Array, f32: Float32Array, ticket: number,
-  wasm: Pick<KernelExports, 'gemm' | 'gemmPackedB' | 'addRowVector' | 'lstmCellForward' | 'gruCellForward'>,
+  wasm: Pick<KernelExports, 'gemm' | 'gemmPackedB' | 'addRowVector' | 'lstmCellForward' | 'gruCellForward' | 'lstmCellBackward' | 'gruCellBackward'>,
   packA: number, packB: number, edgeTile: number, scratch: number,
 ): number {
   const stripes = Atomics.load(ctl, 3);
   const args: number[] = [];
-  for (let i = 0; i < 23; i++) args.push(Atomics.load(ctl, 4 + i));
+  for (let i = 0; i < 25; i++) args.push(Atomics.load(ctl, 4 + i));
   const alpha = f32[4 + 7], beta = f32[4 + 12];
-  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other, packed, cell, h, x, cPrev, bias, H] = args;
+  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other, packed, cell, p0, p1, p2, p3, p4, p5, H] = args;
   let done = 0;
   for (;;) {
     const index = ticket & 255;
@@ -84,8 +92,9 @@ function claimStripes(
       // b is a packB buffer of `ldb` columns: a column stripe is a range of its panels (start is a multiple of NR).
       if (byRows) {
         const rows = end - start;
+        if (cell > 2) stepCell(wasm, cell, start, rows, p0, p1, p2, p3, p4, p5, H, a, lda, c, ldc, scratch);
         wasm.gemmPackedB(transA, rows, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile);
-        if (cell !== 0) stepCell(wasm, cell, start, rows, h, x, cPrev, bias, H, a, lda, c, ldc, scratch);
+        if (cell === 1 || cell === 2) stepCell(wasm, cell, start, rows, p0, p1, p2, p3, p4, p5, H, a, lda, c, ldc, scratch);
       } else {
         wasm.gemmPackedB(transA, other, end - start, K, alpha, a, lda, b, ldb, start, beta, c + start * 4, ldc, packA, edgeTile);
       }
@@ -152,9 +161,13 @@ export const DEFAULT_STEP_SPLIT_THRESHOLD = 1 << 16;
 /**
  * Whether splitting pays depends on whether the second core is free, which on a shared machine changes by the
  * second. So the splitter keeps, per size class (⌊log2 multiply-adds⌋), a running cost per multiply-add of
- * split and of lone GEMMs, runs the cheaper way, and tries the other way every EXPLORE_EVERY calls of the class.
+ * split and of lone GEMMs, runs the cheaper way, and tries the other way every so often: every EXPLORE_EVERY
+ * calls of the class at first, twice as rarely after each try that loses again (up to EXPLORE_RARELY), back to
+ * EXPLORE_EVERY after one that wins. A try of splitting while another process holds the second core can stall
+ * the caller for a time slice; backing off keeps such tries rare while the core stays busy.
  */
 const EXPLORE_EVERY = 16;
+const EXPLORE_RARELY = 1024;
 const COST_SMOOTHING = 0.25;
 
 /** Chooses per size class between splitting and computing alone, from measured costs. */
@@ -162,6 +175,8 @@ export class SplitChooser {
   private readonly splitCost = new Float64Array(64).fill(NaN);
   private readonly aloneCost = new Float64Array(64).fill(NaN);
   private readonly calls = new Int32Array(64);
+  private readonly interval = new Int32Array(64).fill(EXPLORE_EVERY);
+  private readonly exploring = new Uint8Array(64);
 
   /** True to split this GEMM of `work` multiply-adds, false to compute it alone. */
   chooseSplit(work: number): boolean {
@@ -170,15 +185,24 @@ export class SplitChooser {
     if (Number.isNaN(split)) return true;
     if (Number.isNaN(alone)) return false;
     const better = split <= alone;
-    return ++this.calls[c] % EXPLORE_EVERY === 0 ? !better : better;
+    const explore = ++this.calls[c] % this.interval[c] === 0;
+    this.exploring[c] = explore ? 1 : 0;
+    return explore ? !better : better;
   }
 
   /** Record that a GEMM of `work` multiply-adds took `milliseconds`, split or alone. */
   record(work: number, split: boolean, milliseconds: number): void {
-    const costs = split ? this.splitCost : this.aloneCost;
     const c = SplitChooser.sizeClass(work);
+    const costs = split ? this.splitCost : this.aloneCost;
     const cost = milliseconds / work;
     costs[c] = Number.isNaN(costs[c]) ? cost : costs[c] + COST_SMOOTHING * (cost - costs[c]);
+    if (this.exploring[c]) {
+      this.exploring[c] = 0;
+      // Judged by this try's own cost: one good try is enough to look again soon.
+      const won = cost <= (split ? this.aloneCost[c] : this.splitCost[c]);
+      this.interval[c] = won ? EXPLORE_EVERY : Math.min(EXPLORE_RARELY, this.interval[c] * 2);
+      this.calls[c] = 0;
+    }
   }
 
   private static sizeClass(work: number): number {
@@ -294,20 +318,26 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   }
 
   /**
-   * One recurrent step: gemmPackedB of hPrev (a) by the packed W_hhᵀ (b) into c, then the cell, on all M rows —
-   * split by rows when its chooser says it pays, else here alone; false (nothing done) below the threshold.
+   * One recurrent time step on M rows — the cell (p0–p5, see stepCell) and gemmPackedB of a [M,K] by the packed
+   * b [K,N] into c (beta) — split by rows when its chooser says it pays, else here alone; false (nothing done)
+   * below the threshold.
    */
-  function runStep(cell: number, M: number, N: number, H: number, a: number, b: number, beta: number, c: number, h: number, x: number, cPrev: number, bias: number): boolean {
-    const work = M * N * H;
+  function runStep(
+    cell: number, M: number, N: number, K: number, a: number, b: number, beta: number, c: number,
+    p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, H: number,
+  ): boolean {
+    const work = M * N * K;
     if (!enabled || work < stepThreshold) return false;
     const split = alwaysSplit || stepChooser.chooseSplit(work);
     const started = performance.now();
     if (split) {
-      ctl.set([h, x, cPrev, bias, H], SLOT_CELL + 1);
-      if (!splitGemm(0, 1, M, N, H, 1, a, H, b, N, beta, c, N, 1, cell)) return false;
+      ctl[SLOT_CELL + 1] = p0; ctl[SLOT_CELL + 2] = p1; ctl[SLOT_CELL + 3] = p2;
+      ctl[SLOT_CELL + 4] = p3; ctl[SLOT_CELL + 5] = p4; ctl[SLOT_CELL + 6] = p5; ctl[SLOT_CELL + 7] = H;
+      if (!splitGemm(0, 1, M, N, K, 1, a, K, b, N, beta, c, N, 1, cell)) return false;
     } else {
-      wasm.gemmPackedB(0, M, N, H, 1, a, H, b, N, 0, beta, c, N, kernels.packA, edgeTile);
-      stepCell(wasm, cell, 0, M, h, x, cPrev, bias, H, a, H, c, N, 0);
+      if (cell > 2) stepCell(wasm, cell, 0, M, p0, p1, p2, p3, p4, p5, H, a, K, c, N, 0);
+      wasm.gemmPackedB(0, M, N, K, 1, a, K, b, N, 0, beta, c, N, kernels.packA, edgeTile);
+      if (cell <= 2) stepCell(wasm, cell, 0, M, p0, p1, p2, p3, p4, p5, H, a, K, c, N, 0);
     }
     if (!alwaysSplit) stepChooser.record(work, split, performance.now() - started);
     return true;
@@ -321,10 +351,16 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
       return runChosen(1, transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc);
     },
     tryLstmStep(h, c, gates, cPrev, hPrev, packed, n, H) {
-      return runStep(STEP_LSTM, n, 4 * H, H, hPrev, packed, 1, gates, h, c, cPrev, 0);
+      return runStep(STEP_LSTM, n, 4 * H, H, hPrev, packed, 1, gates, h, c, cPrev, 0, 0, 0, H);
     },
     tryGruStep(h, gates, hiddenProj, hPrev, packed, bias, n, H) {
-      return runStep(STEP_GRU, n, 3 * H, H, hPrev, packed, 0, hiddenProj, h, gates, 0, bias);
+      return runStep(STEP_GRU, n, 3 * H, H, hPrev, packed, 0, hiddenProj, h, gates, 0, bias, 0, 0, H);
+    },
+    tryLstmStepBackward(dGates, dcPrev, dh, dc, gates, c, cPrev, dhPrev, packed, n, H) {
+      return runStep(STEP_LSTM_BACKWARD, n, H, 4 * H, dGates, packed, 0, dhPrev, dcPrev, dh, dc, gates, c, cPrev, H);
+    },
+    tryGruStepBackward(dGatesInput, dGatesHidden, dhPrev, dh, gates, hiddenProj, hPrev, packed, n, H) {
+      return runStep(STEP_GRU_BACKWARD, n, H, 3 * H, dGatesHidden, packed, 1, dhPrev, dGatesInput, dh, gates, hiddenProj, hPrev, 0, H);
     },
   };
   kernels.setGemmSplitter(splitter);

@@ -1,4 +1,4 @@
-import { gruStepForwardOn, lstmStepForwardOn, type Kernels } from '../kernels';
+import { gruStepBackwardOn, gruStepForwardOn, lstmStepBackwardOn, lstmStepForwardOn, type Kernels } from '../kernels';
 import { referenceKernels } from '../referenceKernels';
 import {
   kernelsModule, kernelsModuleOf, kernelsVariant, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, packedBFloats, WasmRuntime,
@@ -23,6 +23,10 @@ export interface GemmSplitter {
   tryLstmStep(h: number, c: number, gates: number, cPrev: number, hPrev: number, packed: number, n: number, H: number): boolean;
   /** One gruStepForward (addresses; bias 0 when there is none), its rows split between the threads. */
   tryGruStep(h: number, gates: number, hiddenProj: number, hPrev: number, packed: number, bias: number, n: number, H: number): boolean;
+  /** One lstmStepBackward (addresses), its rows split between the threads. */
+  tryLstmStepBackward(dGates: number, dcPrev: number, dh: number, dc: number, gates: number, c: number, cPrev: number, dhPrev: number, packed: number, n: number, H: number): boolean;
+  /** One gruStepBackward (addresses), its rows split between the threads. */
+  tryGruStepBackward(dGatesInput: number, dGatesHidden: number, dhPrev: number, dh: number, gates: number, hiddenProj: number, hPrev: number, packed: number, n: number, H: number): boolean;
 }
 
 /** The WebAssembly SIMD backend: `Kernels` plus the runtime (memory, module) that helper threads attach to. */
@@ -236,7 +240,7 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       if ((dga | dcpa | dha | dca | ga | ca | cpa) < 0) {
         return referenceKernels.lstmCellBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, n, H);
       }
-      wasm.lstmCellBackward(dga, dcpa, dha, dca, ga, ca, cpa, n, H);
+      wasm.lstmCellBackward(dga, dcpa, dha, dca, ga, ca, cpa, n, H, 0);
     },
     gruCellForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, n, H) {
       const ha = runtime.addressOf(h, hOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(hiddenProj, hiddenProjOff), hpa = runtime.addressOf(hPrev, hPrevOff);
@@ -288,6 +292,36 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
         }
       }
       gruStepForwardOn(kernels, h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H);
+    },
+    lstmStepBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, dhPrev, dhPrevOff, packed, n, H) {
+      if (splitter && n > 0) {
+        const dga = runtime.addressOf(dGates, dGatesOff), dcpa = runtime.addressOf(dcPrev, dcPrevOff), dha = runtime.addressOf(dh, dhOff);
+        const dca = runtime.addressOf(dc, dcOff), ga = runtime.addressOf(gates, gatesOff), ca = runtime.addressOf(c, cOff);
+        const cpa = runtime.addressOf(cPrev, cPrevOff), dhpa = runtime.addressOf(dhPrev, dhPrevOff), pa = runtime.addressOf(packed, 0);
+        if ((dga | dcpa | dha | dca | ga | ca | cpa | dhpa | pa) >= 0) {
+          stepSpan('dcPrev', dcPrev, dcPrevOff, n * H); stepSpan('dh', dh, dhOff, n * H); stepSpan('dc', dc, dcOff, n * H);
+          stepSpan('c', c, cOff, n * H); stepSpan('cPrev', cPrev, cPrevOff, n * H); stepSpan('dhPrev', dhPrev, dhPrevOff, n * H);
+          stepSpan('dGates', dGates, dGatesOff, n * 4 * H); stepSpan('gates', gates, gatesOff, n * 4 * H);
+          stepSpan('packed W_hh', packed, 0, packedBFloats(H, 4 * H));
+          if (splitter.tryLstmStepBackward(dga, dcpa, dha, dca, ga, ca, cpa, dhpa, pa, n, H)) return;
+        }
+      }
+      lstmStepBackwardOn(kernels, dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, dhPrev, dhPrevOff, packed, n, H);
+    },
+    gruStepBackward(dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, n, H) {
+      if (splitter && n > 0) {
+        const dia = runtime.addressOf(dGatesInput, dGatesInputOff), dhida = runtime.addressOf(dGatesHidden, dGatesHiddenOff);
+        const dhpa = runtime.addressOf(dhPrev, dhPrevOff), dha = runtime.addressOf(dh, dhOff), ga = runtime.addressOf(gates, gatesOff);
+        const pa = runtime.addressOf(hiddenProj, hiddenProjOff), hpa = runtime.addressOf(hPrev, hPrevOff), wa = runtime.addressOf(packed, 0);
+        if ((dia | dhida | dhpa | dha | ga | pa | hpa | wa) >= 0) {
+          stepSpan('dhPrev', dhPrev, dhPrevOff, n * H); stepSpan('dh', dh, dhOff, n * H); stepSpan('hPrev', hPrev, hPrevOff, n * H);
+          stepSpan('dGatesInput', dGatesInput, dGatesInputOff, n * 3 * H); stepSpan('dGatesHidden', dGatesHidden, dGatesHiddenOff, n * 3 * H);
+          stepSpan('gates', gates, gatesOff, n * 3 * H); stepSpan('hiddenProj', hiddenProj, hiddenProjOff, n * 3 * H);
+          stepSpan('packed W_hh', packed, 0, packedBFloats(H, 3 * H));
+          if (splitter.tryGruStepBackward(dia, dhida, dhpa, dha, ga, pa, hpa, wa, n, H)) return;
+        }
+      }
+      gruStepBackwardOn(kernels, dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, n, H);
     },
 
     sumRowsInto(acc, accOff, x, xOff, R, C) {

@@ -23,7 +23,7 @@ export interface KernelExports {
   sigmoid(out: number, x: number, n: number): void;
   tanh(out: number, x: number, n: number): void;
   lstmCellForward(h: number, c: number, gates: number, cPrev: number, n: number, H: number, scratch: number): void;
-  lstmCellBackward(dGates: number, dcPrev: number, dh: number, dc: number, gates: number, c: number, cPrev: number, n: number, H: number): void;
+  lstmCellBackward(dGates: number, dcPrev: number, dh: number, dc: number, gates: number, c: number, cPrev: number, n: number, H: number, scratch: number): void;
   gruCellForward(h: number, gates: number, hiddenProj: number, hPrev: number, n: number, H: number, scratch: number): void;
   gruCellBackward(dGatesInput: number, dGatesHidden: number, dhPrev: number, dh: number, gates: number, hiddenProj: number, hPrev: number, n: number, H: number): void;
   rnnTanhCellBackward(dPre: number, dh: number, h: number, n: number): void;
@@ -43,7 +43,7 @@ export const GEMM_MC = 128;
 export const GEMM_NC = 512;
 export const PACK_A_FLOATS = GEMM_MC * GEMM_KC;
 export const PACK_B_FLOATS = GEMM_KC * GEMM_NC + GEMM_MR * GEMM_NR;
-/** Bytes of float64 scratch a thread running the LSTM/GRU forward cells needs (CELL_SCRATCH_BYTES of assembly/cells.ts). */
+/** Bytes of float64 scratch a thread running the LSTM/GRU cells needs (CELL_SCRATCH_BYTES of assembly/cells.ts). */
 export const CELL_SCRATCH_BYTES = 64 * 4 * 8;
 /** Where the edge-tile scratch starts in a PACK_B_FLOATS buffer (gemmPackedB takes it explicitly). */
 export const PACK_B_TILE_OFFSET_BYTES = GEMM_KC * GEMM_NC * 4;

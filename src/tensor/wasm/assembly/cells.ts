@@ -18,7 +18,7 @@ export const CELL_SCRATCH_BYTES: usize = CHUNK * 4 * 8; // an odd block (< CHUNK
 
 // @ts-ignore: decorator
 @inline
-function scratchBase(scratch: usize = 0): usize {
+function scratchBase(scratch: usize): usize {
   return scratch != 0 ? scratch : (__heap_base + 15) & ~<usize>15;
 }
 
@@ -71,14 +71,14 @@ function lstmStateUnits(h: usize, c: usize, cPrev: usize, scratch: usize, j: i32
 }
 
 export function lstmCellBackward(
-  dGates: usize, dcPrev: usize, dh: usize, dc: usize, gates: usize, c: usize, cPrev: usize, n: i32, H: i32,
+  dGates: usize, dcPrev: usize, dh: usize, dc: usize, gates: usize, c: usize, cPrev: usize, n: i32, H: i32, scratchAt: usize,
 ): void {
   const rowH = <usize>H << 2;
   for (let r = 0; r < n; r++) {
     const g = gates + <usize>r * 4 * rowH;
     const dg = dGates + <usize>r * 4 * rowH;
     const s = <usize>r * rowH;
-    const scratch = scratchBase();
+    const scratch = scratchBase(scratchAt);
     // In blocks like the forward: tanh(c) alone first (float64, in the scratch), then the gradients.
     for (let j0 = 0; j0 < H; j0 += CHUNK) {
       const w = min(CHUNK, H - j0);

@@ -5,9 +5,32 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { Rng } from '../rng';
 import { createWasmKernels } from './wasmKernels';
-import { startGemmHelperThread } from './gemmThreads';
+import { startGemmHelperThread, type GemmHelperOptions } from './gemmThreads';
 
 const kernels = createWasmKernels();
+
+/**
+ * With a helper thread that splits everything, `run` must give `expected` bitwise, every GEMM or step split
+ * (`splitsPerRun` of a run's results); repeated until the helper (which starts asleep, and may wait for a core)
+ * has computed some stripes itself.
+ */
+function splitUntilHelperTakesPart(run: () => Float32Array[], expected: Float32Array[], options: GemmHelperOptions, splitsPerRun: (results: Float32Array[]) => number): void {
+  const spawn = (source: string) => new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, { eval: true });
+  const helper = startGemmHelperThread(kernels!, spawn, options);
+  try {
+    const deadline = performance.now() + 3000;
+    let splits = 0;
+    do {
+      const results = run();
+      splits += splitsPerRun(results);
+      assert.equal(helper.splits, splits, 'every GEMM or step split');
+      results.forEach((x, i) => assert.deepEqual(x, expected[i], `result ${i}`));
+    } while (helper.helperStripes === 0 && performance.now() < deadline);
+    assert.ok(helper.helperStripes > 0, 'the helper thread computed no stripe');
+  } finally {
+    helper.stop();
+  }
+}
 
 test('a GEMM split across two threads (plain and prepacked B) equals the one-thread GEMM for every transpose, by rows and by columns', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
   const k = kernels!;
@@ -35,22 +58,7 @@ test('a GEMM split across two threads (plain and prepacked B) equals the one-thr
     return results;
   };
   expected.push(...run());
-  const spawn = (source: string) => new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, { eval: true });
-  const helper = startGemmHelperThread(k, spawn, { threshold: 1, alwaysSplit: true });
-  try {
-    // Repeat until the helper (which starts asleep, and may wait for a core) has computed some stripes itself.
-    const deadline = performance.now() + 3000;
-    let rounds = 0;
-    do {
-      const split = run();
-      rounds++;
-      assert.equal(helper.splits, rounds * split.length);
-      split.forEach((C, i) => assert.deepEqual(C, expected[i], `case ${i}`));
-    } while (helper.helperStripes === 0 && performance.now() < deadline);
-    assert.ok(helper.helperStripes > 0, 'the helper thread computed no stripe');
-  } finally {
-    helper.stop();
-  }
+  splitUntilHelperTakesPart(run, expected, { threshold: 1, alwaysSplit: true }, (results) => results.length);
 });
 
 test('a recurrent time step (GEMM and cell, forward and backward) split by rows across two threads equals the one-thread step, LSTM and GRU', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
@@ -91,20 +99,5 @@ test('a recurrent time step (GEMM and cell, forward and backward) split by rows 
     }
     return results;
   };
-  const expected = run();
-  const spawn = (source: string) => new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, { eval: true });
-  const helper = startGemmHelperThread(k, spawn, { stepThreshold: 1, alwaysSplit: true });
-  try {
-    const deadline = performance.now() + 3000;
-    let rounds = 0;
-    do {
-      const split = run();
-      rounds++;
-      assert.equal(helper.splits, rounds * cases.length * 5, 'every step split');
-      split.forEach((x, i) => assert.deepEqual(x, expected[i], `result ${i}`));
-    } while (helper.helperStripes === 0 && performance.now() < deadline);
-    assert.ok(helper.helperStripes > 0, 'the helper thread computed no stripe');
-  } finally {
-    helper.stop();
-  }
+  splitUntilHelperTakesPart(run, run(), { stepThreshold: 1, alwaysSplit: true }, () => cases.length * 5);
 });

@@ -1,49 +1,63 @@
-// The split-or-not choice of the GEMM helper: measured cost per multiply-add, per size class, with exploration.
+// The split-or-not choice of the GEMM helper: measured cost per multiply-add, per size class, with tries of the
+// other way (4 calls in a row, the first not counted) that become rarer while they keep losing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SplitChooser } from './gemmThreads';
 
-test('a new size class is tried split, then alone, then runs the cheaper way and tries the other every 16th call', () => {
+/** Runs `calls` choices, recording `cost(split)` ms for each; returns the choices. */
+function drive(chooser: SplitChooser, work: number, calls: number, cost: (split: boolean) => number): boolean[] {
+  return Array.from({ length: calls }, () => {
+    const split = chooser.chooseSplit(work);
+    chooser.record(work, split, cost(split));
+    return split;
+  });
+}
+
+test('a new size class is tried split (4 calls), then alone (4 calls), then runs the cheaper way and tries the other every 16th call', () => {
   const chooser = new SplitChooser();
   const work = 1 << 22;
-  assert.equal(chooser.chooseSplit(work), true);
-  chooser.record(work, true, 2); // split: 2 ms
-  assert.equal(chooser.chooseSplit(work), false);
-  chooser.record(work, false, 1); // alone: 1 ms, cheaper
-  const choices = Array.from({ length: 32 }, () => chooser.chooseSplit(work));
-  assert.equal(choices.filter((split) => split).length, 2);
-  assert.deepEqual([choices.indexOf(true), choices.lastIndexOf(true)], [15, 31]);
+  // Split: 2 ms (the first call 50 ms: a cold helper, not counted); alone: 1 ms.
+  let first = true;
+  const choices = drive(chooser, work, 8 + 56, (split) => (split ? (first ? ((first = false), 50) : 2) : 1));
+  assert.deepEqual(choices.slice(0, 8), [true, true, true, true, false, false, false, false]);
+  const tries = choices.slice(8).map((split, i) => (split ? i : -1)).filter((i) => i >= 0);
+  assert.deepEqual(tries, [15, 16, 17, 18, 50, 51, 52, 53]); // a try at the 16th call; it lost, so the next comes 32 calls on
 });
 
-test('costs are kept per size class and follow a change of load', () => {
+test('a try that wins makes that way the choice at once, judged without its cold first call', () => {
   const chooser = new SplitChooser();
-  const small = 1 << 20, large = 1 << 26;
-  chooser.record(small, true, 1); chooser.record(small, false, 0.5); // small: alone is cheaper
-  chooser.record(large, true, 10); chooser.record(large, false, 20); // large: split is cheaper
-  assert.equal(chooser.chooseSplit(small), false);
-  assert.equal(chooser.chooseSplit(large), true);
-  // The second core gets busy: split GEMMs of the large class now take 40 ms; a few measurements flip the choice.
-  for (let i = 0; i < 4; i++) chooser.record(large, true, 40);
-  assert.equal(chooser.chooseSplit(large), false);
+  const work = 1 << 20;
+  drive(chooser, work, 8, (split) => (split ? 4 : 1)); // second core busy: split 4 ms, alone 1 ms
+  assert.equal(chooser.chooseSplit(work), false);
+  chooser.record(work, false, 1);
+  // The second core is free now: split costs 0.5 ms, except for a 20 ms wake-up at the start of each try.
+  let sinceTry = 99;
+  const choices = drive(chooser, work, 40, (split) => (split ? (sinceTry++ === 0 ? 20 : 0.5) : ((sinceTry = 0), 1)));
+  const firstSplit = choices.indexOf(true);
+  assert.ok(firstSplit >= 0 && firstSplit < 16, `first try at ${firstSplit}`);
+  assert.ok(choices.slice(firstSplit, firstSplit + 16).every((s) => s), 'splits from the winning try on');
 });
 
-test('a try of the other way that loses again makes the next try twice as rare (up to every 1024th call); one that wins brings it back to every 16th', () => {
+test('a try that loses again makes the next one twice as rare, up to every 1024th call', () => {
   const chooser = new SplitChooser();
   const work = 1 << 18;
-  chooser.record(work, true, 4); // split: slow (the second core is busy)
-  chooser.record(work, false, 1); // alone: cheaper
+  drive(chooser, work, 8, (split) => (split ? 4 : 1));
   const gaps: number[] = [];
-  for (let tries = 0; tries < 9; tries++) {
-    let calls = 0;
-    while (!chooser.chooseSplit(work)) { calls++; chooser.record(work, false, 1); }
-    gaps.push(calls + 1);
-    chooser.record(work, true, 4); // the try loses again
+  let calls = 0;
+  for (let n = 0; n < 12000 && gaps.length < 9; n++) {
+    const split = chooser.chooseSplit(work);
+    chooser.record(work, split, split ? 4 : 1);
+    calls++;
+    if (split) { gaps.push(calls); calls = 0; drive(chooser, work, 3, () => 4); }
   }
   assert.deepEqual(gaps, [16, 32, 64, 128, 256, 512, 1024, 1024, 1024]);
-  // The second core is free again: the next try wins (0.5 ms against 1), so the one after comes 16 calls later.
-  while (!chooser.chooseSplit(work)) chooser.record(work, false, 1);
-  chooser.record(work, true, 0.5);
-  let calls = 1;
-  while (!chooser.chooseSplit(work)) { calls++; chooser.record(work, false, 1); }
-  assert.equal(calls, 16);
+});
+
+test('costs are kept per size class', () => {
+  const chooser = new SplitChooser();
+  const small = 1 << 20, large = 1 << 26;
+  drive(chooser, small, 8, (split) => (split ? 1 : 0.5)); // small: alone is cheaper
+  drive(chooser, large, 8, (split) => (split ? 10 : 20)); // large: split is cheaper
+  assert.equal(chooser.chooseSplit(small), false);
+  assert.equal(chooser.chooseSplit(large), true);
 });

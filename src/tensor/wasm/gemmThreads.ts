@@ -161,11 +161,13 @@ export const DEFAULT_STEP_SPLIT_THRESHOLD = 1 << 16;
 /**
  * Whether splitting pays depends on whether the second core is free, which on a shared machine changes by the
  * second. So the splitter keeps, per size class (⌊log2 multiply-adds⌋), a running cost per multiply-add of
- * split and of lone GEMMs, runs the cheaper way, and tries the other way every so often: every EXPLORE_EVERY
- * calls of the class at first, twice as rarely after each try that loses again (up to EXPLORE_RARELY), back to
- * EXPLORE_EVERY after one that wins. A try of splitting while another process holds the second core can stall
- * the caller for a time slice; backing off keeps such tries rare while the core stays busy.
+ * split and of lone GEMMs, runs the cheaper way, and now and then tries the other way for TRY_CALLS calls in a
+ * row, measured without the first of them: a helper that slept since its last stripe pays a futex wake-up on
+ * it, which splitting every call never pays. Tries come every EXPLORE_EVERY calls of the class at first, twice as
+ * rarely after each try that loses (up to EXPLORE_RARELY), and every EXPLORE_EVERY again after one that wins: a
+ * try of splitting while another process holds the second core can stall the caller for a time slice.
  */
+const TRY_CALLS = 4;
 const EXPLORE_EVERY = 16;
 const EXPLORE_RARELY = 1024;
 const COST_SMOOTHING = 0.25;
@@ -176,33 +178,47 @@ export class SplitChooser {
   private readonly aloneCost = new Float64Array(64).fill(NaN);
   private readonly calls = new Int32Array(64);
   private readonly interval = new Int32Array(64).fill(EXPLORE_EVERY);
-  private readonly exploring = new Uint8Array(64);
+  /** Calls of the current try still to record (0: no try running), and whether it splits. */
+  private readonly tryLeft = new Uint8Array(64);
+  private readonly trySplit = new Uint8Array(64);
+  private readonly trySum = new Float64Array(64);
 
   /** True to split this GEMM of `work` multiply-adds, false to compute it alone. */
   chooseSplit(work: number): boolean {
     const c = SplitChooser.sizeClass(work);
+    if (this.tryLeft[c] > 0) return this.trySplit[c] === 1;
     const split = this.splitCost[c], alone = this.aloneCost[c];
-    if (Number.isNaN(split)) return true;
-    if (Number.isNaN(alone)) return false;
+    // A new class: try splitting, then alone.
+    if (Number.isNaN(split) || Number.isNaN(alone)) return this.startTry(c, Number.isNaN(split));
     const better = split <= alone;
-    const explore = ++this.calls[c] % this.interval[c] === 0;
-    this.exploring[c] = explore ? 1 : 0;
-    return explore ? !better : better;
+    return ++this.calls[c] % this.interval[c] === 0 ? this.startTry(c, !better) : better;
   }
 
   /** Record that a GEMM of `work` multiply-adds took `milliseconds`, split or alone. */
   record(work: number, split: boolean, milliseconds: number): void {
     const c = SplitChooser.sizeClass(work);
-    const costs = split ? this.splitCost : this.aloneCost;
     const cost = milliseconds / work;
-    costs[c] = Number.isNaN(costs[c]) ? cost : costs[c] + COST_SMOOTHING * (cost - costs[c]);
-    if (this.exploring[c]) {
-      this.exploring[c] = 0;
-      // Judged by this try's own cost: one good try is enough to look again soon.
-      const won = cost <= (split ? this.aloneCost[c] : this.splitCost[c]);
-      this.interval[c] = won ? EXPLORE_EVERY : Math.min(EXPLORE_RARELY, this.interval[c] * 2);
-      this.calls[c] = 0;
+    const costs = split ? this.splitCost : this.aloneCost;
+    if (this.tryLeft[c] === 0 || (this.trySplit[c] === 1) !== split) {
+      costs[c] = Number.isNaN(costs[c]) ? cost : costs[c] + COST_SMOOTHING * (cost - costs[c]);
+      return;
     }
+    // A try: its first call may have woken a sleeping helper, so the rest alone are its measurement, which
+    // replaces that way's cost (it is news about the machine now).
+    const left = --this.tryLeft[c];
+    if (left === TRY_CALLS - 1) this.trySum[c] = 0;
+    else this.trySum[c] += cost;
+    if (left > 0) return;
+    costs[c] = this.trySum[c] / (TRY_CALLS - 1);
+    const other = split ? this.aloneCost[c] : this.splitCost[c];
+    this.interval[c] = Number.isNaN(other) || costs[c] <= other ? EXPLORE_EVERY : Math.min(EXPLORE_RARELY, this.interval[c] * 2);
+    this.calls[c] = 0;
+  }
+
+  private startTry(c: number, split: boolean): boolean {
+    this.tryLeft[c] = TRY_CALLS;
+    this.trySplit[c] = split ? 1 : 0;
+    return split;
   }
 
   private static sizeClass(work: number): number {

@@ -61,3 +61,17 @@ test('costs are kept per size class', () => {
   assert.equal(chooser.chooseSplit(small), false);
   assert.equal(chooser.chooseSplit(large), true);
 });
+
+test('one slow split call (a helper preempted for a moment) does not turn the choice: the median of the last 8 decides', () => {
+  const chooser = new SplitChooser();
+  const work = 1 << 19;
+  drive(chooser, work, 8, (split) => (split ? 1 : 2)); // split 1 ms, alone 2 ms
+  drive(chooser, work, 6, () => 1);
+  chooser.chooseSplit(work);
+  chooser.record(work, true, 50);
+  assert.equal(chooser.chooseSplit(work), true);
+  chooser.record(work, true, 1);
+  // Most recent calls slow: the second core got busy; the choice turns.
+  drive(chooser, work, 6, (split) => (split ? 5 : 2));
+  assert.equal(chooser.chooseSplit(work), false);
+});

@@ -160,58 +160,59 @@ export const DEFAULT_STEP_SPLIT_THRESHOLD = 1 << 16;
 
 /**
  * Whether splitting pays depends on whether the second core is free, which on a shared machine changes by the
- * second. So the splitter keeps, per size class (⌊log2 multiply-adds⌋), a running cost per multiply-add of
- * split and of lone GEMMs, runs the cheaper way, and now and then tries the other way for TRY_CALLS calls in a
- * row, measured without the first of them: a helper that slept since its last stripe pays a futex wake-up on
- * it, which splitting every call never pays. Tries come every EXPLORE_EVERY calls of the class at first, twice as
- * rarely after each try that loses (up to EXPLORE_RARELY), and every EXPLORE_EVERY again after one that wins: a
- * try of splitting while another process holds the second core can stall the caller for a time slice.
+ * second. So the splitter keeps, per size class (⌊log2 multiply-adds⌋), the last SAMPLES costs per multiply-add
+ * of split and of lone calls and runs the way whose median is lower (a median, because a split call whose helper
+ * was preempted for a moment costs several times the usual). Now and then it tries the other way for TRY_CALLS
+ * calls in a row, measured without the first of them (a helper that slept since its last stripe pays a futex
+ * wake-up on it, which splitting every call never pays) and replacing that way's older samples (it is news about
+ * the machine now). Tries come every EXPLORE_EVERY calls of the class at first, twice as rarely after each try
+ * that loses (up to EXPLORE_RARELY), and every EXPLORE_EVERY again after one that wins: a try of splitting while
+ * another process holds the second core can stall the caller for a time slice.
  */
+const SAMPLES = 8;
 const TRY_CALLS = 4;
 const EXPLORE_EVERY = 16;
 const EXPLORE_RARELY = 1024;
-const COST_SMOOTHING = 0.25;
 
 /** Chooses per size class between splitting and computing alone, from measured costs. */
 export class SplitChooser {
-  private readonly splitCost = new Float64Array(64).fill(NaN);
-  private readonly aloneCost = new Float64Array(64).fill(NaN);
+  /** Per class and way (index 2·class + split), a ring of the last SAMPLES costs. */
+  private readonly samples = new Float64Array(128 * SAMPLES);
+  private readonly sampleCount = new Uint8Array(128);
+  private readonly sampleNext = new Uint8Array(128);
+  private readonly sorted = new Float64Array(SAMPLES);
   private readonly calls = new Int32Array(64);
   private readonly interval = new Int32Array(64).fill(EXPLORE_EVERY);
   /** Calls of the current try still to record (0: no try running), and whether it splits. */
   private readonly tryLeft = new Uint8Array(64);
   private readonly trySplit = new Uint8Array(64);
-  private readonly trySum = new Float64Array(64);
 
   /** True to split this GEMM of `work` multiply-adds, false to compute it alone. */
   chooseSplit(work: number): boolean {
     const c = SplitChooser.sizeClass(work);
     if (this.tryLeft[c] > 0) return this.trySplit[c] === 1;
-    const split = this.splitCost[c], alone = this.aloneCost[c];
     // A new class: try splitting, then alone.
-    if (Number.isNaN(split) || Number.isNaN(alone)) return this.startTry(c, Number.isNaN(split));
-    const better = split <= alone;
+    if (this.sampleCount[2 * c + 1] === 0) return this.startTry(c, true);
+    if (this.sampleCount[2 * c] === 0) return this.startTry(c, false);
+    const better = this.median(2 * c + 1) <= this.median(2 * c);
     return ++this.calls[c] % this.interval[c] === 0 ? this.startTry(c, !better) : better;
   }
 
   /** Record that a GEMM of `work` multiply-adds took `milliseconds`, split or alone. */
   record(work: number, split: boolean, milliseconds: number): void {
     const c = SplitChooser.sizeClass(work);
-    const cost = milliseconds / work;
-    const costs = split ? this.splitCost : this.aloneCost;
+    const way = 2 * c + (split ? 1 : 0);
     if (this.tryLeft[c] === 0 || (this.trySplit[c] === 1) !== split) {
-      costs[c] = Number.isNaN(costs[c]) ? cost : costs[c] + COST_SMOOTHING * (cost - costs[c]);
+      this.push(way, milliseconds / work);
       return;
     }
-    // A try: its first call may have woken a sleeping helper, so the rest alone are its measurement, which
-    // replaces that way's cost (it is news about the machine now).
     const left = --this.tryLeft[c];
-    if (left === TRY_CALLS - 1) this.trySum[c] = 0;
-    else this.trySum[c] += cost;
+    if (left === TRY_CALLS - 1) return; // the try's first call: maybe a cold helper
+    if (left === TRY_CALLS - 2) this.sampleCount[way] = 0;
+    this.push(way, milliseconds / work);
     if (left > 0) return;
-    costs[c] = this.trySum[c] / (TRY_CALLS - 1);
-    const other = split ? this.aloneCost[c] : this.splitCost[c];
-    this.interval[c] = Number.isNaN(other) || costs[c] <= other ? EXPLORE_EVERY : Math.min(EXPLORE_RARELY, this.interval[c] * 2);
+    const won = this.median(way) <= this.median(way ^ 1);
+    this.interval[c] = won ? EXPLORE_EVERY : Math.min(EXPLORE_RARELY, this.interval[c] * 2);
     this.calls[c] = 0;
   }
 
@@ -219,6 +220,26 @@ export class SplitChooser {
     this.tryLeft[c] = TRY_CALLS;
     this.trySplit[c] = split ? 1 : 0;
     return split;
+  }
+
+  private push(way: number, cost: number): void {
+    const at = this.sampleCount[way] < SAMPLES ? this.sampleCount[way]++ : this.sampleNext[way];
+    this.samples[way * SAMPLES + at] = cost;
+    this.sampleNext[way] = (at + 1) % SAMPLES;
+  }
+
+  /** Median of a way's samples (+∞ with none: a way never measured never wins a comparison). */
+  private median(way: number): number {
+    const n = this.sampleCount[way];
+    if (n === 0) return Infinity;
+    const sorted = this.sorted;
+    for (let i = 0; i < n; i++) {
+      const v = this.samples[way * SAMPLES + i];
+      let j = i;
+      for (; j > 0 && sorted[j - 1] > v; j--) sorted[j] = sorted[j - 1];
+      sorted[j] = v;
+    }
+    return n % 2 === 1 ? sorted[n >> 1] : (sorted[(n >> 1) - 1] + sorted[n >> 1]) / 2;
   }
 
   private static sizeClass(work: number): number {
@@ -274,8 +295,9 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   const chooser = new SplitChooser();
   // Prepacked GEMMs skip the B packing, so they cost less per multiply-add: measured apart.
   const packedChooser = new SplitChooser();
-  // Recurrent steps (GEMM and cell) too: their cells cost as much as their GEMMs.
-  const stepChooser = new SplitChooser();
+  // Recurrent steps (GEMM and cell) apart too, one chooser per kind (index: STEP_* − 1): at the same GEMM size
+  // an LSTM's forward step costs about twice its backward step (the forward cell evaluates five activations).
+  const stepChoosers = [STEP_LSTM, STEP_GRU, STEP_LSTM_BACKWARD, STEP_GRU_BACKWARD].map(() => new SplitChooser());
   let enabled = true;
 
   /**
@@ -344,6 +366,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   ): boolean {
     const work = M * N * K;
     if (!enabled || work < stepThreshold) return false;
+    const stepChooser = stepChoosers[cell - 1];
     const split = alwaysSplit || stepChooser.chooseSplit(work);
     const started = performance.now();
     if (split) {

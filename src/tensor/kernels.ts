@@ -54,6 +54,11 @@ export interface Kernels {
   // ---- elementwise, flat length n ----
   fill(out: Float32Array, outOff: number, value: number, n: number): void;
   copy(out: Float32Array, outOff: number, x: Float32Array, xOff: number, n: number): void;
+  /**
+   * out[i, 0..cols) = x[i, 0..cols) for `rows` rows with their own row strides (gather/scatter between layouts,
+   * e.g. batch-first ↔ packed time-major). Rows must not overlap.
+   */
+  copyRows(out: Float32Array, outOff: number, ldOut: number, x: Float32Array, xOff: number, ldX: number, rows: number, cols: number): void;
   /** out = x + y */
   add(out: Float32Array, outOff: number, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void;
   /** out = x ⊙ y */

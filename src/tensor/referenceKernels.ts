@@ -68,6 +68,12 @@ export const referenceKernels: Kernels = {
   copy(out, outOff, x, xOff, n) {
     out.set(x.subarray(xOff, xOff + n), outOff);
   },
+  copyRows(out, outOff, ldOut, x, xOff, ldX, rows, cols) {
+    for (let i = 0; i < rows; i++) {
+      const o = outOff + i * ldOut, s = xOff + i * ldX;
+      for (let j = 0; j < cols; j++) out[o + j] = x[s + j];
+    }
+  },
   add(out, outOff, x, xOff, y, yOff, n) {
     for (let i = 0; i < n; i++) out[outOff + i] = x[xOff + i] + y[yOff + i];
   },

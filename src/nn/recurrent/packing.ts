@@ -1,3 +1,5 @@
+import { kernels } from '../../tensor';
+
 /**
  * The packed-sequence layout, exactly `pack_padded_sequence(enforce_sorted=False)`: sequences are sorted by
  * length (longest first, ties by batch index), and time step t holds the first batchSizes[t] of them, the
@@ -66,34 +68,8 @@ export class PackedBatchPlan {
 }
 
 /**
- * One Float32Array over the whole of each buffer that rows are copied within (the kernel backend's memory),
- * made once per buffer: `copyWithin` on it is a native memmove, several times faster than an element loop,
- * and unlike `set(subarray(...))` it creates no view per row.
- */
-const wholeBufferViews = new WeakMap<ArrayBufferLike, Float32Array>();
-// The last view asked for: packing asks for the same buffer row after row, so most calls stop here.
-let lastView: Float32Array | undefined;
-
-function wholeBufferView(buffer: ArrayBufferLike): Float32Array {
-  if (lastView?.buffer === buffer) return lastView;
-  let view = wholeBufferViews.get(buffer);
-  if (!view) {
-    view = new Float32Array(buffer, 0, buffer.byteLength >> 2);
-    wholeBufferViews.set(buffer, view);
-  }
-  lastView = view;
-  return view;
-}
-
-/**
- * Floats below which an element loop beats `copyWithin`: on shared (wasm) memory each native call costs about
- * as much as copying 32 floats by hand (measured on pack/unpack of [32,30,W] batches).
- */
-const SHORT_RUN = 32;
-
-/**
- * dst[row i, 0..width) = src[row i, 0..width) for `rows` rows with independent row strides. Data movement
- * only (gather/scatter between layouts). Rows must not overlap (they never do: packing moves data between
+ * dst[row i, 0..width) = src[row i, 0..width) for `rows` rows with independent row strides, by the active
+ * backend (one memmove per row in wasm memory). Rows must not overlap (they never do: packing moves data between
  * distinct workspaces).
  */
 export function copyRows(
@@ -101,33 +77,29 @@ export function copyRows(
   src: Float32Array, srcOff: number, srcStride: number,
   rows: number, width: number,
 ): void {
-  const contiguous = dstStride === width && srcStride === width;
-  const run = contiguous ? rows * width : width; // floats per native copy
-  if (run > SHORT_RUN && dst.buffer === src.buffer && (dst.byteOffset & 3) === 0 && (src.byteOffset & 3) === 0) {
-    const heap = wholeBufferView(dst.buffer);
-    const d0 = (dst.byteOffset >> 2) + dstOff, s0 = (src.byteOffset >> 2) + srcOff;
-    if (contiguous) {
-      heap.copyWithin(d0, s0, s0 + run);
-      return;
-    }
-    for (let i = 0; i < rows; i++) {
-      const s = s0 + i * srcStride;
-      heap.copyWithin(d0 + i * dstStride, s, s + width);
-    }
-    return;
-  }
-  for (let i = 0; i < rows; i++) {
-    const d = dstOff + i * dstStride, s = srcOff + i * srcStride;
-    for (let j = 0; j < width; j++) dst[d + j] = src[s + j];
-  }
+  kernels().copyRows(dst, dstOff, dstStride, src, srcOff, srcStride, rows, width);
+}
+
+/**
+ * Length of the run of sorted ranks from r (below bs) whose original batch indices are consecutive (order[r+i] =
+ * order[r] + i): their batch-first rows at one step are T·W apart, so a run is one strided copy. With equal
+ * lengths the order is the identity and a step is a single run.
+ */
+function consecutiveRun(plan: PackedBatchPlan, r: number, bs: number): number {
+  let k = 1;
+  while (r + k < bs && plan.order[r + k] === plan.order[r] + k) k++;
+  return k;
 }
 
 /** Batch-first [B,T,W] → packed [N,W] (only real steps are read). */
 export function packBatchFirst(packed: Float32Array, x: Float32Array, plan: PackedBatchPlan, W: number): void {
   const T = plan.time;
   for (let t = 0; t < T; t++) {
-    const bs = plan.batchSizes[t], off = plan.offsets[t];
-    for (let r = 0; r < bs; r++) copyRows(packed, (off + r) * W, 0, x, (plan.order[r] * T + t) * W, 0, 1, W);
+    const off = plan.offsets[t];
+    for (let r = 0, k = 0; r < plan.batchSizes[t]; r += k) {
+      k = consecutiveRun(plan, r, plan.batchSizes[t]);
+      copyRows(packed, (off + r) * W, W, x, (plan.order[r] * T + t) * W, T * W, k, W);
+    }
   }
 }
 
@@ -136,7 +108,10 @@ export function unpackBatchFirst(x: Float32Array, packed: Float32Array, plan: Pa
   const T = plan.time;
   for (let t = 0; t < T; t++) {
     const bs = plan.batchSizes[t], off = plan.offsets[t];
-    for (let r = 0; r < bs; r++) copyRows(x, (plan.order[r] * T + t) * W, 0, packed, (off + r) * W, 0, 1, W);
+    for (let r = 0, k = 0; r < bs; r += k) {
+      k = consecutiveRun(plan, r, bs);
+      copyRows(x, (plan.order[r] * T + t) * W, T * W, packed, (off + r) * W, W, k, W);
+    }
   }
   for (let r = 0; r < plan.batch; r++) {
     const b = plan.order[r];

@@ -174,6 +174,9 @@ test('wasm elementwise and row kernels equal the reference (offsets, lengths not
     sameAsReference(`unary ${n}`, [n + 1, n + 1, n + 1, n + 2], (k, [s, t, r, x]) => { k.sigmoid(s, 1, x, 2, n); k.tanh(t, 1, x, 2, n); k.relu(r, 1, x, 2, n); }, false);
   }
   for (const [R, C] of [[1, 1], [3, 5], [7, 9], [4, 64], [2, 1027]]) {
+    // Strided row copies between layouts: contiguous, gather (wide source rows), scatter (wide destination rows).
+    sameAsReference(`copyRows ${R}x${C}`, [R * C + 1, R * C + 2], (k, [o, x]) => k.copyRows(o, 1, C, x, 2, C, R, C));
+    sameAsReference(`copyRows strided ${R}x${C}`, [R * (C + 3) + 1, R * (2 * C) + 2], (k, [o, x]) => k.copyRows(o, 1, C + 3, x, 2, 2 * C, R, C));
     sameAsReference(`addRowVector ${R}x${C}`, [R * C + 1, R * C + 2, C + 3], (k, [o, x, b]) => k.addRowVector(o, 1, x, 2, b, 3, R, C));
     sameAsReference(`addRowVector in place ${R}x${C}`, [R * C + 1, C], (k, [x, b]) => k.addRowVector(x, 1, x, 1, b, 0, R, C));
     sameAsReference(`sumRowsInto ${R}x${C}`, [C + 1, R * C + 2], (k, [acc, x]) => k.sumRowsInto(acc, 1, x, 2, R, C), false);

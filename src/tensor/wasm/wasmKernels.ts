@@ -191,6 +191,15 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       if (cForeign) C.set(runtime.heapF32().subarray(c >> 2, (c >> 2) + spanC), cOff);
     },
 
+    copyRows(out, outOff, ldOut, x, xOff, ldX, rows, cols) {
+      const o = runtime.addressOf(out, outOff), xa = runtime.addressOf(x, xOff);
+      if (o < 0 || xa < 0 || rows <= 0 || cols <= 0) return referenceKernels.copyRows(out, outOff, ldOut, x, xOff, ldX, rows, cols);
+      const last = (rows - 1) * Math.max(ldOut, 0) + cols, lastX = (rows - 1) * Math.max(ldX, 0) + cols;
+      if (outOff < 0 || outOff + last > out.length || xOff < 0 || xOff + lastX > x.length) {
+        throw new RangeError(`copyRows: ${rows}×${cols} rows (strides ${ldOut}, ${ldX}) overrun an array`);
+      }
+      wasm.copyRows(o, ldOut, xa, ldX, rows, cols);
+    },
     add(out, outOff, x, xOff, y, yOff, n) {
       const o = runtime.addressOf(out, outOff), xa = runtime.addressOf(x, xOff), ya = runtime.addressOf(y, yOff);
       if (o < 0 || xa < 0 || ya < 0) return referenceKernels.add(out, outOff, x, xOff, y, yOff, n);

@@ -14,6 +14,7 @@ export interface KernelExports {
     transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
     packed: number, width: number, j0: number, beta: number, c: number, ldc: number, packA: number, tile: number,
   ): void;
+  copyRows(dst: number, ldDst: number, src: number, ldSrc: number, rows: number, cols: number): void;
   add(out: number, x: number, y: number, n: number): void;
   mul(out: number, x: number, y: number, n: number): void;
   axpy(y: number, a: number, x: number, n: number): void;

@@ -54,6 +54,16 @@ export function scale(x: usize, a: f32, n: i32): void {
   }
 }
 
+/** dst[i, 0..cols) = src[i, 0..cols) for `rows` rows with their own strides (floats): one memmove per row. */
+export function copyRows(dst: usize, ldDst: i32, src: usize, ldSrc: i32, rows: i32, cols: i32): void {
+  const bytes = <usize>cols << 2;
+  if (ldDst === cols && ldSrc === cols) {
+    memory.copy(dst, src, bytes * rows);
+    return;
+  }
+  for (let i = 0; i < rows; i++) memory.copy(dst + (<usize>i * <usize>ldDst << 2), src + (<usize>i * <usize>ldSrc << 2), bytes);
+}
+
 /** out[r,c] = x[r,c] + bias[c] */
 export function addRowVector(out: usize, x: usize, bias: usize, R: i32, C: i32): void {
   for (let r = 0; r < R; r++) {

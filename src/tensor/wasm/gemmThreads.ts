@@ -2,9 +2,10 @@ import type { GemmSplitter, WasmKernels } from './wasmKernels';
 import { CELL_SCRATCH_BYTES, GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, type KernelExports } from './wasmRuntime';
 
 /**
- * A second thread for large GEMMs. The helper instantiates the same module on the same shared memory; the
- * caller cuts C into a few stripes (by rows or columns, at micro-tile multiples), publishes them in a small
- * shared control block, and both threads claim stripes until none is left. Claiming (rather than a fixed half
+ * A second thread for large GEMMs and recurrent time steps. The helper instantiates the same module on the same
+ * shared memory; the caller cuts C into a few stripes (by rows or columns, at micro-tile multiples; a time step by
+ * rows, each stripe's cell run with its GEMM), publishes them in a small shared control block, and both threads
+ * claim stripes until none is left. Claiming (rather than a fixed half
  * each) keeps a descheduled helper on a busy machine from stalling the caller: it just computes more stripes
  * itself. The call stays synchronous for the layers.
  *

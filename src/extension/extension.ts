@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
   const runs = new TrainingRunManager({
     workerScriptPath: join(context.extensionPath, 'dist', 'worker.js'),
     maxConcurrentRuns: () => configuration().get<number>('maxConcurrentRuns', 2),
+    threadsPerRun: () => configuration().get<number>('threadsPerRun', 2),
     log,
   });
   const language = new SpecLanguageFeatures(() => configuration().get<number>('diagnosticsDelayMs', 300), log);

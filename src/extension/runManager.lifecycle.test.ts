@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { TrainingRunManager, type TrainingRun } from './runManager';
 import type { RunFinished, StartTraining, TrainerEvent } from '../train/protocol';
 
@@ -142,4 +143,21 @@ test('stopping a queued run finishes it without starting a worker', async () => 
   manager.stop(first.id);
   await finished(manager, first);
   manager.dispose();
+});
+
+test('seqlab.threadsPerRun = 1 starts the worker with SEQLAB_THREADS=1; 2 leaves the choice to the worker', async () => {
+  for (const threads of [1, 2]) {
+    let env: NodeJS.ProcessEnv | undefined;
+    const manager = new TrainingRunManager({
+      workerScriptPath: fakeWorkerPath,
+      maxConcurrentRuns: () => 2,
+      threadsPerRun: () => threads,
+      log: () => {},
+      createWorker: (path, workerEnv) => { env = workerEnv; return new Worker(path, { env: workerEnv }); },
+    });
+    const run = manager.start(startCommand({ mode: 'train', steps: 1 }));
+    await finished(manager, run);
+    assert.equal(env?.SEQLAB_THREADS, threads === 1 ? '1' : process.env.SEQLAB_THREADS);
+    manager.dispose();
+  }
 });

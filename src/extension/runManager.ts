@@ -36,8 +36,10 @@ export interface RunManagerOptions {
   workerScriptPath: string;
   /** Read on every scheduling decision, so a settings change applies to the next queued run. */
   maxConcurrentRuns: () => number;
+  /** 1: each run computes on one thread (SEQLAB_THREADS=1 in its worker); read when the run starts. */
+  threadsPerRun?: () => number;
   log: (line: string) => void;
-  createWorker?: (scriptPath: string) => WorkerLike;
+  createWorker?: (scriptPath: string, env: NodeJS.ProcessEnv) => WorkerLike;
   /** How long a worker may take to acknowledge `stop` before it is terminated. */
   stopTimeoutMs?: number;
 }
@@ -171,10 +173,12 @@ export class TrainingRunManager {
   }
 
   private launch(run: TrainingRun): void {
-    const createWorker = this.options.createWorker ?? ((path: string) => new Worker(path));
+    const createWorker = this.options.createWorker ?? ((path: string, env: NodeJS.ProcessEnv) => new Worker(path, { env }));
+    // 1 leaves a core free; otherwise the worker decides (a helper thread where the machine has a second core).
+    const env = this.options.threadsPerRun?.() === 1 ? { ...process.env, SEQLAB_THREADS: '1' } : process.env;
     let worker: WorkerLike;
     try {
-      worker = createWorker(this.options.workerScriptPath);
+      worker = createWorker(this.options.workerScriptPath, env);
     } catch (error) {
       this.finish(run, failedEvent(`Could not start the training worker: ${(error as Error).message}`, run));
       return;

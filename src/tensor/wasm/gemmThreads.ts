@@ -27,7 +27,7 @@ const TICKET = 0, FINISHED = 1, QUIT = 2, STRIPES = 3, ARGS = 4;
 // ARGS: transA, transB, byRows, first, stripe, length, K, alpha(f32), a, lda, b, ldb, beta(f32), c, ldc, otherSide,
 // packed (1: b is a packB buffer of N columns, for gemmPackedB; 0: plain gemm), then for a recurrent time step (a
 // packed GEMM by rows and the cell on the same rows): cell (0: none, else a STEP_* kind), six cell operands p0–p5
-// (see stepCell), H.
+// (see stepRows), H.
 const ARG_COUNT = 25;
 const SLOT_CELL = ARGS + 17;
 const STEP_LSTM = 1, STEP_GRU = 2, STEP_LSTM_BACKWARD = 3, STEP_GRU_BACKWARD = 4;
@@ -35,29 +35,29 @@ const SLOT_ALPHA = ARGS + 7, SLOT_BETA = ARGS + 12;
 const STRIPE_BITS = 8;
 
 /**
- * A recurrent step's cell on rows [start, start + rows) (row-major, transA = 0): forward (kinds 1, 2) after the
- * rows' GEMM hPrev(a)·W_hhᵀ → c, backward (3, 4) before the rows' GEMM dGatesHidden(a)·W_hh → dhPrev(c). Operands:
+ * A recurrent step on rows [start, start + rows) (row-major, transA = 0): the rows' packed GEMM a·b → c (beta)
+ * and their cell — forward (kinds 1, 2) cell after the GEMM hPrev(a)·W_hhᵀ → c, backward (3, 4) cell before the
+ * GEMM dGatesHidden(a)·W_hh → dhPrev(c). Cell operands:
  * 1 LSTM: c gates; p0 h, p1 cell state, p2 cPrev.       2 GRU: c hidden projection; p0 h, p1 gates, p3 bias or 0.
  * 3 LSTM backward: a dGates; p0 dcPrev, p1 dh, p2 dc, p3 gates, p4 cell state, p5 cPrev.
  * 4 GRU backward: a dGatesHidden, c dhPrev; p0 dGatesInput, p1 dh, p2 gates, p3 hidden projection, p4 hPrev.
  * Row strides: H for states, lda/ldc for a and c, and a's (the gate width) for gate-wide operands. Both threads
- * run it (the helper gets it as source text); `scratch` is the thread's own cell scratch (0: the caller's).
+ * run it (the helper gets it as source text) with their own pack buffers and cell scratch (0: the caller's).
  */
-function stepCell(
-  wasm: Pick<KernelExports, 'addRowVector' | 'lstmCellForward' | 'gruCellForward' | 'lstmCellBackward' | 'gruCellBackward'>,
+function stepRows(
+  wasm: Pick<KernelExports, 'gemmPackedB' | 'addRowVector' | 'lstmCellForward' | 'gruCellForward' | 'lstmCellBackward' | 'gruCellBackward'>,
   cell: number, start: number, rows: number, p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, H: number,
-  a: number, lda: number, c: number, ldc: number, scratch: number,
+  N: number, K: number, a: number, lda: number, b: number, beta: number, c: number, ldc: number, packA: number, tile: number, scratch: number,
 ): void {
   const sH = start * H * 4, sA = start * lda * 4, sC = start * ldc * 4;
+  if (cell === 3) wasm.lstmCellBackward(a + sA, p0 + sH, p1 + sH, p2 + sH, p3 + sA, p4 + sH, p5 + sH, rows, H, scratch);
+  else if (cell === 4) wasm.gruCellBackward(p0 + sA, a + sA, c + sC, p1 + sH, p2 + sA, p3 + sA, p4 + sH, rows, H);
+  wasm.gemmPackedB(0, rows, N, K, 1, a + sA, lda, b, N, 0, beta, c + sC, ldc, packA, tile);
   if (cell === 1) {
     wasm.lstmCellForward(p0 + sH, p1 + sH, c + sC, p2 + sH, rows, H, scratch);
   } else if (cell === 2) {
     if (p3 !== 0) wasm.addRowVector(c + sC, c + sC, p3, rows, ldc);
     wasm.gruCellForward(p0 + sH, p1 + sC, c + sC, a + sA, rows, H, scratch);
-  } else if (cell === 3) {
-    wasm.lstmCellBackward(a + sA, p0 + sH, p1 + sH, p2 + sH, p3 + sA, p4 + sH, p5 + sH, rows, H, scratch);
-  } else {
-    wasm.gruCellBackward(p0 + sA, a + sA, c + sC, p1 + sH, p2 + sA, p3 + sA, p4 + sH, rows, H);
   }
 }
 
@@ -67,7 +67,7 @@ function stepCell(
  */
 function claimStripes(
   ctl: Int32Array, f32: Float32Array, ticket: number,
-  wasm: Pick<KernelExports, 'gemm' | 'gemmPackedB' | 'addRowVector' | 'lstmCellForward' | 'gruCellForward' | 'lstmCellBackward' | 'gruCellBackward'>,
+  wasm: Parameters<typeof stepRows>[0] & Pick<KernelExports, 'gemm'>,
   packA: number, packB: number, edgeTile: number, scratch: number,
 ): number {
   const stripes = Atomics.load(ctl, 3);
@@ -92,10 +92,8 @@ function claimStripes(
     if (end > start && packed) {
       // b is a packB buffer of `ldb` columns: a column stripe is a range of its panels (start is a multiple of NR).
       if (byRows) {
-        const rows = end - start;
-        if (cell > 2) stepCell(wasm, cell, start, rows, p0, p1, p2, p3, p4, p5, H, a, lda, c, ldc, scratch);
-        wasm.gemmPackedB(transA, rows, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile);
-        if (cell === 1 || cell === 2) stepCell(wasm, cell, start, rows, p0, p1, p2, p3, p4, p5, H, a, lda, c, ldc, scratch);
+        if (cell !== 0) stepRows(wasm, cell, start, end - start, p0, p1, p2, p3, p4, p5, H, other, K, a, lda, b, beta, c, ldc, packA, edgeTile, scratch);
+        else wasm.gemmPackedB(transA, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile);
       } else {
         wasm.gemmPackedB(transA, other, end - start, K, alpha, a, lda, b, ldb, start, beta, c + start * 4, ldc, packA, edgeTile);
       }
@@ -116,7 +114,7 @@ function claimStripes(
 /** The helper thread's script: defines `start(init)`; the host's spawner delivers the first message to it. */
 export const GEMM_HELPER_SOURCE = `
 'use strict';
-const ${stepCell.name} = ${stepCell.toString()};
+const ${stepRows.name} = ${stepRows.toString()};
 const claimStripes = ${claimStripes.toString()};
 function start(init) {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
@@ -298,7 +296,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   const packedChooser = new SplitChooser();
   // Recurrent steps (GEMM and cell) apart too, one chooser per kind (index: STEP_* − 1): at the same GEMM size
   // an LSTM's forward step costs about twice its backward step (the forward cell evaluates five activations).
-  const stepChoosers = [STEP_LSTM, STEP_GRU, STEP_LSTM_BACKWARD, STEP_GRU_BACKWARD].map(() => new SplitChooser());
+  const stepChoosers = Array.from({ length: STEP_GRU_BACKWARD }, () => new SplitChooser());
   let enabled = true;
 
   /**
@@ -357,7 +355,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   }
 
   /**
-   * One recurrent time step on M rows — the cell (p0–p5, see stepCell) and gemmPackedB of a [M,K] by the packed
+   * One recurrent time step on M rows — the cell (p0–p5, see stepRows) and gemmPackedB of a [M,K] by the packed
    * b [K,N] into c (beta) — split by rows when its chooser says it pays, else here alone; false (nothing done)
    * below the threshold.
    */
@@ -375,9 +373,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
       ctl[SLOT_CELL + 4] = p3; ctl[SLOT_CELL + 5] = p4; ctl[SLOT_CELL + 6] = p5; ctl[SLOT_CELL + 7] = H;
       if (!splitGemm(0, 1, M, N, K, 1, a, K, b, N, beta, c, N, 1, cell)) return false;
     } else {
-      if (cell > 2) stepCell(wasm, cell, 0, M, p0, p1, p2, p3, p4, p5, H, a, K, c, N, 0);
-      wasm.gemmPackedB(0, M, N, K, 1, a, K, b, N, 0, beta, c, N, kernels.packA, edgeTile);
-      if (cell <= 2) stepCell(wasm, cell, 0, M, p0, p1, p2, p3, p4, p5, H, a, K, c, N, 0);
+      stepRows(wasm, cell, 0, M, p0, p1, p2, p3, p4, p5, H, N, K, a, K, b, beta, c, N, kernels.packA, edgeTile, 0);
     }
     if (!alwaysSplit) stepChooser.record(work, split, performance.now() - started);
     return true;

@@ -194,10 +194,8 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
     copyRows(out, outOff, ldOut, x, xOff, ldX, rows, cols) {
       const o = runtime.addressOf(out, outOff), xa = runtime.addressOf(x, xOff);
       if (o < 0 || xa < 0 || rows <= 0 || cols <= 0) return referenceKernels.copyRows(out, outOff, ldOut, x, xOff, ldX, rows, cols);
-      const last = (rows - 1) * Math.max(ldOut, 0) + cols, lastX = (rows - 1) * Math.max(ldX, 0) + cols;
-      if (outOff < 0 || outOff + last > out.length || xOff < 0 || xOff + lastX > x.length) {
-        throw new RangeError(`copyRows: ${rows}×${cols} rows (strides ${ldOut}, ${ldX}) overrun an array`);
-      }
+      checkSpan('out', out, outOff, spanOf(rows, cols, ldOut), 'copyRows');
+      checkSpan('x', x, xOff, spanOf(rows, cols, ldX), 'copyRows');
       wasm.copyRows(o, ldOut, xa, ldX, rows, cols);
     },
     add(out, outOff, x, xOff, y, yOff, n) {

@@ -30,9 +30,11 @@ const TICKET = 0, FINISHED = 1, QUIT = 2, STRIPES = 3, ARGS = 4;
 // (see stepRows), H.
 const ARG_COUNT = 25;
 const SLOT_CELL = ARGS + 17;
-const STEP_LSTM = 1, STEP_GRU = 2, STEP_LSTM_BACKWARD = 3, STEP_GRU_BACKWARD = 4;
 const SLOT_ALPHA = ARGS + 7, SLOT_BETA = ARGS + 12;
 const STRIPE_BITS = 8;
+
+/** Step kinds (the `cell` argument of stepRows); 0 in the helper's control block means a plain GEMM. */
+export const STEP_LSTM = 1, STEP_GRU = 2, STEP_LSTM_BACKWARD = 3, STEP_GRU_BACKWARD = 4;
 
 /**
  * A recurrent step on rows [start, start + rows) (row-major, transA = 0): the rows' packed GEMM a·b → c (beta)
@@ -41,24 +43,23 @@ const STRIPE_BITS = 8;
  * 1 LSTM: c gates; p0 h, p1 cell state, p2 cPrev.       2 GRU: c hidden projection; p0 h, p1 gates, p3 bias or 0.
  * 3 LSTM backward: a dGates; p0 dcPrev, p1 dh, p2 dc, p3 gates, p4 cell state, p5 cPrev.
  * 4 GRU backward: a dGatesHidden, c dhPrev; p0 dGatesInput, p1 dh, p2 gates, p3 hidden projection, p4 hPrev.
- * Row strides: H for states, lda/ldc for a and c, and a's (the gate width) for gate-wide operands. Both threads
- * run it (the helper gets it as source text) with their own pack buffers and cell scratch (0: the caller's).
+ * Row strides: H for states, lda/ldc for a and c, and a's (the gate width) for gate-wide operands. Every step runs
+ * it: a lone thread on all rows (wasmKernels.ts), both threads of a split step on their stripes, each with its own
+ * pack buffers and cell scratch (0: the caller's). The helper gets it as source text, so it uses nothing but its
+ * arguments, and it lives beside claimStripes (an imported binding would not survive the trip).
  */
-function stepRows(
-  wasm: Pick<KernelExports, 'gemmPackedB' | 'addRowVector' | 'lstmCellForward' | 'gruCellForward' | 'lstmCellBackward' | 'gruCellBackward'>,
+export function stepRows(
+  wasm: Pick<KernelExports, 'gemmPackedB' | 'lstmCellForward' | 'gruCellForward' | 'lstmCellBackward' | 'gruCellBackward'>,
   cell: number, start: number, rows: number, p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, H: number,
   N: number, K: number, a: number, lda: number, b: number, beta: number, c: number, ldc: number, packA: number, tile: number, scratch: number,
 ): void {
   const sH = start * H * 4, sA = start * lda * 4, sC = start * ldc * 4;
   if (cell === 3) wasm.lstmCellBackward(a + sA, p0 + sH, p1 + sH, p2 + sH, p3 + sA, p4 + sH, p5 + sH, rows, H, scratch);
   else if (cell === 4) wasm.gruCellBackward(p0 + sA, a + sA, c + sC, p1 + sH, p2 + sA, p3 + sA, p4 + sH, rows, H);
-  wasm.gemmPackedB(0, rows, N, K, 1, a + sA, lda, b, N, 0, beta, c + sC, ldc, packA, tile);
-  if (cell === 1) {
-    wasm.lstmCellForward(p0 + sH, p1 + sH, c + sC, p2 + sH, rows, H, scratch);
-  } else if (cell === 2) {
-    if (p3 !== 0) wasm.addRowVector(c + sC, c + sC, p3, rows, ldc);
-    wasm.gruCellForward(p0 + sH, p1 + sC, c + sC, a + sA, rows, H, scratch);
-  }
+  // A GRU forward's b_hh (p3) is added in the GEMM's epilogue, not by a pass of its own.
+  wasm.gemmPackedB(0, rows, N, K, 1, a + sA, lda, b, N, 0, beta, c + sC, ldc, packA, tile, cell === 2 ? p3 : 0);
+  if (cell === 1) wasm.lstmCellForward(p0 + sH, p1 + sH, c + sC, p2 + sH, rows, H, scratch);
+  else if (cell === 2) wasm.gruCellForward(p0 + sH, p1 + sC, c + sC, a + sA, rows, H, scratch);
 }
 
 /**
@@ -93,9 +94,9 @@ function claimStripes(
       // b is a packB buffer of `ldb` columns: a column stripe is a range of its panels (start is a multiple of NR).
       if (byRows) {
         if (cell !== 0) stepRows(wasm, cell, start, end - start, p0, p1, p2, p3, p4, p5, H, other, K, a, lda, b, beta, c, ldc, packA, edgeTile, scratch);
-        else wasm.gemmPackedB(transA, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile);
+        else wasm.gemmPackedB(transA, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile, 0);
       } else {
-        wasm.gemmPackedB(transA, other, end - start, K, alpha, a, lda, b, ldb, start, beta, c + start * 4, ldc, packA, edgeTile);
+        wasm.gemmPackedB(transA, other, end - start, K, alpha, a, lda, b, ldb, start, beta, c + start * 4, ldc, packA, edgeTile, 0);
       }
     } else if (end > start) {
       const gemm = wasm.gemm;
@@ -346,7 +347,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     if (split) {
       if (!splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed)) return false;
     } else if (packed) {
-      wasm.gemmPackedB(transA, M, N, K, alpha, a, lda, b, ldb, 0, beta, c, ldc, kernels.packA, edgeTile);
+      wasm.gemmPackedB(transA, M, N, K, alpha, a, lda, b, ldb, 0, beta, c, ldc, kernels.packA, edgeTile, 0);
     } else {
       gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, kernels.packA, kernels.packB);
     }
@@ -386,18 +387,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     tryGemmPackedB(transA, M, N, K, alpha, a, lda, packed, beta, c, ldc) {
       return runChosen(1, transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc);
     },
-    tryLstmStep(h, c, gates, cPrev, hPrev, packed, n, H) {
-      return runStep(STEP_LSTM, n, 4 * H, H, hPrev, packed, 1, gates, h, c, cPrev, 0, 0, 0, H);
-    },
-    tryGruStep(h, gates, hiddenProj, hPrev, packed, bias, n, H) {
-      return runStep(STEP_GRU, n, 3 * H, H, hPrev, packed, 0, hiddenProj, h, gates, 0, bias, 0, 0, H);
-    },
-    tryLstmStepBackward(dGates, dcPrev, dh, dc, gates, c, cPrev, dhPrev, packed, n, H) {
-      return runStep(STEP_LSTM_BACKWARD, n, H, 4 * H, dGates, packed, 0, dhPrev, dcPrev, dh, dc, gates, c, cPrev, H);
-    },
-    tryGruStepBackward(dGatesInput, dGatesHidden, dhPrev, dh, gates, hiddenProj, hPrev, packed, n, H) {
-      return runStep(STEP_GRU_BACKWARD, n, H, 3 * H, dGatesHidden, packed, 1, dhPrev, dGatesInput, dh, gates, hiddenProj, hPrev, 0, H);
-    },
+    tryStep: runStep,
   };
   kernels.setGemmSplitter(splitter);
 

@@ -4,6 +4,7 @@
 // SIMD, and relaxed SIMD with fused multiply-add), since the backend in use here is only one of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gruStepBackwardOn, gruStepForwardOn, lstmStepBackwardOn, lstmStepForwardOn } from '../kernels';
 import { referenceKernels } from '../referenceKernels';
 import { Rng } from '../rng';
 import { createWasmKernels, type WasmKernels } from './wasmKernels';
@@ -244,3 +245,49 @@ test('wasm sigmoid and tanh are correctly rounded float32 across the whole range
     assert.ok(Math.abs(t[i] - et) <= 1.01 * FLOAT32_EPSILON * Math.abs(et) + 1e-44, `tanh(${v}) = ${t[i]}, expected ${et}`);
   }
 });
+
+for (const k of builds) {
+  test(`wasm step kernels (${k.name}) equal, bitwise, the backend calls they stand for (b_hh and beta = 0 in the GEMM epilogue, K past one block)`, () => {
+    for (const [n, H] of [[32, 64], [13, 5], [9, 300]]) {
+      const r = new Rng(n * 1000 + H);
+      const fill = (x: Float32Array) => { r.fillNormal(x); return x; };
+      const copy = (x: Float32Array) => { const y = k.alloc(x.length); y.set(x); return y; };
+      const hPrev = fill(k.alloc(n * H)), cPrev = fill(k.alloc(n * H)), dh = fill(k.alloc(n * H)), dc = fill(k.alloc(n * H));
+      const wL = fill(k.alloc(4 * H * H)), wG = fill(k.alloc(3 * H * H)), bias = fill(k.alloc(3 * H));
+      const pack = (transB: boolean, N: number, K: number, w: Float32Array) => {
+        const p = k.alloc(k.prepackedBLength(N, K));
+        k.prepackB(transB, N, K, w, 0, H, p);
+        return p;
+      };
+      const packL = pack(true, 4 * H, H, wL), packG = pack(true, 3 * H, H, wG), packLb = pack(false, H, 4 * H, wL), packGb = pack(false, H, 3 * H, wG);
+      const gatesL = fill(k.alloc(n * 4 * H)), gatesG = fill(k.alloc(n * 3 * H));
+      // Each way on its own copies; outputs written with beta = 0 start as NaN, which must not survive.
+      const run = (fused: boolean) => {
+        const gL = copy(gatesL), h = k.alloc(n * H), c = k.alloc(n * H);
+        if (fused) k.lstmStepForward(h, 0, c, 0, gL, 0, cPrev, 0, hPrev, 0, packL, n, H);
+        else lstmStepForwardOn(k, h, 0, c, 0, gL, 0, cPrev, 0, hPrev, 0, packL, n, H);
+        const out = [gL, h, c];
+        for (const b of [bias, null]) {
+          const gG = copy(gatesG), proj = k.alloc(n * 3 * H).fill(NaN), gh = k.alloc(n * H);
+          if (fused) k.gruStepForward(gh, 0, gG, 0, proj, 0, hPrev, 0, packG, b, n, H);
+          else gruStepForwardOn(k, gh, 0, gG, 0, proj, 0, hPrev, 0, packG, b, n, H);
+          out.push(gG, proj, gh);
+        }
+        const dGates = k.alloc(n * 4 * H), dcPrev = k.alloc(n * H), dhPrevL = k.alloc(n * H).fill(NaN);
+        if (fused) k.lstmStepBackward(dGates, 0, dcPrev, 0, dh, 0, dc, 0, gL, 0, c, 0, cPrev, 0, dhPrevL, 0, packLb, n, H);
+        else lstmStepBackwardOn(k, dGates, 0, dcPrev, 0, dh, 0, dc, 0, gL, 0, c, 0, cPrev, 0, dhPrevL, 0, packLb, n, H);
+        const [gG, proj] = out.slice(-3);
+        const dIn = k.alloc(n * 3 * H), dHid = k.alloc(n * 3 * H), dhPrevG = k.alloc(n * H);
+        if (fused) k.gruStepBackward(dIn, 0, dHid, 0, dhPrevG, 0, dh, 0, gG, 0, proj, 0, hPrev, 0, packGb, n, H);
+        else gruStepBackwardOn(k, dIn, 0, dHid, 0, dhPrevG, 0, dh, 0, gG, 0, proj, 0, hPrev, 0, packGb, n, H);
+        out.push(dGates, dcPrev, dhPrevL, dIn, dHid, dhPrevG);
+        return out;
+      };
+      const fused = run(true), separate = run(false);
+      fused.forEach((x, a) => x.forEach((v, i) => {
+        if (!Object.is(v, separate[a][i])) assert.fail(`${n}x${H}, output ${a}[${i}]: step kernel ${v}, separate calls ${separate[a][i]}`);
+        if (Number.isNaN(v)) assert.fail(`${n}x${H}, output ${a}[${i}] is NaN`);
+      }));
+    }
+  });
+}

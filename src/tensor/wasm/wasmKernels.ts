@@ -1,5 +1,6 @@
 import { gruStepBackwardOn, gruStepForwardOn, lstmStepBackwardOn, lstmStepForwardOn, type Kernels } from '../kernels';
 import { referenceKernels } from '../referenceKernels';
+import { STEP_GRU, STEP_GRU_BACKWARD, STEP_LSTM, STEP_LSTM_BACKWARD, stepRows } from './gemmThreads';
 import {
   kernelsModule, kernelsModuleOf, kernelsVariant, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, packedBFloats, WasmRuntime,
   type KernelsVariant,
@@ -19,14 +20,14 @@ export interface GemmSplitter {
     transA: number, M: number, N: number, K: number, alpha: number,
     a: number, lda: number, packed: number, beta: number, c: number, ldc: number,
   ): boolean;
-  /** One lstmStepForward (addresses), its rows split between the threads. */
-  tryLstmStep(h: number, c: number, gates: number, cPrev: number, hPrev: number, packed: number, n: number, H: number): boolean;
-  /** One gruStepForward (addresses; bias 0 when there is none), its rows split between the threads. */
-  tryGruStep(h: number, gates: number, hiddenProj: number, hPrev: number, packed: number, bias: number, n: number, H: number): boolean;
-  /** One lstmStepBackward (addresses), its rows split between the threads. */
-  tryLstmStepBackward(dGates: number, dcPrev: number, dh: number, dc: number, gates: number, c: number, cPrev: number, dhPrev: number, packed: number, n: number, H: number): boolean;
-  /** One gruStepBackward (addresses), its rows split between the threads. */
-  tryGruStepBackward(dGatesInput: number, dGatesHidden: number, dhPrev: number, dh: number, gates: number, hiddenProj: number, hPrev: number, packed: number, n: number, H: number): boolean;
+  /**
+   * One recurrent time step (addresses; stepRows' arguments for all its rows), its rows split between the threads
+   * or computed here alone, whichever the splitter measures faster; false when it is too small to consider.
+   */
+  tryStep(
+    cell: number, M: number, N: number, K: number, a: number, b: number, beta: number, c: number,
+    p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, H: number,
+  ): boolean;
 }
 
 /** The WebAssembly SIMD backend: `Kernels` plus the runtime (memory, module) that helper threads attach to. */
@@ -104,8 +105,16 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
     return address >= 0 ? address : stage(slot, x, off, span, true);
   }
 
-  // The split recurrent step writes through raw addresses: check what it will touch, as gemm does.
+  // A recurrent step writes through raw addresses: check what it will touch, as gemm does.
   const stepSpan = (name: string, x: Float32Array, off: number, span: number) => checkSpan(name, x, off, span, 'recurrent step');
+  /** A recurrent step on all its M rows (stepRows' arguments): shared with the helper thread when it pays. */
+  function step(
+    cell: number, M: number, N: number, K: number, a: number, b: number, beta: number, c: number,
+    p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, H: number,
+  ): void {
+    if (splitter?.tryStep(cell, M, N, K, a, b, beta, c, p0, p1, p2, p3, p4, p5, H)) return;
+    stepRows(wasm, cell, 0, M, p0, p1, p2, p3, p4, p5, H, N, K, a, K, b, beta, c, N, packA, packB + PACK_B_TILE_OFFSET_BYTES, 0);
+  }
 
   const kernels: WasmKernels = {
     ...referenceKernels,
@@ -186,7 +195,7 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       if (cForeign) c = stage(2, C, cOff, spanC, true);
       const tA = transA ? 1 : 0;
       if (!splitter || !splitter.tryGemmPackedB(tA, M, N, K, alpha, a, lda, p, beta, c, ldc)) {
-        wasm.gemmPackedB(tA, M, N, K, alpha, a, lda, p, N, 0, beta, c, ldc, packA, packB + PACK_B_TILE_OFFSET_BYTES);
+        wasm.gemmPackedB(tA, M, N, K, alpha, a, lda, p, N, 0, beta, c, ldc, packA, packB + PACK_B_TILE_OFFSET_BYTES, 0);
       }
       if (cForeign) C.set(runtime.heapF32().subarray(c >> 2, (c >> 2) + spanC), cOff);
     },
@@ -273,62 +282,55 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       wasm.rnnReluCellBackward(pa, dha, ha, n);
     },
 
-    // One recurrent step: split by rows with the helper thread when it pays, else the GEMM and the cell here.
+    // One recurrent step (its GEMM and cell): split by rows with the helper thread when it pays, else stepRows
+    // here; arrays outside wasm memory take the two backend calls it stands for.
     lstmStepForward(h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, hPrev, hPrevOff, packed, n, H) {
-      if (splitter && n > 0) {
-        const ha = runtime.addressOf(h, hOff), ca = runtime.addressOf(c, cOff), ga = runtime.addressOf(gates, gatesOff);
-        const cpa = runtime.addressOf(cPrev, cPrevOff), hpa = runtime.addressOf(hPrev, hPrevOff), pa = runtime.addressOf(packed, 0);
-        if ((ha | ca | ga | cpa | hpa | pa) >= 0) {
-          stepSpan('h', h, hOff, n * H); stepSpan('c', c, cOff, n * H); stepSpan('cPrev', cPrev, cPrevOff, n * H);
-          stepSpan('hPrev', hPrev, hPrevOff, n * H); stepSpan('gates', gates, gatesOff, n * 4 * H);
-          stepSpan('packed W_hh', packed, 0, packedBFloats(4 * H, H));
-          if (splitter.tryLstmStep(ha, ca, ga, cpa, hpa, pa, n, H)) return;
-        }
+      const ha = runtime.addressOf(h, hOff), ca = runtime.addressOf(c, cOff), ga = runtime.addressOf(gates, gatesOff);
+      const cpa = runtime.addressOf(cPrev, cPrevOff), hpa = runtime.addressOf(hPrev, hPrevOff), pa = runtime.addressOf(packed, 0);
+      if (n <= 0 || (ha | ca | ga | cpa | hpa | pa) < 0) {
+        return lstmStepForwardOn(kernels, h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, hPrev, hPrevOff, packed, n, H);
       }
-      lstmStepForwardOn(kernels, h, hOff, c, cOff, gates, gatesOff, cPrev, cPrevOff, hPrev, hPrevOff, packed, n, H);
+      stepSpan('h', h, hOff, n * H); stepSpan('c', c, cOff, n * H); stepSpan('cPrev', cPrev, cPrevOff, n * H);
+      stepSpan('hPrev', hPrev, hPrevOff, n * H); stepSpan('gates', gates, gatesOff, n * 4 * H);
+      stepSpan('packed W_hh', packed, 0, packedBFloats(4 * H, H));
+      step(STEP_LSTM, n, 4 * H, H, hpa, pa, 1, ga, ha, ca, cpa, 0, 0, 0, H);
     },
     gruStepForward(h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H) {
-      if (splitter && n > 0) {
-        const ha = runtime.addressOf(h, hOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(hiddenProj, hiddenProjOff);
-        const hpa = runtime.addressOf(hPrev, hPrevOff), wa = runtime.addressOf(packed, 0), ba = biasHh ? runtime.addressOf(biasHh, 0) : 0;
-        if ((ha | ga | pa | hpa | wa | ba) >= 0) {
-          stepSpan('h', h, hOff, n * H); stepSpan('hPrev', hPrev, hPrevOff, n * H); stepSpan('gates', gates, gatesOff, n * 3 * H);
-          stepSpan('hiddenProj', hiddenProj, hiddenProjOff, n * 3 * H); stepSpan('packed W_hh', packed, 0, packedBFloats(3 * H, H));
-          if (biasHh) stepSpan('biasHh', biasHh, 0, 3 * H);
-          if (splitter.tryGruStep(ha, ga, pa, hpa, wa, ba, n, H)) return;
-        }
+      const ha = runtime.addressOf(h, hOff), ga = runtime.addressOf(gates, gatesOff), pa = runtime.addressOf(hiddenProj, hiddenProjOff);
+      const hpa = runtime.addressOf(hPrev, hPrevOff), wa = runtime.addressOf(packed, 0), ba = biasHh ? runtime.addressOf(biasHh, 0) : 0;
+      if (n <= 0 || (ha | ga | pa | hpa | wa | ba) < 0) {
+        return gruStepForwardOn(kernels, h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H);
       }
-      gruStepForwardOn(kernels, h, hOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, biasHh, n, H);
+      stepSpan('h', h, hOff, n * H); stepSpan('hPrev', hPrev, hPrevOff, n * H); stepSpan('gates', gates, gatesOff, n * 3 * H);
+      stepSpan('hiddenProj', hiddenProj, hiddenProjOff, n * 3 * H); stepSpan('packed W_hh', packed, 0, packedBFloats(3 * H, H));
+      if (biasHh) stepSpan('biasHh', biasHh, 0, 3 * H);
+      step(STEP_GRU, n, 3 * H, H, hpa, wa, 0, pa, ha, ga, 0, ba, 0, 0, H);
     },
     lstmStepBackward(dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, dhPrev, dhPrevOff, packed, n, H) {
-      if (splitter && n > 0) {
-        const dga = runtime.addressOf(dGates, dGatesOff), dcpa = runtime.addressOf(dcPrev, dcPrevOff), dha = runtime.addressOf(dh, dhOff);
-        const dca = runtime.addressOf(dc, dcOff), ga = runtime.addressOf(gates, gatesOff), ca = runtime.addressOf(c, cOff);
-        const cpa = runtime.addressOf(cPrev, cPrevOff), dhpa = runtime.addressOf(dhPrev, dhPrevOff), pa = runtime.addressOf(packed, 0);
-        if ((dga | dcpa | dha | dca | ga | ca | cpa | dhpa | pa) >= 0) {
-          stepSpan('dcPrev', dcPrev, dcPrevOff, n * H); stepSpan('dh', dh, dhOff, n * H); stepSpan('dc', dc, dcOff, n * H);
-          stepSpan('c', c, cOff, n * H); stepSpan('cPrev', cPrev, cPrevOff, n * H); stepSpan('dhPrev', dhPrev, dhPrevOff, n * H);
-          stepSpan('dGates', dGates, dGatesOff, n * 4 * H); stepSpan('gates', gates, gatesOff, n * 4 * H);
-          stepSpan('packed W_hh', packed, 0, packedBFloats(H, 4 * H));
-          if (splitter.tryLstmStepBackward(dga, dcpa, dha, dca, ga, ca, cpa, dhpa, pa, n, H)) return;
-        }
+      const dga = runtime.addressOf(dGates, dGatesOff), dcpa = runtime.addressOf(dcPrev, dcPrevOff), dha = runtime.addressOf(dh, dhOff);
+      const dca = runtime.addressOf(dc, dcOff), ga = runtime.addressOf(gates, gatesOff), ca = runtime.addressOf(c, cOff);
+      const cpa = runtime.addressOf(cPrev, cPrevOff), dhpa = runtime.addressOf(dhPrev, dhPrevOff), pa = runtime.addressOf(packed, 0);
+      if (n <= 0 || (dga | dcpa | dha | dca | ga | ca | cpa | dhpa | pa) < 0) {
+        return lstmStepBackwardOn(kernels, dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, dhPrev, dhPrevOff, packed, n, H);
       }
-      lstmStepBackwardOn(kernels, dGates, dGatesOff, dcPrev, dcPrevOff, dh, dhOff, dc, dcOff, gates, gatesOff, c, cOff, cPrev, cPrevOff, dhPrev, dhPrevOff, packed, n, H);
+      stepSpan('dcPrev', dcPrev, dcPrevOff, n * H); stepSpan('dh', dh, dhOff, n * H); stepSpan('dc', dc, dcOff, n * H);
+      stepSpan('c', c, cOff, n * H); stepSpan('cPrev', cPrev, cPrevOff, n * H); stepSpan('dhPrev', dhPrev, dhPrevOff, n * H);
+      stepSpan('dGates', dGates, dGatesOff, n * 4 * H); stepSpan('gates', gates, gatesOff, n * 4 * H);
+      stepSpan('packed W_hh', packed, 0, packedBFloats(H, 4 * H));
+      step(STEP_LSTM_BACKWARD, n, H, 4 * H, dga, pa, 0, dhpa, dcpa, dha, dca, ga, ca, cpa, H);
     },
     gruStepBackward(dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, n, H) {
-      if (splitter && n > 0) {
-        const dia = runtime.addressOf(dGatesInput, dGatesInputOff), dhida = runtime.addressOf(dGatesHidden, dGatesHiddenOff);
-        const dhpa = runtime.addressOf(dhPrev, dhPrevOff), dha = runtime.addressOf(dh, dhOff), ga = runtime.addressOf(gates, gatesOff);
-        const pa = runtime.addressOf(hiddenProj, hiddenProjOff), hpa = runtime.addressOf(hPrev, hPrevOff), wa = runtime.addressOf(packed, 0);
-        if ((dia | dhida | dhpa | dha | ga | pa | hpa | wa) >= 0) {
-          stepSpan('dhPrev', dhPrev, dhPrevOff, n * H); stepSpan('dh', dh, dhOff, n * H); stepSpan('hPrev', hPrev, hPrevOff, n * H);
-          stepSpan('dGatesInput', dGatesInput, dGatesInputOff, n * 3 * H); stepSpan('dGatesHidden', dGatesHidden, dGatesHiddenOff, n * 3 * H);
-          stepSpan('gates', gates, gatesOff, n * 3 * H); stepSpan('hiddenProj', hiddenProj, hiddenProjOff, n * 3 * H);
-          stepSpan('packed W_hh', packed, 0, packedBFloats(H, 3 * H));
-          if (splitter.tryGruStepBackward(dia, dhida, dhpa, dha, ga, pa, hpa, wa, n, H)) return;
-        }
+      const dia = runtime.addressOf(dGatesInput, dGatesInputOff), dhida = runtime.addressOf(dGatesHidden, dGatesHiddenOff);
+      const dhpa = runtime.addressOf(dhPrev, dhPrevOff), dha = runtime.addressOf(dh, dhOff), ga = runtime.addressOf(gates, gatesOff);
+      const pa = runtime.addressOf(hiddenProj, hiddenProjOff), hpa = runtime.addressOf(hPrev, hPrevOff), wa = runtime.addressOf(packed, 0);
+      if (n <= 0 || (dia | dhida | dhpa | dha | ga | pa | hpa | wa) < 0) {
+        return gruStepBackwardOn(kernels, dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, n, H);
       }
-      gruStepBackwardOn(kernels, dGatesInput, dGatesInputOff, dGatesHidden, dGatesHiddenOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff, hiddenProj, hiddenProjOff, hPrev, hPrevOff, packed, n, H);
+      stepSpan('dhPrev', dhPrev, dhPrevOff, n * H); stepSpan('dh', dh, dhOff, n * H); stepSpan('hPrev', hPrev, hPrevOff, n * H);
+      stepSpan('dGatesInput', dGatesInput, dGatesInputOff, n * 3 * H); stepSpan('dGatesHidden', dGatesHidden, dGatesHiddenOff, n * 3 * H);
+      stepSpan('gates', gates, gatesOff, n * 3 * H); stepSpan('hiddenProj', hiddenProj, hiddenProjOff, n * 3 * H);
+      stepSpan('packed W_hh', packed, 0, packedBFloats(H, 3 * H));
+      step(STEP_GRU_BACKWARD, n, H, 3 * H, dhida, wa, 1, dhpa, dia, dha, ga, pa, hpa, 0, H);
     },
 
     sumRowsInto(acc, accOff, x, xOff, R, C) {

@@ -9,10 +9,13 @@ export interface KernelExports {
   ): void;
   /** Packs op(B)[K,N] whole into `dst` (K · N rounded up to GEMM_NR floats) for gemmPackedB. */
   packB(transB: number, N: number, K: number, b: number, ldb: number, dst: number): void;
-  /** gemm on columns j0..j0+N of a packB buffer made for `width` columns; `tile`: MR·NR floats of scratch. */
+  /**
+   * gemm on columns j0..j0+N of a packB buffer made for `width` columns; `tile`: MR·NR floats of scratch; `bias`
+   * (0 for none): a row of N floats added to every row of C afterwards, bitwise as addRowVector would.
+   */
   gemmPackedB(
     transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
-    packed: number, width: number, j0: number, beta: number, c: number, ldc: number, packA: number, tile: number,
+    packed: number, width: number, j0: number, beta: number, c: number, ldc: number, packA: number, tile: number, bias: number,
   ): void;
   copyRows(dst: number, ldDst: number, src: number, ldSrc: number, rows: number, cols: number): void;
   add(out: number, x: number, y: number, n: number): void;

@@ -10,6 +10,8 @@
 // the pack buffers (packA ≥ MC·KC floats, packB ≥ KC·NC + MR·NR floats: the tail is the edge tile), so two
 // threads on one shared memory never share scratch.
 
+import { add } from './elementwise';
+
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 export const KC: i32 = 256;
@@ -166,10 +168,17 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-/** C[mr,nr] += alpha · Apanel[kc,MR]ᵀ-ish · Bpanel[kc,NR]; full tiles store straight, edge tiles go through `tile`. */
+/**
+ * C[mr,nr] += alpha · Apanel[kc,MR]ᵀ-ish · Bpanel[kc,NR]; full tiles store straight, edge tiles go through `tile`.
+ * The epilogue also does what would otherwise be passes over C of their own: `overwrite` (the first K block of a
+ * beta = 0 GEMM) starts from 0 instead of loading C, and a `bias` row (the last K block; 0 for none) is added after
+ * the block sum. Each store is (C or 0) + alpha·sum (+ bias): the bits of zeroing C, the GEMM, then addRowVector.
+ */
 // @ts-ignore: decorator
 @inline
-function microKernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha: f32, mr: i32, nr: i32, tile: usize): void {
+function microKernel4x8(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha: f32, mr: i32, nr: i32, tile: usize, overwrite: bool, bias: usize,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -195,18 +204,15 @@ function microKernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha
   const va = f32x4.splat(alpha);
   const ldcBytes = <usize>ldc << 2;
   if (mr == MR && nr == NR) {
+    const bias0 = bias != 0 ? v128.load(bias) : f32x4.splat(0), bias1 = bias != 0 ? v128.load(bias, 16) : f32x4.splat(0);
     let p = c;
-    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c00, va)));
-    v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(c01, va)), 16);
+    storeTileRow(p, c00, c01, va, overwrite, bias, bias0, bias1);
     p += ldcBytes;
-    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c10, va)));
-    v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(c11, va)), 16);
+    storeTileRow(p, c10, c11, va, overwrite, bias, bias0, bias1);
     p += ldcBytes;
-    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c20, va)));
-    v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(c21, va)), 16);
+    storeTileRow(p, c20, c21, va, overwrite, bias, bias0, bias1);
     p += ldcBytes;
-    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c30, va)));
-    v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(c31, va)), 16);
+    storeTileRow(p, c30, c31, va, overwrite, bias, bias0, bias1);
     return;
   }
   v128.store(tile, f32x4.mul(c00, va)); v128.store(tile, f32x4.mul(c01, va), 16);
@@ -218,20 +224,37 @@ function microKernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha
     const t = tile + (<usize>(r * NR) << 2);
     for (let j = 0; j < nr; j++) {
       const p = row + (<usize>j << 2);
-      store<f32>(p, load<f32>(p) + load<f32>(t + (<usize>j << 2)));
+      let v = (overwrite ? <f32>0 : load<f32>(p)) + load<f32>(t + (<usize>j << 2));
+      if (bias != 0) v += load<f32>(bias + (<usize>j << 2));
+      store<f32>(p, v);
     }
   }
 }
 
+/** One full tile row of the micro-kernel's epilogue (see microKernel4x8). */
+// @ts-ignore: decorator
+@inline
+function storeTileRow(p: usize, x0: v128, x1: v128, va: v128, overwrite: bool, bias: usize, bias0: v128, bias1: v128): void {
+  let v0 = f32x4.add(overwrite ? f32x4.splat(0) : v128.load(p), f32x4.mul(x0, va));
+  let v1 = f32x4.add(overwrite ? f32x4.splat(0) : v128.load(p, 16), f32x4.mul(x1, va));
+  if (bias != 0) {
+    v0 = f32x4.add(v0, bias0);
+    v1 = f32x4.add(v1, bias1);
+  }
+  v128.store(p, v0);
+  v128.store(p, v1, 16);
+}
+
 /**
  * The ic/jr/ir loops over one packed B block (kc × nc, its NR-wide panels kc·NR floats apart from `pb`):
- * C[:, 0..nc) += alpha · op(A)[:, pc..pc+kc) · block, `c` pointing at the block's first column of C.
+ * C[:, 0..nc) += alpha · op(A)[:, pc..pc+kc) · block, `c` pointing at the block's first column of C;
+ * `overwrite` and `bias` (at the block's first column, 0 for none) as in microKernel4x8.
  */
 // @ts-ignore: decorator
 @inline
 function sweepBlock(
   M: i32, nc: i32, kc: i32, pc: i32, a: usize, lda: i32, transA: bool,
-  pb: usize, c: usize, ldc: i32, alpha: f32, packA: usize, tile: usize,
+  pb: usize, c: usize, ldc: i32, alpha: f32, packA: usize, tile: usize, overwrite: bool, bias: usize,
 ): void {
   for (let ic = 0; ic < M; ic += MC) {
     const mc = min(MC, M - ic);
@@ -243,7 +266,7 @@ function sweepBlock(
         const mr = min(MR, mc - ir);
         const pa = packA + (<usize>ir * <usize>kc << 2);
         const cp = c + ((<usize>(ic + ir) * <usize>ldc + <usize>jr) << 2);
-        microKernel4x8(kc, pa, pbj, cp, ldc, alpha, mr, nr, tile);
+        microKernel4x8(kc, pa, pbj, cp, ldc, alpha, mr, nr, tile, overwrite, bias != 0 ? bias + (<usize>jr << 2) : 0);
       }
     }
   }
@@ -359,7 +382,9 @@ export function gemm(
   packA: usize, packB: usize,
 ): void {
   if (M <= 0 || N <= 0) return;
-  scaleBlock(c, ldc, M, N, beta);
+  // beta = 0 with a packed sweep: its first K block overwrites C (no zeroing pass; NaN in C still cannot survive).
+  const overwrite = beta == 0 && K > 0 && alpha != 0 && N > 4;
+  if (!overwrite) scaleBlock(c, ldc, M, N, beta);
   if (K <= 0 || alpha == 0) return;
   if (N <= 4) {
     gemmNarrowN(transA != 0, transB != 0, M, N, K, alpha, a, lda, b, ldb, c, ldc);
@@ -371,7 +396,7 @@ export function gemm(
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       packBlockB(packB, b, ldb, transB != 0, pc, kc, jc, nc);
-      sweepBlock(M, nc, kc, pc, a, lda, transA != 0, packB, c + (<usize>jc << 2), ldc, alpha, packA, tile);
+      sweepBlock(M, nc, kc, pc, a, lda, transA != 0, packB, c + (<usize>jc << 2), ldc, alpha, packA, tile, overwrite && pc == 0, 0);
     }
   }
 }
@@ -406,18 +431,24 @@ export function gemmPackedB(
   transA: i32, M: i32, N: i32, K: i32, alpha: f32,
   a: usize, lda: i32, packed: usize, width: i32, j0: i32,
   beta: f32, c: usize, ldc: i32,
-  packA: usize, tile: usize,
+  packA: usize, tile: usize, bias: usize,
 ): void {
   if (M <= 0 || N <= 0) return;
-  scaleBlock(c, ldc, M, N, beta);
-  if (K <= 0 || alpha == 0) return;
+  const overwrite = beta == 0 && K > 0 && alpha != 0;
+  if (!overwrite) scaleBlock(c, ldc, M, N, beta);
+  if (K <= 0 || alpha == 0) {
+    if (bias != 0) for (let i = 0; i < M; i++) add(c + (<usize>i * <usize>ldc << 2), c + (<usize>i * <usize>ldc << 2), bias, N);
+    return;
+  }
   const stride = packedStride(width);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const pb = packed + ((<usize>pc * <usize>stride + <usize>(j0 + jc) * <usize>kc) << 2);
-      sweepBlock(M, nc, kc, pc, a, lda, transA != 0, pb, c + (<usize>jc << 2), ldc, alpha, packA, tile);
+      const lastBlock = pc + kc >= K;
+      const blockBias = bias != 0 && lastBlock ? bias + (<usize>jc << 2) : 0;
+      sweepBlock(M, nc, kc, pc, a, lda, transA != 0, pb, c + (<usize>jc << 2), ldc, alpha, packA, tile, overwrite && pc == 0, blockBias);
     }
   }
 }

@@ -174,7 +174,7 @@ export interface Kernels {
   rnnReluCellBackward(dPre: Float32Array, dPreOff: number, dh: Float32Array, dhOff: number, h: Float32Array, hOff: number, n: number): void;
 }
 
-/** lstmStepForward as the two calls it stands for, on backend `k` (the reference, and a lone thread in wasm). */
+/** lstmStepForward as the two calls it stands for, on backend `k` (the reference; wasm for arrays outside its memory). */
 export function lstmStepForwardOn(
   k: Kernels, h: Float32Array, hOff: number, c: Float32Array, cOff: number, gates: Float32Array, gatesOff: number,
   cPrev: Float32Array, cPrevOff: number, hPrev: Float32Array, hPrevOff: number, packed: Float32Array, n: number, H: number,

@@ -56,9 +56,8 @@ export class Linear implements Module {
     const outNames = x.names ? [...x.names.slice(0, -1), 'out'] : undefined;
     const y = (this.output = reuseOrAllocate(this.output, outShape, outNames));
     const k = kernels();
-    // y[R,O] = x[R,I] · W[O,I]ᵀ
-    k.gemm(false, true, R, O, I, 1, x.data, 0, I, this.weight.value.data, 0, I, 0, y.data, 0, O);
-    if (this.bias) k.addRowVector(y.data, 0, y.data, 0, this.bias.value.data, 0, R, O);
+    // y[R,O] = x[R,I] · W[O,I]ᵀ + b
+    k.gemm(false, true, R, O, I, 1, x.data, 0, I, this.weight.value.data, 0, I, 0, y.data, 0, O, this.bias?.value.data);
     this.input = x;
     return y;
   }

@@ -23,15 +23,16 @@ export interface Kernels {
   release?(array: Float32Array): void;
 
   /**
-   * C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C.
+   * C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C, then + bias[N] on every row when a bias is given.
    * op(A) = A (lda ≥ K) or Aᵀ (A stored [K,M], lda ≥ M); likewise for B. beta = 0 ignores C's old contents
-   * (even NaN), as BLAS does.
+   * (even NaN), as BLAS does. The bias is bitwise what addRowVector after the GEMM gives, without its pass over C.
    */
   gemm(
     transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
     A: Float32Array, aOff: number, lda: number,
     B: Float32Array, bOff: number, ldb: number,
     beta: number, C: Float32Array, cOff: number, ldc: number,
+    bias?: Float32Array | null, biasOff?: number,
   ): void;
 
   // ---- prepacked op(B): one operand reused by many GEMMs (a recurrent weight over the time steps) ----

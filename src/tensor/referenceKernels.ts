@@ -1,5 +1,48 @@
 import { gruStepBackwardOn, gruStepForwardOn, lstmStepBackwardOn, lstmStepForwardOn, type Kernels } from './kernels';
 
+/** C = alpha · op(A) · op(B) + beta · C, in float64 sums rounded to float32 at each store. */
+function gemmProduct(
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+  beta: number, C: Float32Array, cOff: number, ldc: number,
+): void {
+  // Scale (or clear) C first so the accumulation loops below are pure "C += alpha·a·b".
+  for (let i = 0; i < M; i++) {
+    const row = cOff + i * ldc;
+    if (beta === 0) C.fill(0, row, row + N);
+    else if (beta !== 1) for (let j = 0; j < N; j++) C[row + j] *= beta;
+  }
+  if (M === 0 || N === 0 || K === 0 || alpha === 0) return;
+  if (!transB) {
+    // i-k-j order: the inner loop walks a row of B and a row of C contiguously.
+    for (let i = 0; i < M; i++) {
+      const cRow = cOff + i * ldc;
+      for (let k = 0; k < K; k++) {
+        const a = alpha * (transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k]);
+        if (a === 0) continue;
+        const bRow = bOff + k * ldb;
+        for (let j = 0; j < N; j++) C[cRow + j] += a * B[bRow + j];
+      }
+    }
+  } else {
+    // B is stored [N,K]: each C[i,j] is a dot product of two contiguous rows (when A is not transposed).
+    for (let i = 0; i < M; i++) {
+      const cRow = cOff + i * ldc;
+      for (let j = 0; j < N; j++) {
+        const bRow = bOff + j * ldb;
+        let s = 0;
+        if (!transA) {
+          const aRow = aOff + i * lda;
+          for (let k = 0; k < K; k++) s += A[aRow + k] * B[bRow + k];
+        } else {
+          for (let k = 0; k < K; k++) s += A[aOff + k * lda + i] * B[bRow + k];
+        }
+        C[cRow + j] += alpha * s;
+      }
+    }
+  }
+}
+
 /**
  * Plain TypeScript kernels: the oracle every other backend is tested against, and the fallback where
  * WebAssembly SIMD is unavailable. Written for clarity first, but with the loop orders that keep the
@@ -12,41 +55,12 @@ export const referenceKernels: Kernels = {
     return new Float32Array(n);
   },
 
-  gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
-    // Scale (or clear) C first so the accumulation loops below are pure "C += alpha·a·b".
+  gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc, bias, biasOff = 0) {
+    gemmProduct(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+    if (!bias) return;
     for (let i = 0; i < M; i++) {
       const row = cOff + i * ldc;
-      if (beta === 0) C.fill(0, row, row + N);
-      else if (beta !== 1) for (let j = 0; j < N; j++) C[row + j] *= beta;
-    }
-    if (M === 0 || N === 0 || K === 0 || alpha === 0) return;
-    if (!transB) {
-      // i-k-j order: the inner loop walks a row of B and a row of C contiguously.
-      for (let i = 0; i < M; i++) {
-        const cRow = cOff + i * ldc;
-        for (let k = 0; k < K; k++) {
-          const a = alpha * (transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k]);
-          if (a === 0) continue;
-          const bRow = bOff + k * ldb;
-          for (let j = 0; j < N; j++) C[cRow + j] += a * B[bRow + j];
-        }
-      }
-    } else {
-      // B is stored [N,K]: each C[i,j] is a dot product of two contiguous rows (when A is not transposed).
-      for (let i = 0; i < M; i++) {
-        const cRow = cOff + i * ldc;
-        for (let j = 0; j < N; j++) {
-          const bRow = bOff + j * ldb;
-          let s = 0;
-          if (!transA) {
-            const aRow = aOff + i * lda;
-            for (let k = 0; k < K; k++) s += A[aRow + k] * B[bRow + k];
-          } else {
-            for (let k = 0; k < K; k++) s += A[aOff + k * lda + i] * B[bRow + k];
-          }
-          C[cRow + j] += alpha * s;
-        }
-      }
+      for (let j = 0; j < N; j++) C[row + j] += bias[biasOff + j];
     }
   },
 

@@ -214,13 +214,18 @@ export class FusedRecurrent implements Module {
     const stateOff = (l * D + d) * B * H; // this direction's slice of the sorted h0/c0
     const isGru = this.cellKind === 'gru';
 
-    // The one big input GEMM for every real step: gates[N,G] = X[N,I] · W_ihᵀ + b_ih (+ b_hh except for GRU).
-    k.gemm(false, true, N, G, I, 1, layerInput, 0, I, w.weightIh.value.data, 0, I, 0, cache.gates, 0, G);
+    // The one big input GEMM for every real step, the biases added by it: gates[N,G] = X[N,I] · W_ihᵀ + b_ih
+    // (+ b_hh, except for the GRU, whose b_hn must stay inside r ⊙ (…): its step adds b_hh).
+    let inputBias: Float32Array | null = null;
     if (w.biasIh && w.biasHh) {
-      if (isGru) k.copy(ws.biasSum, 0, w.biasIh.value.data, 0, G);
-      else k.add(ws.biasSum, 0, w.biasIh.value.data, 0, w.biasHh.value.data, 0, G);
-      k.addRowVector(cache.gates, 0, cache.gates, 0, ws.biasSum, 0, N, G);
+      if (isGru) {
+        inputBias = w.biasIh.value.data;
+      } else {
+        k.add(ws.biasSum, 0, w.biasIh.value.data, 0, w.biasHh.value.data, 0, G);
+        inputBias = ws.biasSum;
+      }
     }
+    k.gemm(false, true, N, G, I, 1, layerInput, 0, I, w.weightIh.value.data, 0, I, 0, cache.gates, 0, G, inputBias);
     // op(B) = W_hhᵀ is the same at every step: pack it once here instead of inside each step's GEMM.
     const pack = this.packRecurrentWeight(k, true, G, H, w.weightHh.value.data);
 

@@ -28,7 +28,7 @@ export class RecurrentWorkspace {
   readonly dropoutMasks: Float32Array[];
   readonly initialHidden: Float32Array; // [L·D,B,H] sorted order
   readonly initialCell: Float32Array; //   [L·D,B,H] sorted order (LSTM)
-  readonly biasSum: Float32Array; //       [G] b_ih + b_hh, folded into the input projection
+  readonly biasSum: Float32Array; //       [G] b_ih + b_hh of an LSTM/RNN, added by the input projection's GEMM
   /** h_{t−1} and c_{t−1} of a step that mixes carried and starting sequences (other steps read them in place). */
   readonly stepHiddenPrev: Float32Array; // [B,H]
   readonly stepCellPrev: Float32Array; //   [B,H] (LSTM)

@@ -32,7 +32,7 @@ function splitUntilHelperTakesPart(run: () => Float32Array[], expected: Float32A
   }
 }
 
-test('a GEMM split across two threads (plain and prepacked B) equals the one-thread GEMM for every transpose, by rows and by columns', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
+test('a GEMM split across two threads (plain and prepacked B, with and without a bias row) equals the one-thread GEMM for every transpose, by rows and by columns', { skip: kernels ? false : 'no WebAssembly SIMD' }, () => {
   const k = kernels!;
   // M ≥ N splits rows; M < N splits columns; the 192² case is long enough for an awake helper to claim stripes.
   const cases = [[70, 37, 29], [37, 70, 29], [9, 130, 300], [192, 192, 192]];
@@ -54,6 +54,11 @@ test('a GEMM split across two threads (plain and prepacked B) equals the one-thr
           k.prepackB(transB, N, K, B, 0, transB ? K : N, packed);
           k.gemmPrepackedB(transA, transB, M, N, K, 0.5, A, 0, transA ? M : K, packed, 1.5, P, 0, N + 1);
           results.push(P);
+          // With a bias row (a column stripe takes its part of it), beta = 0 over NaN.
+          const bias = k.alloc(N + 1), D = k.alloc(C2.length).fill(NaN);
+          r.fillNormal(bias);
+          k.gemm(transA, transB, M, N, K, 0.5, A, 0, transA ? M : K, B, 0, transB ? K : N, 0, D, 0, N + 1, bias, 1);
+          results.push(D);
         }
     return results;
   };

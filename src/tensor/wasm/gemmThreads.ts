@@ -27,10 +27,10 @@ const TICKET = 0, FINISHED = 1, QUIT = 2, STRIPES = 3, ARGS = 4;
 // ARGS: transA, transB, byRows, first, stripe, length, K, alpha(f32), a, lda, b, ldb, beta(f32), c, ldc, otherSide,
 // packed (1: b is a packB buffer of N columns, for gemmPackedB; 0: plain gemm), then for a recurrent time step (a
 // packed GEMM by rows and the cell on the same rows): cell (0: none, else a STEP_* kind), six cell operands p0–p5
-// (see stepRows), H.
-const ARG_COUNT = 25;
+// (see stepRows), H; then bias (a row added to C after the product, 0 for none).
+const ARG_COUNT = 26;
 const SLOT_CELL = ARGS + 17;
-const SLOT_ALPHA = ARGS + 7, SLOT_BETA = ARGS + 12;
+const SLOT_ALPHA = ARGS + 7, SLOT_BETA = ARGS + 12, SLOT_BIAS = ARGS + 25;
 const STRIPE_BITS = 8;
 
 /** Step kinds (the `cell` argument of stepRows); 0 in the helper's control block means a plain GEMM. */
@@ -73,9 +73,9 @@ function claimStripes(
 ): number {
   const stripes = Atomics.load(ctl, 3);
   const args: number[] = [];
-  for (let i = 0; i < 25; i++) args.push(Atomics.load(ctl, 4 + i));
+  for (let i = 0; i < 26; i++) args.push(Atomics.load(ctl, 4 + i));
   const alpha = f32[4 + 7], beta = f32[4 + 12];
-  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other, packed, cell, p0, p1, p2, p3, p4, p5, H] = args;
+  const [transA, transB, byRows, tile, stripe, length, K, , a, lda, b, ldb, , c, ldc, other, packed, cell, p0, p1, p2, p3, p4, p5, H, bias] = args;
   let done = 0;
   for (;;) {
     const index = ticket & 255;
@@ -94,16 +94,16 @@ function claimStripes(
       // b is a packB buffer of `ldb` columns: a column stripe is a range of its panels (start is a multiple of NR).
       if (byRows) {
         if (cell !== 0) stepRows(wasm, cell, start, end - start, p0, p1, p2, p3, p4, p5, H, other, K, a, lda, b, beta, c, ldc, packA, edgeTile, scratch);
-        else wasm.gemmPackedB(transA, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile, 0);
+        else wasm.gemmPackedB(transA, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, 0, beta, c + start * ldc * 4, ldc, packA, edgeTile, bias);
       } else {
-        wasm.gemmPackedB(transA, other, end - start, K, alpha, a, lda, b, ldb, start, beta, c + start * 4, ldc, packA, edgeTile, 0);
+        wasm.gemmPackedB(transA, other, end - start, K, alpha, a, lda, b, ldb, start, beta, c + start * 4, ldc, packA, edgeTile, bias && bias + start * 4);
       }
     } else if (end > start) {
       const gemm = wasm.gemm;
       if (byRows) {
-        gemm(transA, transB, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, beta, c + start * ldc * 4, ldc, packA, packB);
+        gemm(transA, transB, end - start, other, K, alpha, a + (transA ? start : start * lda) * 4, lda, b, ldb, beta, c + start * ldc * 4, ldc, packA, packB, bias);
       } else {
-        gemm(transA, transB, other, end - start, K, alpha, a, lda, b + (transB ? start * ldb : start) * 4, ldb, beta, c + start * 4, ldc, packA, packB);
+        gemm(transA, transB, other, end - start, K, alpha, a, lda, b + (transB ? start * ldb : start) * 4, ldb, beta, c + start * 4, ldc, packA, packB, bias && bias + start * 4);
       }
     }
     done++;
@@ -304,7 +304,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
    * Compute the GEMM in stripes shared with the helper; false when C is too narrow to cut. `cell` (a recurrent
    * step, by rows): its step slots are already filled.
    */
-  function splitGemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, packed = 0, cell = 0): boolean {
+  function splitGemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, bias: number, packed = 0, cell = 0): boolean {
     const byRows = cell !== 0 || M >= N;
     const tile = byRows ? GEMM_MR : GEMM_NR;
     const length = byRows ? M : N;
@@ -316,6 +316,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     generation = (generation + 1) & 0x7fffff;
     ctl.set([transA, transB, byRows ? 1 : 0, tile, stripeTiles, length, K, 0, a, lda, b, ldb, 0, c, ldc, byRows ? N : M, packed], ARGS);
     ctl[SLOT_CELL] = cell;
+    ctl[SLOT_BIAS] = bias;
     f32[SLOT_ALPHA] = alpha;
     f32[SLOT_BETA] = beta;
     Atomics.store(ctl, STRIPES, used);
@@ -337,19 +338,19 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
    * chooser the time taken; false (nothing done) when it is too small to split or C too narrow to cut.
    * `packed`: b is a packB buffer whose width (N) travels in the ldb slot.
    */
-  function runChosen(packed: 0 | 1, transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): boolean {
+  function runChosen(packed: 0 | 1, transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, bias: number): boolean {
     const work = M * N * Math.max(K, 1);
     if (!enabled || work < threshold) return false;
-    if (alwaysSplit) return splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed);
+    if (alwaysSplit) return splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias, packed);
     const sizeChooser = packed ? packedChooser : chooser;
     const split = sizeChooser.chooseSplit(work);
     const started = performance.now();
     if (split) {
-      if (!splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed)) return false;
+      if (!splitGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias, packed)) return false;
     } else if (packed) {
-      wasm.gemmPackedB(transA, M, N, K, alpha, a, lda, b, ldb, 0, beta, c, ldc, kernels.packA, edgeTile, 0);
+      wasm.gemmPackedB(transA, M, N, K, alpha, a, lda, b, ldb, 0, beta, c, ldc, kernels.packA, edgeTile, bias);
     } else {
-      gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, kernels.packA, kernels.packB);
+      gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, kernels.packA, kernels.packB, bias);
     }
     sizeChooser.record(work, split, performance.now() - started);
     return true;
@@ -372,7 +373,7 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
     if (split) {
       ctl[SLOT_CELL + 1] = p0; ctl[SLOT_CELL + 2] = p1; ctl[SLOT_CELL + 3] = p2;
       ctl[SLOT_CELL + 4] = p3; ctl[SLOT_CELL + 5] = p4; ctl[SLOT_CELL + 6] = p5; ctl[SLOT_CELL + 7] = H;
-      if (!splitGemm(0, 1, M, N, K, 1, a, K, b, N, beta, c, N, 1, cell)) return false;
+      if (!splitGemm(0, 1, M, N, K, 1, a, K, b, N, beta, c, N, 0, 1, cell)) return false;
     } else {
       stepRows(wasm, cell, 0, M, p0, p1, p2, p3, p4, p5, H, N, K, a, K, b, beta, c, N, kernels.packA, edgeTile, 0);
     }
@@ -381,11 +382,11 @@ export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperTh
   }
 
   const splitter: GemmSplitter = {
-    tryGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc) {
-      return runChosen(0, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
+    tryGemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias) {
+      return runChosen(0, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias);
     },
     tryGemmPackedB(transA, M, N, K, alpha, a, lda, packed, beta, c, ldc) {
-      return runChosen(1, transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc);
+      return runChosen(1, transA, 0, M, N, K, alpha, a, lda, packed, N, beta, c, ldc, 0);
     },
     tryStep: runStep,
   };

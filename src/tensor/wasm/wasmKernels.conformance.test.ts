@@ -122,6 +122,29 @@ function checkPrepacked(k: typeof referenceKernels, M: number, N: number, K: num
 }
 
 for (const k of [...builds, referenceKernels]) {
+  test(`gemm (${k.name}) with a bias row equals, bitwise, gemm then addRowVector (narrow N, K = 0, alpha = 0, K and N past a block, foreign arrays)`, () => {
+    const rng = new Rng(17);
+    const shapes = [[5, 3, 7], [7, 13, 17], [4, 8, 0], [33, 4, 9], [9, 521, 263], [70, 192, 1], [130, 37, 300]];
+    forEachGemmCase(shapes, ({ M, N, K, transA, transB, alpha, beta, pad, where }) => {
+      const make = (n: number) => (where === 'wasm' ? k.alloc(n) : new Float32Array(n));
+      const lda = (transA ? M : K) + pad, ldb = (transB ? K : N) + pad, ldc = N + pad;
+      const A = make(1 + (transA ? K : M) * lda), B = make(2 + (transB ? N : K) * ldb), C = make(3 + M * ldc), bias = make(N + 2);
+      for (const x of [A, B, C, bias]) rng.fillNormal(x);
+      if (beta === 0) C.fill(NaN, 3);
+      const expected = C.slice();
+      for (const al of [alpha, 0]) {
+        k.gemm(transA, transB, M, N, K, al, A, 1, lda, B, 2, ldb, beta, expected, 3, ldc);
+        for (let i = 0; i < M; i++) k.addRowVector(expected, 3 + i * ldc, expected, 3 + i * ldc, bias, 2, 1, N);
+        k.gemm(transA, transB, M, N, K, al, A, 1, lda, B, 2, ldb, beta, C, 3, ldc, bias, 2);
+        for (let i = 0; i < C.length; i++) {
+          if (!Object.is(C[i], expected[i])) assert.fail(`${k.name} ${JSON.stringify({ M, N, K, transA, transB, al, beta, pad, where })}: C[${i}] = ${C[i]}, gemm + addRowVector gives ${expected[i]}`);
+        }
+      }
+    });
+  });
+}
+
+for (const k of [...builds, referenceKernels]) {
   test(`prepacked-B gemm (${k.name}) equals gemm bitwise for every transpose, edge sizes and cache blocks`, () => {
     const rng = new Rng(13);
     // Edges: N and M off the micro-tile, K = 0, K past KC = 256, N past NC = 512, M past MC = 128, N ≤ 4 (gemm's

@@ -11,9 +11,10 @@ import {
  * Returns false when it declines (shape too small to pay for the hand-off), and the caller computes alone.
  */
 export interface GemmSplitter {
+  /** `bias`: address of a row added to C after the product, 0 for none. */
   tryGemm(
     transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, bias: number,
   ): boolean;
   /** The same for gemmPackedB: op(B) is a packB buffer at `packed` (N columns, K rows). */
   tryGemmPackedB(
@@ -86,8 +87,8 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
   let splitter: GemmSplitter | null = null;
 
   // Staging areas for arrays that live outside wasm memory (grown by doubling; old ones are not reused).
-  const stageAddress = [0, 0, 0];
-  const stageCapacity = [0, 0, 0];
+  const stageAddress = [0, 0, 0, 0];
+  const stageCapacity = [0, 0, 0, 0];
   function stage(slot: number, x: Float32Array, off: number, span: number, copyIn: boolean): number {
     if (stageCapacity[slot] < span) {
       const capacity = Math.max(span, stageCapacity[slot] * 2, 1024);
@@ -143,7 +144,7 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       runtime.release(array);
     },
 
-    gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
+    gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc, bias, biasOff = 0) {
       if (M === 0 || N === 0) return;
       const spanA = K === 0 ? 0 : transA ? spanOf(K, M, lda) : spanOf(M, K, lda);
       const spanB = K === 0 ? 0 : transB ? spanOf(N, K, ldb) : spanOf(K, N, ldb);
@@ -151,15 +152,17 @@ export function createWasmKernels(variant?: KernelsVariant): WasmKernels | null 
       checkSpan('A', A, aOff, spanA);
       checkSpan('B', B, bOff, spanB);
       checkSpan('C', C, cOff, spanC);
+      if (bias) checkSpan('bias', bias, biasOff, N);
       const a = resident(0, A, aOff, spanA);
       const b = resident(1, B, bOff, spanB);
+      const bi = bias ? resident(3, bias, biasOff, N) : 0;
       let c = runtime.addressOf(C, cOff);
       const cForeign = c < 0;
       // A foreign C is copied in even when beta = 0: the gaps between rows (ldc > N) must come back unchanged.
       if (cForeign) c = stage(2, C, cOff, spanC, true);
       const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
-      if (!splitter || !splitter.tryGemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc)) {
-        wasm.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packA, packB);
+      if (!splitter || !splitter.tryGemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bi)) {
+        wasm.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packA, packB, bi);
       }
       if (cForeign) C.set(runtime.heapF32().subarray(c >> 2, (c >> 2) + spanC), cOff);
     },

@@ -2,17 +2,15 @@ import { KERNELS_WASM_BASE64, KERNELS_WASM_MAXIMUM_PAGES, KERNELS_WASM_RELAXED_B
 
 /** The functions the AssemblyScript module exports (pointers are byte addresses, sizes in elements). */
 export interface KernelExports {
+  /** `bias` (0 for none): a row of N floats added to every row of C after the product, bitwise as addRowVector. */
   gemm(
     transA: number, transB: number, M: number, N: number, K: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
-    packA: number, packB: number,
+    packA: number, packB: number, bias: number,
   ): void;
   /** Packs op(B)[K,N] whole into `dst` (K · N rounded up to GEMM_NR floats) for gemmPackedB. */
   packB(transB: number, N: number, K: number, b: number, ldb: number, dst: number): void;
-  /**
-   * gemm on columns j0..j0+N of a packB buffer made for `width` columns; `tile`: MR·NR floats of scratch; `bias`
-   * (0 for none): a row of N floats added to every row of C afterwards, bitwise as addRowVector would.
-   */
+  /** gemm on columns j0..j0+N of a packB buffer made for `width` columns; `tile`: MR·NR floats of scratch. */
   gemmPackedB(
     transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
     packed: number, width: number, j0: number, beta: number, c: number, ldc: number, packA: number, tile: number, bias: number,

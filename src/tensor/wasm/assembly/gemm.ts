@@ -1,4 +1,5 @@
-// GEMM in WebAssembly SIMD: C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C.
+// GEMM in WebAssembly SIMD: C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C (+ a bias row, when given, added
+// after the product: a layer's y = x·Wᵀ + b in one call, bitwise the GEMM followed by addRowVector).
 //
 // GotoBLAS/BLIS structure: op(B) is packed in KC×NC blocks of NR-wide column panels, op(A) in MC×KC blocks
 // of MR-high row panels (both zero-padded at the edges), and a 4×8 register-tiled micro-kernel (8 f32x4
@@ -379,15 +380,19 @@ export function gemm(
   transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
   a: usize, lda: i32, b: usize, ldb: i32,
   beta: f32, c: usize, ldc: i32,
-  packA: usize, packB: usize,
+  packA: usize, packB: usize, bias: usize,
 ): void {
   if (M <= 0 || N <= 0) return;
   // beta = 0 with a packed sweep: its first K block overwrites C (no zeroing pass; NaN in C still cannot survive).
   const overwrite = beta == 0 && K > 0 && alpha != 0 && N > 4;
   if (!overwrite) scaleBlock(c, ldc, M, N, beta);
-  if (K <= 0 || alpha == 0) return;
+  if (K <= 0 || alpha == 0) {
+    addBiasRows(c, ldc, M, N, bias);
+    return;
+  }
   if (N <= 4) {
     gemmNarrowN(transA != 0, transB != 0, M, N, K, alpha, a, lda, b, ldb, c, ldc);
+    addBiasRows(c, ldc, M, N, bias);
     return;
   }
   const tile = packB + (<usize>KC * <usize>NC << 2);
@@ -396,8 +401,18 @@ export function gemm(
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       packBlockB(packB, b, ldb, transB != 0, pc, kc, jc, nc);
-      sweepBlock(M, nc, kc, pc, a, lda, transA != 0, packB, c + (<usize>jc << 2), ldc, alpha, packA, tile, overwrite && pc == 0, 0);
+      const blockBias = bias != 0 && pc + kc >= K ? bias + (<usize>jc << 2) : 0;
+      sweepBlock(M, nc, kc, pc, a, lda, transA != 0, packB, c + (<usize>jc << 2), ldc, alpha, packA, tile, overwrite && pc == 0, blockBias);
     }
+  }
+}
+
+/** C[i, :] += bias for every row, as addRowVector does (bias 0: nothing), where the epilogue cannot add it. */
+function addBiasRows(c: usize, ldc: i32, M: i32, N: i32, bias: usize): void {
+  if (bias == 0) return;
+  for (let i = 0; i < M; i++) {
+    const row = c + (<usize>i * <usize>ldc << 2);
+    add(row, row, bias, N);
   }
 }
 
@@ -437,7 +452,7 @@ export function gemmPackedB(
   const overwrite = beta == 0 && K > 0 && alpha != 0;
   if (!overwrite) scaleBlock(c, ldc, M, N, beta);
   if (K <= 0 || alpha == 0) {
-    if (bias != 0) for (let i = 0; i < M; i++) add(c + (<usize>i * <usize>ldc << 2), c + (<usize>i * <usize>ldc << 2), bias, N);
+    addBiasRows(c, ldc, M, N, bias);
     return;
   }
   const stride = packedStride(width);

@@ -10,16 +10,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { analyzeSpec, hoverAt } from '../src/spec';
 import type { StartTraining, TrainerEvent } from '../src/train/protocol';
+import { option } from './commandLine';
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const seconds = Number(option('--seconds') ?? 8);
 const specPath = resolve(option('--spec') ?? 'examples/sentiment.seqmodel.json');
 const specText = readFileSync(specPath, 'utf8');
@@ -34,10 +30,6 @@ interface Measured {
   stepsPerSecond?: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
 /** The editor's per-keystroke work, once: full analysis of the spec, then a hover on its encoder. */
 function probe(): number {
   const started = performance.now();
@@ -48,23 +40,22 @@ function probe(): number {
 
 async function measure(durationMs: number): Promise<Omit<Measured, 'stepsPerSecond'>> {
   const histogram = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
-  const probes: number[] = [];
+  const probes = createHistogram(); // in nanoseconds, as the delay monitor's
   histogram.enable();
   await new Promise<void>((done) => {
     const until = performance.now() + durationMs;
     const tick = () => {
-      probes.push(probe());
+      probes.record(Math.max(1, Math.round(probe() * 1e6)));
       if (performance.now() < until) setTimeout(tick, PROBE_EVERY_MS);
       else done();
     };
     tick();
   });
   histogram.disable();
-  probes.sort((a, b) => a - b);
-  const ms = (ns: number) => Math.max(0, ns / 1e6 - DELAY_RESOLUTION_MS);
+  const delayMs = (ns: number) => Math.max(0, ns / 1e6 - DELAY_RESOLUTION_MS);
   return {
-    delayP50: ms(histogram.percentile(50)), delayP99: ms(histogram.percentile(99)), delayMax: ms(histogram.max),
-    probeP50: percentile(probes, 0.5), probeP99: percentile(probes, 0.99),
+    delayP50: delayMs(histogram.percentile(50)), delayP99: delayMs(histogram.percentile(99)), delayMax: delayMs(histogram.max),
+    probeP50: probes.percentile(50) / 1e6, probeP99: probes.percentile(99) / 1e6,
   };
 }
 

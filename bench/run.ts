@@ -10,13 +10,12 @@ import { referenceKernels, Rng, useFastestKernels, type Kernels, type WasmKernel
 import { startGemmHelperThread, type GemmHelper } from '../src/tensor/wasm';
 import { spawnNodeHelperThread } from '../src/train/gemmHelperNode';
 import { countFloat32Arrays } from './allocationCounter';
+import { flag, option } from './commandLine';
 import { ensureTfjs, probeTorch, runTfjs, runTorch, type PeerResult } from './peers';
 import { buildSeqlabWorkload } from './seqlabWorkloads';
 import { forwardFlops, trainingFlops, WORKLOADS, type Workload } from './workloads';
 
-const args = process.argv.slice(2);
-const option = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const vsPeers = args.includes('--vs-peers');
+const vsPeers = flag('--vs-peers');
 const seconds = Number(option('--seconds') ?? 2);
 const only = option('--only')?.split(',');
 const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));

@@ -58,10 +58,7 @@ export const referenceKernels: Kernels = {
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc, bias, biasOff = 0) {
     gemmProduct(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
     if (!bias) return;
-    for (let i = 0; i < M; i++) {
-      const row = cOff + i * ldc;
-      for (let j = 0; j < N; j++) C[row + j] += bias[biasOff + j];
-    }
+    for (let i = 0; i < M; i++) referenceKernels.addRowVector(C, cOff + i * ldc, C, cOff + i * ldc, bias, biasOff, 1, N);
   },
 
   // The "packed" form is op(B) copied compactly in B's own layout, so the sums are exactly gemm's.

@@ -10,9 +10,15 @@ import { ExampleSplit, type Example } from './batching';
 import type { Baselines, DataSplit, PreparedData } from './types';
 import { EOS_ID } from './vocabulary';
 
-function examplesOf(split: DataSplit, name: string): readonly Example[] {
+/** The examples of a split, materialised one at a time (a large split is never held as examples). */
+interface Examples extends Iterable<Example> {
+  readonly length: number;
+  first(): Example;
+}
+
+function examplesOf(split: DataSplit, name: string): Examples {
   if (!(split instanceof ExampleSplit)) throw new Error(`baselines: the ${name} split was not made by src/data`);
-  return split.examples;
+  return { length: split.size, first: () => split.example(0), [Symbol.iterator]: () => split.examples()[Symbol.iterator]() };
 }
 
 export function baselines(prepared: PreparedData): Baselines {
@@ -23,7 +29,7 @@ export function baselines(prepared: PreparedData): Baselines {
   switch (info.task) {
     case 'forecast':
     case 'regress':
-      return validation[0].persistence ? persistenceBaseline(prepared, validation) : constantBaseline(train, validation, info.outputSize);
+      return validation.first().persistence ? persistenceBaseline(prepared, validation) : constantBaseline(train, validation, info.outputSize);
     case 'classify':
       return classificationBaseline(train, validation, info.outputSize);
     case 'tag':
@@ -35,7 +41,7 @@ export function baselines(prepared: PreparedData): Baselines {
   }
 }
 
-function persistenceBaseline(prepared: PreparedData, validation: readonly Example[]): Baselines {
+function persistenceBaseline(prepared: PreparedData, validation: Examples): Baselines {
   const O = prepared.info.outputSize;
   let squared = 0;
   let absolute = 0;
@@ -62,7 +68,7 @@ function persistenceBaseline(prepared: PreparedData, validation: readonly Exampl
   };
 }
 
-function constantBaseline(train: readonly Example[], validation: readonly Example[], O: number): Baselines {
+function constantBaseline(train: Examples, validation: Examples, O: number): Baselines {
   const mean = new Float64Array(O);
   for (const example of train) for (let o = 0; o < O; o++) mean[o] += example.targets![o] / train.length;
   let squared = 0;
@@ -70,15 +76,16 @@ function constantBaseline(train: readonly Example[], validation: readonly Exampl
   return { constantMse: squared / (validation.length * O) };
 }
 
-function classificationBaseline(train: readonly Example[], validation: readonly Example[], classCount: number): Baselines {
+function classificationBaseline(train: Examples, validation: Examples, classCount: number): Baselines {
   const counts = new Float64Array(classCount);
   for (const example of train) counts[example.targetClass!]++;
   const majority = argmax(counts);
-  const correct = validation.filter((example) => example.targetClass === majority).length;
+  let correct = 0;
+  for (const example of validation) if (example.targetClass === majority) correct++;
   return { majorityAccuracy: correct / validation.length };
 }
 
-function taggingBaseline(train: readonly Example[], validation: readonly Example[], tagCount: number): Baselines {
+function taggingBaseline(train: Examples, validation: Examples, tagCount: number): Baselines {
   const tagCounts = new Float64Array(tagCount);
   const tagCountsByToken = new Map<number, Float64Array>();
   for (const example of train) {
@@ -105,7 +112,7 @@ function taggingBaseline(train: readonly Example[], validation: readonly Example
   return { majorityAccuracy: majorityCorrect / total, mostFrequentTagAccuracy: perTokenCorrect / total };
 }
 
-function identityBaseline(prepared: PreparedData, validation: readonly Example[]): Baselines {
+function identityBaseline(prepared: PreparedData, validation: Examples): Baselines {
   const source = prepared.info.vocabulary!;
   const target = prepared.info.targetVocabulary!;
   let tokens = 0;
@@ -129,7 +136,7 @@ function identityBaseline(prepared: PreparedData, validation: readonly Example[]
 }
 
 /** Perplexity of add-one-smoothed training unigram frequencies on the validation targets. */
-function unigramPerplexity(train: readonly Example[], validation: readonly Example[], vocabularySize: number): number {
+function unigramPerplexity(train: Examples, validation: Examples, vocabularySize: number): number {
   const counts = new Float64Array(vocabularySize).fill(1);
   let total = vocabularySize;
   for (const example of train) for (const id of example.targetIds!) (counts[id]++, total++);

@@ -11,7 +11,7 @@ function tokenSplit(lengths: number[]): ExampleSplit {
     inputIds: Int32Array.from({ length }, (_, t) => 10 * e + t + 1),
     targetIds: Int32Array.from({ length }, (_, t) => t),
   }));
-  return new ExampleSplit(examples, { featureCount: 1, targetWidth: 1 }, describe);
+  return ExampleSplit.fromExamples(examples, { featureCount: 1, targetWidth: 1 }, describe);
 }
 
 test('batching: pads ids with 0 and per-step targets with -1, and reports each length', () => {
@@ -31,7 +31,7 @@ test('batching: real-valued inputs [B,T,I] are zero-padded and targets [B,O] pac
     { length: 1, inputs: Float32Array.of(1, 2), targets: Float32Array.of(5) },
     { length: 2, inputs: Float32Array.of(3, 4, 5, 6), targets: Float32Array.of(7) },
   ];
-  const split = new ExampleSplit(examples, { featureCount: 2, targetWidth: 1 }, describe);
+  const split = ExampleSplit.fromExamples(examples, { featureCount: 2, targetWidth: 1 }, describe);
   const [batch] = [...split.batches(2, { shuffle: false })];
   assert.deepEqual(Array.from(batch.inputs!), [1, 2, 0, 0, 3, 4, 5, 6]);
   assert.deepEqual(Array.from(batch.targets!), [5, 7]);
@@ -77,7 +77,7 @@ test('batching: seq2seq decoder inputs and targets are padded to the batch targe
     { length: 2, inputIds: Int32Array.of(5, 6), targetIds: Int32Array.of(7, 3), decoderInputIds: Int32Array.of(2, 7) },
     { length: 1, inputIds: Int32Array.of(5), targetIds: Int32Array.of(7, 8, 3), decoderInputIds: Int32Array.of(2, 7, 8) },
   ];
-  const split = new ExampleSplit(examples, { featureCount: 1, targetWidth: 1 }, describe);
+  const split = ExampleSplit.fromExamples(examples, { featureCount: 1, targetWidth: 1 }, describe);
   const [batch] = [...split.batches(2, { shuffle: false })];
   assert.equal(batch.steps, 2);
   assert.equal(batch.targetSteps, 3);

@@ -78,7 +78,7 @@ export function loadConll(text: string, data: ConllData, options: ConllOptions):
     target: Array.from(example.targetIds!, (id) => labels[id]).join(' '),
   });
   const layout = { featureCount: 1, targetWidth: 1 };
-  const split = (items: typeof prepared) => new ExampleSplit(items.map(toExample), layout, describe);
+  const split = (items: typeof prepared) => ExampleSplit.fromExamples(items.map(toExample), layout, describe);
   const info: DataInfo = {
     kind: 'tokens',
     task: 'tag',

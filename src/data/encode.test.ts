@@ -22,7 +22,7 @@ test('encodeSeries: raw rows are z-scored with the training statistics of their 
   const encoded = encodeSeries(prepared.info, [[97, 1], [94, 2]]);
   assert.deepEqual(Array.from(encoded), [normalizer!.normalize(97, 0), normalizer!.normalize(1, 1), normalizer!.normalize(94, 0), normalizer!.normalize(2, 1)].map(Math.fround));
   // Same numbers as the training windows hold for those rows.
-  assert.deepEqual(Array.from(encoded.subarray(0, 2)), Array.from((prepared.train as ExampleSplit).examples[0].inputs!.subarray(2, 4)));
+  assert.deepEqual(Array.from(encoded.subarray(0, 2)), Array.from((prepared.train as ExampleSplit).example(0).inputs!.subarray(2, 4)));
   assert.throws(() => encodeSeries(prepared.info, [[1]]), /step 0 has 1 values, expected 2 \(b, a\)/);
 });
 

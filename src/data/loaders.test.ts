@@ -26,8 +26,8 @@ function prepareFrom(files: Record<string, string>, spec: SeqModelSpec): Prepare
   });
 }
 const examplesOf = (prepared: PreparedData) => [
-  ...(prepared.train as ExampleSplit).examples,
-  ...(prepared.validation as ExampleSplit).examples,
+  ...(prepared.train as ExampleSplit).examples(),
+  ...(prepared.validation as ExampleSplit).examples(),
 ];
 
 test('text classification (CSV): quoted texts, labels in id order, vocabulary from the training split only', () => {
@@ -42,10 +42,10 @@ test('text classification (CSV): quoted texts, labels in id order, vocabulary fr
   assert.equal(info.outputSize, 2);
   assert.equal(info.trainSize + info.validationSize, 20);
   const vocabulary = info.vocabulary!;
-  const trainWords = new Set((prepared.train as ExampleSplit).examples.flatMap((e) => Array.from(e.inputIds!, (id) => vocabulary.token(id))));
+  const trainWords = new Set([...(prepared.train as ExampleSplit).examples()].flatMap((e) => Array.from(e.inputIds!, (id) => vocabulary.token(id))));
   // Each "wN" appears once: those in validation must be unknown to the vocabulary.
-  for (const example of (prepared.validation as ExampleSplit).examples) {
-    const described = prepared.validation.describe((prepared.validation as ExampleSplit).examples.indexOf(example));
+  for (let index = 0; index < prepared.validation.size; index++) {
+    const described = prepared.validation.describe(index);
     const unique = described.input.split(' ').find((word) => /^w\d+$/.test(word) || word === '<unk>');
     if (unique) assert.equal(unique, '<unk>');
   }
@@ -98,7 +98,7 @@ test('plain text: windows of `window` tokens, inputs <s> + the targets shifted r
   const prepared = prepareFrom({ '/ws/examples/t.txt': text }, specWith({ type: 'generate' }, { source: 'text', path: 't.txt', window: 8, split: { validation: 0.2 } }));
   const train = prepared.train as ExampleSplit;
   const vocabulary = prepared.info.vocabulary!;
-  const second = train.examples[1];
+  const second = train.example(1);
   assert.equal(Array.from(second.inputIds!, (id) => vocabulary.token(id)).join(''), '<s>efghija');
   assert.equal(Array.from(second.targetIds!, (id) => vocabulary.token(id)).join(''), 'efghijab');
   assert.equal(train.size, 19); // 80 training chars, stride 4: starts 0..72

@@ -65,7 +65,7 @@ export function loadPairs(text: string, data: PairsData, options: PairsOptions):
     target: detokenize(targetVocabulary.decode(example.targetIds!), tokenizer),
   });
   const layout = { featureCount: 1, targetWidth: 1 };
-  const split = (items: typeof pairs) => new ExampleSplit(items.map(toExample), layout, describe);
+  const split = (items: typeof pairs) => ExampleSplit.fromExamples(items.map(toExample), layout, describe);
   const info: DataInfo = {
     kind: 'tokens',
     task: 'seq2seq',

@@ -69,8 +69,8 @@ export function loadPlainText(text: string, data: PlainTextData, options: PlainT
   };
   return {
     info,
-    train: new ExampleSplit(train, layout, describe),
-    validation: new ExampleSplit(validation, layout, describe),
-    test: test.length > 0 ? new ExampleSplit(test, layout, describe) : undefined,
+    train: ExampleSplit.fromExamples(train, layout, describe),
+    validation: ExampleSplit.fromExamples(validation, layout, describe),
+    test: test.length > 0 ? ExampleSplit.fromExamples(test, layout, describe) : undefined,
   };
 }

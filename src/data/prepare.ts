@@ -48,7 +48,7 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
     case 'csv': {
       const { text, file } = read(data.path);
       const targetColumns = data.target ?? [data.columns[0]];
-      prepared = loadCsvSeries(text, {
+      prepared = loadCsvSeries([text], {
         file,
         window: data.window,
         horizon: spec.task.horizon ?? 1,

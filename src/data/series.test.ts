@@ -60,20 +60,20 @@ test('series: windows and horizon line up (inputs rows e..e+W-1, targets rows e+
   const validation = prepared.validation as ExampleSplit;
   assert.equal(prepared.info.inputSize, 2);
   assert.equal(prepared.info.outputSize, 2);
-  const first = train.examples[0];
+  const first = train.example(0);
   assert.deepEqual(Array.from(first.inputs!), [0, 100, 10, 101, 20, 102, 30, 103]); // [W,I]
   assert.deepEqual(Array.from(first.targets!), [40, 50]); // [Hz,K]
   assert.deepEqual(Array.from(first.persistence!), [30, 30]);
   // 15 windows: 11 train then 4 validation, in time order.
   assert.equal(train.size + validation.size, 15);
-  assert.deepEqual(Array.from(validation.examples[0].inputs!.subarray(0, 2)), [110, 111]);
-  assert.deepEqual(Array.from(validation.examples[3].targets!), [180, 190]);
+  assert.deepEqual(Array.from(validation.example(0).inputs!.subarray(0, 2)), [110, 111]);
+  assert.deepEqual(Array.from(validation.example(3).targets!), [180, 190]);
 });
 
 test('series: denormalizeTargets maps normalised targets back to original units', () => {
   const prepared = load(csvOf(rising), { inputColumns: ['temp', 'passengers'], targetColumns: ['passengers'] });
   const validation = prepared.validation as ExampleSplit;
-  const targets = Float32Array.from(validation.examples[0].targets!);
+  const targets = Float32Array.from(validation.example(0).targets!);
   assert.ok(Math.abs(targets[0] - 160) > 1); // really normalised
   prepared.info.denormalizeTargets(targets);
   assert.ok(Math.abs(targets[0] - 160) < 1e-3, `${targets[0]}`);

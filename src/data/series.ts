@@ -4,10 +4,12 @@
  * test in time order) and the z-score is fitted on the rows the training examples touch, nothing later.
  */
 import type { CsvSeriesData } from '../spec/types';
-import { parseCsvWithHeader, requireColumn } from './csv';
+import { CsvStreamParser, checkFieldCount } from './csv';
 import { ExampleSplit, type Example } from './batching';
+import { growableFloat64 } from './growable';
 import { ZScore } from './normalize';
-import { splitCounts, takeSplits } from './splits';
+import { SeriesWindowStore } from './seriesWindows';
+import { splitCounts } from './splits';
 import { DataError, type DataInfo, type PreparedData } from './types';
 
 export interface SeriesTable {
@@ -18,25 +20,52 @@ export interface SeriesTable {
   rowCount: number;
 }
 
-/** Reads the named numeric columns; a bad cell is reported at its own line and column. */
+/** Reads the named numeric columns of a whole text (small files: predictions, tests). */
 export function readNumericColumns(text: string, file: string, columns: readonly string[]): SeriesTable {
-  const table = parseCsvWithHeader(text, file);
-  const indices = columns.map((name) => requireColumn(table, name, file));
+  return readNumericColumnsFrom([text], file, columns);
+}
+
+/**
+ * Reads the named numeric columns from a CSV given in chunks, record by record: what stays is one [N,C] array
+ * of float64 (the exact values, for statistics), never the text or its fields. A bad cell is reported at its
+ * own line and column.
+ */
+export function readNumericColumnsFrom(chunks: Iterable<string>, file: string, columns: readonly string[]): SeriesTable {
   const C = columns.length;
-  const values = new Float64Array(table.rows.length * C);
-  table.rows.forEach((row, r) => {
-    indices.forEach((fieldIndex, c) => {
-      const field = row.fields[fieldIndex];
+  const values = growableFloat64(1 << 16);
+  let indices: number[] | undefined;
+  let headerLength = 0;
+  const parser = new CsvStreamParser(file, (record) => {
+    if (!indices) {
+      const names = record.fields.map((field) => field.text.trim());
+      headerLength = names.length;
+      indices = columns.map((name) => {
+        const index = names.indexOf(name);
+        if (index < 0) {
+          const available = names.map((n) => JSON.stringify(n)).join(', ');
+          throw new DataError(file, record.line, 1, `no column ${JSON.stringify(name)} in the header (columns: ${available})`);
+        }
+        return index;
+      });
+      return;
+    }
+    checkFieldCount(record, headerLength, file);
+    for (let c = 0; c < C; c++) {
+      const field = record.fields[indices[c]];
       const trimmed = field.text.trim();
       const value = trimmed === '' ? NaN : Number(trimmed);
       if (!Number.isFinite(value)) {
         const what = trimmed === '' ? 'an empty cell is' : `${JSON.stringify(field.text)} is`;
         throw new DataError(file, field.line, field.column, `${what} not a number in column ${JSON.stringify(columns[c])}`);
       }
-      values[r * C + c] = value;
-    });
+      values.push(value);
+    }
   });
-  return { columns: [...columns], values, rowCount: table.rows.length };
+  for (const chunk of chunks) parser.push(chunk);
+  parser.end();
+  if (!indices) throw new DataError(file, 1, 1, 'the file is empty (a header row is expected)');
+  const rowCount = values.length / Math.max(1, C);
+  return { columns: [...columns], values: values.trimmed(), rowCount };
 }
 
 export interface SeriesWindowOptions {
@@ -49,10 +78,11 @@ export interface SeriesWindowOptions {
   file: string;
 }
 
-export function loadCsvSeries(text: string, options: SeriesWindowOptions): PreparedData {
+/** `chunks`: the file's text in pieces (one string is one piece). */
+export function loadCsvSeries(chunks: Iterable<string>, options: SeriesWindowOptions): PreparedData {
   // The table holds the inputs, then any target column that is not also an input.
   const tableColumns = [...options.inputColumns, ...options.targetColumns.filter((c) => !options.inputColumns.includes(c))];
-  const table = readNumericColumns(text, options.file, tableColumns);
+  const table = readNumericColumnsFrom(chunks, options.file, tableColumns);
   return windowSeries(table, options);
 }
 
@@ -75,25 +105,11 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
   // Rows touched by training examples: inputs of the last one plus its furthest target.
   const trainingRows = counts.train - 1 + W + Hz;
   const normalizer = options.normalize ? ZScore.fit(table.values, C, trainingRows) : undefined;
-  const scaled = Float64Array.from(table.values);
-  normalizer?.normalizeTable(scaled);
-
-  const examples: Example[] = [];
-  for (let e = 0; e < exampleCount; e++) {
-    const inputs = new Float32Array(W * I); // [W,I]
-    for (let t = 0; t < W; t++) {
-      for (let i = 0; i < I; i++) inputs[t * I + i] = scaled[(e + t) * C + inputColumnIndex[i]];
-    }
-    const targets = new Float32Array(Hz * K); // [Hz,K]
-    const persistence = new Float32Array(Hz * K);
-    for (let h = 0; h < Hz; h++) {
-      for (let k = 0; k < K; k++) {
-        targets[h * K + k] = scaled[(e + W - 1 + h + 1) * C + targetColumnIndex[k]];
-        persistence[h * K + k] = scaled[(e + W - 1) * C + targetColumnIndex[k]];
-      }
-    }
-    examples.push({ length: W, inputs, targets, persistence });
-  }
+  // One float32 table shared by every split's windows, normalised once (in float64, rounded once).
+  const scaled = new Float32Array(table.values.length); // [N,C]
+  for (let i = 0; i < scaled.length; i++) scaled[i] = normalizer ? normalizer.normalize(table.values[i], i % C) : table.values[i];
+  const shape = { window: W, horizon: Hz, columnCount: C, inputColumns: Int32Array.from(inputColumnIndex), targetColumns: Int32Array.from(targetColumnIndex) };
+  const split = (first: number, count: number) => new ExampleSplit(new SeriesWindowStore(scaled, shape, first, count), describe);
 
   const denormalizeTargets = (values: Float32Array): void => {
     if (!normalizer) return;
@@ -111,8 +127,6 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
     };
   };
 
-  const layout = { featureCount: I, targetWidth: Hz * K };
-  const parts = takeSplits(examples, counts);
   const info: DataInfo = {
     kind: 'series',
     task: 'forecast',
@@ -131,8 +145,8 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
   };
   return {
     info,
-    train: new ExampleSplit(parts.train, layout, describe),
-    validation: new ExampleSplit(parts.validation, layout, describe),
-    test: counts.test > 0 ? new ExampleSplit(parts.test, layout, describe) : undefined,
+    train: split(0, counts.train),
+    validation: split(counts.train, counts.validation),
+    test: counts.test > 0 ? split(counts.train + counts.validation, counts.test) : undefined,
   };
 }

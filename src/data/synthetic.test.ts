@@ -10,7 +10,7 @@ const make = (data: Omit<SyntheticData, 'source'>, horizon?: number) =>
 
 test('adding: one marker in each half, target = sum of the marked values, constant-predictor MSE ≈ 1/6', () => {
   const prepared = make({ generator: 'adding', samples: 4000, length: 20, seed: 3, split: { validation: 1 / 2 - 1e-9 } });
-  const examples = (prepared.train as ExampleSplit).examples;
+  const examples = [...(prepared.train as ExampleSplit).examples()];
   for (const example of examples.slice(0, 200)) {
     const x = example.inputs!; // [T,2]
     const marked = [];
@@ -31,7 +31,7 @@ test('synthetic: the same seed gives the same data; validation does not depend o
   const a = make({ generator: 'adding', samples: 50, length: 10, seed: 9 });
   const b = make({ generator: 'adding', samples: 50, length: 10, seed: 9 });
   const c = make({ generator: 'adding', samples: 80, length: 10, seed: 9, split: { validation: 5 / 80 } });
-  const firstInputs = (p: typeof a, split: 'train' | 'validation') => Array.from((p[split] as ExampleSplit).examples[0].inputs!);
+  const firstInputs = (p: typeof a, split: 'train' | 'validation') => Array.from((p[split] as ExampleSplit).example(0).inputs!);
   assert.deepEqual(firstInputs(a, 'train'), firstInputs(b, 'train'));
   assert.deepEqual(firstInputs(a, 'validation'), firstInputs(c, 'validation'));
   assert.notDeepEqual(firstInputs(a, 'train'), firstInputs(make({ generator: 'adding', samples: 50, length: 10, seed: 10 }), 'train'));
@@ -51,7 +51,7 @@ test('copy: symbols, blanks, the delimiter, and the symbols again as the last ta
 test('sine and random walk: [T,F] inputs, next values as targets, persistence baseline', () => {
   const sine = make({ generator: 'sine', samples: 200, length: 30, symbols: 2, noise: 0 }, 2);
   assert.deepEqual([sine.info.inputSize, sine.info.outputSize, sine.info.horizon], [2, 4, 2]);
-  const example = (sine.train as ExampleSplit).examples[0];
+  const example = (sine.train as ExampleSplit).example(0);
   assert.equal(example.inputs!.length, 60);
   assert.ok(Array.from(example.inputs!).every((v) => Math.abs(v) <= 1));
   const walk = make({ generator: 'random-walk', samples: 100, length: 10, split: { validation: 20 } }); // 2000 validation walks

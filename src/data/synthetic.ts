@@ -58,7 +58,7 @@ export function loadSynthetic(data: SyntheticData, options: SyntheticOptions): P
   const make = (count: number, rng: Rng) => {
     const examples: Example[] = new Array(count);
     for (let i = 0; i < count; i++) examples[i] = generated.generate(rng);
-    return new ExampleSplit(examples, generated.layout, generated.describe);
+    return ExampleSplit.fromExamples(examples, generated.layout, generated.describe);
   };
   const info: DataInfo = {
     kind: generated.kind,

@@ -118,7 +118,7 @@ export function loadTextClassification(text: string, data: TextClassificationDat
     target: labels[example.targetClass!],
   });
   const layout = { featureCount: 1, targetWidth: 1 };
-  const split = (items: typeof tokenized) => new ExampleSplit(items.map(toExample), layout, describe);
+  const split = (items: typeof tokenized) => ExampleSplit.fromExamples(items.map(toExample), layout, describe);
   const info: DataInfo = {
     kind: 'tokens',
     task: 'classify',

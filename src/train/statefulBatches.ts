@@ -16,7 +16,7 @@
  */
 import type { SeqModelSpec } from '../spec/types';
 import type { Batch, DataSplit, PreparedData } from '../data/types';
-import { ExampleSplit, type Example } from '../data/batching';
+import { ExampleSplit, PackedStore } from '../data/batching';
 
 /** Stateful training cannot run on this spec and data (a setup problem, reported before any run folder exists). */
 export class StatefulTrainingError extends Error {
@@ -70,26 +70,12 @@ export function statefulSpecProblem(spec: SeqModelSpec): string | undefined {
   return undefined;
 }
 
-/** True when example e+1 is example e shifted by one step (sliding windows of one series). */
-export function isSlidingWindowSeries(examples: readonly Example[], featureCount: number): boolean {
-  if (examples.length < 2) return false;
-  const W = examples[0].length;
-  const I = featureCount;
-  for (let e = 0; e + 1 < examples.length; e++) {
-    const current = examples[e].inputs;
-    const next = examples[e + 1].inputs;
-    if (!current || !next || examples[e].length !== W || examples[e + 1].length !== W) return false;
-    for (let i = 0; i < (W - 1) * I; i++) if (next[i] !== current[i + I]) return false;
-  }
-  return true;
-}
-
 /** The stream layout of a training split of sliding windows, or an Error saying why there is none. */
 export function planStatefulBatches(split: DataSplit, batchSize: number, source: string): StatefulPlan {
-  if (!(split instanceof ExampleSplit) || !isSlidingWindowSeries(split.examples, split.layout.featureCount)) {
+  if (!(split instanceof ExampleSplit) || !split.store.slidingWindows || split.size < 2) {
     throw new StatefulTrainingError(`training.stateful needs a series read chunk by chunk (data.source "csv", or synthetic sine/random-walk with tbpttSteps); the ${source} examples are independent sequences, so there is no state to carry from one batch to the next`);
   }
-  const W = split.examples[0].length;
+  const W = split.store.length(0);
   const chunks = Math.floor((split.size - 1) / W) + 1; // non-overlapping windows at rows 0, W, 2W, …
   const chunksPerStream = Math.floor(chunks / batchSize);
   if (chunksPerStream < 2) {
@@ -118,10 +104,11 @@ export function planSeriesChunks(data: PreparedData, batchSize: number, chunkSte
   const split = data.train;
   const F = data.info.inputSize;
   const Hz = data.info.horizon ?? 1;
-  if (!(split instanceof ExampleSplit) || data.info.outputSize !== Hz * F) {
+  if (!(split instanceof ExampleSplit) || !(split.store instanceof PackedStore) || data.info.outputSize !== Hz * F) {
     throw new StatefulTrainingError(`training.stateful on synthetic ${generator}: the targets must be the series' next values`);
   }
-  const T = split.examples[0].length;
+  const { inputs, inputOffsets, targets } = split.store.columns;
+  const T = split.store.length(0);
   if (chunkSteps === undefined || !Number.isInteger(chunkSteps) || chunkSteps < 1 || chunkSteps >= T) {
     throw new StatefulTrainingError(`training.stateful on synthetic ${generator}: each example is an independent series of ${T} steps; set training.tbpttSteps to the chunk length (1..${T - 1}) to read each series chunk by chunk with the state carried between chunks`);
   }
@@ -135,10 +122,7 @@ export function planSeriesChunks(data: PreparedData, batchSize: number, chunkSte
     targets: new Float32Array(batchSize * Hz * F), // [B,Hz·F]
   };
   /** Value of feature f at step t of example e's whole series (inputs, then the Hz target steps). */
-  const seriesValue = (e: number, t: number, f: number) => {
-    const example = split.examples[e];
-    return t < T ? example.inputs![t * F + f] : example.targets![(t - T) * F + f];
-  };
+  const seriesValue = (e: number, t: number, f: number) => (t < T ? inputs![(inputOffsets[e] + t) * F + f] : targets![e * Hz * F + (t - T) * F + f]);
   return {
     streams: batchSize,
     stepsPerEpoch: groups * chunksPerSeries,

@@ -4,6 +4,7 @@ import { Rng } from '../tensor';
 import type { SeqModelSpec } from '../spec/types';
 import type { Batch } from '../data/types';
 import { prepareData } from '../data';
+import { ExampleSplit } from '../data/batching';
 import { SequenceModel } from './model';
 import { train } from './trainer';
 import { memoryRunIo } from './runIo';
@@ -133,7 +134,7 @@ test('synthetic sine with tbpttSteps: each series is read in chunks whose target
   for (const { batch, startsStreams } of plan.batches()) seen.push({ inputs: batch.inputs!.slice(), targets: batch.targets!.slice(), startsStreams, first: batch.indices[0] });
   assert.deepEqual(seen.map((s) => s.startsStreams), [true, false, false, true, false, false, true, false, false]);
   for (let i = 0; i < seen.length; i++) {
-    const example = (data.train as unknown as { examples: { inputs: Float32Array; targets: Float32Array }[] }).examples[seen[i].first];
+    const example = (data.train as ExampleSplit).example(seen[i].first) as { inputs: Float32Array; targets: Float32Array };
     const j = i % 3;
     assert.deepEqual(Array.from(seen[i].inputs.subarray(0, 4)), Array.from(example.inputs.subarray(4 * j, 4 * j + 4)));
     // The target is the next value of the same series: the next chunk's first input, or the example's own target.

@@ -1,0 +1,79 @@
+/**
+ * Sliding windows over one series table: the one place where a forecasting window becomes a batch row.
+ * The table is [N,C] float32 (already normalised); window e of a split is rows [first+e, first+e+W) of the input
+ * columns, and its targets are the target columns at rows first+e+W-1+h for h = 1..Hz, laid out [Hz,K].
+ * No window exists as an array of its own: a split is a start offset and a count over the shared table.
+ */
+import type { Batch } from './types';
+import type { BatchFields, Example, ExampleStore } from './batching';
+
+export interface SeriesWindowShape {
+  /** W: input steps per window. */
+  window: number;
+  /** Hz: steps ahead predicted. */
+  horizon: number;
+  /** C: columns of the table. */
+  columnCount: number;
+  /** [I] table columns read as inputs, [K] table columns predicted. */
+  inputColumns: Int32Array;
+  targetColumns: Int32Array;
+}
+
+export class SeriesWindowStore implements ExampleStore {
+  readonly fields: BatchFields;
+  readonly slidingWindows = true;
+
+  constructor(
+    /** [N,C] row-major, normalised. Shared by the train, validation and test stores. */
+    readonly table: Float32Array,
+    readonly shape: SeriesWindowShape,
+    /** Window index (= first row) of this split's example 0. */
+    readonly firstWindow: number,
+    readonly count: number,
+  ) {
+    this.fields = { inputs: shape.inputColumns.length, targets: shape.horizon * shape.targetColumns.length };
+  }
+
+  length(): number {
+    return this.shape.window;
+  }
+
+  targetLength(): number {
+    return 0;
+  }
+
+  write(i: number, batch: Batch, b: number): void {
+    const { window: W, horizon: Hz, columnCount: C, inputColumns, targetColumns } = this.shape;
+    const table = this.table;
+    const I = inputColumns.length;
+    const K = targetColumns.length;
+    const first = this.firstWindow + i;
+    const inputs = batch.inputs!;
+    const T = batch.steps;
+    for (let t = 0; t < W; t++) {
+      const row = (first + t) * C;
+      const to = (b * T + t) * I;
+      for (let c = 0; c < I; c++) inputs[to + c] = table[row + inputColumns[c]];
+    }
+    const targets = batch.targets!;
+    for (let h = 0; h < Hz; h++) {
+      const row = (first + W + h) * C;
+      const to = b * Hz * K + h * K;
+      for (let k = 0; k < K; k++) targets[to + k] = table[row + targetColumns[k]];
+    }
+  }
+
+  example(i: number): Example {
+    const { window: W, horizon: Hz, columnCount: C, targetColumns } = this.shape;
+    const I = this.shape.inputColumns.length;
+    const K = targetColumns.length;
+    const inputs = new Float32Array(W * I); // [W,I]
+    const targets = new Float32Array(Hz * K); // [Hz,K]
+    const batch = { size: 1, steps: W, inputs, targets, lengths: new Int32Array(1), indices: new Int32Array(1) };
+    this.write(i, batch, 0);
+    const persistence = new Float32Array(Hz * K); // the last observed value of each target, per horizon step
+    const last = (this.firstWindow + i + W - 1) * C;
+    for (let h = 0; h < Hz; h++) for (let k = 0; k < K; k++) persistence[h * K + k] = this.table[last + targetColumns[k]];
+    return { length: W, inputs, targets, persistence };
+  }
+}

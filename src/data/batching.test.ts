@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../tensor/rng';
-import { ExampleSplit, type Example } from './batching';
+import { ExampleSplit, PackedStore, type Example } from './batching';
 
 const describe = () => ({ input: '', target: '' });
 /** Token examples of the given lengths; token t of example e is 10·e + t + 1, tags are t. */
@@ -84,4 +84,19 @@ test('batching: seq2seq decoder inputs and targets are padded to the batch targe
   assert.deepEqual(Array.from(batch.targetIds!), [7, 3, -1, 7, 8, 3]);
   assert.deepEqual(Array.from(batch.decoderInputIds!), [2, 7, 0, 2, 7, 8]);
   assert.deepEqual(Array.from(batch.targetLengths!), [2, 3]);
+});
+
+test('batching: a packed store keeps ids in the narrowest array the largest id allows, and offsets per example', () => {
+  const withMax = (maxId: number) => {
+    const split = ExampleSplit.fromExamples([{ length: 2, inputIds: Int32Array.of(1, maxId), targetClass: 0 }, { length: 1, inputIds: Int32Array.of(4), targetClass: 1 }], { featureCount: 1, targetWidth: 1 }, describe);
+    return split.store as PackedStore;
+  };
+  assert.ok(withMax(255).columns.inputIds instanceof Uint8Array);
+  assert.ok(withMax(256).columns.inputIds instanceof Uint16Array);
+  assert.ok(withMax(65536).columns.inputIds instanceof Int32Array);
+  const store = withMax(70000);
+  assert.deepEqual(Array.from(store.columns.inputOffsets), [0, 2, 3]);
+  assert.deepEqual(Array.from(store.example(0).inputIds!), [1, 70000]);
+  assert.equal(store.length(1), 1);
+  assert.ok(store.columns.targetClass instanceof Uint8Array);
 });

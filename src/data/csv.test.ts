@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsv, parseCsvWithHeader } from './csv';
+import { CsvStreamParser, parseCsv, parseCsvWithHeader, type CsvRecord } from './csv';
 import { DataError } from './types';
 
 const texts = (text: string) => parseCsv(text, 'f.csv').map((record) => record.fields.map((field) => field.text));
@@ -48,4 +48,23 @@ test('csv: text after a closing quote is an error at that character', () => {
 test('csv: a row with the wrong number of fields names its line', () => {
   assert.throws(() => parseCsvWithHeader('a,b,c\n1,2,3\n4,5\n', 'x.csv'), /x\.csv:3:4: expected 3 fields as in the header, found 2/);
   assert.throws(() => parseCsvWithHeader('a,b\n1,2,3\n', 'x.csv'), /x\.csv:2:5: expected 2 fields as in the header, found 3/);
+});
+
+test('csv stream: every cut of the text into two chunks gives the same records and positions as one piece', () => {
+  const text = '\uFEFFname,value\r\n"multi\r\nline, ""q""",42\r\n\r\nlast,7\rx,"y"';
+  const whole = parseCsv(text, 'f.csv');
+  for (let cut = 0; cut <= text.length; cut++) {
+    const records: CsvRecord[] = [];
+    const parser = new CsvStreamParser('f.csv', (record) => records.push(record));
+    parser.push(text.slice(0, cut));
+    parser.push(text.slice(cut));
+    parser.end();
+    assert.deepEqual(records, whole, `cut at ${cut}`);
+  }
+});
+
+test('csv stream: an unterminated quote is reported at its opening line even when the file arrives in chunks', () => {
+  const parser = new CsvStreamParser('x.csv', () => {});
+  for (const chunk of ['a,b\n1,2\n3,"op', 'en\n4,5\n', '6,7\n']) parser.push(chunk);
+  assert.throws(() => parser.end(), /x\.csv:3:3: unterminated quoted field/);
 });

@@ -53,6 +53,12 @@ test('csv: a row with the wrong number of fields names its line', () => {
 test('csv stream: every cut of the text into two chunks gives the same records and positions as one piece', () => {
   const text = '\uFEFFname,value\r\n"multi\r\nline, ""q""",42\r\n\r\nlast,7\rx,"y"';
   const whole = parseCsv(text, 'f.csv');
+  assert.deepEqual(whole.map((record) => record.fields.map((field) => `${field.line}:${field.column} ${field.text}`)), [
+    ['1:1 name', '1:6 value'],
+    ['2:1 multi\r\nline, "q"', '3:14 42'],
+    ['5:1 last', '5:6 7'],
+    ['6:1 x', '6:3 y'],
+  ]);
   for (let cut = 0; cut <= text.length; cut++) {
     const records: CsvRecord[] = [];
     const parser = new CsvStreamParser('f.csv', (record) => records.push(record));

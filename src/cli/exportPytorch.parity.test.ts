@@ -1,5 +1,6 @@
 // The exported PyTorch project reproduces SeqLab's outputs on the same weights (to 1e-5), for a model of each
-// shape family. Needs Debian's torch at /usr/bin/python3; skipped with a message where it is absent.
+// shape family. Needs Debian's torch at /usr/bin/python3, which `npm test` installs when missing; without it the
+// test fails, naming the package.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,9 +15,7 @@ import { nodeRunIo } from '../train/runIo';
 import { saveWeights } from '../train/runFolder';
 import { exportPytorch } from './exportPytorch';
 
-const PYTHON = '/usr/bin/python3';
-const torchCheck = fs.existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }) : undefined;
-const skip = !torchCheck || torchCheck.status !== 0 ? `PyTorch not available at ${PYTHON} (python3-torch); export parity not checked` : false;
+import { PYTHON, assertTorchInstalled } from './testing/torchInstalled';
 
 const base = { training: { epochs: 1, batchSize: 4, optimizer: { type: 'adam', lr: 0.01 } } } as const;
 const cases: Record<string, { spec: SeqModelSpec; files?: Record<string, string> }> = {
@@ -41,7 +40,8 @@ const cases: Record<string, { spec: SeqModelSpec; files?: Record<string, string>
   },
 };
 
-test('exported PyTorch models reproduce SeqLab outputs to 1e-5', { skip }, () => {
+test('exported PyTorch models reproduce SeqLab outputs to 1e-5', () => {
+  assertTorchInstalled();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-export-'));
   const dirs: string[] = [];
   for (const [name, { spec, files }] of Object.entries(cases)) {

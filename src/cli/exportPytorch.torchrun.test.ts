@@ -1,6 +1,6 @@
 // The exported train.py runs under torchrun with 2 processes on this machine's torch 1.13 (the README's command),
 // and follows the spec's teacher-forcing schedule epoch by epoch, as SeqLab's trainer does. Needs Debian's torch at
-// /usr/bin/python3; skipped with a message where it is absent.
+// /usr/bin/python3, which `npm test` installs when missing; without it the test fails, naming the package.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,9 +16,7 @@ import { loadWeights, saveWeights } from '../train/runFolder';
 import { teacherForcingRatio } from '../train/optimization';
 import { TORCHRUN_COMMAND, exportPytorch, exportReadme } from './exportPytorch';
 
-const PYTHON = '/usr/bin/python3';
-const torchCheck = fs.existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }) : undefined;
-const skip = !torchCheck || torchCheck.status !== 0 ? `PyTorch not available at ${PYTHON} (python3-torch); torchrun not checked` : false;
+import { PYTHON, assertTorchInstalled } from './testing/torchInstalled';
 
 const EPOCHS = 3;
 const spec: SeqModelSpec = {
@@ -34,7 +32,8 @@ test('the README gives the torchrun command that works here and describes the sc
   assert.match(readme, /teacher-forcing schedule \(start 1, end 0, decay linear\)/);
 });
 
-test('train.py under torchrun (2 processes) follows the teacher-forcing schedule and writes weights SeqLab loads', { skip }, () => {
+test('train.py under torchrun (2 processes) follows the teacher-forcing schedule and writes weights SeqLab loads', () => {
+  assertTorchInstalled();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-torchrun-'));
   fs.writeFileSync(path.join(dir, 'pairs.tsv'), pairs.join('\n'));
   const data = prepareData(spec, dir, nodeRunIo, path.join(dir, 'spec.seqmodel.json'));

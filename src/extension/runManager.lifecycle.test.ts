@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TrainingRunManager, type TrainingRun } from './runManager';
-import type { RunFinished, StartTraining, TrainerEvent } from '../train/protocol';
+import type { RunFinished, StartTraining, StepProgress, TrainerEvent, TrainerLog } from '../train/protocol';
 
 const fakeWorkerPath = fileURLToPath(new URL('./fixtures/fakeTrainingWorker.mjs', import.meta.url));
+
+// Every wait below is for an event; the timeout only keeps a lost event from hanging the suite.
+const hangGuard = { timeout: 120_000 };
 
 function startCommand(behaviour: object): StartTraining {
   return { type: 'start', specPath: '/tmp/fake.seqmodel.json', specText: JSON.stringify(behaviour) };
@@ -34,10 +37,10 @@ function finished(manager: TrainingRunManager, run: TrainingRun): Promise<RunFin
   });
 }
 
-function nextEvent(manager: TrainingRunManager, run: TrainingRun, type: TrainerEvent['type']): Promise<TrainerEvent> {
+function nextEvent(manager: TrainingRunManager, run: TrainingRun, type: TrainerEvent['type'], where: (event: TrainerEvent) => boolean = () => true): Promise<TrainerEvent> {
   return new Promise((resolve) => {
     const subscription = manager.onEvent((eventRun, event) => {
-      if (eventRun === run && event.type === type) {
+      if (eventRun === run && event.type === type && where(event)) {
         subscription.dispose();
         resolve(event);
       }
@@ -45,7 +48,7 @@ function nextEvent(manager: TrainingRunManager, run: TrainingRun, type: TrainerE
   });
 }
 
-test('a run streams its events in order and keeps them for replay', async () => {
+test('a run streams its events in order and keeps them for replay', hangGuard, async () => {
   const { manager } = makeManager();
   const run = manager.start(startCommand({ mode: 'train', steps: 4 }));
   const final = await finished(manager, run);
@@ -57,7 +60,7 @@ test('a run streams its events in order and keeps them for replay', async () => 
   manager.dispose();
 });
 
-test('a thrown exception in the worker becomes a failed run with the error message', async () => {
+test('a thrown exception in the worker becomes a failed run with the error message', hangGuard, async () => {
   const { manager, logLines } = makeManager();
   const run = manager.start(startCommand({ mode: 'crash' }));
   const final = await finished(manager, run);
@@ -67,7 +70,7 @@ test('a thrown exception in the worker becomes a failed run with the error messa
   manager.dispose();
 });
 
-test('a worker that exits without finishing becomes a failed run naming the exit code', async () => {
+test('a worker that exits without finishing becomes a failed run naming the exit code', hangGuard, async () => {
   const { manager } = makeManager();
   const run = manager.start(startCommand({ mode: 'exit' }));
   const final = await finished(manager, run);
@@ -76,21 +79,22 @@ test('a worker that exits without finishing becomes a failed run naming the exit
   manager.dispose();
 });
 
-test('stop ends a running run within a step or two', async () => {
+test('stop reaches the worker, which ends within a step; every step event arrives before runFinished', hangGuard, async () => {
   const { manager } = makeManager();
-  const run = manager.start(startCommand({ mode: 'train', steps: 100_000 }));
+  const run = manager.start(startCommand({ mode: 'train' }));
   await nextEvent(manager, run, 'step');
-  const stepsBeforeStop = run.latestStep?.step ?? 0;
   manager.stop(run.id);
   const final = await finished(manager, run);
   assert.equal(final.status, 'stopped');
-  assert.ok(final.steps <= stepsBeforeStop + 2, `ran ${final.steps - stepsBeforeStop} steps after stop`);
+  const seenAt = Number(/stop seen after step (\d+)/.exec(final.message)?.[1]);
+  assert.ok(final.steps <= seenAt + 1, `ran ${final.steps - seenAt} steps after the stop arrived`);
+  assert.equal(run.latestStep?.step, final.steps);
   manager.dispose();
 });
 
-test('a worker that ignores stop is terminated after the grace period', async () => {
+test('a worker that ignores stop is terminated after the grace period', hangGuard, async () => {
   const { manager } = makeManager(2, 150);
-  const run = manager.start(startCommand({ mode: 'ignoreStop', steps: 100_000 }));
+  const run = manager.start(startCommand({ mode: 'ignoreStop' }));
   await nextEvent(manager, run, 'step');
   manager.stop(run.id);
   const final = await finished(manager, run);
@@ -99,27 +103,28 @@ test('a worker that ignores stop is terminated after the grace period', async ()
   manager.dispose();
 });
 
-test('pause holds the step count still and resume continues', async () => {
+test('pause holds the step count still and resume continues with the next step', hangGuard, async () => {
   const { manager } = makeManager();
-  const run = manager.start(startCommand({ mode: 'train', steps: 100_000 }));
+  const run = manager.start(startCommand({ mode: 'train' }));
   await nextEvent(manager, run, 'step');
+  const pausedLog = nextEvent(manager, run, 'log', (event) => event.type === 'log' && event.message.startsWith('fake worker: paused'));
   manager.pause(run.id);
   assert.equal(run.state, 'paused');
-  await new Promise((resolve) => setTimeout(resolve, 60));
-  const stepWhilePaused = run.latestStep?.step;
-  await new Promise((resolve) => setTimeout(resolve, 80));
-  assert.equal(run.latestStep?.step, stepWhilePaused, 'steps advanced while paused');
+  const pausedAt = Number(/after step (\d+)/.exec((await pausedLog as TrainerLog).message)?.[1]);
+  assert.equal(run.latestStep?.step, pausedAt, 'the steps before the pause all arrived');
+  const nextStep = nextEvent(manager, run, 'step');
   manager.resume(run.id);
-  await nextEvent(manager, run, 'step');
-  assert.ok((run.latestStep?.step ?? 0) > (stepWhilePaused ?? 0));
+  assert.equal(run.state, 'running');
+  // Steps are numbered one by one: the first after the resume being pausedAt + 1 means none ran while paused.
+  assert.equal((await nextStep as StepProgress).step, pausedAt + 1);
   manager.stop(run.id);
   await finished(manager, run);
   manager.dispose();
 });
 
-test('runs beyond maxConcurrentRuns wait in a queue and start when a slot frees', async () => {
+test('runs beyond maxConcurrentRuns wait in a queue and start when a slot frees', hangGuard, async () => {
   const { manager } = makeManager(1);
-  const first = manager.start(startCommand({ mode: 'train', steps: 100_000 }));
+  const first = manager.start(startCommand({ mode: 'train' }));
   const second = manager.start(startCommand({ mode: 'train', steps: 2 }));
   assert.equal(first.state, 'running');
   assert.equal(second.state, 'queued');
@@ -132,9 +137,9 @@ test('runs beyond maxConcurrentRuns wait in a queue and start when a slot frees'
   manager.dispose();
 });
 
-test('stopping a queued run finishes it without starting a worker', async () => {
+test('stopping a queued run finishes it without starting a worker', hangGuard, async () => {
   const { manager } = makeManager(1);
-  const first = manager.start(startCommand({ mode: 'train', steps: 100_000 }));
+  const first = manager.start(startCommand({ mode: 'train' }));
   const second = manager.start(startCommand({ mode: 'train', steps: 2 }));
   manager.stop(second.id);
   assert.equal(second.state, 'finished');
@@ -145,7 +150,7 @@ test('stopping a queued run finishes it without starting a worker', async () => 
   manager.dispose();
 });
 
-test('seqlab.threadsPerRun = 1 starts the worker with SEQLAB_THREADS=1; 2 leaves the choice to the worker', async () => {
+test('seqlab.threadsPerRun = 1 starts the worker with SEQLAB_THREADS=1; 2 leaves the choice to the worker', hangGuard, async () => {
   for (const threads of [1, 2]) {
     let env: NodeJS.ProcessEnv | undefined;
     const manager = new TrainingRunManager({

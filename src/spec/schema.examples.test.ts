@@ -21,9 +21,11 @@ function compileSchema() {
   return ajv.compile(specSchema);
 }
 
+/** The bundled examples; there must be some, or the tests below would check nothing. */
 function exampleFiles(): string[] {
-  if (!existsSync(examplesDir)) return [];
-  return readdirSync(examplesDir).filter((f) => f.endsWith('.seqmodel.json')).sort();
+  const files = readdirSync(examplesDir).filter((f) => f.endsWith('.seqmodel.json')).sort();
+  assert.ok(files.length >= 5, `${files.length} examples in ${examplesDir}`);
+  return files;
 }
 
 test('the schema is draft-07 and compiles in strict mode', () => {

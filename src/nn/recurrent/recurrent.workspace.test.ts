@@ -4,8 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng, referenceKernels, withKernels, type Kernels } from '../../tensor';
+import { Rng, referenceKernels, withKernels, type Kernels, type Tensor } from '../../tensor';
 import { makeLayer, randomTensor, type CellName } from './testing';
+import { DetachedState } from './truncatedBptt';
 
 function countingBackend(): { backend: Kernels; count: () => number } {
   let allocations = 0;
@@ -90,4 +91,26 @@ test('alternating batch sizes (a short last batch, validation) reuse their works
 
 test('the Float32Array counter used above does count constructions', () => {
   assert.equal(countFloat32ArrayConstructions(() => void new Float32Array(3)), 1);
+});
+
+test('truncated BPTT: a steady-state chunk loop allocates nothing', () => {
+  const { backend, count } = countingBackend();
+  const [B, I, H] = [2, 3, 4];
+  withKernels(backend, () => {
+    const layer = makeLayer('lstm', { inputSize: I, hiddenSize: H, numLayers: 2 });
+    const rng = new Rng(6);
+    const chunks = [randomTensor(rng, [B, 3, I]), randomTensor(rng, [B, 3, I]), randomTensor(rng, [B, 3, I])];
+    const dOutput = randomTensor(rng, [B, 3, H]);
+    const carry = new DetachedState();
+    const step = (c: Tensor) => {
+      carry.capture(layer.forward(c, carry.initial()));
+      layer.backward({ dOutput });
+    };
+    step(chunks[0]);
+    step(chunks[1]);
+    const before = count();
+    step(chunks[2]);
+    step(chunks[0]);
+    assert.equal(count(), before);
+  });
 });

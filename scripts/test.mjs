@@ -63,12 +63,13 @@ function ensurePytorch() {
 ensurePytorch();
 
 const files = [...findTests(join(root, 'src')), ...findTests(join(root, 'test')), ...findTests(join(root, 'webview'))].sort();
-// The tests of everything that computes (tensor core, layers, parity and gradient checks) run on both kernel
+// The tests of everything that computes (tensor core, layers, the model's parity and gradient checks) run on both kernel
 // backends: once in the whole suite on the reference kernels, again on the WebAssembly SIMD kernels. A file that
 // chooses its backends itself (withKernels, a named backend) runs once: a rerun would repeat the same checks.
 // The runs of a twice-run test are named "… [reference kernels]" and "… [wasm kernels]" (scripts/backendInTestNames.mjs).
 const choosesItsBackend = (f) => /\b(withKernels|referenceKernels|createWasmKernels|sharedWasmKernels|setKernels)\b/.test(readFileSync(join(root, f), 'utf8'));
-const computeTests = files.filter((f) => ((/^src\/(tensor|nn)\//.test(f) && !/^src\/tensor\/wasm\//.test(f)) || /^test\/.*(parity|grad)/.test(f)) && !choosesItsBackend(f));
+const computes = (f) => (/^src\/(tensor|nn)\//.test(f) && !/^src\/tensor\/wasm\//.test(f)) || /^(test|src\/train)\/.*\.(parity|grad)\.test\.ts$/.test(f);
+const computeTests = files.filter((f) => computes(f) && !choosesItsBackend(f));
 const backendNamed = { SEQLAB_BACKEND_NAMED_FILES: computeTests.join('\n') };
 
 function unitSuite(label, testFiles, env = {}) {

@@ -4,22 +4,14 @@
  * this module only converts offsets and ranges to VS Code objects and caches one analysis per document version.
  */
 import * as vscode from 'vscode';
-import { readFileSync } from 'node:fs';
 import { analyzeSpec, hoverAt, type SpecAnalysis, type SpecDiagnostic } from '../spec';
+import { DataFileHeads } from './dataFileHeads';
 
 export const SPEC_LANGUAGE_ID = 'seqmodel';
 export const SPEC_FILE_SUFFIX = '.seqmodel.json';
 
 export function isSpecDocument(document: vscode.TextDocument): boolean {
   return document.languageId === SPEC_LANGUAGE_ID || document.uri.path.endsWith(SPEC_FILE_SUFFIX);
-}
-
-function readTextFileOrUndefined(absolutePath: string): string | undefined {
-  try {
-    return readFileSync(absolutePath, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 const SEVERITY: Record<SpecDiagnostic['severity'], vscode.DiagnosticSeverity> = {
@@ -49,6 +41,8 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
   private readonly analyzedEmitter = new vscode.EventEmitter<{ document: vscode.TextDocument; analysis: SpecAnalysis }>();
   private readonly codeLensEmitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Data files as far as their stat and first bytes go: analysis never reads one whole, nor synchronously. */
+  private readonly dataFiles = new DataFileHeads((absolutePath) => this.dataFileChanged(absolutePath));
   /** Fires after every (debounced) analysis: the architecture panel re-renders from it. */
   readonly onDidAnalyze = this.analyzedEmitter.event;
   readonly onDidChangeCodeLenses = this.codeLensEmitter.event;
@@ -80,12 +74,22 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
     const started = Date.now();
     const analysis = analyzeSpec(document.getText(), {
       specPath: document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
-      readTextFile: readTextFileOrUndefined,
+      dataFile: (absolutePath) => this.dataFiles.peek(absolutePath),
     });
     const elapsed = Date.now() - started;
     if (elapsed > 100) this.log(`analysis of ${document.uri.fsPath} took ${elapsed} ms`);
     this.cache.set(key, { version: document.version, analysis });
     return analysis;
+  }
+
+  /** A data file's stat or head changed (or arrived): analyse again the specs that name it. */
+  private dataFileChanged(absolutePath: string): void {
+    for (const document of vscode.workspace.textDocuments) {
+      const cached = this.cache.get(document.uri.toString());
+      if (cached?.analysis.dataFile?.absolutePath !== absolutePath) continue;
+      this.cache.delete(document.uri.toString());
+      this.schedule(document, 0);
+    }
   }
 
   /** Debounces analysis per document so typing stays fluid; delay 0 analyses on the next tick. */

@@ -3,12 +3,19 @@
  * parameter and cost of every layer. Consumers: the extension (diagnostics, hover, quick fixes, CodeLens, the
  * architecture panel), `seqlab check`, and the trainer (which trains only a spec without errors).
  */
+import type { DataFileFacts } from './dataFiles';
 import type { SeqModelSpec } from './types';
 
 export interface SpecContext {
   /** Absolute path of the spec file; data paths are resolved relative to its folder. */
   specPath?: string;
-  /** Reads a text file, or returns undefined when it does not exist. Without it, no file or column checks run. */
+  /**
+   * What is known of a data file: its stat and its first bytes (see `DATA_HEAD_BYTES`), never a whole read.
+   * Undefined while not known yet (the editor reads heads asynchronously and analyses again when one arrives).
+   * Takes precedence over `readTextFile`.
+   */
+  dataFile?(absPath: string): DataFileFacts | undefined;
+  /** Reads a whole text file, or returns undefined when it does not exist (tests and small in-memory files). Without it or `dataFile`, no file or column checks run. */
   readTextFile?(absPath: string): string | undefined;
   /** Sizes known only once the data is loaded; unknown ones show as names (`vocab`) in shapes. */
   dataInfo?: {
@@ -118,4 +125,16 @@ export interface SpecAnalysis {
   diagnostics: SpecDiagnostic[];
   layers: LayerInfo[];
   totals: SpecTotals;
+  /** The data file `data.path` names, where the context could look at it (for the data.path hover). */
+  dataFile?: SpecDataFile;
+}
+
+export interface SpecDataFile {
+  /** `data.path` as written, and the range of its value in the spec. */
+  path: string;
+  offset: number;
+  length: number;
+  absolutePath: string;
+  /** Undefined while the file's stat and head are still being read. */
+  facts?: DataFileFacts;
 }

@@ -3,7 +3,8 @@
  * infer shapes and costs, and lint. Never throws: whatever the text, it returns diagnostics and as many layers
  * as can be inferred (so hover and the diagram keep working while a spec is being typed).
  */
-import type { SpecAnalysis, SpecContext } from './analysisTypes';
+import type { SpecAnalysis, SpecContext, SpecDataFile } from './analysisTypes';
+import { readDataFile } from './dataFiles';
 import { lintSpec } from './lints';
 import { reportSchemaErrors, withSchemaDefaults } from './schemaValidation';
 import { checkSemantics } from './semantic';
@@ -28,18 +29,29 @@ export function analyzeSpec(text: string, context: SpecContext = {}): SpecAnalys
   }
 }
 
-/** Several checks read the same data file (header, labels, sample count): read each path once per analysis. */
+/** Several checks look at the same data file (header, labels, sample count): look each path up once per analysis. */
 function withFileMemo(context: SpecContext): SpecContext {
-  const read = context.readTextFile;
-  if (!read) return context;
-  const files = new Map<string, string | undefined>();
-  return {
-    ...context,
-    readTextFile(absolutePath: string) {
-      if (!files.has(absolutePath)) files.set(absolutePath, read.call(context, absolutePath));
-      return files.get(absolutePath);
-    },
+  const memo = <T>(lookup: ((absolutePath: string) => T) | undefined) => {
+    if (!lookup) return undefined;
+    const seen = new Map<string, T>();
+    return (absolutePath: string): T => {
+      if (!seen.has(absolutePath)) seen.set(absolutePath, lookup.call(context, absolutePath));
+      return seen.get(absolutePath) as T;
+    };
   };
+  const dataFile = memo(context.dataFile);
+  const readTextFile = memo(context.readTextFile);
+  return { ...context, ...(dataFile ? { dataFile } : {}), ...(readTextFile ? { readTextFile } : {}) };
+}
+
+/** The data file `data.path` names and what the context knows of it (also when the spec has errors elsewhere). */
+function describeDataFile(source: SpecSource, raw: object, context: SpecContext): SpecDataFile | undefined {
+  const data = (raw as { data?: { source?: unknown; path?: unknown } }).data;
+  if (typeof data?.path !== 'string' || data.source === 'synthetic' || !context.specPath || (!context.dataFile && !context.readTextFile)) return undefined;
+  const where = source.rangeOf(['data', 'path'], 'value');
+  if (!where) return undefined;
+  const { absolutePath, facts } = readDataFile(context, data.path);
+  return { path: data.path, offset: where.offset, length: where.length, absolutePath, ...(facts ? { facts } : {}) };
 }
 
 function analyzeSource(source: SpecSource, context: SpecContext): SpecAnalysis {
@@ -50,9 +62,10 @@ function analyzeSource(source: SpecSource, context: SpecContext): SpecAnalysis {
     if (source.root) source.report('error', 'schema/wrong-type', 'A spec is a JSON object with "name", "task", "data", "model" and "training".', { offset: source.root.offset, length: 1 });
     return finish(source, undefined, { layers: [], totals: { ...EMPTY_TOTALS } });
   }
+  const dataFile = describeDataFile(source, raw, context);
   const schemaValid = reportSchemaErrors(source, raw);
   if (!schemaValid || source.diagnostics.some((d) => d.severity === 'error')) {
-    return finish(source, undefined, bestEffortLayers(source, raw, context));
+    return finish(source, undefined, bestEffortLayers(source, raw, context), dataFile);
   }
   // Presence checks read the spec as written; shapes read it with every default filled in.
   const written = raw as SeqModelSpec;
@@ -60,7 +73,7 @@ function analyzeSource(source: SpecSource, context: SpecContext): SpecAnalysis {
   const spec = applyDefaults(written);
   const inferred = inferLayers(spec, source, context.dataInfo);
   lintSpec(source, written, facts, context, inferred.totals, inferred.layers);
-  return finish(source, spec, inferred);
+  return finish(source, spec, inferred, dataFile);
 }
 
 /** The schema's defaults, plus the ones that depend on other properties. */
@@ -84,8 +97,8 @@ function bestEffortLayers(source: SpecSource, raw: object, context: SpecContext)
   }
 }
 
-function finish(source: SpecSource, spec: SeqModelSpec | undefined, inferred: Pick<SpecAnalysis, 'layers' | 'totals'>): SpecAnalysis {
+function finish(source: SpecSource, spec: SeqModelSpec | undefined, inferred: Pick<SpecAnalysis, 'layers' | 'totals'>, dataFile?: SpecDataFile): SpecAnalysis {
   const diagnostics = [...source.diagnostics].sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
-  return { ...(spec && !hasErrors ? { spec } : {}), diagnostics, layers: inferred.layers, totals: inferred.totals };
+  return { ...(spec && !hasErrors ? { spec } : {}), diagnostics, layers: inferred.layers, totals: inferred.totals, ...(dataFile ? { dataFile } : {}) };
 }

@@ -3,7 +3,7 @@
  * why it matters, and a quick fix where the fix is clear. They run on a spec that passed the schema.
  */
 import type { LayerInfo, SpecContext, SpecTotals } from './analysisTypes';
-import { dataFileLines, readDataFile } from './dataFiles';
+import { dataHead, estimateFromHead, readDataFile } from './dataFiles';
 import type { InputFacts } from './shapes';
 import type { SpecSource } from './specSource';
 import type { SeqModelSpec } from './types';
@@ -78,33 +78,37 @@ export function lintSpec(source: SpecSource, spec: SeqModelSpec, facts: InputFac
   }
 }
 
-/** Training examples, from the data info, the synthetic sample count, or a quick count of the file. */
+/**
+ * Training examples, from the data info, the synthetic sample count, or a count in the data file's head
+ * (scaled to the file's size when the head is not the whole file, so an estimate).
+ */
 export function trainingSamples(spec: SeqModelSpec, context: SpecContext): number | undefined {
   if (context.dataInfo?.samples !== undefined) return context.dataInfo.samples;
   const data = spec.data;
   if (data.source === 'synthetic') return data.samples;
-  if (!context.readTextFile || !context.specPath) return undefined;
-  const { text } = readDataFile(context, data.path);
-  if (text === undefined) return undefined;
-  const lines = dataFileLines(text);
+  if ((!context.readTextFile && !context.dataFile) || !context.specPath) return undefined;
+  const { facts } = readDataFile(context, data.path);
+  if (facts?.status !== 'file') return undefined;
+  const head = dataHead(facts);
+  const { lines, text } = head;
   const trainShare = 1 - (data.split?.validation ?? 0.1) - (data.split?.test ?? 0);
   let examples: number;
   switch (data.source) {
     case 'csv':
-      examples = lines.length - 1 - data.window - (spec.task.horizon ?? 1) + 1;
+      examples = estimateFromHead(head, lines.length - 1) - data.window - (spec.task.horizon ?? 1) + 1;
       break;
     case 'text-classification':
-      examples = lines.filter((l) => l.trim()).length - ((data.format ?? (data.path.endsWith('.jsonl') ? 'jsonl' : 'csv')) === 'csv' ? 1 : 0);
+      examples = estimateFromHead(head, lines.filter((l) => l.trim()).length) - ((data.format ?? (data.path.endsWith('.jsonl') ? 'jsonl' : 'csv')) === 'csv' ? 1 : 0);
       break;
     case 'conll':
-      examples = text.split(/\r?\n\s*\r?\n/).filter((block) => block.trim()).length;
+      examples = estimateFromHead(head, text.split(/\r?\n\s*\r?\n/).filter((block) => block.trim()).length);
       break;
     case 'pairs':
-      examples = lines.filter((l) => l.includes('\t')).length;
+      examples = estimateFromHead(head, lines.filter((l) => l.includes('\t')).length);
       break;
     case 'text':
       // A language model predicts every token, so each token is a training target (not each window).
-      examples = (data.tokenizer ?? 'char') === 'char' ? text.length : text.split(/\s+/).filter(Boolean).length;
+      examples = estimateFromHead(head, (data.tokenizer ?? 'char') === 'char' ? text.length : text.split(/\s+/).filter(Boolean).length);
       break;
   }
   return Math.max(0, Math.floor(examples * trainShare));

@@ -6,7 +6,8 @@
 import type { SpecContext } from './analysisTypes';
 import { describeInput, MANY_TO_ONE_TASKS, type InputFacts } from './shapes';
 import { closestMatch, type SpecSource } from './specSource';
-import { dataFileLines, readDataFile, splitCsvLine } from './dataFiles';
+import { dataHead, readDataFile, splitCsvLine } from './dataFiles';
+import { dataFileRefusal } from './dataFileKind';
 import type { RecurrentSpec, SeqModelSpec } from './types';
 
 /** Which data sources can feed which task. */
@@ -170,15 +171,27 @@ function checkRecurrent(source: SpecSource, recurrent: RecurrentSpec, path: (str
 
 function checkDataFiles(source: SpecSource, spec: SeqModelSpec, context: SpecContext): void {
   const data = spec.data;
-  if (data.source === 'synthetic' || !context.readTextFile || !context.specPath) return;
-  const file = readDataFile(context, data.path);
-  if (file.text === undefined) {
-    source.reportAt('error', 'semantic/file-not-found', `Data file not found: ${file.absolutePath} (paths are relative to the spec file).`, ['data', 'path'], 'value');
+  if (data.source === 'synthetic' || (!context.readTextFile && !context.dataFile) || !context.specPath) return;
+  const { absolutePath, facts } = readDataFile(context, data.path);
+  if (!facts) return; // not known yet: the editor analyses again once the head has been read
+  if (facts.status === 'missing') {
+    source.reportAt('error', 'semantic/file-not-found', `Data file not found: ${absolutePath} (paths are relative to the spec file).`, ['data', 'path'], 'value');
     return;
   }
-  const lines = dataFileLines(file.text);
+  if (facts.status === 'not-a-file') {
+    source.reportAt('error', 'semantic/data-not-a-file', `${absolutePath} ${dataFileRefusal(facts.kind)}`, ['data', 'path'], 'value');
+    return;
+  }
+  if (facts.status === 'unreadable') {
+    source.reportAt('error', 'semantic/data-unreadable', `Cannot read ${absolutePath}: ${facts.reason}`, ['data', 'path'], 'value');
+    return;
+  }
+  // Only the head's complete lines are trusted; what needs the whole file is checked where the data is loaded.
+  const head = dataHead(facts);
+  const lines = head.lines;
   if (data.source === 'csv') {
-    const header = splitCsvLine(lines[0] ?? '');
+    if (lines.length === 0) return; // a header longer than the head: the loader checks the columns
+    const header = splitCsvLine(lines[0]);
     const checkColumns = (property: 'columns' | 'target', names: string[] | undefined) =>
       (names ?? []).forEach((name, index) => {
         if (header.includes(name)) return;
@@ -190,21 +203,23 @@ function checkDataFiles(source: SpecSource, spec: SeqModelSpec, context: SpecCon
     checkColumns('target', data.target);
     const rows = lines.length - 1;
     const needed = data.window + (spec.task.horizon ?? 1);
-    if (rows < needed) source.reportAt('error', 'semantic/too-few-rows', `${data.path} has ${rows} rows, fewer than window + horizon = ${needed}: not one example fits.`, ['data', 'window'], 'value');
+    // A partial head holding fewer rows says nothing about the file: rows are counted only in a complete one.
+    if (head.complete && rows < needed) source.reportAt('error', 'semantic/too-few-rows', `${data.path} has ${rows} rows, fewer than window + horizon = ${needed}: not one example fits.`, ['data', 'window'], 'value');
     return;
   }
   const labelsInData = collectLabels(spec, lines);
   if (labelsInData && spec.task.labels) {
     const missing = [...labelsInData].filter((label) => !spec.task.labels!.includes(label));
     if (missing.length) source.reportAt('error', 'semantic/label-not-listed', `The data uses label(s) ${missing.slice(0, 5).map((l) => `"${l}"`).join(', ')}${missing.length > 5 ? '…' : ''} missing from task.labels.`, ['task', 'labels'], 'value', { title: 'Add the missing labels', edits: source.editsToSet(['task', 'labels'], [...spec.task.labels, ...missing]) });
-    const unused = spec.task.labels.filter((label) => !labelsInData.has(label));
+    // A label missing from the head may still occur further on: "never seen" needs the whole file.
+    const unused = head.complete ? spec.task.labels.filter((label) => !labelsInData.has(label)) : [];
     if (unused.length) source.reportAt('warning', 'semantic/label-unused', `task.labels lists ${unused.map((l) => `"${l}"`).join(', ')}, never seen in ${data.path}: those classes cannot be learned.`, ['task', 'labels'], 'value');
   }
   if (spec.task.labels && context.dataInfo?.numClasses !== undefined && context.dataInfo.numClasses !== spec.task.labels.length) {
     source.reportAt('error', 'semantic/label-count-mismatch', `task.labels has ${spec.task.labels.length} names but the data has ${context.dataInfo.numClasses} classes.`, ['task', 'labels'], 'value');
   }
-  if (data.source === 'text-classification' && (data.format ?? (data.path.endsWith('.jsonl') ? 'jsonl' : 'csv')) === 'csv') {
-    const header = splitCsvLine(lines[0] ?? '');
+  if (data.source === 'text-classification' && lines.length > 0 && (data.format ?? (data.path.endsWith('.jsonl') ? 'jsonl' : 'csv')) === 'csv') {
+    const header = splitCsvLine(lines[0]);
     for (const [property, name] of [['textField', data.textField ?? 'text'], ['labelField', data.labelField ?? 'label']] as const) {
       if (!header.includes(name)) source.reportAt('error', 'semantic/unknown-column', `Column "${name}" (${property}) is not in the header of ${data.path} (${header.join(', ')}).`, ['data', property], 'value');
     }

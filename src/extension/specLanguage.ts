@@ -1,10 +1,11 @@
 /**
  * The editor side of `*.seqmodel.json`: SeqLab's own diagnostics as you type (debounced), quick fixes from the
- * analysis' `fix` edits, shape hovers and the CodeLens line. All analysis is the pure `analyzeSpec` of src/spec;
+ * analysis' `fix` edits, shape hovers, the data.path hover and the CodeLens line. All analysis is the pure `analyzeSpec` of src/spec;
  * this module only converts offsets and ranges to VS Code objects and caches one analysis per document version.
+ * Data files are seen through `DataFileHeads` (stat and first 64 KB, asynchronously): analysis never waits for them.
  */
 import * as vscode from 'vscode';
-import { analyzeSpec, hoverAt, type SpecAnalysis, type SpecDiagnostic } from '../spec';
+import { analyzeSpec, dataPathHoverAt, hoverAt, type SpecAnalysis, type SpecDiagnostic } from '../spec';
 import { DataFileHeads } from './dataFileHeads';
 
 export const SPEC_LANGUAGE_ID = 'seqmodel';
@@ -114,7 +115,8 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const analysis = this.analysisFor(document);
-    const hover = hoverAt(analysis, document.offsetAt(position));
+    const offset = document.offsetAt(position);
+    const hover = dataPathHoverAt(analysis, offset) ?? hoverAt(analysis, offset);
     if (!hover) return undefined;
     const markdown = new vscode.MarkdownString(hover.markdown);
     const range = new vscode.Range(document.positionAt(hover.offset), document.positionAt(hover.offset + hover.length));

@@ -4,7 +4,7 @@
  * architecture panel), `seqlab check`, and the trainer (which trains only a spec without errors).
  */
 import type { DataFileFacts } from './dataFiles';
-import type { SeqModelSpec } from './types';
+import type { DataSpec, SeqModelSpec } from './types';
 
 export interface SpecContext {
   /** Absolute path of the spec file; data paths are resolved relative to its folder. */
@@ -135,6 +135,8 @@ export interface SpecDataFile {
   offset: number;
   length: number;
   absolutePath: string;
+  /** The `data` section as written (not checked when the spec has errors elsewhere). */
+  data: DataSpec;
   /** Undefined while the file's stat and head are still being read. */
   facts?: DataFileFacts;
 }

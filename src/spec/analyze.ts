@@ -10,7 +10,7 @@ import { reportSchemaErrors, withSchemaDefaults } from './schemaValidation';
 import { checkSemantics } from './semantic';
 import { defaultLoss, inferLayers } from './shapes';
 import { SpecSource } from './specSource';
-import type { SeqModelSpec } from './types';
+import type { DataSpec, SeqModelSpec } from './types';
 import { getNodeValue } from 'jsonc-parser';
 
 const EMPTY_TOTALS = { parameters: 0, flopsPerStep: 0, bpttActivationBytes: 0 };
@@ -51,7 +51,7 @@ function describeDataFile(source: SpecSource, raw: object, context: SpecContext)
   const where = source.rangeOf(['data', 'path'], 'value');
   if (!where) return undefined;
   const { absolutePath, facts } = readDataFile(context, data.path);
-  return { path: data.path, offset: where.offset, length: where.length, absolutePath, ...(facts ? { facts } : {}) };
+  return { path: data.path, offset: where.offset, length: where.length, absolutePath, data: data as DataSpec, ...(facts ? { facts } : {}) };
 }
 
 function analyzeSource(source: SpecSource, context: SpecContext): SpecAnalysis {

@@ -1,6 +1,6 @@
 // The spec module's public surface: analysis, hover, diagram layout, templates, the schema and the format types.
 export type * from './types';
-export type { LayerInfo, LayerKind, NamedDim, NamedShape, ParameterShape, SpecAnalysis, SpecContext, SpecDiagnostic, SpecFix, SpecPosition, SpecSeverity, SpecTextEdit, SpecTotals } from './analysisTypes';
+export type { LayerInfo, LayerKind, NamedDim, NamedShape, ParameterShape, SpecAnalysis, SpecContext, SpecDataFile, SpecDiagnostic, SpecFix, SpecPosition, SpecSeverity, SpecTextEdit, SpecTotals } from './analysisTypes';
 export { analyzeSpec, applyDefaults } from './analyze';
 export { hoverAt, layerAt, layerMarkdown, formatBytes, formatCount, formatFlops, type SpecHover } from './hover';
 export { buildDiagram, type Diagram, type DiagramEdge, type DiagramNode, type DiagramOptions, type DiagramPoint } from './diagram';
@@ -8,3 +8,4 @@ export { specTemplates, type SpecTemplate } from './templates';
 export { specSchema } from './schemaValidation';
 export { formatNamedShape, recurrentLayerDirectionParameters, recurrentStackParameters, GATES_PER_CELL } from './shapes';
 export { resolveDataPath } from './dataFiles';
+export { dataPathHoverAt } from './dataHeadSummary';

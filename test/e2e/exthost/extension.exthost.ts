@@ -2,7 +2,8 @@
 // installed .vsix. The workspace is a temporary copy of examples/. The pure analysis is bundled in too, so the
 // editor's diagnostics can be compared with `analyzeSpec`'s exact offsets.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeSpec, specTemplates } from '../../../src/spec';
@@ -135,6 +136,34 @@ suite('SeqLab in the extension host', () => {
     assert.match(text, /batch=32/);
     assert.match(text, /seq=36/);
     assert.match(text, /hidden=64/);
+  });
+
+  test('data.path: the hover summarises the head of the file; a named pipe is refused there without hanging', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json')));
+    const position = document.positionAt(document.getText().indexOf('"data/load.csv"') + 2);
+    const hoverText = async (doc: vscode.TextDocument, at: vscode.Position) => {
+      const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+      return (found ?? []).flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+    };
+    const summary = await until('a data.path hover with the head read', async () => {
+      const text = await hoverText(document, position);
+      return /rows/.test(text) ? text : undefined;
+    });
+    assert.match(summary, /\*\*Data file\*\* `data\/load\.csv` — CSV/);
+    assert.match(summary, /\| number \| min /);
+
+    const pipe = join(workspaceRoot(), 'data', 'pipe.csv');
+    assert.equal(spawnSync('mkfifo', [pipe]).status, 0, 'mkfifo');
+    try {
+      const text = forecasterText().replace('"data/load.csv"', '"data/pipe.csv"');
+      const piped = await writeSpec('pipe.seqmodel.json', text);
+      const refusal = await until('the named pipe refused', () => vscode.languages.getDiagnostics(piped.uri).find((d) => d.code === 'semantic/data-not-a-file'));
+      assert.equal(piped.getText(refusal.range), '"data/pipe.csv"');
+      assert.match(refusal.message, /named pipe/);
+      assert.match(await hoverText(piped, refusal.range.start.translate(0, 2)), /named pipe/, 'the editor still answers');
+    } finally {
+      rmSync(pipe, { force: true }); // nothing else in the workspace should meet a pipe
+    }
   });
 
   test('the CodeLens offers Train, Architecture and the exact parameter total', async () => {

@@ -40,3 +40,23 @@ test('JSON lines: one parseable object per event, gates left out, a closing summ
   assert.equal(JSON.parse(lines[1]).type, 'summary');
   assert.ok(summaryTable(finished, {}).includes('best validation loss  0.1590 (epoch 9)'));
 });
+
+test('the summary shows the held-out test figures apart, with the checkpoint, the example count and the test baselines', () => {
+  const evaluation = {
+    type: 'testEvaluation' as const, checkpoint: 'best' as const, checkpointFile: '/r/best.safetensors', epoch: 9, size: 1200, loss: 0.2,
+    metrics: { rmse: 3.4 }, baselines: { persistenceRmse: 5.2 },
+  };
+  let out = '';
+  const terminal = terminalReporter((t) => { out += t; });
+  terminal.event(evaluation);
+  assert.equal(out, '', 'reported once, in the summary');
+  terminal.finish(finished, { persistenceRmse: 5.01 });
+  assert.match(out, /final rmse\s+3\.230\n/);
+  assert.match(out, /test \(held out\)\s+best checkpoint of epoch 9, all 1,200 examples\n\s+test loss\s+0\.2000\n\s+test rmse\s+3\.400\n\s+test baseline persistenceRmse\s+5\.200\n/);
+  const lines: string[] = [];
+  const json = jsonReporter((l) => lines.push(l));
+  json.event(evaluation);
+  json.finish(finished, {});
+  assert.deepEqual(JSON.parse(lines[1]).test, { checkpoint: 'best', checkpointFile: '/r/best.safetensors', epoch: 9, size: 1200, loss: 0.2, metrics: { rmse: 3.4 }, baselines: { persistenceRmse: 5.2 } });
+  assert.ok(!summaryTable(finished, {}).includes('test'), 'no test split, no test rows');
+});

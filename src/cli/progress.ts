@@ -2,7 +2,8 @@
  * How `seqlab train` reports: a one-line progress bar redrawn in place on a terminal, or one JSON object per line
  * (machine-readable, for `--json` and for pipes), and a summary table at the end.
  */
-import type { RunFinished, TrainerEvent } from '../train/protocol';
+import type { RunFinished, TestEvaluation, TrainerEvent } from '../train/protocol';
+import { testReport } from '../train/evaluate';
 
 export interface Reporter {
   event(event: TrainerEvent): void;
@@ -11,13 +12,15 @@ export interface Reporter {
 
 /** JSON lines: every event except the large per-unit gate arrays (the panels read those from the worker). */
 export function jsonReporter(write: (line: string) => void): Reporter {
+  let test: TestEvaluation | undefined;
   return {
     event(event) {
       if (event.type === 'gates') return;
+      if (event.type === 'testEvaluation') test = event;
       write(JSON.stringify(event, finiteOrString));
     },
     finish(result, baselines) {
-      write(JSON.stringify({ type: 'summary', status: result.status, metrics: result.finalMetrics, baselines, runDir: result.runDir }, finiteOrString));
+      write(JSON.stringify({ type: 'summary', status: result.status, metrics: result.finalMetrics, baselines, ...(test ? { test: testReport(test) } : {}), runDir: result.runDir }, finiteOrString));
     },
   };
 }
@@ -45,6 +48,7 @@ export function progressLine(event: Extract<TrainerEvent, { type: 'step' }>, epo
 /** A terminal: the bar is redrawn with `\r`, epoch results and logs are printed on lines of their own. */
 export function terminalReporter(write: (text: string) => void): Reporter {
   let epochs = 0;
+  let test: TestEvaluation | undefined;
   let barShown = false;
   const clearBar = () => {
     if (barShown) write('\r\x1b[2K');
@@ -72,18 +76,21 @@ export function terminalReporter(write: (text: string) => void): Reporter {
           clearBar();
           write(`${event.level}: ${event.message}\n`);
           return;
+        case 'testEvaluation':
+          test = event; // shown in the summary, apart from the validation figures
+          return;
         default:
           return;
       }
     },
     finish(result, baselines) {
       clearBar();
-      write(`\n${summaryTable(result, baselines)}\n`);
+      write(`\n${summaryTable(result, baselines, test)}\n`);
     },
   };
 }
 
-export function summaryTable(result: RunFinished, baselines: Record<string, number>): string {
+export function summaryTable(result: RunFinished, baselines: Record<string, number>, test?: TestEvaluation): string {
   const rows: [string, string][] = [
     ['status', result.status],
     ['epochs', String(result.epochs)],
@@ -91,6 +98,7 @@ export function summaryTable(result: RunFinished, baselines: Record<string, numb
     ['best validation loss', Number.isFinite(result.bestValidationLoss) ? `${result.bestValidationLoss.toPrecision(4)} (epoch ${result.bestEpoch})` : '—'],
     ...Object.entries(result.finalMetrics).map(([k, v]): [string, string] => [`final ${k}`, v.toPrecision(4)]),
     ...Object.entries(baselines).map(([k, v]): [string, string] => [`baseline ${k}`, v.toPrecision(4)]),
+    ...(test ? testRows(test) : []),
     ['time', formatDuration(result.seconds)],
     ['run folder', result.runDir],
   ];
@@ -98,4 +106,15 @@ export function summaryTable(result: RunFinished, baselines: Record<string, numb
   const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
   if (result.message) lines.push('', `  ${result.message}`);
   return lines.join('\n');
+}
+
+/** The held-out test block of the summary: evaluated once, on the whole test split, with its own baselines. */
+function testRows(test: TestEvaluation): [string, string][] {
+  const weights = test.checkpoint === 'best' ? `best checkpoint of epoch ${test.epoch}` : `final weights of epoch ${test.epoch}`;
+  return [
+    ['test (held out)', `${weights}, all ${test.size.toLocaleString('en-US')} examples`],
+    ['test loss', test.loss.toPrecision(4)],
+    ...Object.entries(test.metrics).map(([k, v]): [string, string] => [`test ${k}`, v.toPrecision(4)]),
+    ...Object.entries(test.baselines).map(([k, v]): [string, string] => [`test baseline ${k}`, v.toPrecision(4)]),
+  ];
 }

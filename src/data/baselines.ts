@@ -1,5 +1,6 @@
 /**
- * The figures a model must beat, computed on the validation split from training statistics only:
+ * The figures a model must beat, computed on a held-out split (validation unless told otherwise) from training
+ * statistics only:
  * - forecast: persistence (repeat the last observed value), MSE/RMSE/MAE in original units;
  * - regress: the constant predictor (training mean), MSE — 1/6 on the adding problem;
  * - classify: majority-class accuracy; tag: majority-tag and most-frequent-tag-per-token accuracy;
@@ -21,10 +22,13 @@ function examplesOf(split: DataSplit, name: string): Examples {
   return { length: split.size, first: () => split.example(0), [Symbol.iterator]: () => split.examples()[Symbol.iterator]() };
 }
 
-export function baselines(prepared: PreparedData): Baselines {
+export function baselines(prepared: PreparedData, split: 'validation' | 'test' = 'validation'): Baselines {
   const { info } = prepared;
   const train = examplesOf(prepared.train, 'training');
-  const validation = examplesOf(prepared.validation, 'validation');
+  const heldOut = prepared[split];
+  if (!heldOut) return {};
+  // `validation` below names whichever held-out split is measured.
+  const validation = examplesOf(heldOut, split);
   if (validation.length === 0) return {};
   switch (info.task) {
     case 'forecast':

@@ -136,7 +136,7 @@ export class DataError extends Error {
   }
 }
 
-/** Baseline figures on the validation split that a trained model must beat (see `baselines`). */
+/** Baseline figures on a held-out split (validation or test) that a trained model must beat (see `baselines`). */
 export interface Baselines {
   /** Metric name → value, e.g. { persistenceMse: 0.41 } or { majorityAccuracy: 0.52 }. */
   [metric: string]: number;

@@ -37,6 +37,34 @@ test('a finished run folder replays as runStarted, one epoch per metrics line, t
   }
 });
 
+test("report.json's test block replays as a testEvaluation event before runFinished, apart from it", () => {
+  const runDir = mkdtempSync(join(tmpdir(), 'seqlab-history-'));
+  try {
+    writeJson(nodeRunIo, join(runDir, RUN_FILES.spec), { name: 'sentiment', task: { type: 'classify' } });
+    writeJsonLines(nodeRunIo, join(runDir, RUN_FILES.metrics), [
+      { epoch: 1, step: 10, trainLoss: 0.9, validationLoss: 0.8, metrics: { accuracy: 0.6 }, best: true, lr: 0.01, seconds: 1 },
+    ]);
+    writeJson(nodeRunIo, join(runDir, RUN_FILES.report), {
+      status: 'completed', message: 'done', epochs: 1, steps: 10, bestValidationLoss: 0.8, bestEpoch: 1, finalMetrics: { accuracy: 0.6 },
+      seconds: 2, runDir, specName: 'sentiment', task: 'classify', parameterCount: 100,
+      test: { checkpoint: 'best', checkpointFile: join(runDir, RUN_FILES.best), epoch: 1, size: 40, loss: 0.7, metrics: { accuracy: 0.65, f1: NaN }, baselines: { majorityAccuracy: 0.5 } },
+    });
+    const history = loadRunHistory(runDir);
+    assert.deepEqual(history.map((event) => event.type), ['runStarted', 'epoch', 'testEvaluation', 'runFinished']);
+    const testEvent = history[2];
+    assert.ok(testEvent.type === 'testEvaluation');
+    assert.equal(testEvent.checkpoint, 'best');
+    assert.equal(testEvent.epoch, 1);
+    assert.equal(testEvent.size, 40);
+    assert.equal(testEvent.metrics.accuracy, 0.65);
+    assert.ok(Number.isNaN(testEvent.metrics.f1), 'NaN, written as a string, reads back as NaN');
+    assert.deepEqual(testEvent.baselines, { majorityAccuracy: 0.5 });
+    assert.ok(!('test' in history[3]), 'the runFinished event does not carry the test block');
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+});
+
 test('a run that has not finished an epoch replays as runStarted alone', () => {
   const runDir = mkdtempSync(join(tmpdir(), 'seqlab-history-'));
   try {

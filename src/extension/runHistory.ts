@@ -1,10 +1,10 @@
 /**
  * Reopening a past run in the panels: the trainer's run folder (see src/train/runFolder.ts) turned back into the
  * events a live run sent — `runStarted` from report/spec, one `epoch` per line of metrics.jsonl, and
- * `runFinished` from report.json when the run got that far. Node only, no `vscode`.
+ * `testEvaluation` (report.json's `test` block) and `runFinished` from report.json when the run got that far. Node only, no `vscode`.
  */
 import { basename, join } from 'node:path';
-import type { EpochEnd, RunFinished, RunStarted, TrainerEvent } from '../train/protocol';
+import type { EpochEnd, RunFinished, RunStarted, TestEvaluation, TrainerEvent } from '../train/protocol';
 import { RUN_FILES, readJsonLines } from '../train/runFolder';
 import { nodeRunIo } from '../train/runIo';
 
@@ -20,6 +20,22 @@ function readObject(path: string): JsonObject | undefined {
 }
 
 const numberOr = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Figures by name; JSON keeps NaN/Infinity as strings (see runFolder's writeJson), read back as numbers. */
+function figures(value: unknown): Record<string, number> {
+  if (!isObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([name, figure]) => [name, Number(figure)]));
+}
+
+/** report.json's `test` block as the event the live run sent (undefined when the run had no test split). */
+function testEvaluationFrom(block: unknown): TestEvaluation | undefined {
+  if (!isObject(block) || !isObject(block.metrics)) return undefined;
+  return {
+    type: 'testEvaluation', checkpoint: block.checkpoint === 'best' ? 'best' : 'final', checkpointFile: String(block.checkpointFile ?? ''),
+    epoch: numberOr(block.epoch, 0), size: numberOr(block.size, 0), loss: Number(block.loss), metrics: figures(block.metrics), baselines: figures(block.baselines),
+  };
+}
 
 export function loadRunHistory(runDir: string): TrainerEvent[] {
   const spec = readObject(join(runDir, RUN_FILES.spec));
@@ -47,6 +63,11 @@ export function loadRunHistory(runDir: string): TrainerEvent[] {
     metricNames: Object.keys(epochs.at(-1)?.metrics ?? {}),
   };
   const history: TrainerEvent[] = [started, ...epochs];
-  if (report && typeof report.status === 'string') history.push({ ...report, type: 'runFinished', runDir } as unknown as RunFinished);
+  const testEvaluation = testEvaluationFrom(report?.test);
+  if (testEvaluation) history.push(testEvaluation);
+  if (report && typeof report.status === 'string') {
+    const { test: _test, ...finished } = report;
+    history.push({ ...finished, type: 'runFinished', runDir } as unknown as RunFinished);
+  }
   return history;
 }

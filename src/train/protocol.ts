@@ -104,6 +104,24 @@ export interface RunFinished {
   runDir: string;
 }
 
+/**
+ * The held-out test split, evaluated once at the end of a run on every test example: validation chose the
+ * checkpoint, this reports it. Metrics and baselines as in `EpochEnd` and report.json, computed on the test split.
+ */
+export interface TestEvaluation {
+  type: 'testEvaluation';
+  /** 'best': best.safetensors, chosen on validation; 'final': the last weights (no validation chose one). */
+  checkpoint: 'best' | 'final';
+  checkpointFile: string;
+  /** The epoch whose weights were evaluated. */
+  epoch: number;
+  /** Test examples (all of them are evaluated). */
+  size: number;
+  loss: number;
+  metrics: Record<string, number>;
+  baselines: Record<string, number>;
+}
+
 export interface TrainerLog {
   type: 'log';
   level: 'info' | 'warning' | 'error';
@@ -117,6 +135,7 @@ export type TrainerEvent =
   | GateSnapshot
   | GradientFlow
   | Predictions
+  | TestEvaluation
   | RunFinished
   | TrainerLog;
 

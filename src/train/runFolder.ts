@@ -6,7 +6,7 @@
  *   best.safetensors     the weights of the best validation epoch
  *   optimizer.safetensors  optimizer buffers (moments), with lr/step in the metadata, for resume
  *   trainer-state.json   epoch, step, best so far, schedule and early-stopping counters, for resume
- *   report.json          how the run ended, final metrics and baselines
+ *   report.json          how the run ended, final metrics and baselines; `test`: the held-out test evaluation
  * Every file is written whole and atomically through `RunIo`.
  */
 import * as path from 'node:path';

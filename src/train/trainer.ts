@@ -15,9 +15,10 @@ import { parameterCount } from '../nn/parameter';
 import { clipGradNorm, clipGradValue, gradNorm } from '../nn/clip';
 import type { SeqModelSpec } from '../spec/types';
 import type { Batch, PreparedData } from '../data/types';
-import type { EpochEnd, GateSnapshot, PredictionSample, RunFinished, TrainerEvent } from './protocol';
+import type { EpochEnd, GateSnapshot, PredictionSample, RunFinished, TestEvaluation, TrainerEvent } from './protocol';
 import { SequenceModel } from './model';
-import { MetricAccumulator, higherIsBetter, metricNamesFor } from './metrics';
+import { higherIsBetter, metricNamesFor } from './metrics';
+import { evaluateSplit, evaluateTestSplit, testReport } from './evaluate';
 import { createOptimizer, createSchedule, teacherForcingRatio } from './optimization';
 import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
@@ -155,6 +156,21 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     writeJson(io, file(RUN_FILES.state), { ...state, lr: optimizer.lr, schedule: schedule?.stateDict() });
   }
 
+  let testEvaluation: TestEvaluation | undefined;
+  /** The test split, once, with the checkpoint validation chose (the final weights when none did). */
+  const evaluateHeldOutTest = (): TestEvaluation | undefined => {
+    if (status === 'stopped' || state.epoch === 0) return undefined; // asked to stop, or nothing trained yet
+    const best = state.bestEpoch > 0 && io.exists(file(RUN_FILES.best));
+    const checkpoint = best ? { kind: 'best' as const, file: file(RUN_FILES.best) } : { kind: 'final' as const, file: lastGoodCheckpoint };
+    try {
+      return evaluateTestSplit({ spec, data, io, checkpoint, shape: shaped });
+    } catch (error) {
+      // The run itself is over and saved: a failed test evaluation is reported, not allowed to lose the report.
+      emit({ type: 'log', level: 'error', message: `test evaluation failed: ${error instanceof Error ? error.message : String(error)}` });
+      return undefined;
+    }
+  };
+
   const finish = (): RunFinished => {
     const result: RunFinished = {
       type: 'runFinished', status, message, epochs: state.epoch, steps: state.step,
@@ -164,6 +180,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     writeJson(io, file(RUN_FILES.report), {
       ...result, type: undefined, specName: spec.name, task, parameterCount: parameterCount(params), seed,
       baselines: options.baselines ?? {}, lastCheckpoint: lastGoodCheckpoint,
+      ...(testEvaluation ? { test: testReport(testEvaluation) } : {}),
     });
     emit(result);
     return result;
@@ -230,32 +247,16 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     }
 
     // ---- validation
-    model.setTraining(false);
     model.setStateful(false);
-    const accumulator = new MetricAccumulator(task, data.info);
-    let sampleBatch: Batch | undefined;
-    let exactMatches = 0;
-    let decoded = 0;
-    for (const rawBatch of data.validation.batches(batchSize, { shuffle: false })) {
-      const batch = shaped(rawBatch);
-      const evaluation = model.evaluateBatch(batch);
-      accumulator.add(batch, evaluation.loss, evaluation.count, evaluation.outputs);
-      if (task === 'seq2seq') {
-        const outputs = decodeBatch(model, batch, training.decoding, (batch.targetSteps ?? 0) + 5);
-        for (let b = 0; b < batch.size; b++) {
-          decoded++;
-          if (sameTokens(outputs[b], targetTokens(batch, b))) exactMatches++;
-        }
-      }
-    }
+    const validation = evaluateSplit(model, data.validation, data.info, { batchSize, shape: shaped, decoding: training.decoding });
     // Batches reuse their buffers, so the sample batch for gates and predictions is fetched again, not kept.
+    let sampleBatch: Batch | undefined;
     for (const batch of data.validation.batches(batchSize, { shuffle: false })) {
       sampleBatch = shaped(batch);
       break;
     }
-    const validationLoss = accumulator.meanLoss;
-    const metrics = accumulator.metrics();
-    if (task === 'seq2seq') metrics.exactMatch = exactMatches / Math.max(1, decoded);
+    const validationLoss = validation.loss;
+    const metrics = validation.metrics;
     finalMetrics = metrics;
     const trainLoss = trainLossSum / Math.max(1, trainLossCount);
     state.epoch = epoch;
@@ -292,7 +293,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     if (gradientFlow) emit({ type: 'gradFlow', epoch, step: state.step, norms: gradientFlow });
     if (sampleBatch) {
       for (const gates of gateSnapshots(model, sampleBatch, data, epoch, state.step)) emit(gates);
-      emit(predictionsEvent(model, sampleBatch, data, training, epoch, accumulator.confusion, new Rng(epochSeed(seed ^ 0x5eed, epoch))));
+      emit(predictionsEvent(model, sampleBatch, data, training, epoch, validation.confusion, new Rng(epochSeed(seed ^ 0x5eed, epoch))));
     }
     if (training.earlyStopping && state.epochsWithoutImprovement >= training.earlyStopping.patience) {
       status = 'early-stopped';
@@ -302,6 +303,8 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   }
 
   if (status === 'stopped') saveCheckpoint(false);
+  testEvaluation = evaluateHeldOutTest();
+  if (testEvaluation) emit(testEvaluation);
   if (status === 'completed') message = `trained ${state.epoch} epochs (${state.step} steps); best validation loss ${state.bestValidationLoss.toPrecision(4)} at epoch ${state.bestEpoch}`;
   return finish();
 }
@@ -312,22 +315,6 @@ function* statefulTrainingBatches(model: SequenceModel, plan: StatefulPlan): Ite
     if (startsStreams) model.resetState();
     yield batch;
   }
-}
-
-function targetTokens(batch: Batch, b: number): number[] {
-  const Tt = batch.targetSteps ?? 0;
-  const out: number[] = [];
-  const n = batch.targetLengths ? batch.targetLengths[b] : Tt;
-  for (let t = 0; t < n; t++) {
-    const id = batch.targetIds![b * Tt + t];
-    if (id === 3 /* </s> */ || id < 0) break;
-    out.push(id);
-  }
-  return out;
-}
-
-function sameTokens(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Gate activations of the first validation example, one snapshot per layer (forward direction). */

@@ -14,6 +14,7 @@ import { addDashboardEvent, dashboardSeriesFrom, emptyDashboardSeries, runStatus
 import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
 import { formatCount, formatScalar } from '../shared/format';
 import { debiasedExponentialMovingAverage } from '../shared/smoothing';
+import { testEvaluationView } from '../shared/testEvaluation';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';
 
@@ -55,6 +56,9 @@ const metricsChartParts = chartCanvas('metrics-chart', 'Validation metrics per e
 const learningRateChartParts = chartCanvas('lr-chart', 'Learning rate per step');
 const gradientNormChartParts = chartCanvas('grad-norm-chart', 'Gradient norm before and after clipping');
 const statistics = element('dl', { class: 'stats' });
+// The held-out test block: filled once the run's testEvaluation arrives, hidden until then.
+const testHeading = element('h2', { id: 'test-evaluation-heading' });
+const testBlock = element('section', { id: 'test-evaluation', class: 'card wide held-out', 'aria-labelledby': 'test-evaluation-heading', hidden: '' }, testHeading);
 
 appRoot().append(
   title,
@@ -62,6 +66,7 @@ appRoot().append(
   runStatus,
   problems,
   element('div', { class: 'grid' },
+    testBlock,
     wideCard(card('Loss', lossChartParts.box)),
     card('Run', statistics),
     card('Validation metrics', metricsChartParts.box),
@@ -189,7 +194,22 @@ function renderStatus(): void {
   if (compared?.finished) rows.push(['Compared run best', formatScalar(compared.finished.bestValidationLoss)]);
   statistics.replaceChildren(...rows.flatMap(([term, value]) => [element('dt', {}, term), element('dd', {}, value)]));
 
+  renderTestEvaluation();
   lossChartParts.canvas.setAttribute('aria-label', latest ? `Loss chart: train loss ${formatScalar(latest.loss)} at step ${latest.step}` : 'Loss chart: no data yet');
+}
+
+function renderTestEvaluation(): void {
+  testBlock.toggleAttribute('hidden', series.test === undefined);
+  if (series.test === undefined) return;
+  const view = testEvaluationView(series.test);
+  const pairs = (rows: [string, string][]) => rows.flatMap(([term, value]) => [element('dt', {}, term), element('dd', {}, value)]);
+  testHeading.textContent = view.title;
+  const parts: Node[] = [testHeading, element('dl', { class: 'stats', 'aria-label': 'Test figures' }, ...pairs(view.figures))];
+  if (view.baselines.length > 0) {
+    parts.push(element('h3', {}, 'Baselines on the test split'), element('dl', { class: 'stats', 'aria-label': 'Baselines on the test split' }, ...pairs(view.baselines)));
+  }
+  parts.push(element('p', { class: 'note' }, view.note));
+  testBlock.replaceChildren(...parts);
 }
 
 const scheduleRender = frameScheduler(render);

@@ -2,7 +2,7 @@
  * Folds trainer events into the series the dashboard draws, and the one-line run status. Pure: no DOM, so
  * the history replay and the live stream go through exactly the same code.
  */
-import type { EpochEnd, RunFinished, RunStarted, StepProgress, TrainerEvent, TrainerLog } from '../../src/train/protocol';
+import type { EpochEnd, RunFinished, RunStarted, StepProgress, TestEvaluation, TrainerEvent, TrainerLog } from '../../src/train/protocol';
 import { formatCount, formatDuration, formatScalar } from './format';
 
 export interface Point {
@@ -24,6 +24,8 @@ export interface DashboardSeries {
   latestStep?: StepProgress;
   latestEpoch?: EpochEnd;
   bestEpoch?: EpochEnd;
+  /** The held-out test split, evaluated once at the end (kept apart from the validation series). */
+  test?: TestEvaluation;
   finished?: RunFinished;
   /** Warnings and errors only, newest last, at most `maximumLogLines`. */
   problems: TrainerLog[];
@@ -32,7 +34,11 @@ export interface DashboardSeries {
 const maximumLogLines = 5;
 
 export function emptyDashboardSeries(): DashboardSeries {
-  return { trainLoss: [], validationLoss: [], metrics: {}, learningRate: [], gradientNormBeforeClipping: [], gradientNormAfterClipping: [], problems: [] };
+  // The optional fields are listed too, so assigning an empty series over a used one clears them.
+  return {
+    runStarted: undefined, trainLoss: [], validationLoss: [], metrics: {}, learningRate: [], gradientNormBeforeClipping: [], gradientNormAfterClipping: [],
+    latestStep: undefined, latestEpoch: undefined, bestEpoch: undefined, test: undefined, finished: undefined, problems: [],
+  };
 }
 
 /** Appends one event to `series` (mutating: the live stream adds ~10 events per second). */
@@ -54,6 +60,9 @@ export function addDashboardEvent(series: DashboardSeries, event: TrainerEvent):
       if (event.best || series.bestEpoch === undefined) series.bestEpoch = event;
       series.validationLoss.push({ x: event.step, y: event.validationLoss });
       for (const [name, value] of Object.entries(event.metrics)) (series.metrics[name] ??= []).push({ x: event.epoch, y: value });
+      break;
+    case 'testEvaluation':
+      series.test = event;
       break;
     case 'runFinished':
       series.finished = event;

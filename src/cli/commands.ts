@@ -6,15 +6,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Rng } from '../tensor';
-import { analyzeSpec } from '../spec/analyze';
-import type { LayerInfo, NamedShape, SpecContext, SpecTotals } from '../spec/analysisTypes';
+import type { LayerInfo, NamedShape, SpecTotals } from '../spec/analysisTypes';
 import { formatBytes, formatNamedShape } from '../spec'; // the hover's units, so both say the same figure
-import type { SeqModelSpec } from '../spec/types';
-import type { DataInfo } from '../data/types';
-import { DataError, prepareData } from '../data';
+import { DataError } from '../data';
 import { nodeRunIo } from '../train/runIo';
 import { RunControl } from '../train/runControl';
-import { SpecError, formatDiagnostic, loadSpec, setUpRun } from '../train/session';
+import { SpecError, formatDiagnostic, setUpRun } from '../train/session';
+import { validateRun } from '../train/validateRun';
+import { FileError, withFileErrors } from '../train/fileErrors';
+import { checkWeightsFile } from '../train/weightsFile';
 import { train } from '../train/trainer';
 import { SequenceModel } from '../train/model';
 import { loadWeights } from '../train/runFolder';
@@ -37,6 +37,8 @@ export interface CliIo {
 }
 
 class UsageError extends Error {}
+/** A run that started and then failed: exit 1 whatever the cause, even a file error (a disk filling up). */
+class RunFailure extends Error {}
 
 const HELP: Record<string, string> = {
   main: `seqlab — train and inspect recurrent sequence models from *.seqmodel.json specs
@@ -117,8 +119,7 @@ function integerOption(value: string | undefined, name: string): number | undefi
 function readSpec(positionals: string[], command: string): { specPath: string; specText: string } {
   if (positionals.length !== 1) throw new UsageError(`seqlab ${command} needs exactly one SPEC file (got ${positionals.length})\n\n${HELP[command]}`);
   const specPath = positionals[0];
-  if (!fs.existsSync(specPath)) throw new UsageError(`${specPath}: no such file`);
-  return { specPath, specText: fs.readFileSync(specPath, 'utf8') };
+  return { specPath, specText: withFileErrors(specPath, 'read', () => fs.readFileSync(specPath, 'utf8')) };
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -145,7 +146,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`seqlab: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError) {
+    if (error instanceof RunFailure) {
+      io.stderr(`seqlab: ${error.message}\n`);
+      return EXIT_RUN_FAILED;
+    }
+    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError || error instanceof FileError) {
       io.stderr(`${error.message}\n`);
       return EXIT_USAGE;
     }
@@ -170,16 +175,28 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   };
   if (overrides.epochs === 0) throw new UsageError('--epochs must be at least 1');
   const { specPath, specText } = readSpec(positionals, 'train');
-  if (values.init && !fs.existsSync(values.init as string)) throw new UsageError(`--init ${values.init}: no such file`);
-  const setup = setUpRun({ specPath, specText, outDir: values.out as string | undefined, resumeFrom: values.resume as string | undefined }, nodeRunIo);
+  const setup = setUpRun({
+    specPath, specText, outDir: values.out as string | undefined, resumeFrom: values.resume as string | undefined, initWeights: values.init as string | undefined,
+  }, nodeRunIo);
   const reporter = values.json || !io.isTTY ? jsonReporter((line) => io.stdout(`${line}\n`)) : terminalReporter((text) => io.stdout(text));
   for (const w of setup.warnings) io.stderr(`${formatDiagnostic(specPath, w)}\n`);
   const control = new RunControl();
   io.onInterrupt?.(() => control.stop());
-  const result = await train({
-    spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: (e) => reporter.event(e), control,
-    overrides, initWeights: values.init as string | undefined, resume: setup.resume, baselines: setup.baselines,
-  });
+  let started = false;
+  let result;
+  try {
+    result = await train({
+      spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, control,
+      emit: (e) => { started ||= e.type === 'runStarted'; reporter.event(e); },
+      overrides, initWeights: values.init as string | undefined, resume: setup.resume, baselines: setup.baselines,
+    });
+  } catch (error) {
+    // Before the run starts, a failure is about what it was given (the folder resumed, the output folder);
+    // once it runs, a failure is the run's (exit 1).
+    if (!started && error instanceof FileError) throw error;
+    if (!started && setup.resume && error instanceof Error) throw new FileError(setup.runDir, `cannot be resumed: ${error.message}`);
+    throw new RunFailure(error instanceof Error ? error.message : String(error));
+  }
   reporter.finish(result, setup.baselines);
   return result.status === 'failed' || result.status === 'diverged' ? EXIT_RUN_FAILED : EXIT_OK;
 }
@@ -200,41 +217,19 @@ function checkCommand(args: string[], io: CliIo): number {
     return EXIT_OK;
   }
   const { specPath, specText } = readSpec(positionals, 'check');
-  const context: SpecContext = {
-    specPath: path.resolve(specPath),
-    readTextFile: (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined),
-  };
-  let analysis = analyzeSpec(specText, context);
-  // Sizes only the data knows (vocabulary, classes, longest sequence) come from loading it, as training would.
-  const dataInfo = analysis.spec && !analysis.diagnostics.some((d) => d.severity === 'error') ? dataSizes(analysis.spec, specPath) : undefined;
-  if (dataInfo) analysis = analyzeSpec(specText, { ...context, dataInfo });
-  const hasErrors = analysis.diagnostics.some((d) => d.severity === 'error');
+  // The very check `train` runs before it starts: spec, data, sizes the data decides, memory.
+  const { analysis, dataSizes, memory, refusal } = validateRun({ specPath, specText }, nodeRunIo);
+  // A refusal that is not a spec diagnostic (a data file's line, a stateful setup) is printed after them.
+  const otherProblem = refusal && !(refusal instanceof SpecError) ? refusal.message : undefined;
   if (values.json) {
-    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, layers: analysis.layers, totals: analysis.totals, dataSizes: dataInfo }, null, 2)}\n`);
-    return hasErrors ? EXIT_USAGE : EXIT_OK;
+    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, ...(otherProblem ? { error: otherProblem } : {}), layers: analysis.layers, totals: analysis.totals, dataSizes, memory }, null, 2)}\n`);
+    return refusal ? EXIT_USAGE : EXIT_OK;
   }
   for (const d of analysis.diagnostics) io.stdout(`${formatDiagnostic(specPath, d)}\n`);
-  if (analysis.diagnostics.length) io.stdout('\n');
+  if (otherProblem) io.stdout(`${otherProblem}\n`);
+  if (analysis.diagnostics.length || otherProblem) io.stdout('\n');
   if (analysis.layers.length) io.stdout(`${shapeTable(analysis.layers)}\n\n${totalsLine(analysis.totals)}\n`);
-  return hasErrors ? EXIT_USAGE : EXIT_OK;
-}
-
-/** The data-derived sizes of a valid spec, or undefined when its data cannot be loaded (diagnostics say why). */
-function dataSizes(spec: SeqModelSpec, specPath: string): NonNullable<SpecContext['dataInfo']> | undefined {
-  let info: DataInfo;
-  try {
-    info = prepareData(spec, path.dirname(path.resolve(specPath)), nodeRunIo, path.resolve(specPath)).info;
-  } catch {
-    return undefined;
-  }
-  return {
-    inputSize: info.kind === 'series' ? info.inputSize : undefined,
-    vocabSize: info.vocabulary?.size,
-    targetVocabSize: info.targetVocabulary?.size,
-    numClasses: info.labels?.length,
-    samples: info.trainSize,
-    sequenceLength: info.maxLength,
-  };
+  return refusal ? EXIT_USAGE : EXIT_OK;
 }
 
 /** The totals under the shape table: parameters (with the data-dependent terms when unknown), FLOPs, BPTT memory. */
@@ -250,10 +245,12 @@ export function totalsLine(totals: SpecTotals): string {
 
 /** The model of a spec with the weights of a file: data prepared as for training (same vocabulary and z-score). */
 function loadTrainedModel(specPath: string, specText: string, weights: string) {
-  const { spec } = loadSpec(specPath, specText, nodeRunIo);
-  const data = prepareData(spec, path.dirname(path.resolve(specPath)), nodeRunIo, path.resolve(specPath));
+  const validation = validateRun({ specPath, specText, checkStateful: false, checkResources: false }, nodeRunIo);
+  if (validation.refusal) throw validation.refusal;
+  const spec = validation.analysis.spec!;
+  const data = validation.data!;
+  checkWeightsFile(nodeRunIo, weights, validation.analysis.layers, '--weights');
   const model = new SequenceModel(spec, data.info, new Rng(spec.training.seed ?? 0));
-  if (!fs.existsSync(weights)) throw new UsageError(`--weights ${weights}: no such file`);
   loadWeights(nodeRunIo, weights, model.namedParameters());
   model.setTraining(false);
   return { spec, data, model };
@@ -269,8 +266,7 @@ function predictCommand(args: string[], io: CliIo): number {
   if (!values.weights || !values.input) throw new UsageError(`predict needs --weights FILE and --input FILE\n\n${HELP.predict}`);
   const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
   const inputFile = values.input as string;
-  if (!fs.existsSync(inputFile)) throw new UsageError(`--input ${inputFile}: no such file`);
-  const inputs = readPredictInputs(spec, fs.readFileSync(inputFile, 'utf8'), inputFile);
+  const inputs = readPredictInputs(spec, nodeRunIo.readTextFile(inputFile), inputFile);
   const rng = new Rng(spec.training.seed ?? 0);
   const outputs = inputs.map((input) => {
     try {
@@ -295,7 +291,7 @@ function exportCommand(args: string[], io: CliIo): number {
   if (values.to !== 'pytorch') throw new UsageError(`export needs --to pytorch (the only target so far)\n\n${HELP.export}`);
   if (!values.weights || !values.out) throw new UsageError(`export needs --weights FILE and --out DIR\n\n${HELP.export}`);
   const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
-  const files = exportPytorch({ spec, data, model, weightsBytes: fs.readFileSync(values.weights as string), outDir: values.out as string, io: nodeRunIo });
+  const files = exportPytorch({ spec, data, model, weightsBytes: nodeRunIo.readFile(values.weights as string), outDir: values.out as string, io: nodeRunIo });
   io.stdout(`wrote ${files.map((f) => path.join(values.out as string, f)).join(', ')}\n`);
   return EXIT_OK;
 }

@@ -95,7 +95,9 @@ export function outputSize(spec: SeqModelSpec, facts: InputFacts, dataInfo: Spec
     case 'classify':
       return dim('classes', labels?.length ?? dataInfo.numClasses ?? 'classes');
     case 'tag':
-      return data?.source === 'synthetic' ? dim('vocab', facts.vocab) : dim('tags', labels?.length ?? dataInfo.numClasses ?? 'tags');
+      // The copy task's tags are its symbols and the blank '_'.
+      if (data?.source === 'synthetic') return dim('tags', dataInfo.numClasses ?? (typeof data.symbols === 'number' ? data.symbols + 1 : 'tags'));
+      return dim('tags', labels?.length ?? dataInfo.numClasses ?? 'tags');
     case 'generate':
       return dim('vocab', facts.vocab);
     case 'seq2seq':

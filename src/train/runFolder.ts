@@ -16,6 +16,7 @@ import type { NamedParameter } from '../nn/parameter';
 import type { OptimizerState } from '../nn/optim/optimizer';
 import { Tensor } from '../tensor';
 import type { RunIo } from './runIo';
+import { FileError } from './fileErrors';
 
 export const RUN_FILES = {
   spec: 'spec.json',
@@ -35,13 +36,34 @@ export function runFolderName(specName: string, time: Date): string {
   return `${safeName}-${stamp}`;
 }
 
-/** The run folder for a new run: `outDir` itself when given, else `.seqlab/runs/<name>-<time>` beside the spec. */
+/**
+ * Create the run folder of a new run and return it: `outDir` itself when given (it must not exist yet, or be
+ * an empty folder), else `.seqlab/runs/<name>-<time>` beside the spec. The folder is created exclusively: when
+ * another run took the name first (two runs started in the same second), the next suffix `-2`, `-3`… is tried.
+ */
 export function newRunDirectory(io: RunIo, specPath: string, specName: string, time: Date, outDir?: string): string {
-  let dir = outDir ?? path.join(path.dirname(path.resolve(specPath)), '.seqlab', 'runs', runFolderName(specName, time));
-  // Two runs started in the same second get distinct folders.
-  if (!outDir) for (let k = 2; io.exists(dir); k++) dir = path.join(path.dirname(dir), `${runFolderName(specName, time)}-${k}`);
-  io.makeDirectory(dir);
-  return dir;
+  if (outDir) {
+    if (!io.createDirectoryExclusive(outDir)) checkEmptyOutputFolder(io, outDir);
+    return outDir;
+  }
+  const runs = path.join(path.dirname(path.resolve(specPath)), '.seqlab', 'runs');
+  const name = runFolderName(specName, time);
+  for (let k = 1; ; k++) {
+    const dir = path.join(runs, k === 1 ? name : `${name}-${k}`);
+    if (io.createDirectoryExclusive(dir)) return dir;
+  }
+}
+
+/** An existing `--out` is used only when it is an empty folder: a run never mixes its files with another's. */
+function checkEmptyOutputFolder(io: RunIo, outDir: string): void {
+  let entries: string[];
+  try {
+    entries = io.listDirectory(outDir);
+  } catch (error) {
+    if (error instanceof FileError && error.code === 'ENOTDIR') throw new FileError(outDir, 'is a file, not a folder: --out names the folder the run is written to', error.code);
+    throw error;
+  }
+  if (entries.length > 0) throw new FileError(outDir, `already holds ${entries.length} file${entries.length === 1 ? '' : 's'}: --out needs a new or empty folder (to continue a run there, use --resume)`);
 }
 
 export function saveWeights(io: RunIo, filePath: string, params: readonly NamedParameter[], metadata: Record<string, string> = {}): void {

@@ -7,25 +7,47 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { withFileErrors } from './fileErrors';
 
 export interface RunIo {
   readFile(filePath: string): Uint8Array;
   readTextFile(filePath: string): string;
   exists(filePath: string): boolean;
   makeDirectory(dirPath: string): void;
+  /**
+   * Create the folder `dirPath` (its parents as needed) only if it does not exist yet: true when this call
+   * created it, false when it was already there, so two runs can never both claim one folder.
+   */
+  createDirectoryExclusive(dirPath: string): boolean;
+  /** The names in a folder. */
+  listDirectory(dirPath: string): string[];
   /** Write the whole file atomically: temp file in the same directory, fsync, rename over the target. */
   writeFileAtomic(filePath: string, contents: Uint8Array | string): void;
 }
 
-/** The real file system. The temp file sits in the target's directory so the rename never crosses devices. */
+/**
+ * The real file system. The temp file sits in the target's directory so the rename never crosses devices.
+ * Node's errors become `FileError`s: a sentence naming the path ("…: the file system is read-only").
+ */
 export const nodeRunIo: RunIo = {
-  readFile: (filePath) => new Uint8Array(fs.readFileSync(filePath)),
-  readTextFile: (filePath) => fs.readFileSync(filePath, 'utf8'),
+  readFile: (filePath) => withFileErrors(filePath, 'read', () => new Uint8Array(fs.readFileSync(filePath))),
+  readTextFile: (filePath) => withFileErrors(filePath, 'read', () => fs.readFileSync(filePath, 'utf8')),
   exists: (filePath) => fs.existsSync(filePath),
   makeDirectory: (dirPath) => {
-    fs.mkdirSync(dirPath, { recursive: true });
+    withFileErrors(dirPath, 'create', () => fs.mkdirSync(dirPath, { recursive: true }));
   },
-  writeFileAtomic: (filePath, contents) => writeFileAtomicSync(filePath, contents),
+  createDirectoryExclusive: (dirPath) => withFileErrors(dirPath, 'create', () => {
+    fs.mkdirSync(path.dirname(dirPath), { recursive: true });
+    try {
+      fs.mkdirSync(dirPath); // not recursive: fails with EEXIST when another run created it first
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EEXIST') return false;
+      throw error;
+    }
+  }),
+  listDirectory: (dirPath) => withFileErrors(dirPath, 'open', () => fs.readdirSync(dirPath)),
+  writeFileAtomic: (filePath, contents) => withFileErrors(filePath, 'write', () => writeFileAtomicSync(filePath, contents)),
 };
 
 let temporaryCounter = 0;
@@ -75,6 +97,16 @@ export function memoryRunIo(files: Map<string, Uint8Array> = new Map()): RunIo &
     exists: (filePath) => files.has(filePath) || directories.has(filePath),
     makeDirectory: (dirPath) => {
       directories.add(dirPath);
+    },
+    createDirectoryExclusive: (dirPath) => {
+      if (files.has(dirPath) || directories.has(dirPath)) return false;
+      directories.add(dirPath);
+      return true;
+    },
+    listDirectory: (dirPath) => {
+      const prefix = dirPath.endsWith('/') ? dirPath : `${dirPath}/`;
+      const names = [...files.keys(), ...directories].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split('/')[0]);
+      return [...new Set(names)];
     },
     writeFileAtomic: (filePath, contents) => {
       files.set(filePath, typeof contents === 'string' ? encoder.encode(contents) : contents.slice());

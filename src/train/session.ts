@@ -1,39 +1,28 @@
 /**
  * Everything between "a spec path and its text" and "a trainer ready to run", shared by the worker and the CLI:
- * analyse the spec (training refuses a spec with errors), prepare its data, compute the baselines, and choose
- * the run folder (new, `--out`, or the folder being resumed).
+ * validate spec, data and resources (`validateRun`, the same check `seqlab check` runs), check `--init` and
+ * the folder being resumed, compute the baselines, and only then create the run folder: a refused run leaves
+ * nothing behind.
  */
 import * as path from 'node:path';
-import { analyzeSpec } from '../spec/analyze';
 import type { SpecDiagnostic } from '../spec/analysisTypes';
 import type { SeqModelSpec } from '../spec/types';
-import { prepareData, baselines as computeBaselines } from '../data';
+import { baselines as computeBaselines } from '../data';
 import type { PreparedData } from '../data/types';
+import { FileError, withFileErrors } from './fileErrors';
+import type { MachineMemory } from './resources';
 import type { RunIo } from './runIo';
 import { RUN_FILES, newRunDirectory } from './runFolder';
-import { statefulPlanFor } from './statefulBatches';
+import { SpecError, formatDiagnostic, validateRun } from './validateRun';
+import { checkWeightsFile } from './weightsFile';
 
-/** A spec that cannot be trained: its error diagnostics, each with a line and column. */
-export class SpecError extends Error {
-  constructor(readonly specPath: string, readonly diagnostics: SpecDiagnostic[]) {
-    super(diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(specPath, d)).join('\n') || `${specPath}: the spec has errors`);
-    this.name = 'SpecError';
-  }
-}
+export { SpecError, formatDiagnostic };
 
-/** `file:line:col severity message`, 1-based like compilers print them. */
-export function formatDiagnostic(specPath: string, d: SpecDiagnostic): string {
-  return `${specPath}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message}`;
-}
-
-export function loadSpec(specPath: string, specText: string, io: RunIo): { spec: SeqModelSpec; diagnostics: SpecDiagnostic[] } {
-  const analysis = analyzeSpec(specText, {
-    specPath: path.resolve(specPath),
-    readTextFile: (p) => (io.exists(p) ? io.readTextFile(p) : undefined),
-  });
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !analysis.spec) throw new SpecError(specPath, analysis.diagnostics);
-  return { spec: analysis.spec, diagnostics: analysis.diagnostics };
+/** A spec without errors, its data loaded (for prediction and export: no training-memory check). */
+export function loadSpec(specPath: string, specText: string, io: RunIo): { spec: SeqModelSpec; data: PreparedData; diagnostics: SpecDiagnostic[] } {
+  const validation = validateRun({ specPath, specText, checkStateful: false, checkResources: false }, io);
+  if (validation.refusal) throw validation.refusal;
+  return { spec: validation.analysis.spec!, data: validation.data!, diagnostics: validation.analysis.diagnostics };
 }
 
 export interface RunSetup {
@@ -50,21 +39,27 @@ export interface RunRequest {
   specText: string;
   outDir?: string;
   resumeFrom?: string;
+  /** Weights to start from (`--init`): checked against the model before the run folder exists. */
+  initWeights?: string;
   /** Clock for the run folder's name. */
   time?: Date;
+  /** The machine to fit (default: this one). */
+  machine?: MachineMemory;
 }
 
+/** Validate everything (spec, data, resources, `--init`, the folder resumed), then create the run folder. */
 export function setUpRun(request: RunRequest, io: RunIo): RunSetup {
-  const { spec, diagnostics } = loadSpec(request.specPath, request.specText, io);
-  const specDir = path.dirname(path.resolve(request.specPath));
-  const data = prepareData(spec, specDir, io, path.resolve(request.specPath));
-  if (!request.resumeFrom) statefulPlanFor(spec, data); // refuse an impossible stateful setup before making a run folder
+  const validation = validateRun({ specPath: request.specPath, specText: request.specText, checkStateful: !request.resumeFrom, machine: request.machine }, io);
+  if (validation.refusal) throw validation.refusal;
+  const spec = validation.analysis.spec!;
+  const data = validation.data!;
+  if (request.initWeights) checkWeightsFile(io, request.initWeights, validation.analysis.layers, '--init');
   let runDir: string;
   let trainedSpec = spec;
   if (request.resumeFrom) {
     runDir = path.resolve(request.resumeFrom);
     // A resumed run continues what it was training, whatever the spec file says now.
-    trainedSpec = JSON.parse(io.readTextFile(path.join(runDir, RUN_FILES.spec))) as SeqModelSpec;
+    trainedSpec = readRunSpec(io, runDir);
   } else {
     runDir = newRunDirectory(io, request.specPath, spec.name, request.time ?? new Date(), request.outDir ? path.resolve(request.outDir) : undefined);
   }
@@ -74,5 +69,20 @@ export function setUpRun(request: RunRequest, io: RunIo): RunSetup {
   } catch {
     /* a baseline is a courtesy, not a reason to refuse training */
   }
-  return { spec: trainedSpec, data, runDir, resume: Boolean(request.resumeFrom), baselines, warnings: diagnostics.filter((d) => d.severity !== 'error') };
+  return { spec: trainedSpec, data, runDir, resume: Boolean(request.resumeFrom), baselines, warnings: validation.analysis.diagnostics.filter((d) => d.severity !== 'error') };
+}
+
+/** The spec a run folder trained: a folder without a readable spec.json cannot be resumed. */
+function readRunSpec(io: RunIo, runDir: string): SeqModelSpec {
+  const file = path.join(runDir, RUN_FILES.spec);
+  if (!io.exists(runDir)) throw new FileError(runDir, 'no such run folder to resume');
+  if (!io.exists(file)) throw new FileError(runDir, `is not a run folder (it has no ${RUN_FILES.spec}), so it cannot be resumed`);
+  const text = withFileErrors(file, 'read', () => io.readTextFile(file));
+  try {
+    const spec = JSON.parse(text) as unknown;
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new Error('not a JSON object');
+    return spec as SeqModelSpec;
+  } catch (error) {
+    throw new FileError(file, `is not a spec this run trained (${(error as Error).message}): the run folder cannot be resumed`);
+  }
 }

@@ -21,7 +21,9 @@ export async function runTrainingCommand(command: StartTraining, control: RunCon
   const started = performance.now();
   let runDir = command.outDir ?? '';
   try {
-    const setup = setUpRun({ specPath: command.specPath, specText: command.specText, outDir: command.outDir, resumeFrom: command.resumeFrom }, nodeRunIo);
+    const setup = setUpRun({
+      specPath: command.specPath, specText: command.specText, outDir: command.outDir, resumeFrom: command.resumeFrom, initWeights: command.initWeights,
+    }, nodeRunIo);
     runDir = setup.runDir;
     for (const w of setup.warnings) post({ type: 'log', level: 'warning', message: `${command.specPath}:${w.range.start.line + 1}:${w.range.start.character + 1} ${w.message}` });
     return await train({

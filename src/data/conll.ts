@@ -4,10 +4,12 @@
  * `-DOCSTART-` lines ignored.
  */
 import type { ConllData } from '../spec/types';
-import { ExampleSplit, type Example } from './batching';
-import { seededPermutation, splitCounts, takeSplits } from './splits';
+import { ExampleSplit, PackedStore, type Example } from './batching';
+import { forEachLine, ownString } from './lines';
+import { RaggedIds } from './raggedIds';
+import { seededPermutation, splitCounts, splitsByRange } from './splits';
+import { TokenInterner } from './tokenStream';
 import { DataError, type DataInfo, type PreparedData } from './types';
-import { Vocabulary } from './vocabulary';
 import { resolveTokenizer } from './dataDefaults';
 
 export interface TaggedToken {
@@ -17,14 +19,13 @@ export interface TaggedToken {
   tagColumn: number;
 }
 
-export function readConll(text: string, file: string): TaggedToken[][] {
-  const sentences: TaggedToken[][] = [];
+/** Calls `onSentence` with each sentence's tagged tokens, in file order. */
+export function forEachConllSentence(chunks: Iterable<string>, file: string, onSentence: (sentence: TaggedToken[]) => void): void {
   let current: TaggedToken[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  lines.forEach((lineText, index) => {
-    const line = index + 1;
+  forEachLine(chunks, (lineText, line) => {
+    if (line === 1) lineText = lineText.replace(/^\uFEFF/, '');
     if (lineText.trim() === '') {
-      if (current.length > 0) sentences.push(current);
+      if (current.length > 0) onSentence(current);
       current = [];
       return;
     }
@@ -36,8 +37,7 @@ export function readConll(text: string, file: string): TaggedToken[][] {
     const tagField = fields[fields.length - 1];
     current.push({ token: fields[0][0], tag: tagField[0], line, tagColumn: (tagField.index ?? 0) + 1 });
   });
-  if (current.length > 0) sentences.push(current);
-  return sentences;
+  if (current.length > 0) onSentence(current);
 }
 
 export interface ConllOptions {
@@ -46,39 +46,54 @@ export interface ConllOptions {
   labels?: string[];
 }
 
-export function loadConll(text: string, data: ConllData, options: ConllOptions): PreparedData {
+export function loadConll(chunks: Iterable<string>, data: ConllData, options: ConllOptions): PreparedData {
   const { file } = options;
-  const sentences = readConll(text, file);
-  if (sentences.length < 2) throw new DataError(file, 1, 1, `need at least 2 sentences, found ${sentences.length}`);
-  const labels = options.labels ?? [...new Set(sentences.flatMap((sentence) => sentence.map((t) => t.tag)))].sort();
-  const tagId = new Map(labels.map((label, id) => [label, id]));
   const { kind: tokenizerKind, lowercase } = resolveTokenizer(data)!;
-  const prepared = sentences.map((sentence) => ({
-    tokens: sentence.map((t) => (lowercase ? t.token.toLowerCase() : t.token)),
-    tags: sentence.map((t) => {
-      const id = tagId.get(t.tag);
-      if (id === undefined) throw new DataError(file, t.line, t.tagColumn, `tag ${JSON.stringify(t.tag)} is not one of the task's labels (${labels.join(', ')})`);
-      return id;
-    }),
-  }));
-
-  const order = seededPermutation(prepared.length, options.seed);
-  const shuffled = Array.from(order, (i) => prepared[i]);
-  const counts = splitCounts(shuffled.length, data.split, 'sentences');
-  const parts = takeSplits(shuffled, counts);
-  const vocabulary = Vocabulary.build(parts.train.map((s) => s.tokens), { minFrequency: data.minFrequency });
-
-  const toExample = (sentence: (typeof prepared)[number]): Example => ({
-    length: sentence.tokens.length,
-    inputIds: Int32Array.from(vocabulary.encode(sentence.tokens)),
-    targetIds: Int32Array.from(sentence.tags),
+  // One pass: tokens and tags become provisional ids (first appearance), each sentence a run of both.
+  const interner = new TokenInterner();
+  const tokens = new RaggedIds();
+  const tags = new RaggedIds();
+  const tagIndex = new Map<string, number>();
+  const seenTags: string[] = [];
+  let maxLength = 0;
+  forEachConllSentence(chunks, file, (sentence) => {
+    for (const t of sentence) {
+      if (options.labels && !options.labels.includes(t.tag)) {
+        throw new DataError(file, t.line, t.tagColumn, `tag ${JSON.stringify(t.tag)} is not one of the task's labels (${options.labels.join(', ')})`);
+      }
+      let tag = tagIndex.get(t.tag);
+      if (tag === undefined) tagIndex.set(t.tag, (tag = seenTags.push(ownString(t.tag)) - 1));
+      tokens.push(interner.id(lowercase ? t.token.toLowerCase() : t.token));
+      tags.push(tag);
+    }
+    tokens.close();
+    tags.close();
+    maxLength = Math.max(maxLength, sentence.length);
   });
+  const count = tokens.count;
+  if (count < 2) throw new DataError(file, 1, 1, `need at least 2 sentences, found ${count}`);
+  const labels = options.labels ?? [...seenTags].sort();
+  const tagId = Int32Array.from(seenTags, (tag) => labels.indexOf(tag)); // provisional → final
+
+  const order = seededPermutation(count, options.seed);
+  const counts = splitCounts(count, data.split, 'sentences');
+  const vocabulary = interner.vocabulary((visit) => {
+    for (let k = 0; k < counts.train; k++) tokens.forEach(order[k], visit);
+  }, { minFrequency: data.minFrequency });
+  const finalIds = interner.finalIdMap(vocabulary);
+
   const describe = (example: Example) => ({
     input: Array.from(example.inputIds!, (id) => vocabulary.token(id)).join(' '),
     target: Array.from(example.targetIds!, (id) => labels[id]).join(' '),
   });
-  const layout = { featureCount: 1, targetWidth: 1 };
-  const split = (items: typeof prepared) => ExampleSplit.fromExamples(items.map(toExample), layout, describe);
+  const split = (start: number, end: number) => {
+    const inputs = tokens.gather(order, start, end, vocabulary.size - 1, finalIds);
+    const targets = tags.gather(order, start, end, labels.length - 1, tagId);
+    return new ExampleSplit(
+      new PackedStore({ count: end - start, inputOffsets: inputs.offsets, inputIds: inputs.ids, targetIds: targets.ids, targetOffsets: inputs.offsets }),
+      describe,
+    );
+  };
   const info: DataInfo = {
     kind: 'tokens',
     task: 'tag',
@@ -87,11 +102,11 @@ export function loadConll(text: string, data: ConllData, options: ConllOptions):
     vocabulary,
     tokenizer: { kind: tokenizerKind, lowercase },
     labels,
-    maxLength: prepared.reduce((longest, s) => Math.max(longest, s.tokens.length), 0),
+    maxLength,
     trainSize: counts.train,
     validationSize: counts.validation,
     testSize: counts.test,
     denormalizeTargets: () => {},
   };
-  return { info, train: split(parts.train), validation: split(parts.validation), test: counts.test > 0 ? split(parts.test) : undefined };
+  return { info, ...splitsByRange(counts, split) };
 }

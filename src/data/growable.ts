@@ -39,3 +39,49 @@ export class Growable<A extends Typed> {
 
 export const growableFloat64 = (capacity?: number) => new Growable((n) => new Float64Array(n), capacity);
 export const growableInt32 = (capacity?: number) => new Growable((n) => new Int32Array(n), capacity);
+
+type Ids = Uint8Array | Uint16Array | Int32Array;
+
+/**
+ * Non-negative ids that grow like `Growable` and start as bytes, widening to 16 and then 32 bits only when an id
+ * needs it: a character stream costs one byte per token while it is read, not four.
+ */
+export class GrowableIds {
+  private buffer: Ids;
+  length = 0;
+
+  constructor(initialCapacity = 1 << 16) {
+    this.buffer = new Uint8Array(Math.max(16, initialCapacity));
+  }
+
+  push(id: number): void {
+    if (id > 0xff && !(this.buffer instanceof Int32Array) && (id > 0xffff || this.buffer instanceof Uint8Array)) this.widen(id);
+    if (this.length === this.buffer.length) this.resize(this.buffer, this.buffer.length * 2);
+    this.buffer[this.length++] = id;
+  }
+
+  get(index: number): number {
+    return this.buffer[index];
+  }
+
+  /** The used part in an array of its own length. */
+  trimmed(): Ids {
+    const out = this.resize(this.buffer, this.length);
+    this.buffer = new Uint8Array(16);
+    this.length = 0;
+    return out;
+  }
+
+  private widen(id: number): void {
+    const wider = id > 0xffff ? new Int32Array(this.buffer.length) : new Uint16Array(this.buffer.length);
+    wider.set(this.buffer.subarray(0, this.length));
+    this.buffer = wider;
+  }
+
+  private resize(from: Ids, capacity: number): Ids {
+    const out = new (from.constructor as new (n: number) => Ids)(capacity);
+    out.set(from.subarray(0, Math.min(this.length, capacity)));
+    if (from === this.buffer) this.buffer = out;
+    return out;
+  }
+}

@@ -3,69 +3,79 @@
  * is fed `<s> y1 … yn` (teacher forcing) and trained to emit `y1 … yn </s>`.
  */
 import type { PairsData } from '../spec/types';
-import { ExampleSplit, type Example } from './batching';
-import { seededPermutation, splitCounts, takeSplits } from './splits';
+import { ExampleSplit, PackedStore, type Example } from './batching';
+import { forEachLine } from './lines';
+import { RaggedIds } from './raggedIds';
+import { seededPermutation, splitCounts, splitsByRange } from './splits';
+import { TokenInterner } from './tokenStream';
 import { resolveTokenizer } from './dataDefaults';
 import { detokenize, tokenize, type TokenizerKind } from './tokenize';
 import { DataError, type DataInfo, type PreparedData } from './types';
-import { BOS_ID, EOS_ID, Vocabulary } from './vocabulary';
+import { EOS_ID } from './vocabulary';
 
 export interface PairsOptions {
   file: string;
   seed: number;
 }
 
-export function loadPairs(text: string, data: PairsData, options: PairsOptions): PreparedData {
+export function loadPairs(chunks: Iterable<string>, data: PairsData, options: PairsOptions): PreparedData {
   const { file } = options;
   const resolved = resolveTokenizer(data)!;
   const tokenizer: TokenizerKind = resolved.kind;
   const tokenizeOptions = { tokenizer, lowercase: resolved.lowercase, maxLength: resolved.maxLength };
-  const pairs: { source: string[]; target: string[] }[] = [];
-  text
-    .replace(/^\uFEFF/, '')
-    .split(/\r\n|\n|\r/)
-    .forEach((lineText, index) => {
-      const line = index + 1;
-      if (lineText.trim() === '') return;
-      const tab = lineText.indexOf('\t');
-      if (tab < 0) throw new DataError(file, line, 1, 'expected "source<TAB>target" (no tab on this line)');
-      const source = tokenize(lineText.slice(0, tab), tokenizeOptions);
-      const target = tokenize(lineText.slice(tab + 1), tokenizeOptions);
-      if (source.length === 0) throw new DataError(file, line, 1, 'empty source');
-      if (target.length === 0) throw new DataError(file, line, tab + 2, 'empty target');
-      pairs.push({ source, target });
-    });
-  if (pairs.length < 2) throw new DataError(file, 1, 1, `need at least 2 pairs, found ${pairs.length}`);
+  // One pass: source and target tokens become provisional ids of one interner (a shared vocabulary needs that).
+  const interner = new TokenInterner();
+  const sources = new RaggedIds();
+  const targets = new RaggedIds();
+  let maxLength = 0;
+  forEachLine(chunks, (lineText, line) => {
+    if (line === 1) lineText = lineText.replace(/^\uFEFF/, '');
+    if (lineText.trim() === '') return;
+    const tab = lineText.indexOf('\t');
+    if (tab < 0) throw new DataError(file, line, 1, 'expected "source<TAB>target" (no tab on this line)');
+    const source = tokenize(lineText.slice(0, tab), tokenizeOptions);
+    const target = tokenize(lineText.slice(tab + 1), tokenizeOptions);
+    if (source.length === 0) throw new DataError(file, line, 1, 'empty source');
+    if (target.length === 0) throw new DataError(file, line, tab + 2, 'empty target');
+    for (const token of source) sources.push(interner.id(token));
+    for (const token of target) targets.push(interner.id(token));
+    sources.close();
+    targets.close();
+    maxLength = Math.max(maxLength, source.length);
+  });
+  const count = sources.count;
+  if (count < 2) throw new DataError(file, 1, 1, `need at least 2 pairs, found ${count}`);
 
-  const order = seededPermutation(pairs.length, options.seed);
-  const shuffled = Array.from(order, (i) => pairs[i]);
-  const counts = splitCounts(shuffled.length, data.split, 'pairs');
-  const parts = takeSplits(shuffled, counts);
+  const order = seededPermutation(count, options.seed);
+  const counts = splitCounts(count, data.split, 'pairs');
   const vocabularyOptions = { minFrequency: data.minFrequency, maxSize: data.maxVocab };
   const shared = data.sharedVocabulary ?? false;
-  const sourceVocabulary = Vocabulary.build(
-    shared ? parts.train.flatMap((p) => [p.source, p.target]) : parts.train.map((p) => p.source),
-    vocabularyOptions,
-  );
-  const targetVocabulary = shared ? sourceVocabulary : Vocabulary.build(parts.train.map((p) => p.target), vocabularyOptions);
+  const sourceVocabulary = interner.vocabulary((visit) => {
+    for (let k = 0; k < counts.train; k++) {
+      sources.forEach(order[k], visit);
+      if (shared) targets.forEach(order[k], visit);
+    }
+  }, vocabularyOptions);
+  const targetVocabulary = shared
+    ? sourceVocabulary
+    : interner.vocabulary((visit) => {
+        for (let k = 0; k < counts.train; k++) targets.forEach(order[k], visit);
+      }, vocabularyOptions);
+  const sourceIds = interner.finalIdMap(sourceVocabulary);
+  const targetIds = shared ? sourceIds : interner.finalIdMap(targetVocabulary);
 
-  const toExample = (pair: { source: string[]; target: string[] }): Example => {
-    const targetIds = new Int32Array(pair.target.length + 1); // [T'] = y1 … yn </s>
-    const decoderInputIds = new Int32Array(pair.target.length + 1); // [T'] = <s> y1 … yn
-    decoderInputIds[0] = BOS_ID;
-    pair.target.forEach((token, t) => {
-      targetIds[t] = targetVocabulary.id(token);
-      decoderInputIds[t + 1] = targetIds[t];
-    });
-    targetIds[pair.target.length] = EOS_ID;
-    return { length: pair.source.length, inputIds: Int32Array.from(sourceVocabulary.encode(pair.source)), targetIds, decoderInputIds };
-  };
   const describe = (example: Example) => ({
     input: detokenize(sourceVocabulary.decode(example.inputIds!), tokenizer),
     target: detokenize(targetVocabulary.decode(example.targetIds!), tokenizer),
   });
-  const layout = { featureCount: 1, targetWidth: 1 };
-  const split = (items: typeof pairs) => ExampleSplit.fromExamples(items.map(toExample), layout, describe);
+  const split = (start: number, end: number) => {
+    const inputs = sources.gather(order, start, end, sourceVocabulary.size - 1, sourceIds);
+    const outputs = targets.gather(order, start, end, targetVocabulary.size - 1, targetIds, EOS_ID); // y1 … yn </s>
+    return new ExampleSplit(
+      new PackedStore({ count: end - start, inputOffsets: inputs.offsets, inputIds: inputs.ids, targetIds: outputs.ids, targetOffsets: outputs.offsets, decoderInputs: true }),
+      describe,
+    );
+  };
   const info: DataInfo = {
     kind: 'tokens',
     task: 'seq2seq',
@@ -74,11 +84,11 @@ export function loadPairs(text: string, data: PairsData, options: PairsOptions):
     vocabulary: sourceVocabulary,
     targetVocabulary,
     tokenizer: resolved,
-    maxLength: pairs.reduce((longest, p) => Math.max(longest, p.source.length), 0),
+    maxLength,
     trainSize: counts.train,
     validationSize: counts.validation,
     testSize: counts.test,
     denormalizeTargets: () => {},
   };
-  return { info, train: split(parts.train), validation: split(parts.validation), test: counts.test > 0 ? split(parts.test) : undefined };
+  return { info, ...splitsByRange(counts, split) };
 }

@@ -1,6 +1,7 @@
 /**
  * Entry point of `src/data`: a spec's `data` and `task` sections → `PreparedData`. File access goes through
- * `io.readTextFile`, so this runs in Node, in a worker and in tests with in-memory files alike.
+ * `io` (chunked positional reads when it can open files, else `readTextFile`), so this runs in Node, in a worker
+ * and in tests with in-memory files alike.
  */
 import type { SeqModelSpec, TaskType } from '../spec/types';
 import { loadConll } from './conll';
@@ -9,6 +10,7 @@ import { loadPlainText } from './plainText';
 import { loadCsvSeries } from './series';
 import { loadSynthetic } from './synthetic';
 import { loadTextClassification } from './textClassification';
+import { textChunks } from './textChunks';
 import { DataError, type DataIo, type PreparedData } from './types';
 
 /** Which task types each data source can feed. */
@@ -34,13 +36,9 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
   if (!allowed.includes(task)) {
     throw new DataError(specFile, 1, 1, `data ${JSON.stringify(sourceKey)} suits task ${allowed.map((t) => JSON.stringify(t)).join(' or ')}, not ${JSON.stringify(task)}`);
   }
-  const read = (relativePath: string): { text: string; file: string } => {
+  const read = (relativePath: string): { text: Iterable<string>; file: string } => {
     const file = resolveDataPath(specDir, relativePath);
-    try {
-      return { text: io.readTextFile(file), file };
-    } catch (error) {
-      throw new DataError(file, 1, 1, `cannot read the data file: ${(error as Error).message}`);
-    }
+    return { text: readable(textChunks(io, file), file), file };
   };
 
   let prepared: PreparedData;
@@ -48,7 +46,7 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
     case 'csv': {
       const { text, file } = read(data.path);
       const targetColumns = data.target ?? [data.columns[0]];
-      prepared = loadCsvSeries([text], {
+      prepared = loadCsvSeries(text, {
         file,
         window: data.window,
         horizon: spec.task.horizon ?? 1,
@@ -85,6 +83,22 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
   }
   prepared.info.task = task;
   return prepared;
+}
+
+/** The chunks, with a failure to read (missing file, no permission…) reported as a DataError naming the file. */
+function* readable(chunks: Iterable<string>, file: string): Iterable<string> {
+  const iterator = chunks[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = iterator.next();
+    } catch (error) {
+      if (error instanceof DataError) throw error;
+      throw new DataError(file, 1, 1, `cannot read the data file: ${(error as Error).message}`);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 /** Joins a spec-relative path without Node's `path` (src/data stays Node-free); absolute paths pass through. */

@@ -9,7 +9,7 @@ import { ExampleSplit, type Example } from './batching';
 import { growableFloat64 } from './growable';
 import { ZScore } from './normalize';
 import { SeriesWindowStore } from './seriesWindows';
-import { splitCounts } from './splits';
+import { splitCounts, splitsByRange } from './splits';
 import { DataError, type DataInfo, type PreparedData } from './types';
 
 export interface SeriesTable {
@@ -109,7 +109,7 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
   const scaled = new Float32Array(table.values.length); // [N,C]
   for (let i = 0; i < scaled.length; i++) scaled[i] = normalizer ? normalizer.normalize(table.values[i], i % C) : table.values[i];
   const shape = { window: W, horizon: Hz, columnCount: C, inputColumns: Int32Array.from(inputColumnIndex), targetColumns: Int32Array.from(targetColumnIndex) };
-  const split = (first: number, count: number) => new ExampleSplit(new SeriesWindowStore(scaled, shape, first, count), describe);
+  const split = (start: number, end: number) => new ExampleSplit(new SeriesWindowStore(scaled, shape, start, end - start), describe);
 
   const denormalizeTargets = (values: Float32Array): void => {
     if (!normalizer) return;
@@ -145,8 +145,6 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
   };
   return {
     info,
-    train: split(0, counts.train),
-    validation: split(counts.train, counts.validation),
-    test: counts.test > 0 ? split(counts.train + counts.validation, counts.test) : undefined,
+    ...splitsByRange(counts, split),
   };
 }

@@ -37,11 +37,12 @@ export function seededPermutation(count: number, seed: number): Int32Array {
   return order;
 }
 
-/** Applies counts to an ordered list: train first, then validation, then test. */
-export function takeSplits<T>(items: readonly T[], counts: SplitCounts): { train: T[]; validation: T[]; test: T[] } {
+/** Train, validation and (when asked for) test made from consecutive ranges [start, end) of the split order. */
+export function splitsByRange<S>(counts: SplitCounts, make: (start: number, end: number) => S): { train: S; validation: S; test: S | undefined } {
+  const validationEnd = counts.train + counts.validation;
   return {
-    train: items.slice(0, counts.train),
-    validation: items.slice(counts.train, counts.train + counts.validation),
-    test: items.slice(counts.train + counts.validation, counts.train + counts.validation + counts.test),
+    train: make(0, counts.train),
+    validation: make(counts.train, validationEnd),
+    test: counts.test > 0 ? make(validationEnd, validationEnd + counts.test) : undefined,
   };
 }

@@ -3,13 +3,16 @@
  * Examples are shuffled with the seed before splitting; the vocabulary is built on the training split only.
  */
 import type { TextClassificationData } from '../spec/types';
-import { ExampleSplit, type Example } from './batching';
-import { parseCsvWithHeader, requireColumn } from './csv';
-import { seededPermutation, splitCounts, takeSplits } from './splits';
+import { ExampleSplit, PackedStore, idArrayFor, type Example } from './batching';
+import { CsvStreamParser, checkFieldCount, requireColumn } from './csv';
+import { growableInt32 } from './growable';
+import { forEachLine } from './lines';
+import { RaggedIds } from './raggedIds';
+import { seededPermutation, splitCounts, splitsByRange } from './splits';
+import { TokenInterner } from './tokenStream';
 import { resolveTokenizer } from './dataDefaults';
 import { detokenize, tokenize, type TokenizerKind } from './tokenize';
 import { DataError, type DataInfo, type PreparedData } from './types';
-import { Vocabulary } from './vocabulary';
 
 /** A text and its label, with the label's position for error messages. */
 export interface LabelledText {
@@ -20,24 +23,29 @@ export interface LabelledText {
   labelColumn: number;
 }
 
-export function readLabelledCsv(text: string, file: string, textField: string, labelField: string): LabelledText[] {
-  const table = parseCsvWithHeader(text, file);
-  const textIndex = requireColumn(table, textField, file);
-  const labelIndex = requireColumn(table, labelField, file);
-  return table.rows.map((row) => ({
-    text: row.fields[textIndex].text,
-    label: row.fields[labelIndex].text.trim(),
-    line: row.line,
-    textColumn: row.fields[textIndex].column,
-    labelColumn: row.fields[labelIndex].column,
-  }));
+/** Calls `onRow` for each data row of a CSV with a header naming the text and label columns. */
+export function forEachLabelledCsvRow(chunks: Iterable<string>, file: string, textField: string, labelField: string, onRow: (row: LabelledText) => void): void {
+  let indices: { text: number; label: number; fields: number } | undefined;
+  const parser = new CsvStreamParser(file, (record) => {
+    if (!indices) {
+      const table = { header: record, rows: [], columnIndex: (name: string) => record.fields.findIndex((f) => f.text.trim() === name) };
+      indices = { text: requireColumn(table, textField, file), label: requireColumn(table, labelField, file), fields: record.fields.length };
+      return;
+    }
+    checkFieldCount(record, indices.fields, file);
+    const textCell = record.fields[indices.text];
+    const labelCell = record.fields[indices.label];
+    onRow({ text: textCell.text, label: labelCell.text.trim(), line: record.line, textColumn: textCell.column, labelColumn: labelCell.column });
+  });
+  for (const chunk of chunks) parser.push(chunk);
+  parser.end();
+  if (!indices) throw new DataError(file, 1, 1, 'the file is empty (a header row is expected)');
 }
 
-export function readLabelledJsonl(text: string, file: string, textField: string, labelField: string): LabelledText[] {
-  const out: LabelledText[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  lines.forEach((lineText, index) => {
-    const line = index + 1;
+/** Calls `onRow` for each line of a JSONL file (one object per line holding the text and label fields). */
+export function forEachLabelledJsonlRow(chunks: Iterable<string>, file: string, textField: string, labelField: string, onRow: (row: LabelledText) => void): void {
+  forEachLine(chunks, (lineText, line) => {
+    if (line === 1) lineText = lineText.replace(/^\uFEFF/, '');
     if (lineText.trim() === '') return;
     let value: unknown;
     try {
@@ -58,11 +66,8 @@ export function readLabelledJsonl(text: string, file: string, textField: string,
     if (typeof labelValue !== 'string' && typeof labelValue !== 'number' && typeof labelValue !== 'boolean') {
       throw new DataError(file, line, 1, `field ${JSON.stringify(labelField)} must be a string, number or boolean`);
     }
-    const labelColumn = jsonValueColumn(lineText, labelField);
-    const textColumn = jsonValueColumn(lineText, textField);
-    out.push({ text: textValue, label: String(labelValue), line, textColumn, labelColumn });
+    onRow({ text: textValue, label: String(labelValue), line, textColumn: jsonValueColumn(lineText, textField), labelColumn: jsonValueColumn(lineText, labelField) });
   });
-  return out;
 }
 
 /** 1-based column of the value of `"key":` on a JSON line (a good-enough locator for error messages), else 1. */
@@ -80,45 +85,59 @@ export interface TextClassificationOptions {
   labels?: string[];
 }
 
-export function loadTextClassification(text: string, data: TextClassificationData, options: TextClassificationOptions): PreparedData {
+export function loadTextClassification(chunks: Iterable<string>, data: TextClassificationData, options: TextClassificationOptions): PreparedData {
   const { file } = options;
   const textField = data.textField ?? 'text';
   const labelField = data.labelField ?? 'label';
   const format = data.format ?? (file.toLowerCase().endsWith('.jsonl') ? 'jsonl' : 'csv');
-  const rows = format === 'jsonl' ? readLabelledJsonl(text, file, textField, labelField) : readLabelledCsv(text, file, textField, labelField);
-  if (rows.length < 2) throw new DataError(file, 1, 1, `need at least 2 labelled examples, found ${rows.length}`);
-
-  const labels = options.labels ?? [...new Set(rows.map((row) => row.label))].sort();
-  const labelId = new Map(labels.map((label, id) => [label, id]));
   const resolved = resolveTokenizer(data)!;
   const tokenizer: TokenizerKind = resolved.kind;
-  const tokenized = rows.map((row) => {
-    const id = labelId.get(row.label);
-    if (id === undefined) {
-      throw new DataError(file, row.line, row.labelColumn, `label ${JSON.stringify(row.label)} is not one of the task's labels (${labels.join(', ')})`);
+
+  // One pass over the file: texts become provisional token ids, labels provisional label ids (first appearance).
+  const interner = new TokenInterner();
+  const texts = new RaggedIds();
+  const labelIndex = new Map<string, number>();
+  const seenLabels: string[] = [];
+  const rowLabels = growableInt32(1 << 12);
+  let maxLength = 0;
+  const onRow = (row: LabelledText) => {
+    if (options.labels && !options.labels.includes(row.label)) {
+      throw new DataError(file, row.line, row.labelColumn, `label ${JSON.stringify(row.label)} is not one of the task's labels (${options.labels.join(', ')})`);
     }
     const tokens = tokenize(row.text, { tokenizer, lowercase: resolved.lowercase, maxLength: resolved.maxLength });
     if (tokens.length === 0) throw new DataError(file, row.line, row.textColumn, 'empty text (no tokens)');
-    return { tokens, label: id };
-  });
+    for (const token of tokens) texts.push(interner.id(token));
+    texts.close();
+    maxLength = Math.max(maxLength, tokens.length);
+    let label = labelIndex.get(row.label);
+    if (label === undefined) labelIndex.set(row.label, (label = seenLabels.push(row.label) - 1));
+    rowLabels.push(label);
+  };
+  if (format === 'jsonl') forEachLabelledJsonlRow(chunks, file, textField, labelField, onRow);
+  else forEachLabelledCsvRow(chunks, file, textField, labelField, onRow);
+  const count = texts.count;
+  if (count < 2) throw new DataError(file, 1, 1, `need at least 2 labelled examples, found ${count}`);
 
-  const order = seededPermutation(tokenized.length, options.seed);
-  const shuffled = Array.from(order, (i) => tokenized[i]);
-  const counts = splitCounts(shuffled.length, data.split, 'texts');
-  const parts = takeSplits(shuffled, counts);
-  const vocabulary = Vocabulary.build(parts.train.map((row) => row.tokens), { minFrequency: data.minFrequency, maxSize: data.maxVocab });
+  const labels = options.labels ?? [...seenLabels].sort();
+  const labelId = Int32Array.from(seenLabels, (label) => labels.indexOf(label)); // provisional → final
+  const order = seededPermutation(count, options.seed);
+  const counts = splitCounts(count, data.split, 'texts');
+  const vocabulary = interner.vocabulary((visit) => {
+    for (let k = 0; k < counts.train; k++) texts.forEach(order[k], visit);
+  }, { minFrequency: data.minFrequency, maxSize: data.maxVocab });
+  const finalIds = interner.finalIdMap(vocabulary);
+  const labelsOfRows = rowLabels.trimmed();
 
-  const toExample = (row: { tokens: string[]; label: number }): Example => ({
-    length: row.tokens.length,
-    inputIds: Int32Array.from(vocabulary.encode(row.tokens)),
-    targetClass: row.label,
-  });
   const describe = (example: Example) => ({
     input: detokenize(vocabulary.decode(example.inputIds!), tokenizer),
     target: labels[example.targetClass!],
   });
-  const layout = { featureCount: 1, targetWidth: 1 };
-  const split = (items: typeof tokenized) => ExampleSplit.fromExamples(items.map(toExample), layout, describe);
+  const split = (start: number, end: number) => {
+    const { ids, offsets } = texts.gather(order, start, end, vocabulary.size - 1, finalIds);
+    const targetClass = idArrayFor(labels.length - 1, end - start);
+    for (let k = start; k < end; k++) targetClass[k - start] = labelId[labelsOfRows[order[k]]];
+    return new ExampleSplit(new PackedStore({ count: end - start, inputOffsets: offsets, inputIds: ids, targetClass }), describe);
+  };
   const info: DataInfo = {
     kind: 'tokens',
     task: 'classify',
@@ -127,16 +146,11 @@ export function loadTextClassification(text: string, data: TextClassificationDat
     vocabulary,
     tokenizer: resolved,
     labels,
-    maxLength: tokenized.reduce((longest, row) => Math.max(longest, row.tokens.length), 0),
+    maxLength,
     trainSize: counts.train,
     validationSize: counts.validation,
     testSize: counts.test,
     denormalizeTargets: () => {},
   };
-  return {
-    info,
-    train: split(parts.train),
-    validation: split(parts.validation),
-    test: counts.test > 0 ? split(parts.test) : undefined,
-  };
+  return { info, ...splitsByRange(counts, split) };
 }

@@ -121,6 +121,19 @@ export interface PreparedData {
 /** What `prepareData` needs from its host: the CLI and worker pass fs-based io, tests pass an in-memory map. */
 export interface DataIo {
   readTextFile(path: string): string;
+  /**
+   * Opens a file for positional reads. When present, loaders read data files through it in chunks of a few MB
+   * (`textChunks`), so a file is never one string; without it they fall back to `readTextFile`.
+   */
+  openFile?(path: string): DataFile;
+}
+
+/** A file open for synchronous positional reads (Node: `fs.openSync` + `fs.readSync`). */
+export interface DataFile {
+  readonly size: number;
+  /** Reads up to `target.length` bytes at byte `position`; returns how many were read (0 at the end). */
+  read(position: number, target: Uint8Array): number;
+  close(): void;
 }
 
 /** A data problem at a place in a file; `toString()` is `file:line:col: message` (1-based line and column). */

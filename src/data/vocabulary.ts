@@ -34,12 +34,17 @@ export class Vocabulary {
 
   /** Counts tokens over the given sequences and keeps the frequent ones after the four specials. */
   static build(sequences: Iterable<readonly string[]>, options: VocabularyOptions = {}): Vocabulary {
-    const minFrequency = Math.max(1, options.minFrequency ?? 1);
     const counts = new Map<string, number>(); // insertion order = first appearance, the tie-breaker
     for (const sequence of sequences) {
       for (const token of sequence) counts.set(token, (counts.get(token) ?? 0) + 1);
     }
-    let kept = [...counts.entries()].filter(([token, count]) => count >= minFrequency && !SPECIAL_TOKENS.includes(token));
+    return Vocabulary.fromCounts(counts.entries(), options);
+  }
+
+  /** The same from counts already made: `[token, count]` in order of first appearance (the tie-breaker). */
+  static fromCounts(counts: Iterable<[string, number]>, options: VocabularyOptions = {}): Vocabulary {
+    const minFrequency = Math.max(1, options.minFrequency ?? 1);
+    let kept = [...counts].filter(([token, count]) => count >= minFrequency && !SPECIAL_TOKENS.includes(token));
     kept.sort((a, b) => b[1] - a[1]); // stable: equal counts keep first-appearance order
     if (options.maxSize !== undefined) kept = kept.slice(0, Math.max(0, options.maxSize - SPECIAL_TOKENS.length));
     return new Vocabulary([...SPECIAL_TOKENS, ...kept.map(([token]) => token)]);

@@ -8,10 +8,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withFileErrors } from './fileErrors';
+import type { DataFile } from '../data/types';
+import { openNodeDataFile } from './nodeDataFile';
 
 export interface RunIo {
   readFile(filePath: string): Uint8Array;
   readTextFile(filePath: string): string;
+  /** Positional reads, for data files read in chunks (see `DataIo.openFile`). */
+  openFile?(filePath: string): DataFile;
   exists(filePath: string): boolean;
   makeDirectory(dirPath: string): void;
   /**
@@ -32,6 +36,7 @@ export interface RunIo {
 export const nodeRunIo: RunIo = {
   readFile: (filePath) => withFileErrors(filePath, 'read', () => new Uint8Array(fs.readFileSync(filePath))),
   readTextFile: (filePath) => withFileErrors(filePath, 'read', () => fs.readFileSync(filePath, 'utf8')),
+  openFile: openNodeDataFile,
   exists: (filePath) => fs.existsSync(filePath),
   makeDirectory: (dirPath) => {
     withFileErrors(dirPath, 'create', () => fs.mkdirSync(dirPath, { recursive: true }));

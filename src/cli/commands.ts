@@ -23,6 +23,7 @@ import { readPredictInputs } from '../train/predictInputs';
 import { StatefulTrainingError } from '../train/statefulBatches';
 import { TORCHRUN_COMMAND, exportPytorch } from './exportPytorch';
 import { jsonReporter, summaryTable, terminalReporter } from './progress';
+import { initCommand } from './init';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -50,6 +51,7 @@ Commands:
   check SPEC      print every diagnostic (file:line:col severity message) and the shape table
   predict SPEC    run trained weights on inputs from a file (JSON, or the spec's data format)
   export SPEC     write a PyTorch project (model.py, train.py for torchrun/DDP, the weights)
+  init DATA       write a spec for a data file (.csv, .tsv, .jsonl, .conll, .txt) beside it
 
 Run 'seqlab <command> --help' for the options of a command.
 Exit codes: 0 success, 1 the run failed or diverged, 2 bad spec, data or arguments.`,
@@ -138,6 +140,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return predictCommand(rest, io);
       case 'export':
         return exportCommand(rest, io);
+      case 'init':
+        return initCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'\n\n${HELP.main}`);
     }

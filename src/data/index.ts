@@ -7,3 +7,4 @@ export { tokenize, detokenize, type TokenizerKind } from './tokenize';
 export { parseCsv, parseCsvWithHeader } from './csv';
 export { ExampleSplit, type Example } from './batching';
 export { encodeText, encodeSeries } from './encode';
+export { sniffData, trendCheck, SNIFF_HEAD_BYTES, type SniffResult, type SniffedProposal, type SniffedColumn, type SniffOptions } from './sniff';

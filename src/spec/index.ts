@@ -9,3 +9,4 @@ export { specSchema } from './schemaValidation';
 export { formatNamedShape, recurrentLayerDirectionParameters, recurrentStackParameters, GATES_PER_CELL } from './shapes';
 export { resolveDataPath } from './dataFiles';
 export { dataPathHoverAt } from './dataHeadSummary';
+export { specFromSniff, specNameFor, type SpecFromDataOptions } from './specFromData';

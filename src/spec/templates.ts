@@ -12,7 +12,7 @@ export interface SpecTemplate {
 
 // No "$schema" property: the extension associates *.seqmodel.json with the bundled schema (jsonValidation), and a
 // URL here would make the editor try to download it.
-function specText(body: Record<string, unknown>): string {
+export function specText(body: Record<string, unknown>): string {
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 

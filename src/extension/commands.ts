@@ -13,6 +13,8 @@ import { isSpecDocument, SPEC_FILE_SUFFIX, type SpecLanguageFeatures } from './s
 import type { PanelManager } from './panels';
 import type { SessionState } from './sessionState';
 import { describeRunFolder, listRunFolders, type RunFolderSummary } from './runFolders';
+import { newSpecFromDataFile } from './newSpecFromData';
+import { openExample } from './openExample';
 
 export interface CommandContext {
   extensionContext: vscode.ExtensionContext;
@@ -257,6 +259,8 @@ export function registerCommands(context: CommandContext): void {
     },
     'seqlab.exportPyTorch': (uri) => exportToPyTorch(context, uri),
     'seqlab.newSpecFromTemplate': (templateId) => newSpecFromTemplate(templateId),
+    'seqlab.newSpecFromDataFile': (uri) => newSpecFromDataFile(uri),
+    'seqlab.openExample': (name) => openExample(context.extensionContext.extensionUri, name),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.extensionContext.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -251,6 +251,42 @@ suite('SeqLab in the extension host', () => {
     assert.deepEqual(errors.map((d) => d.message), []);
   });
 
+  test('New Spec from Data File writes a spec beside the data that analyses without errors', async () => {
+    const data = vscode.Uri.file(join(workspaceRoot(), 'data', 'co2-concentration.csv'));
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('seqlab.newSpecFromDataFile', data);
+    assert.ok(uri, 'no file written');
+    assert.equal(uri.fsPath, join(workspaceRoot(), 'data', 'co2-concentration.seqmodel.json'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(document.languageId, 'seqmodel');
+    const spec = JSON.parse(document.getText());
+    assert.deepEqual([spec.task.type, spec.data.path, spec.data.target], ['forecast', 'co2-concentration.csv', ['CO2']]);
+    const errors = analyzeSpec(document.getText(), { specPath: uri.fsPath, readTextFile: (path) => readFileSync(path, 'utf8') }).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.message), []);
+  });
+
+  test('the Get Started walkthrough is contributed, and every command its steps link to is registered', async () => {
+    await api();
+    const walkthroughs = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string; description: string; media: { image?: string; markdown?: string } }[] }[];
+    assert.equal(walkthroughs?.[0]?.id, 'getStarted');
+    const steps = walkthroughs[0].steps;
+    assert.deepEqual(steps.map((step) => step.id), ['openExample', 'train', 'readGates', 'rnnVsLstm', 'ownData']);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    for (const step of steps) {
+      const linked = [...step.description.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]);
+      assert.ok(linked.length > 0, `${step.id} links no command`);
+      assert.deepEqual(linked.filter((command) => !registered.has(command)), [], step.id);
+      const media = step.media.image ?? step.media.markdown;
+      assert.ok(media && existsSync(join(extensionPath, media)), `${step.id}: ${media} is not in the package`);
+    }
+    // The first step's link copies an example with its data into the workspace.
+    const copied = await vscode.commands.executeCommand<vscode.Uri>('seqlab.openExample', 'seattle-weather');
+    assert.equal(copied?.fsPath, join(workspaceRoot(), 'seqlab-examples', 'seattle-weather.seqmodel.json'));
+    assert.ok(existsSync(join(workspaceRoot(), 'seqlab-examples', 'data', 'seattle-weather.csv')));
+    const errors = analyzeSpec(readFileSync(copied.fsPath, 'utf8'), { specPath: copied.fsPath, readTextFile: (path) => readFileSync(path, 'utf8') }).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.message), []);
+  });
+
   test('the architecture panel loads in the browser, says ready and receives the diagram', async () => {
     const seqlab = await api();
     const uri = vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json'));

@@ -51,7 +51,11 @@ test('text classification (CSV): quoted texts, labels in id order, vocabulary fr
   }
   assert.ok(!trainWords.has('<unk>'));
   assert.ok(examplesOf(prepared).some((e) => Array.from(e.inputIds!).includes(UNK_ID)));
-  assert.ok(baselines(prepared).majorityAccuracy >= 0 && baselines(prepared).majorityAccuracy <= 1);
+  // 10 neg and 10 pos split 15/5: the seeded split leaves 8 neg / 7 pos for training (majority neg) and 2 neg /
+  // 3 pos for validation, so always answering neg is right on 2 of 5.
+  const labelCounts = (split: unknown) => [0, 1].map((c) => [...(split as ExampleSplit).examples()].filter((e) => e.targetClass === c).length);
+  assert.deepEqual([labelCounts(prepared.train), labelCounts(prepared.validation)], [[8, 7], [2, 3]]);
+  assert.equal(baselines(prepared).majorityAccuracy, 2 / 5);
 });
 
 test('text classification (JSONL): a broken line and an unknown label are reported with line and column', () => {

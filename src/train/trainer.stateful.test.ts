@@ -97,7 +97,6 @@ test('stateful training runs one step per chunk of each stream and differs from 
   assert.ok(stateful.r.of('log').some((l) => /stateful: 4 streams/.test(l.message)));
   const losses = (r: typeof stateful.r) => r.of('step').map((s) => s.loss);
   assert.notDeepEqual(losses(stateful.r).slice(0, 5), losses(plain.r).slice(0, 5));
-  for (const loss of losses(stateful.r)) assert.ok(Number.isFinite(loss));
   // Deterministic: the same spec replays the same losses.
   assert.deepEqual(losses((await run(true)).r), losses(stateful.r));
 });

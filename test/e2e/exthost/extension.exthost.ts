@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeSpec, specTemplates } from '../../../src/spec';
+import { PYTHON_SOURCES } from '../../../src/cli/pytorch/pythonSources';
 import type { SeqLabTestApi } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'seqlab.seqlab';
@@ -65,6 +66,8 @@ suite('SeqLab in the extension host', () => {
     assert.equal(document.languageId, 'seqmodel');
   });
 
+  // Plumbing first (the editor shows exactly what the bundled analyzeSpec computes: offsets, codes, messages), then
+  // the hand-written diagnostics this typo must give, so the test does not rest on the code it compares with.
   test('diagnostics appear as you type, with the exact ranges and codes of analyzeSpec', async () => {
     const text = forecasterText().replace('"hiddenSize": 64', '"hiddenSise": 64');
     assert.ok(text.includes('hiddenSise'));
@@ -81,6 +84,10 @@ suite('SeqLab in the extension host', () => {
       assert.equal(document.offsetAt(got.range.end), want.offset + want.length, `${want.code}: range end`);
       assert.equal(got.message, want.message);
     }
+    assert.deepEqual(diagnostics.map((d) => `${String(d.code)} at ${document.getText(d.range)}: ${d.message}`).sort(), [
+      'schema/missing-property at "encoder": model.encoder needs "hiddenSize".',
+      'schema/unknown-property at "hiddenSise": Unknown property "hiddenSise" in model.encoder. Did you mean "hiddenSize"?',
+    ]);
     const typo = diagnostics.find((d) => document.getText(d.range).includes('hiddenSise'));
     assert.ok(typo, `no diagnostic covers the misspelt key; got ${diagnostics.map((d) => `${d.code}@${document.getText(d.range)}`).join(', ')}`);
     assert.equal(typo.severity, vscode.DiagnosticSeverity.Error);
@@ -109,6 +116,9 @@ suite('SeqLab in the extension host', () => {
       expectedText = expectedText.slice(0, edit.offset) + edit.newText + expectedText.slice(edit.offset + edit.length);
     }
     assert.equal(document.getText(), expectedText);
+    // By hand: the lint's fix appends the clipping after the last training property.
+    assert.equal(action.title, 'Add "clipGradNorm": 1.0');
+    assert.ok(document.getText().includes('"earlyStopping": {\n      "patience": 6\n    },\n    "clipGradNorm": 1\n  }'), document.getText());
   });
 
   test('the contributed schema drives JSON completion in spec files', async () => {
@@ -169,6 +179,8 @@ suite('SeqLab in the extension host', () => {
   test('the CodeLens offers Train, Architecture and the exact parameter total', async () => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json')));
     const total = analyzeSpec(document.getText(), { specPath: document.uri.fsPath, readTextFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined) }).totals.parameters;
+    // By hand: LSTM layers 4·64·(2 + 64) + 8·64 = 17,408 and 4·64·(64 + 64) + 8·64 = 33,280, head 64 + 1 = 65.
+    assert.equal(total, 50_753);
     const lenses = await until('code lenses', async () => {
       const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10);
       return found && found.length >= 3 ? found : undefined;
@@ -188,8 +200,13 @@ suite('SeqLab in the extension host', () => {
     assert.equal(finished.status, 'completed', finished.message);
     const types = new Set(seqlab.events.filter((e) => e.runId === runId).map((e) => e.event.type));
     for (const type of ['runStarted', 'step', 'epoch', 'runFinished']) assert.ok(types.has(type as never), `no ${type} event; saw ${[...types].join(', ')}`);
-    assert.ok(existsSync(join(finished.runDir, 'report.json')), `no report.json in ${finished.runDir}`);
-    assert.ok(existsSync(join(finished.runDir, 'model.safetensors')));
+    const report = JSON.parse(readFileSync(join(finished.runDir, 'report.json'), 'utf8'));
+    assert.deepEqual([report.status, report.steps, report.parameterCount], ['completed', 6, 50_753]);
+    // The weights file is safetensors with the model's parameters: the header names them with their shapes.
+    const weights = readFileSync(join(finished.runDir, 'model.safetensors'));
+    const header = JSON.parse(weights.subarray(8, 8 + Number(weights.readBigUInt64LE(0))).toString('utf8'));
+    assert.deepEqual(header['encoder.weight_ih_l0'].shape, [256, 2]);
+    assert.deepEqual(header['encoder.weight_hh_l1'].shape, [256, 64]);
   });
 
   test('Stop Training ends a running run within a step', async () => {
@@ -223,7 +240,7 @@ suite('SeqLab in the extension host', () => {
     const outDir = await vscode.commands.executeCommand<string>('seqlab.exportPyTorch', uri);
     assert.ok(outDir, `export failed: ${seqlab.logLines.slice(-3).join(' | ')}`);
     assert.ok(existsSync(join(outDir, 'model.py')), `no model.py in ${outDir}`);
-    assert.match(readFileSync(join(outDir, 'model.py'), 'utf8'), /torch/);
+    assert.equal(readFileSync(join(outDir, 'model.py'), 'utf8'), PYTHON_SOURCES['model.py'], 'model.py as bundled');
   });
 
   test('Open Run and Compare Runs show past run folders in the panels', async () => {

@@ -255,6 +255,11 @@ function collectLabels(spec: SeqModelSpec, lines: string[]): Set<string> | undef
   const header = splitCsvLine(lines[0] ?? '');
   const column = header.indexOf(labelField);
   if (column < 0) return undefined;
-  for (const line of lines.slice(1)) if (line.trim()) labels.add(splitCsvLine(line)[column] ?? '');
+  for (const line of lines.slice(1)) {
+    // A quote left open (a field spanning lines, or never closed) defeats a line-by-line read: the loader reads
+    // the records and reports an unterminated quote where it starts.
+    if ((line.match(/"/g)?.length ?? 0) % 2 === 1) return undefined;
+    if (line.trim()) labels.add(splitCsvLine(line)[column] ?? '');
+  }
   return labels;
 }

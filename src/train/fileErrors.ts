@@ -29,7 +29,7 @@ const REASONS: Record<string, (action: FileAction) => string> = {
   EROFS: (action) => `the file system is read-only: cannot ${action} it`,
   ENOSPC: (action) => `the disk is full: cannot ${action} it`,
   EDQUOT: (action) => `the disk quota is used up: cannot ${action} it`,
-  EEXIST: () => 'already exists',
+  EEXIST: (action) => (action === 'create' ? 'is a file, not a folder' : 'already exists'),
   ENAMETOOLONG: () => 'the path is too long',
   EMFILE: (action) => `too many open files: cannot ${action} it`,
   ELOOP: () => 'too many symbolic links (a link loop?)',
@@ -51,9 +51,16 @@ export function fileErrorFrom(error: unknown, file: string, action: FileAction):
   const code = errorCode(error);
   if (!code || !/^E[A-Z]+$/.test(code)) return error;
   const reported = (error as { path?: unknown }).path;
-  const where = typeof reported === 'string' && reported !== '' ? reported : file;
-  const reason = REASONS[code]?.(action) ?? `cannot ${action} it (${code})`;
+  // Node names the path it failed on: the folder on the way, say; but a write's temporary sibling is the file.
+  const temporarySibling = typeof reported === 'string' && reported.startsWith(`${file.slice(0, file.lastIndexOf('/') + 1)}.${file.slice(file.lastIndexOf('/') + 1)}.`);
+  const where = typeof reported === 'string' && reported !== '' && !temporarySibling ? reported : file;
+  const reason = reasonInWords(code, action);
   return new FileError(where, where === file ? reason : `${reason} (needed to ${action} ${file})`, code);
+}
+
+/** The reason for a Node error code, in words ("permission denied: cannot read it"). */
+export function reasonInWords(code: string, action: FileAction): string {
+  return REASONS[code]?.(action) ?? `cannot ${action} it (${code})`;
 }
 
 /** Run `fn`, turning a Node file error about `file` into a `FileError`. */

@@ -62,9 +62,13 @@ function optimizerBufferCount(spec: SeqModelSpec): number {
   return 2; // Adam and AdamW: first and second moments
 }
 
-/** Float32 bytes of the prepared examples: inputs (features per step) and targets, every split. */
-function dataBytesOf(info: DataInfo): number {
+/**
+ * Bytes of the prepared examples, every split (at most: token ids are stored in the narrowest array that holds
+ * them). A CSV series is one table whose windows are offsets into it: about a row per example.
+ */
+function dataBytesOf(spec: SeqModelSpec, info: DataInfo): number {
   const examples = info.trainSize + info.validationSize + info.testSize;
+  if (spec.data.source === 'csv') return (examples + info.maxLength) * (info.inputSize + info.outputSize) * FLOAT_BYTES;
   const perStep = info.kind === 'series' ? info.inputSize : 1;
   return examples * (info.maxLength * perStep + Math.max(info.outputSize, info.maxLength)) * FLOAT_BYTES;
 }
@@ -81,13 +85,15 @@ export function estimateTrainingMemory(spec: SeqModelSpec, layers: readonly Laye
   }
   const optimizerBuffers = optimizerBufferCount(spec);
   const modelBytes = (parameters * (2 + optimizerBuffers) + packed) * FLOAT_BYTES;
-  // The backward pass holds gradients of about the size of what the forward pass kept.
-  const activationBytes = 2 * totals.bpttActivationBytes;
-  const dataBytes = dataBytesOf(info);
+  // A batch never holds more examples than the training split; the backward pass holds gradients of about the
+  // size of what the forward pass kept.
+  const batchSize = Math.min(spec.training.batchSize, Math.max(info.trainSize, 1));
+  const activationBytes = 2 * totals.bpttActivationBytes * (batchSize / spec.training.batchSize);
+  const dataBytes = dataBytesOf(spec, info);
   const kernelBytes = modelBytes + activationBytes;
   return {
     parameters, modelBytes, optimizerBuffers, activationBytes, dataBytes, kernelBytes,
-    totalBytes: kernelBytes + dataBytes, batchSize: spec.training.batchSize, sequenceLength: totals.sequenceLength,
+    totalBytes: kernelBytes + dataBytes, batchSize, sequenceLength: totals.sequenceLength,
   };
 }
 

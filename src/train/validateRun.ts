@@ -11,7 +11,9 @@ import { SpecSource } from '../spec/specSource';
 import type { SeqModelSpec } from '../spec/types';
 import { DataError, prepareData } from '../data';
 import type { DataInfo, PreparedData } from '../data/types';
-import { FileError } from './fileErrors';
+import { FileError, reasonInWords } from './fileErrors';
+import { probeDataFileSync } from './dataFileProbe';
+import type { DataFileFacts } from '../spec/dataFiles';
 import { type MachineMemory, type MemoryEstimate, estimateTrainingMemory, machineMemory, resourceDiagnostics } from './resources';
 import type { RunIo } from './runIo';
 import { StatefulTrainingError, statefulPlanFor } from './statefulBatches';
@@ -54,7 +56,8 @@ export interface ValidationRequest {
 
 export function validateRun(request: ValidationRequest, io: RunIo): RunValidation {
   const specPath = path.resolve(request.specPath);
-  const context: SpecContext = { specPath, readTextFile: (p) => (io.exists(p) ? io.readTextFile(p) : undefined) };
+  // The spec's checks see a data file's stat and head only; the loader reads it whole, once.
+  const context: SpecContext = { specPath, dataFile: (p) => inWords(probeDataFileSync(p)) };
   const refuse = (analysis: SpecAnalysis) => new SpecError(request.specPath, analysis.diagnostics);
   let analysis = analyzeSpec(request.specText, context);
   if (!analysis.spec) return { analysis, refusal: refuse(analysis) };
@@ -69,6 +72,10 @@ export function validateRun(request: ValidationRequest, io: RunIo): RunValidatio
       return { analysis, refusal: refuse(analysis) };
     }
     if (error instanceof DataError || error instanceof FileError) return { analysis, refusal: error };
+    // A loader's plain Error ("0 tokens leave no training examples") is about the data it was given.
+    if (error instanceof Error && error.constructor === Error && 'path' in analysis.spec.data) {
+      return { analysis, refusal: new DataError(path.resolve(path.dirname(specPath), analysis.spec.data.path), 1, 1, error.message) };
+    }
     throw error;
   }
 
@@ -79,7 +86,10 @@ export function validateRun(request: ValidationRequest, io: RunIo): RunValidatio
     try {
       statefulPlanFor(analysis.spec, data);
     } catch (error) {
-      if (error instanceof StatefulTrainingError) return { analysis, data, dataSizes, refusal: error };
+      if (error instanceof StatefulTrainingError) {
+        analysis = withDiagnostics(analysis, [locatedDiagnostic(request.specText, 'semantic/stateful-impossible', error.message, ['training', 'stateful'])]);
+        return { analysis, data, dataSizes, refusal: refuse(analysis) };
+      }
       throw error;
     }
   }
@@ -89,6 +99,13 @@ export function validateRun(request: ValidationRequest, io: RunIo): RunValidatio
   const resources = resourceDiagnostics(request.specText, analysis.spec, analysis.layers, memory, request.machine ?? machineMemory());
   analysis = withDiagnostics(analysis, resources);
   return { analysis, data, dataSizes, memory, ...(analysis.spec ? {} : { refusal: refuse(analysis) }) };
+}
+
+/** An unreadable file's Node message ("EACCES: permission denied, open …") in words. */
+function inWords(facts: DataFileFacts): DataFileFacts {
+  if (facts.status !== 'unreadable') return facts;
+  const code = /^(E[A-Z]+):/.exec(facts.reason)?.[1];
+  return code ? { ...facts, reason: reasonInWords(code, 'read') } : facts;
 }
 
 /** The data-derived sizes shape inference needs. */
@@ -112,7 +129,11 @@ function withDiagnostics(analysis: SpecAnalysis, added: SpecDiagnostic[]): SpecA
 }
 
 function specDataDiagnostic(specText: string, spec: SeqModelSpec, detail: string): SpecDiagnostic {
-  const source = new SpecSource(specText);
   const where = spec.data.source === 'synthetic' ? ['data', 'generator'] : ['data', 'source'];
-  return source.report('error', 'semantic/data-task-mismatch', `${detail[0].toUpperCase()}${detail.slice(1)}.`, source.rangeOf(where, 'value') ?? source.nearestRange(where));
+  return locatedDiagnostic(specText, 'semantic/data-task-mismatch', `${detail[0].toUpperCase()}${detail.slice(1)}.`, where);
+}
+
+function locatedDiagnostic(specText: string, code: string, message: string, where: string[]): SpecDiagnostic {
+  const source = new SpecSource(specText);
+  return source.report('error', code, message, source.rangeOf(where, 'value') ?? source.nearestRange(where));
 }

@@ -19,13 +19,15 @@ const FLOAT_BYTES = 4;
 const WASM_PAGE_BYTES = 65536;
 /** The kernels' own scratch (packing panels, staging of batches) needs some room beside the workspaces. */
 const KERNEL_HEADROOM = 0.9;
+/** Workspace bytes per byte of activations kept for BPTT (see `estimateTrainingMemory`). */
+const ACTIVATION_WORKSPACE_FACTOR = 5;
 
 export interface MemoryEstimate {
   parameters: number;
   /** Weights, gradients, optimizer buffers and packed weight copies (bytes). */
   modelBytes: number;
   optimizerBuffers: number;
-  /** Activations kept for BPTT over one batch, and their gradients (bytes). */
+  /** The workspaces of training and evaluation: activations kept for BPTT, their gradients (bytes). */
   activationBytes: number;
   /** The prepared examples held in memory (bytes). */
   dataBytes: number;
@@ -85,10 +87,12 @@ export function estimateTrainingMemory(spec: SeqModelSpec, layers: readonly Laye
   }
   const optimizerBuffers = optimizerBufferCount(spec);
   const modelBytes = (parameters * (2 + optimizerBuffers) + packed) * FLOAT_BYTES;
-  // A batch never holds more examples than the training split; the backward pass holds gradients of about the
-  // size of what the forward pass kept.
+  // A batch never holds more examples than the training split. The workspaces hold more than BPTT keeps (gate
+  // and layer gradients: about 14·H floats per step of an LSTM against the 6·H kept), and evaluation has workspaces
+  // of its own: measured, the WebAssembly heap grows by 4.6–4.7× the BPTT figure plus the weights, gradients and
+  // optimizer buffers (adding task, LSTM 512 and 1024, batch 50, T 100, Adam and SGD), so 5× is counted.
   const batchSize = Math.min(spec.training.batchSize, Math.max(info.trainSize, 1));
-  const activationBytes = 2 * totals.bpttActivationBytes * (batchSize / spec.training.batchSize);
+  const activationBytes = ACTIVATION_WORKSPACE_FACTOR * totals.bpttActivationBytes * (batchSize / spec.training.batchSize);
   const dataBytes = dataBytesOf(spec, info);
   const kernelBytes = modelBytes + activationBytes;
   return {
@@ -115,7 +119,7 @@ function largestSizePath(layers: readonly LayerInfo[]): { path: JSONPath; name: 
 export function resourceDiagnostics(specText: string, spec: SeqModelSpec, layers: readonly LayerInfo[], estimate: MemoryEstimate, machine: MachineMemory): SpecDiagnostic[] {
   const source = new SpecSource(specText);
   const breakdown = `${formatBytes(estimate.modelBytes)} for ${estimate.parameters.toLocaleString('en-US')} parameters with their gradients${estimate.optimizerBuffers ? `, ${spec.training.optimizer.type} state` : ''} and packed weights, `
-    + `${formatBytes(estimate.activationBytes)} for activations and their gradients over batch ${estimate.batchSize} × T ${estimate.sequenceLength ?? '?'}, `
+    + `${formatBytes(estimate.activationBytes)} for activations, their gradients and evaluation over batch ${estimate.batchSize} × T ${estimate.sequenceLength ?? '?'}, `
     + `${formatBytes(estimate.dataBytes)} of prepared data`;
   const limits: { bytes: number; needed: number; what: string }[] = [
     { bytes: machine.totalBytes, needed: estimate.totalBytes, what: `the ${formatBytes(machine.totalBytes)} of memory this machine has` },

@@ -36,7 +36,7 @@ export interface RunIo {
 export const nodeRunIo: RunIo = {
   readFile: (filePath) => withFileErrors(filePath, 'read', () => new Uint8Array(fs.readFileSync(filePath))),
   readTextFile: (filePath) => withFileErrors(filePath, 'read', () => fs.readFileSync(filePath, 'utf8')),
-  openFile: openNodeDataFile,
+  openFile: (filePath) => withFileErrors(filePath, 'read', () => openNodeDataFile(filePath)),
   exists: (filePath) => fs.existsSync(filePath),
   makeDirectory: (dirPath) => {
     withFileErrors(dirPath, 'create', () => fs.mkdirSync(dirPath, { recursive: true }));

@@ -40,9 +40,10 @@ function listing(dir: string): string[] {
 async function withFault<T>(fault: InjectedFault | undefined, fn: () => Promise<T>): Promise<T> {
   if (!fault) return fn();
   const original = fs[fault.fn] as (...args: unknown[]) => unknown;
+  let passed = 0;
   (fs as unknown as Record<string, unknown>)[fault.fn] = (...args: unknown[]) => {
     const target = String(args[0]);
-    if (target.endsWith(fault.pathEnd)) throw Object.assign(new Error(`${fault.code}: injected, ${fault.fn} '${target}'`), { code: fault.code, syscall: fault.fn, path: target });
+    if (target.endsWith(fault.pathEnd) && passed++ >= (fault.after ?? 0)) throw Object.assign(new Error(`${fault.code}: injected, ${fault.fn} '${target}'`), { code: fault.code, syscall: fault.fn, path: target });
     return original.apply(fs, args);
   };
   syncBuiltinESMExports();

@@ -15,6 +15,8 @@ export interface InjectedFault {
   fn: 'mkdirSync' | 'readFileSync' | 'openSync' | 'readdirSync';
   code: 'EROFS' | 'EACCES' | 'ENOSPC' | 'EIO' | 'EMFILE';
   pathEnd: string;
+  /** Let this many matching calls through first (the spec checks open a data file before its loader does). */
+  after?: number;
 }
 
 export interface BadInputCase {
@@ -164,7 +166,7 @@ export const cases: BadInputCase[] = [
   { name: 'read-only --out folder', kind: 'faults', files: { [S]: adding }, args: train('--out', '$W/out'), exit: 2, names: 'out', says: /the file system is read-only: cannot create it/, fault: { fn: 'mkdirSync', code: 'EROFS', pathEnd: '/out' } },
   { name: 'permission denied on the run folder', kind: 'faults', files: { [S]: adding }, args: train(), exit: 2, names: '.seqlab/runs', says: /permission denied/, fault: { fn: 'mkdirSync', code: 'EACCES', pathEnd: '/runs' } },
   { name: 'disk full creating the run folder', kind: 'faults', files: { [S]: adding }, args: train(), exit: 2, names: '.seqlab/runs', says: /the disk is full/, fault: { fn: 'mkdirSync', code: 'ENOSPC', pathEnd: '/runs' } },
-  { name: 'permission denied reading the data', kind: 'faults', files: { [S]: spec('series'), 'load.csv': data['load.csv'] }, args: train(), exit: 2, names: 'load.csv', says: /cannot read the data file: .*permission denied: cannot read it/, check: true, fault: { fn: 'readFileSync', code: 'EACCES', pathEnd: 'load.csv' } },
+  { name: 'permission denied reading the data', kind: 'faults', files: { [S]: spec('series'), 'load.csv': data['load.csv'] }, args: train(), exit: 2, names: 'load.csv', says: /cannot read the data file: .*permission denied: cannot read it/, check: true, fault: { fn: 'openSync', code: 'EACCES', pathEnd: 'load.csv', after: 1 } },
   { name: 'permission denied opening the data for the spec checks', kind: 'faults', files: { [S]: spec('series'), 'load.csv': data['load.csv'] }, args: train(), exit: 2, names: S, at: '"path"', says: /Cannot read .*load\.csv: permission denied: cannot read it/, check: true, fault: { fn: 'openSync', code: 'EACCES', pathEnd: 'load.csv' } },
   { name: 'I/O error reading the spec', kind: 'faults', files: { [S]: adding }, args: train(), exit: 2, names: S, says: /input\/output error/, check: true, fault: { fn: 'readFileSync', code: 'EIO', pathEnd: S } },
   { name: 'permission denied reading --init', kind: 'faults', files: { [S]: adding, 'w.safetensors': addingWeights() }, args: train('--init', '$W/w.safetensors'), exit: 2, names: 'w.safetensors', says: /permission denied/, fault: { fn: 'readFileSync', code: 'EACCES', pathEnd: 'w.safetensors' } },

@@ -53,6 +53,9 @@ test('check on a clean spec exits 0 and prints the shape table with h_n and para
   assert.equal(await main(['check', file, '--json'], json), 0);
   const parsed = JSON.parse(json.out);
   assert.ok(Array.isArray(parsed.diagnostics) && Array.isArray(parsed.layers));
+  // 40 adding samples, 4 held out for validation (the default 10%): one batch of 10, well inside the budget.
+  assert.match(io.out, /^validation per epoch: all 1 batch \(4 examples; budget 200\); the test evaluation at the end covers its whole split$/m);
+  assert.deepEqual(parsed.validationBudget, { maxBatches: 200, batchSize: 10, examples: 4 });
   fs.rmSync(dir, { recursive: true });
 });
 

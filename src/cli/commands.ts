@@ -9,6 +9,7 @@ import { Rng } from '../tensor';
 import type { LayerInfo, NamedShape, SpecTotals } from '../spec/analysisTypes';
 import { formatBytes, formatNamedShape } from '../spec'; // the hover's units, so both say the same figure
 import { DataError } from '../data';
+import { validationBudgetText } from '../spec/validationBudget';
 import { nodeRunIo } from '../train/runIo';
 import { RunControl } from '../train/runControl';
 import { SpecError, formatDiagnostic, setUpRun } from '../train/session';
@@ -226,13 +227,14 @@ function checkCommand(args: string[], io: CliIo): number {
   // A refusal that is not a spec diagnostic (a data file's line, a stateful setup) is printed after them.
   const otherProblem = refusal && !(refusal instanceof SpecError) ? refusal.message : undefined;
   if (values.json) {
-    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, ...(otherProblem ? { error: otherProblem } : {}), layers: analysis.layers, totals: analysis.totals, dataSizes, memory }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, ...(otherProblem ? { error: otherProblem } : {}), layers: analysis.layers, totals: analysis.totals, validationBudget: analysis.validationBudget, dataSizes, memory }, null, 2)}\n`);
     return refusal ? EXIT_USAGE : EXIT_OK;
   }
   for (const d of analysis.diagnostics) io.stdout(`${formatDiagnostic(specPath, d)}\n`);
   if (otherProblem) io.stdout(`${otherProblem}\n`);
   if (analysis.diagnostics.length || otherProblem) io.stdout('\n');
   if (analysis.layers.length) io.stdout(`${shapeTable(analysis.layers)}\n\n${totalsLine(analysis.totals)}\n`);
+  if (analysis.validationBudget) io.stdout(`${validationBudgetText(analysis.validationBudget)}\n`);
   return refusal ? EXIT_USAGE : EXIT_OK;
 }
 

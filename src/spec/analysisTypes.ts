@@ -5,6 +5,7 @@
  */
 import type { DataFileFacts } from './dataFiles';
 import type { DataSpec, SeqModelSpec } from './types';
+import type { ValidationBudget } from './validationBudget';
 
 export interface SpecContext {
   /** Absolute path of the spec file; data paths are resolved relative to its folder. */
@@ -27,6 +28,8 @@ export interface SpecContext {
     samples?: number;
     /** Longest sequence in the data, used for T when the spec does not fix it (no maxLength). */
     sequenceLength?: number;
+    /** Validation examples (for the validation budget's share of the split). */
+    validationSamples?: number;
   };
 }
 
@@ -125,6 +128,8 @@ export interface SpecAnalysis {
   diagnostics: SpecDiagnostic[];
   layers: LayerInfo[];
   totals: SpecTotals;
+  /** How much of the validation split each epoch evaluates (present with `spec`). */
+  validationBudget?: ValidationBudget;
   /** The data file `data.path` names, where the context could look at it (for the data.path hover). */
   dataFile?: SpecDataFile;
 }

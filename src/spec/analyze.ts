@@ -11,6 +11,7 @@ import { checkSemantics } from './semantic';
 import { defaultLoss, inferLayers } from './shapes';
 import { SpecSource } from './specSource';
 import type { DataSpec, SeqModelSpec } from './types';
+import { validationBudgetOf } from './validationBudget';
 import { getNodeValue } from 'jsonc-parser';
 
 const EMPTY_TOTALS = { parameters: 0, flopsPerStep: 0, bpttActivationBytes: 0 };
@@ -73,7 +74,7 @@ function analyzeSource(source: SpecSource, context: SpecContext): SpecAnalysis {
   const spec = applyDefaults(written);
   const inferred = inferLayers(spec, source, context.dataInfo);
   lintSpec(source, written, facts, context, inferred.totals, inferred.layers);
-  return finish(source, spec, inferred, dataFile);
+  return finish(source, spec, { ...inferred, validationBudget: validationBudgetOf(spec, context.dataInfo?.validationSamples) }, dataFile);
 }
 
 /** The schema's defaults, plus the ones that depend on other properties. */
@@ -97,8 +98,9 @@ function bestEffortLayers(source: SpecSource, raw: object, context: SpecContext)
   }
 }
 
-function finish(source: SpecSource, spec: SeqModelSpec | undefined, inferred: Pick<SpecAnalysis, 'layers' | 'totals'>, dataFile?: SpecDataFile): SpecAnalysis {
+function finish(source: SpecSource, spec: SeqModelSpec | undefined, inferred: Pick<SpecAnalysis, 'layers' | 'totals' | 'validationBudget'>, dataFile?: SpecDataFile): SpecAnalysis {
   const diagnostics = [...source.diagnostics].sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
-  return { ...(spec && !hasErrors ? { spec } : {}), diagnostics, layers: inferred.layers, totals: inferred.totals, ...(dataFile ? { dataFile } : {}) };
+  const valid = spec && !hasErrors ? { spec, ...(inferred.validationBudget ? { validationBudget: inferred.validationBudget } : {}) } : {};
+  return { ...valid, diagnostics, layers: inferred.layers, totals: inferred.totals, ...(dataFile ? { dataFile } : {}) };
 }

@@ -5,6 +5,7 @@
  */
 import type { LayerInfo, SpecAnalysis } from './analysisTypes';
 import { formatNamedShape } from './shapes';
+import { validationBudgetText } from './validationBudget';
 
 export interface SpecHover {
   markdown: string;
@@ -90,6 +91,7 @@ export function layerMarkdown(layer: LayerInfo, analysis: SpecAnalysis): string 
   for (const note of layer.notes ?? []) lines.push(`- ${note}`);
   if (layer.notes?.length) lines.push('');
   const totals = analysis.totals;
+  if (analysis.validationBudget) lines.push(`_${validationBudgetText(analysis.validationBudget)}_  `);
   lines.push(`_Model: ${formatCount(totals.parameters)}${totals.parameterFormula ? ' + data-dependent' : ''} parameters · ${formatFlops(totals.flopsPerStep)}/step${totals.bpttActivationBytes ? ` · ${formatBytes(totals.bpttActivationBytes)} BPTT activations` : ''}_`);
   return lines.join('\n');
 }

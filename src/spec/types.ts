@@ -195,6 +195,11 @@ export interface TrainingSpec {
   tbpttSteps?: number;
   /** Validate every N epochs (default 1). */
   validateEvery?: number;
+  /**
+   * Per-epoch validation on a large split: at most `maxBatches` batches (default 200), a fixed seeded sample of
+   * the split, the same every epoch. The held-out test evaluation at the end always covers its whole split.
+   */
+  validation?: { maxBatches?: number };
   decoding?: DecodingSpec;
 }
 

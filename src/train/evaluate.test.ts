@@ -111,3 +111,16 @@ test('a run with a test split ends with one test evaluation of the best checkpoi
   const last = evaluateTestSplit({ spec, data, io, checkpoint: { kind: 'final', file: '/run/model.safetensors' } })!;
   assert.notDeepEqual(last.metrics, evaluation.metrics, 'the final weights would have scored otherwise');
 });
+
+test('per-epoch validation keeps to training.validation.maxBatches: the same fixed sample as evaluateSplit with that budget', async () => {
+  const spec = tinyAddingSpec({ epochs: 2, optimizer: { type: 'sgd', lr: 0 }, validation: { maxBatches: 2 } }); // lr 0: the weights stay initial
+  spec.data = { source: 'synthetic', generator: 'adding', samples: 200, length: 8, seed: 3, split: { validation: 0.5 } };
+  const data = prepareSynthetic(spec);
+  const r = recorder();
+  await train({ spec, data, io: memoryRunIo(), runDir: '/run', emit: r.emit, now: steppingClock() });
+  const initial = new SequenceModel(spec, data.info, new Rng(spec.training.seed!));
+  const budgeted = evaluateSplit(initial, data.validation, data.info, { batchSize: 16, maxBatches: 2 });
+  const whole = evaluateSplit(initial, data.validation, data.info, { batchSize: 16 });
+  assert.deepEqual(r.of('epoch').map((e) => e.validationLoss), [budgeted.loss, budgeted.loss], 'the same sample every epoch');
+  assert.notEqual(budgeted.loss, whole.loss);
+});

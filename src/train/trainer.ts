@@ -248,7 +248,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
 
     // ---- validation
     model.setStateful(false);
-    const validation = evaluateSplit(model, data.validation, data.info, { batchSize, shape: shaped, decoding: training.decoding });
+    const validation = evaluateSplit(model, data.validation, data.info, { batchSize, shape: shaped, decoding: training.decoding, maxBatches: training.validation?.maxBatches });
     // Batches reuse their buffers, so the sample batch for gates and predictions is fetched again, not kept.
     let sampleBatch: Batch | undefined;
     for (const batch of data.validation.batches(batchSize, { shuffle: false })) {

@@ -117,6 +117,7 @@ export function dataSizesOf(info: DataInfo): DataSizes {
     numClasses: info.labels?.length,
     samples: info.trainSize,
     sequenceLength: info.maxLength,
+    validationSamples: info.validationSize,
   };
 }
 

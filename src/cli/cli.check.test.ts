@@ -79,6 +79,10 @@ test('check loads the data for the sizes only it knows: vocabulary, classes and 
   assert.match(io.out, /\[batch=2, classes=2\]/);
   // GRU(4 → 3): 3·3·(4 + 3) + 2·3·3 = 81; embedding vocab·4; Linear 3 → 2 = 8.
   const total = 81 + Number(vocab[1]) * 4 + 8;
+  // Then the data summary: 7 rows, 2 held out (30%), labels per split, the length histogram.
+  assert.match(io.out, /^data: classify; 6 samples: train 4 · validation 2 · test 0$/m);
+  assert.match(io.out, /^labels \(examples per split\):$/m);
+  assert.match(io.out, /^sequence length: 1–4 steps, mean /m);
   assert.match(io.out, new RegExp(`total parameters ${total.toLocaleString('en-US')}, [\\d,]+ FLOPs per step, \\d+(\\.\\d+)? (B|kB) of activations for backpropagation through time \\(T=${longest}\\)`));
   fs.rmSync(dir, { recursive: true });
 });

@@ -10,6 +10,7 @@ import type { LayerInfo, NamedShape, SpecTotals } from '../spec/analysisTypes';
 import { formatBytes, formatNamedShape } from '../spec'; // the hover's units, so both say the same figure
 import { DataError } from '../data';
 import { validationBudgetText } from '../spec/validationBudget';
+import { formatDataSummary, summarizeData } from '../data/summary';
 import { nodeRunIo } from '../train/runIo';
 import { RunControl } from '../train/runControl';
 import { SpecError, formatDiagnostic, setUpRun } from '../train/session';
@@ -17,6 +18,7 @@ import { validateRun } from '../train/validateRun';
 import { FileError, withFileErrors } from '../train/fileErrors';
 import { checkWeightsFile } from '../train/weightsFile';
 import { train } from '../train/trainer';
+import { dataSummaryEvent, withDataSummary } from '../train/dataSummaryEvent';
 import { SequenceModel } from '../train/model';
 import { loadWeights } from '../train/runFolder';
 import { predictOne } from '../train/predict';
@@ -192,7 +194,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   try {
     result = await train({
       spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, control,
-      emit: (e) => { started ||= e.type === 'runStarted'; reporter.event(e); },
+      emit: withDataSummary((e) => { started ||= e.type === 'runStarted'; reporter.event(e); }, dataSummaryEvent(setup.data, setup.baselines)),
       overrides, initWeights: values.init as string | undefined, resume: setup.resume, baselines: setup.baselines,
     });
   } catch (error) {
@@ -223,11 +225,12 @@ function checkCommand(args: string[], io: CliIo): number {
   }
   const { specPath, specText } = readSpec(positionals, 'check');
   // The very check `train` runs before it starts: spec, data, sizes the data decides, memory.
-  const { analysis, dataSizes, memory, refusal } = validateRun({ specPath, specText }, nodeRunIo);
+  const { analysis, data, dataSizes, memory, refusal } = validateRun({ specPath, specText }, nodeRunIo);
+  const summary = data ? summarizeData(data) : undefined;
   // A refusal that is not a spec diagnostic (a data file's line, a stateful setup) is printed after them.
   const otherProblem = refusal && !(refusal instanceof SpecError) ? refusal.message : undefined;
   if (values.json) {
-    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, ...(otherProblem ? { error: otherProblem } : {}), layers: analysis.layers, totals: analysis.totals, validationBudget: analysis.validationBudget, dataSizes, memory }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ file: specPath, diagnostics: analysis.diagnostics, ...(otherProblem ? { error: otherProblem } : {}), layers: analysis.layers, totals: analysis.totals, validationBudget: analysis.validationBudget, dataSizes, memory, dataSummary: summary }, null, 2)}\n`);
     return refusal ? EXIT_USAGE : EXIT_OK;
   }
   for (const d of analysis.diagnostics) io.stdout(`${formatDiagnostic(specPath, d)}\n`);
@@ -235,6 +238,7 @@ function checkCommand(args: string[], io: CliIo): number {
   if (analysis.diagnostics.length || otherProblem) io.stdout('\n');
   if (analysis.layers.length) io.stdout(`${shapeTable(analysis.layers)}\n\n${totalsLine(analysis.totals)}\n`);
   if (analysis.validationBudget) io.stdout(`${validationBudgetText(analysis.validationBudget)}\n`);
+  if (summary) io.stdout(`\n${formatDataSummary(summary)}\n`);
   return refusal ? EXIT_USAGE : EXIT_OK;
 }
 

@@ -60,3 +60,16 @@ test('the summary shows the held-out test figures apart, with the checkpoint, th
   assert.deepEqual(JSON.parse(lines[1]).test, { checkpoint: 'best', checkpointFile: '/r/best.safetensors', epoch: 9, size: 1200, loss: 0.2, metrics: { rmse: 3.4 }, baselines: { persistenceRmse: 5.2 } });
   assert.ok(!summaryTable(finished, {}).includes('test'), 'no test split, no test rows');
 });
+
+test('the data summary heads a terminal run and is one JSON line with --json', () => {
+  const summary = {
+    type: 'dataSummary' as const,
+    summary: { task: 'classify' as const, kind: 'tokens' as const, exampleUnit: 'samples' as const, splits: { train: 8, validation: 2, test: 0 }, baselines: { validation: { majorityAccuracy: 0.5 } } },
+  };
+  let out = '';
+  terminalReporter((t) => { out += t; }).event(summary);
+  assert.match(out, /^data: classify; 10 samples: train 8 · validation 2 · test 0\n\nbaselines on validation: majorityAccuracy 0\.5\n\n$/);
+  const lines: string[] = [];
+  jsonReporter((l) => lines.push(l)).event(summary);
+  assert.deepEqual(JSON.parse(lines[0]), summary);
+});

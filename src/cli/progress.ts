@@ -4,6 +4,7 @@
  */
 import type { RunFinished, TestEvaluation, TrainerEvent } from '../train/protocol';
 import { testReport } from '../train/evaluate';
+import { formatDataSummary } from '../data/summary';
 
 export interface Reporter {
   event(event: TrainerEvent): void;
@@ -75,6 +76,9 @@ export function terminalReporter(write: (text: string) => void): Reporter {
         case 'log':
           clearBar();
           write(`${event.level}: ${event.message}\n`);
+          return;
+        case 'dataSummary':
+          write(`${formatDataSummary(event.summary)}\n\n`);
           return;
         case 'testEvaluation':
           test = event; // shown in the summary, apart from the validation figures

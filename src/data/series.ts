@@ -10,6 +10,7 @@ import { growableFloat64 } from './growable';
 import { ZScore } from './normalize';
 import { SeriesWindowStore } from './seriesWindows';
 import { splitCounts, splitsByRange } from './splits';
+import { columnStatistics } from './summary';
 import { DataError, type DataInfo, type PreparedData } from './types';
 
 export interface SeriesTable {
@@ -136,6 +137,7 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
     inputColumns: [...options.inputColumns],
     targetColumns: [...options.targetColumns],
     normalizerColumns: normalizer ? [...table.columns] : undefined,
+    stats: { rows: N, columns: columnStatistics(table.values, table.columns) },
     horizon: Hz,
     maxLength: W,
     trainSize: counts.train,

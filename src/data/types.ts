@@ -50,6 +50,8 @@ export interface DataInfo {
   horizon?: number;
   /** Longest input sequence over all splits (T of the largest batch). */
   maxLength: number;
+  /** What the loader saw in the file itself (rows before windowing, per-column statistics), for the data summary. */
+  stats?: DataStats;
   trainSize: number;
   validationSize: number;
   testSize: number;
@@ -58,6 +60,23 @@ export interface DataInfo {
    * place. Identity when there is no normaliser. Metrics in original units = metric(denormalize(pred), denormalize(y)).
    */
   denormalizeTargets(values: Float32Array): void;
+}
+
+/** Statistics of one numeric column, in original units. */
+export interface ColumnStatistics {
+  name: string;
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  /** Population standard deviation. */
+  std: number;
+}
+
+/** What a loader knows about the file it read: rows (before windowing) and its numeric columns. */
+export interface DataStats {
+  rows: number;
+  columns?: ColumnStatistics[];
 }
 
 /**

@@ -51,7 +51,7 @@ export type RunListener = (run: TrainingRun, event: TrainerEvent) => void;
 const MAX_GATE_SNAPSHOTS_KEPT = 20;
 
 const TRAINER_EVENT_TYPES = new Set<TrainerEvent['type']>([
-  'runStarted', 'step', 'epoch', 'gates', 'gradFlow', 'predictions', 'testEvaluation', 'runFinished', 'log',
+  'runStarted', 'step', 'epoch', 'gates', 'gradFlow', 'predictions', 'testEvaluation', 'dataSummary', 'runFinished', 'log',
 ]);
 
 function isTrainerEvent(value: unknown): value is TrainerEvent {

@@ -4,6 +4,7 @@
  * survives structured cloning and JSON alike. Validators for messages arriving from untrusted sides (webviews)
  * live in `protocolValidate.ts`.
  */
+import type { DataSummary } from '../data/summary';
 
 // --------------------------------------------------------------------------- trainer events (worker → host)
 
@@ -122,6 +123,12 @@ export interface TestEvaluation {
   baselines: Record<string, number>;
 }
 
+/** The data the run trains on, summarised once as the run starts (see src/data/summary.ts). */
+export interface DataSummaryEvent {
+  type: 'dataSummary';
+  summary: DataSummary;
+}
+
 export interface TrainerLog {
   type: 'log';
   level: 'info' | 'warning' | 'error';
@@ -136,6 +143,7 @@ export type TrainerEvent =
   | GradientFlow
   | Predictions
   | TestEvaluation
+  | DataSummaryEvent
   | RunFinished
   | TrainerLog;
 

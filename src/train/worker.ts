@@ -11,6 +11,7 @@ import { nodeRunIo } from './runIo';
 import { RunControl } from './runControl';
 import { setUpRun } from './session';
 import { train } from './trainer';
+import { dataSummaryEvent, withDataSummary } from './dataSummaryEvent';
 
 export function transferablesOf(event: TrainerEvent): ArrayBuffer[] {
   if (event.type !== 'gates') return [];
@@ -27,7 +28,7 @@ export async function runTrainingCommand(command: StartTraining, control: RunCon
     runDir = setup.runDir;
     for (const w of setup.warnings) post({ type: 'log', level: 'warning', message: `${command.specPath}:${w.range.start.line + 1}:${w.range.start.character + 1} ${w.message}` });
     return await train({
-      spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: post, control,
+      spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: withDataSummary(post, dataSummaryEvent(setup.data, setup.baselines)), control,
       overrides: command.overrides, initWeights: command.initWeights, resume: setup.resume, baselines: setup.baselines,
     });
   } catch (error) {

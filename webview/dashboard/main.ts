@@ -15,6 +15,7 @@ import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '.
 import { formatCount, formatScalar } from '../shared/format';
 import { debiasedExponentialMovingAverage } from '../shared/smoothing';
 import { testEvaluationView } from '../shared/testEvaluation';
+import { dataSummaryView, type SummaryTable } from '../shared/dataSummaryView';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';
 
@@ -56,6 +57,10 @@ const metricsChartParts = chartCanvas('metrics-chart', 'Validation metrics per e
 const learningRateChartParts = chartCanvas('lr-chart', 'Learning rate per step');
 const gradientNormChartParts = chartCanvas('grad-norm-chart', 'Gradient norm before and after clipping');
 const statistics = element('dl', { class: 'stats' });
+// The data block: collapsed to its headline, filled once the run's dataSummary arrives, hidden until then.
+const dataHeadline = element('span', { class: 'headline' });
+const dataDetails = element('div', { class: 'details-body' });
+const dataBlock = element('details', { id: 'data-summary', class: 'card wide data-summary', hidden: '' }, element('summary', {}, element('strong', {}, 'Data'), ' · ', dataHeadline), dataDetails);
 // The held-out test block: filled once the run's testEvaluation arrives, hidden until then.
 const testHeading = element('h2', { id: 'test-evaluation-heading' });
 const testBlock = element('section', { id: 'test-evaluation', class: 'card wide held-out', 'aria-labelledby': 'test-evaluation-heading', hidden: '' }, testHeading);
@@ -66,6 +71,7 @@ appRoot().append(
   runStatus,
   problems,
   element('div', { class: 'grid' },
+    dataBlock,
     testBlock,
     wideCard(card('Loss', lossChartParts.box)),
     card('Run', statistics),
@@ -194,8 +200,31 @@ function renderStatus(): void {
   if (compared?.finished) rows.push(['Compared run best', formatScalar(compared.finished.bestValidationLoss)]);
   statistics.replaceChildren(...rows.flatMap(([term, value]) => [element('dt', {}, term), element('dd', {}, value)]));
 
+  renderDataSummary();
   renderTestEvaluation();
   lossChartParts.canvas.setAttribute('aria-label', latest ? `Loss chart: train loss ${formatScalar(latest.loss)} at step ${latest.step}` : 'Loss chart: no data yet');
+}
+
+function summaryTable(table: SummaryTable): HTMLElement {
+  return element('table', {},
+    element('caption', {}, table.caption),
+    element('thead', {}, element('tr', {}, ...table.header.map((cell) => element('th', { scope: 'col' }, cell)))),
+    element('tbody', {}, ...table.rows.map((row) => element('tr', {}, ...row.map((cell, i) => (i === 0 ? element('th', { scope: 'row' }, cell) : element('td', {}, cell)))))),
+  );
+}
+
+let renderedSummary: unknown;
+function renderDataSummary(): void {
+  dataBlock.toggleAttribute('hidden', series.dataSummary === undefined);
+  // Built once per summary: rebuilding on every frame would close the block under the reader's cursor.
+  if (series.dataSummary === undefined || series.dataSummary === renderedSummary) return;
+  renderedSummary = series.dataSummary;
+  const view = dataSummaryView(series.dataSummary);
+  dataHeadline.textContent = view.headline;
+  dataDetails.replaceChildren(
+    ...(view.facts.length ? [element('p', { class: 'note' }, view.facts.join(' · '))] : []),
+    element('div', { class: 'summary-tables' }, ...view.tables.map(summaryTable)),
+  );
 }
 
 function renderTestEvaluation(): void {

@@ -3,6 +3,7 @@
  * the history replay and the live stream go through exactly the same code.
  */
 import type { EpochEnd, RunFinished, RunStarted, StepProgress, TestEvaluation, TrainerEvent, TrainerLog } from '../../src/train/protocol';
+import type { DataSummary } from '../../src/data/summary';
 import { formatCount, formatDuration, formatScalar } from './format';
 
 export interface Point {
@@ -24,6 +25,8 @@ export interface DashboardSeries {
   latestStep?: StepProgress;
   latestEpoch?: EpochEnd;
   bestEpoch?: EpochEnd;
+  /** The data the run trains on (sent once, right after runStarted). */
+  dataSummary?: DataSummary;
   /** The held-out test split, evaluated once at the end (kept apart from the validation series). */
   test?: TestEvaluation;
   finished?: RunFinished;
@@ -37,7 +40,7 @@ export function emptyDashboardSeries(): DashboardSeries {
   // The optional fields are listed too, so assigning an empty series over a used one clears them.
   return {
     runStarted: undefined, trainLoss: [], validationLoss: [], metrics: {}, learningRate: [], gradientNormBeforeClipping: [], gradientNormAfterClipping: [],
-    latestStep: undefined, latestEpoch: undefined, bestEpoch: undefined, test: undefined, finished: undefined, problems: [],
+    latestStep: undefined, latestEpoch: undefined, bestEpoch: undefined, dataSummary: undefined, test: undefined, finished: undefined, problems: [],
   };
 }
 
@@ -60,6 +63,9 @@ export function addDashboardEvent(series: DashboardSeries, event: TrainerEvent):
       if (event.best || series.bestEpoch === undefined) series.bestEpoch = event;
       series.validationLoss.push({ x: event.step, y: event.validationLoss });
       for (const [name, value] of Object.entries(event.metrics)) (series.metrics[name] ??= []).push({ x: event.epoch, y: value });
+      break;
+    case 'dataSummary':
+      series.dataSummary = event.summary;
       break;
     case 'testEvaluation':
       series.test = event;

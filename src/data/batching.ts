@@ -104,6 +104,16 @@ export class ExampleSplit implements DataSplit {
     return this.describeExample(this.example(index), index);
   }
 
+  longest(): { steps: number; targetSteps: number } {
+    let steps = 0;
+    let targetSteps = 0;
+    for (let i = 0; i < this.store.count; i++) {
+      steps = Math.max(steps, this.store.length(i));
+      targetSteps = Math.max(targetSteps, this.store.targetLength(i));
+    }
+    return { steps, targetSteps };
+  }
+
   /** The example indices of each batch, in visiting order. */
   batchOrder(batchSize: number, options: BatchOptions): Int32Array[] {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batches: batch size must be a positive integer, got ${batchSize}`);

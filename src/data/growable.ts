@@ -21,10 +21,18 @@ export class Growable<A extends Typed> {
     return this.buffer[index];
   }
 
-  /** The used part, copied into an array of its own length (the growing buffer is released). */
+  /** Makes room for `capacity` values at once (a size known or estimated up front saves the doubling copies). */
+  reserve(capacity: number): void {
+    if (capacity > this.buffer.length) this.grow(capacity);
+  }
+
+  /**
+   * The used part (the growing buffer is released). A view when little of the buffer is unused, so a buffer
+   * reserved to the right size is not copied at the peak; otherwise a copy of its own length.
+   */
   trimmed(): A {
-    const out = this.make(this.length);
-    out.set(this.buffer.subarray(0, this.length) as never);
+    const out = this.length >= this.buffer.length * 0.875 ? (this.buffer.subarray(0, this.length) as A) : this.make(this.length);
+    if (out.buffer !== this.buffer.buffer) out.set(this.buffer.subarray(0, this.length) as never);
     this.buffer = this.make(16);
     this.length = 0;
     return out;
@@ -64,9 +72,14 @@ export class GrowableIds {
     return this.buffer[index];
   }
 
-  /** The used part in an array of its own length. */
+  /** Makes room for `capacity` ids at once. */
+  reserve(capacity: number): void {
+    if (capacity > this.buffer.length) this.resize(this.buffer, capacity);
+  }
+
+  /** The used part: a view when little of the buffer is unused (no copy at the peak), else a copy of its own length. */
   trimmed(): Ids {
-    const out = this.resize(this.buffer, this.length);
+    const out = this.length >= this.buffer.length * 0.875 ? this.buffer.subarray(0, this.length) : this.resize(this.buffer, this.length);
     this.buffer = new Uint8Array(16);
     this.length = 0;
     return out;

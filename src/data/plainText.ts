@@ -21,6 +21,8 @@ import { BOS_ID, Vocabulary } from './vocabulary';
 
 export interface PlainTextOptions {
   file: string;
+  /** The file's size, when known: a character stream has at most that many tokens, so its ids are reserved once. */
+  byteLength?: number;
 }
 
 /** Windows of W tokens every `stride` tokens over ids[start, start+length): inputs `<s>` + the window shifted right. */
@@ -79,8 +81,9 @@ const LONGEST_PIECE = 1 << 20;
  * Tokenises the text piece by piece into provisional ids. Pieces end at line breaks (CRLF and CR become LF, so a
  * CRLF file and an LF file give the same model), or at a space in a very long line, so no token is cut.
  */
-function readTokenIds(chunks: Iterable<string>, tokenizer: TokenizerKind, lowercase: boolean, interner: TokenInterner): IdArray {
+function readTokenIds(chunks: Iterable<string>, tokenizer: TokenizerKind, lowercase: boolean, interner: TokenInterner, byteLength?: number): IdArray {
   const ids = new GrowableIds(1 << 20);
+  if (tokenizer === 'char' && byteLength !== undefined) ids.reserve(byteLength);
   const add = (piece: string) => {
     if (piece === '') return;
     const text = lowercase ? piece.toLowerCase() : piece;
@@ -124,7 +127,7 @@ export function loadPlainText(chunks: Iterable<string>, data: PlainTextData, opt
   if (!Number.isInteger(W) || W < 1) throw new DataError(file, 1, 1, `window must be a positive integer, got ${W}`);
   const { kind: tokenizer, lowercase } = resolveTokenizer(data)!;
   const interner = new TokenInterner();
-  const provisional = readTokenIds(chunks, tokenizer, lowercase, interner);
+  const provisional = readTokenIds(chunks, tokenizer, lowercase, interner, options.byteLength);
   const counts = splitCounts(provisional.length, data.split, 'tokens');
   const vocabulary: Vocabulary = interner.vocabulary((visit) => {
     for (let i = 0; i < counts.train; i++) visit(provisional[i]);

@@ -36,15 +36,15 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
   if (!allowed.includes(task)) {
     throw new DataError(specFile, 1, 1, `data ${JSON.stringify(sourceKey)} suits task ${allowed.map((t) => JSON.stringify(t)).join(' or ')}, not ${JSON.stringify(task)}`);
   }
-  const read = (relativePath: string): { text: Iterable<string>; file: string } => {
+  const read = (relativePath: string): { text: Iterable<string>; file: string; byteLength?: number } => {
     const file = resolveDataPath(specDir, relativePath);
-    return { text: readable(textChunks(io, file), file), file };
+    return { text: readable(textChunks(io, file), file), file, byteLength: fileSize(io, file) };
   };
 
   let prepared: PreparedData;
   switch (data.source) {
     case 'csv': {
-      const { text, file } = read(data.path);
+      const { text, file, byteLength } = read(data.path);
       const targetColumns = data.target ?? [data.columns[0]];
       prepared = loadCsvSeries(text, {
         file,
@@ -54,6 +54,7 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
         targetColumns,
         normalize: (data.normalize ?? 'zscore') === 'zscore',
         split: data.split,
+        byteLength,
       });
       break;
     }
@@ -73,8 +74,8 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
       break;
     }
     case 'text': {
-      const { text, file } = read(data.path);
-      prepared = loadPlainText(text, data, { file });
+      const { text, file, byteLength } = read(data.path);
+      prepared = loadPlainText(text, data, { file, byteLength });
       break;
     }
     case 'synthetic':
@@ -83,6 +84,17 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
   }
   prepared.info.task = task;
   return prepared;
+}
+
+/** The file's size in bytes when the io can open files (a missing file is reported when it is read). */
+function fileSize(io: DataIo, file: string): number | undefined {
+  try {
+    const handle = io.openFile?.(file);
+    handle?.close();
+    return handle?.size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The chunks, with a failure to read (missing file, no permission…) reported as a DataError naming the file. */

@@ -53,11 +53,15 @@ export class TokenInterner {
     );
   }
 
-  /** Final ids of `ids[start, end)` through `vocabulary` (unknown tokens → `<unk>`), in the narrowest array. */
-  finalIds(ids: IdArray, vocabulary: Vocabulary, start = 0, end = ids.length): IdArray {
+  /**
+   * Final ids of `ids` through `vocabulary` (unknown tokens → `<unk>`), in the narrowest array; in place when
+   * `ids` already has that type (a character stream is mapped without a second copy of it).
+   */
+  finalIds(ids: IdArray, vocabulary: Vocabulary): IdArray {
     const map = this.finalIdMap(vocabulary);
-    const out = idArrayFor(vocabulary.size - 1, end - start);
-    for (let i = start; i < end; i++) out[i - start] = map[ids[i]];
+    const narrow = idArrayFor(vocabulary.size - 1, 0);
+    const out = narrow.constructor === ids.constructor ? ids : idArrayFor(vocabulary.size - 1, ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = map[ids[i]];
     return out;
   }
 

@@ -128,6 +128,8 @@ export interface DataSplit {
   batches(batchSize: number, options: BatchOptions): Iterable<Batch>;
   /** Human-readable input and target of one example, for the predictions panel. */
   describe(index: number): { input: string; target: string };
+  /** Longest input length (T) and per-step target length (T', 0 when none) over the split, without making batches. */
+  longest?(): { steps: number; targetSteps: number };
 }
 
 export interface PreparedData {

@@ -20,6 +20,13 @@ export function longestLengths(splits: readonly DataSplit[], batchSize: number):
   let steps = 0;
   let targetSteps = 0;
   for (const split of splits) {
+    const longest = split.longest?.();
+    if (longest) {
+      // Read from the split's store: assembling every batch of a large split only to measure it costs seconds.
+      steps = Math.max(steps, longest.steps);
+      targetSteps = Math.max(targetSteps, longest.targetSteps);
+      continue;
+    }
     for (const batch of split.batches(batchSize, { shuffle: false })) {
       steps = Math.max(steps, batch.steps);
       targetSteps = Math.max(targetSteps, batch.targetSteps ?? 0);

@@ -1,0 +1,121 @@
+// `npm run bench:data [-- --seconds S] [--only csv-2m,text-20mb] [--keep]`: data at real size. Generates its own
+// files into a temporary folder, points the bundled example specs at them (data.path swapped), and runs each case
+// in a child process (bench/dataRun.ts) that sets the run up as `seqlab train` does and trains for S seconds.
+// Reports per case: file size, peak RSS of the child, seconds to the first training step, steady samples/s.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { flag, option } from './commandLine';
+
+const seconds = Number(option('--seconds') ?? 10);
+const only = option('--only')?.split(',');
+const here = path.dirname(new URL(import.meta.url).pathname);
+const root = path.resolve(here, '..');
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-bench-data-'));
+
+/** Writes a file from generated pieces without holding it in memory. */
+function writeFile(name: string, pieces: () => Iterable<string>): string {
+  const file = path.join(folder, name);
+  const fd = fs.openSync(file, 'w');
+  let buffered: string[] = [];
+  let size = 0;
+  const flush = () => {
+    fs.writeSync(fd, buffered.join(''));
+    buffered = [];
+    size = 0;
+  };
+  for (const piece of pieces()) {
+    buffered.push(piece);
+    size += piece.length;
+    if (size > 1 << 22) flush();
+  }
+  flush();
+  fs.closeSync(fd);
+  return file;
+}
+
+/** A deterministic generator (the files are the same on every run). */
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** load,temperature rows like examples/data/load.csv: a daily and weekly cycle, weather, noise. */
+function* seriesRows(rows: number): Iterable<string> {
+  const random = lcg(1);
+  yield 'load,temperature\n';
+  for (let i = 0; i < rows; i++) {
+    const temperature = 10 + 8 * Math.sin((2 * Math.PI * i) / 8760) + 4 * Math.sin((2 * Math.PI * i) / 24) + random();
+    const load = 70 + 12 * Math.sin((2 * Math.PI * (i - 7)) / 24) + 5 * Math.sin((2 * Math.PI * i) / 168) - 0.4 * temperature + 2 * random();
+    yield `${load.toFixed(2)},${temperature.toFixed(2)}\n`;
+  }
+}
+
+/** Characters in the manner of examples/data/coriolanus.txt: the bundled text, repeated up to `bytes`. */
+function* textOf(bytes: number): Iterable<string> {
+  const base = fs.readFileSync(path.join(root, 'examples/data/coriolanus.txt'), 'utf8');
+  for (let written = 0; written < bytes; written += base.length) yield written + base.length <= bytes ? base : base.slice(0, bytes - written);
+}
+
+/** JSONL reviews like examples/data/sentiment.csv: words from a small lexicon, a rare word, a label. */
+function* reviews(rows: number): Iterable<string> {
+  const random = lcg(2);
+  const words = 'the a film story acting plot was is truly very not great awful boring brilliant pacing ending music cast dull moving slow clever silly'.split(' ');
+  for (let i = 0; i < rows; i++) {
+    const n = 5 + Math.floor(random() * 15);
+    const text: string[] = [];
+    for (let k = 0; k < n; k++) text.push(words[Math.floor(random() * words.length)]);
+    text.push(`w${Math.floor(random() * 50000)}`);
+    yield `${JSON.stringify({ text: `${text.join(' ')}.`, label: random() < 0.5 ? 'positive' : 'negative' })}\n`;
+  }
+}
+
+/** The bundled example spec with its data path (and anything else in `data`) swapped. */
+function specFor(example: string, data: Record<string, unknown>, name: string): string {
+  const spec = JSON.parse(fs.readFileSync(path.join(root, 'examples', `${example}.seqmodel.json`), 'utf8'));
+  delete spec.$schema;
+  Object.assign(spec.data, data);
+  const file = path.join(folder, `${name}.seqmodel.json`);
+  fs.writeFileSync(file, JSON.stringify(spec, null, 2));
+  return file;
+}
+
+interface Case {
+  id: string;
+  what: string;
+  make(): string; // the spec path
+}
+
+const CASES: Case[] = [
+  { id: 'csv-2m', what: 'CSV series 2M rows × 2 (forecaster)', make: () => specFor('forecaster', { path: writeFile('series-2m.csv', () => seriesRows(2e6)) }, 'csv-2m') },
+  { id: 'csv-20m', what: 'CSV series 20M rows × 2 (forecaster)', make: () => specFor('forecaster', { path: writeFile('series-20m.csv', () => seriesRows(2e7)) }, 'csv-20m') },
+  { id: 'text-20mb', what: 'char text 20 MB (generator)', make: () => specFor('generator', { path: writeFile('text-20mb.txt', () => textOf(20e6)) }, 'text-20mb') },
+  { id: 'text-1gb', what: 'char text 1 GB (generator)', make: () => specFor('generator', { path: writeFile('text-1gb.txt', () => textOf(1e9)) }, 'text-1gb') },
+  { id: 'jsonl-1m', what: 'JSONL text classification 1M rows (sentiment)', make: () => specFor('sentiment', { path: writeFile('reviews-1m.jsonl', () => reviews(1e6)), format: 'jsonl' }, 'jsonl-1m') },
+];
+
+const fixed = (x: unknown, digits = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—');
+const rows: string[] = [];
+console.log(`bench:data in ${folder}: ${seconds} s of training steps per case, each in its own process (Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+for (const c of CASES.filter((c) => !only || only.includes(c.id))) {
+  const specPath = c.make();
+  const dataFile = JSON.parse(fs.readFileSync(specPath, 'utf8')).data.path as string;
+  const fileMb = fs.statSync(dataFile).size / 1e6;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'dataRun.ts'), specPath, String(seconds), folder], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  let result: Record<string, unknown>;
+  try {
+    result = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    result = { error: `exit ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 200)}` };
+  }
+  const target = 2 * fileMb + 200;
+  const row = `| ${c.what} | ${fixed(fileMb, 0)} MB | ${fixed(result.peakRssMb, 0)} MB (target ≤ ${fixed(target, 0)}) | ${fixed(result.dataReadySeconds)} | ${fixed(result.firstStepSeconds)} | ${fixed(result.samplesPerSecond, 0)} | ${result.error ?? ''} |`;
+  console.log(row);
+  rows.push(row);
+  fs.rmSync(dataFile, { force: true }); // the next case gets the disk space back
+}
+console.log('\n| case | file | peak RSS | data ready (s) | first step (s) | steady samples/s | note |\n|---|---|---|---|---|---|---|');
+for (const row of rows) console.log(row);
+if (!flag('--keep')) fs.rmSync(folder, { recursive: true, force: true });

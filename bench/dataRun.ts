@@ -1,0 +1,59 @@
+// One `npm run bench:data` case, alone in this process so that its peak RSS is its own: sets a run up as
+// `seqlab train` does (spec analysis, data, baselines, run folder), trains for `seconds` of steps, and prints one
+// JSON line: seconds from process start to the end of the first training step, steady samples/s after it, peak RSS.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setUpRun } from '../src/train/session';
+import { train } from '../src/train/trainer';
+import { nodeRunIo } from '../src/train/runIo';
+import { RunControl } from '../src/train/runControl';
+import { useFastestKernels } from '../src/tensor/backend';
+import { startKernelThreads } from '../src/train/gemmHelperNode';
+
+// The kernels and threads `seqlab train` runs on (src/cli/main.ts).
+startKernelThreads(useFastestKernels());
+
+const [specPath, secondsArgument, outDir] = process.argv.slice(2);
+const seconds = Number(secondsArgument ?? 10);
+const sinceStart = () => performance.now() / 1000; // performance's origin is this process's start
+
+function report(fields: Record<string, unknown>): never {
+  const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+  process.stdout.write(`${JSON.stringify({ ...fields, peakRssMb })}\n`);
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  const setup = setUpRun({ specPath, specText: fs.readFileSync(specPath, 'utf8'), outDir: path.join(outDir, `run-${process.pid}`) }, nodeRunIo);
+  const dataReadySeconds = sinceStart();
+  const batchSize = setup.spec.training.batchSize;
+  let first: { time: number; step: number } | undefined;
+  let last: { time: number; step: number } | undefined;
+  const finish = () => {
+    const steadySeconds = last && first ? last.time - first.time : 0;
+    report({
+      dataReadySeconds,
+      firstStepSeconds: first?.time,
+      samplesPerSecond: steadySeconds > 0 ? ((last!.step - first!.step) * batchSize) / steadySeconds : undefined,
+      trainWindows: setup.data.info.trainSize,
+    });
+  };
+  await train({
+    spec: setup.spec,
+    data: setup.data,
+    io: nodeRunIo,
+    runDir: setup.runDir,
+    control: new RunControl(),
+    baselines: setup.baselines,
+    resume: false,
+    emit: (event) => {
+      if (event.type !== 'step') return;
+      last = { time: sinceStart(), step: event.step };
+      first ??= last;
+      if (last.time - first.time >= seconds) finish();
+    },
+  });
+  finish();
+}
+
+main().catch((error: unknown) => report({ error: String((error as Error).message ?? error).split('\n')[0].slice(0, 200) }));

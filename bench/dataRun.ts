@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setUpRun } from '../src/train/session';
+import { baselines as computeBaselines, prepareData } from '../src/data';
+import type { SeqModelSpec } from '../src/spec/types';
 import { train } from '../src/train/trainer';
 import { nodeRunIo } from '../src/train/runIo';
 import { RunControl } from '../src/train/runControl';
@@ -13,7 +15,9 @@ import { startKernelThreads } from '../src/train/gemmHelperNode';
 // The kernels and threads `seqlab train` runs on (src/cli/main.ts).
 startKernelThreads(useFastestKernels());
 
-const [specPath, secondsArgument, outDir] = process.argv.slice(2);
+// mode "train": everything `seqlab train` does before its first step; "data": the data path alone (the spec is read
+// as JSON without analysis), to tell what loading the data costs from what checking the spec costs.
+const [specPath, secondsArgument, outDir, mode = 'train'] = process.argv.slice(2);
 const seconds = Number(secondsArgument ?? 10);
 const sinceStart = () => performance.now() / 1000; // performance's origin is this process's start
 
@@ -23,8 +27,16 @@ function report(fields: Record<string, unknown>): never {
   process.exit(0);
 }
 
+function dataOnly(spec: SeqModelSpec, runDir: string) {
+  const data = prepareData(spec, path.dirname(path.resolve(specPath)), nodeRunIo, path.resolve(specPath));
+  nodeRunIo.makeDirectory(runDir);
+  return { spec, data, runDir, baselines: computeBaselines(data) };
+}
+
 async function main(): Promise<void> {
-  const setup = setUpRun({ specPath, specText: fs.readFileSync(specPath, 'utf8'), outDir: path.join(outDir, `run-${process.pid}`) }, nodeRunIo);
+  const runDir = path.join(outDir, `run-${process.pid}`);
+  const specText = fs.readFileSync(specPath, 'utf8');
+  const setup = mode === 'data' ? dataOnly(JSON.parse(specText) as SeqModelSpec, runDir) : setUpRun({ specPath, specText, outDir: runDir }, nodeRunIo);
   const dataReadySeconds = sinceStart();
   const batchSize = setup.spec.training.batchSize;
   let first: { time: number; step: number } | undefined;

@@ -56,8 +56,8 @@ function persistenceBaseline(prepared: PreparedData, validation: Examples): Base
     predicted.set(example.persistence!);
     actual.set(example.targets!);
     for (let o = 0; o < O; o++) squaredNormalized += (predicted[o] - actual[o]) ** 2;
-    prepared.info.denormalizeTargets(predicted);
-    prepared.info.denormalizeTargets(actual);
+    prepared.info.denormalizeTargets(predicted, example.anchors);
+    prepared.info.denormalizeTargets(actual, example.anchors);
     for (let o = 0; o < O; o++) {
       squared += (predicted[o] - actual[o]) ** 2;
       absolute += Math.abs(predicted[o] - actual[o]);

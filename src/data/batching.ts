@@ -25,6 +25,8 @@ export interface Example {
   decoderInputIds?: Int32Array;
   /** forecast: [O] the persistence prediction (last observed value of each target, repeated per horizon step). */
   persistence?: Float32Array;
+  /** forecast with normalize 'last-value': [K] the last observed target values, original units. */
+  anchors?: Float32Array;
 }
 
 export interface ExampleLayout {
@@ -41,6 +43,8 @@ export interface BatchFields {
   inputIds?: boolean;
   /** O: real-valued targets [B,O]. */
   targets?: number;
+  /** K: last observed target values [B,K] (windows relative to their last value). */
+  anchors?: number;
   targetClass?: boolean;
   /** Per-step target ids [B,T'] with `targetLengths`. */
   targetIds?: boolean;
@@ -174,6 +178,7 @@ export class ExampleSplit implements DataSplit {
     if (fields.inputs !== undefined) batch.inputs = new Float32Array(B * T * fields.inputs); // [B,T,I]
     if (fields.inputIds) batch.inputIds = new Int32Array(B * T); // [B,T]
     if (fields.targets !== undefined) batch.targets = new Float32Array(B * fields.targets); // [B,O]
+    if (fields.anchors !== undefined) batch.anchors = new Float32Array(B * fields.anchors); // [B,K]
     if (fields.targetClass) batch.targetIds = new Int32Array(B); // [B]
     if (fields.targetIds) {
       batch.targetIds = new Int32Array(B * targetSteps); // [B,T']

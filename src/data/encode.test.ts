@@ -17,7 +17,7 @@ test('encodeText: new text goes through the training tokeniser (lowercase, words
 
 test('encodeSeries: raw rows are z-scored with the training statistics of their own columns', () => {
   const csv = ['t,a,b', ...Array.from({ length: 12 }, (_, i) => `${i},${i},${100 - 3 * i}`)].join('\n');
-  const prepared = loadCsvSeries(csv, { file: 'x.csv', window: 3, horizon: 1, inputColumns: ['b', 'a'], targetColumns: ['a'], normalize: true, split: { validation: 0.2 } });
+  const prepared = loadCsvSeries(csv, { file: 'x.csv', window: 3, horizon: 1, inputColumns: ['b', 'a'], targetColumns: ['a'], normalize: 'zscore', split: { validation: 0.2 } });
   // Worked by hand: the training windows cover rows 0–9 (the last 20% of windows is validation), so the z-score
   // of a = i has mean 4.5 and population std √8.25, that of b = 100 − 3i mean 86.5 and std 3·√8.25.
   const s = Math.sqrt(8.25);

@@ -32,6 +32,27 @@ export class ZScore {
     return new ZScore(mean, std);
   }
 
+  /**
+   * For windows taken relative to their last value (`normalize: "last-value"`): no shift, and a scale per column
+   * equal to the root-mean-square of its one-step changes over rows [0, rowCount) — the size of what the model
+   * reads and predicts there. Constant columns get 1.
+   */
+  static fitChanges(table: Float64Array, columnCount: number, rowCount: number): ZScore {
+    if (rowCount < 2) throw new Error('ZScore.fitChanges: need two rows to see a change');
+    const scale = new Float64Array(columnCount);
+    for (let row = 1; row < rowCount; row++) {
+      for (let k = 0; k < columnCount; k++) {
+        const d = table[row * columnCount + k] - table[(row - 1) * columnCount + k];
+        scale[k] += d * d;
+      }
+    }
+    for (let k = 0; k < columnCount; k++) {
+      const s = Math.sqrt(scale[k] / (rowCount - 1));
+      scale[k] = s > 1e-12 ? s : 1;
+    }
+    return new ZScore(new Float64Array(columnCount), scale);
+  }
+
   get columnCount(): number {
     return this.mean.length;
   }

@@ -52,7 +52,7 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
         horizon: spec.task.horizon ?? 1,
         inputColumns: data.columns,
         targetColumns,
-        normalize: (data.normalize ?? 'zscore') === 'zscore',
+        normalize: data.normalize ?? 'zscore',
         split: data.split,
         byteLength,
       });

@@ -17,7 +17,7 @@ const load = (text: string, overrides: Partial<Parameters<typeof loadCsvSeries>[
     horizon: 1,
     inputColumns: ['passengers'],
     targetColumns: ['passengers'],
-    normalize: true,
+    normalize: 'zscore',
     split: { validation: 0.25 },
     ...overrides,
   });
@@ -55,7 +55,7 @@ test('series: z-score is fitted on the rows the training windows touch, not on l
 });
 
 test('series: windows and horizon line up (inputs rows e..e+W-1, targets rows e+W..e+W+Hz-1) and the split is chronological', () => {
-  const prepared = load(csvOf(rising), { horizon: 2, normalize: false, inputColumns: ['passengers', 'temp'] });
+  const prepared = load(csvOf(rising), { horizon: 2, normalize: 'none', inputColumns: ['passengers', 'temp'] });
   const train = prepared.train as ExampleSplit;
   const validation = prepared.validation as ExampleSplit;
   assert.equal(prepared.info.inputSize, 2);

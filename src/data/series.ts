@@ -82,7 +82,7 @@ export interface SeriesWindowOptions {
   horizon: number;
   inputColumns: string[];
   targetColumns: string[];
-  normalize: boolean;
+  normalize: NonNullable<CsvSeriesData['normalize']>;
   split: CsvSeriesData['split'];
   file: string;
   /** The file's size, when known (sizes the table up front). */
@@ -115,25 +115,41 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
 
   // Rows touched by training examples: inputs of the last one plus its furthest target.
   const trainingRows = counts.train - 1 + W + Hz;
-  const normalizer = options.normalize ? ZScore.fit(table.values, C, trainingRows) : undefined;
-  // One float32 table shared by every split's windows, normalised once (in float64, rounded once).
+  const relative = options.normalize === 'last-value';
+  if (relative) {
+    // The inverse adds the last observed target back, and prediction finds it in the last input row.
+    const missing = options.targetColumns.filter((c) => !options.inputColumns.includes(c));
+    if (missing.length) throw new DataError(file, 1, 1, `normalize "last-value" predicts the change from the last value, so every target must also be an input column (${missing.map((c) => JSON.stringify(c)).join(', ')} is not)`);
+  }
+  const normalizer = relative ? ZScore.fitChanges(table.values, C, trainingRows) : options.normalize === 'zscore' ? ZScore.fit(table.values, C, trainingRows) : undefined;
+  // One float32 table shared by every split's windows, normalised once (in float64, rounded once); relative
+  // windows are taken from the original values, each against its own last row, as they are written.
   const scaled = new Float32Array(table.values.length); // [N,C]
-  for (let i = 0; i < scaled.length; i++) scaled[i] = normalizer ? normalizer.normalize(table.values[i], i % C) : table.values[i];
-  const shape = { window: W, horizon: Hz, columnCount: C, inputColumns: Int32Array.from(inputColumnIndex), targetColumns: Int32Array.from(targetColumnIndex) };
+  for (let i = 0; i < scaled.length; i++) scaled[i] = normalizer && !relative ? normalizer.normalize(table.values[i], i % C) : table.values[i];
+  const relativeScale = relative ? normalizer!.std.map((s) => 1 / s) : undefined;
+  const shape = { window: W, horizon: Hz, columnCount: C, inputColumns: Int32Array.from(inputColumnIndex), targetColumns: Int32Array.from(targetColumnIndex), relativeScale };
   const split = (start: number, end: number) => new ExampleSplit(new SeriesWindowStore(scaled, shape, start, end - start), describe);
 
-  const denormalizeTargets = (values: Float32Array): void => {
+  const denormalizeTargets = (values: Float32Array, anchors?: Float32Array): void => {
     if (!normalizer) return;
-    for (let i = 0; i < values.length; i++) values[i] = normalizer.denormalize(values[i], targetColumnIndex[i % K]);
+    if (relative && !anchors) throw new Error('denormalizeTargets: windows relative to their last value need that value (anchors)');
+    const O = Hz * K;
+    for (let i = 0; i < values.length; i++) {
+      const k = i % K;
+      const value = normalizer.denormalize(values[i], targetColumnIndex[k]);
+      values[i] = relative ? value + anchors![Math.floor(i / O) * K + k] : value;
+    }
   };
   const format = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(4));
   const describe = (example: Example) => {
     const lastInputs = Float32Array.from(example.inputs!.subarray((W - 1) * I, W * I));
     const targets = Float32Array.from(example.targets!);
-    denormalizeTargets(targets);
-    const lastOriginal = Array.from(lastInputs, (v, i) => (normalizer ? normalizer.denormalize(v, inputColumnIndex[i]) : v));
+    denormalizeTargets(targets, example.anchors);
+    // Relative windows end in 0 (their last row minus itself): the last values shown are the targets' anchors.
+    const lastOriginal = relative ? Array.from(example.anchors!) : Array.from(lastInputs, (v, i) => (normalizer ? normalizer.denormalize(v, inputColumnIndex[i]) : v));
+    const lastOf = relative ? ` ${options.targetColumns.join(', ')}` : '';
     return {
-      input: `${W} steps of ${options.inputColumns.join(', ')}; last: ${lastOriginal.map(format).join(', ')}`,
+      input: `${W} steps of ${options.inputColumns.join(', ')}; last${lastOf}: ${lastOriginal.map(format).join(', ')}`,
       target: Array.from(targets, format).join(', '),
     };
   };
@@ -144,6 +160,7 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
     inputSize: I,
     outputSize: Hz * K,
     normalizer,
+    relativeToLastValue: relative || undefined,
     inputColumns: [...options.inputColumns],
     targetColumns: [...options.targetColumns],
     normalizerColumns: normalizer ? [...table.columns] : undefined,

@@ -3,6 +3,9 @@
  * The table is [N,C] float32 (already normalised); window e of a split is rows [first+e, first+e+W) of the input
  * columns, and its targets are the target columns at rows first+e+W-1+h for h = 1..Hz, laid out [Hz,K].
  * No window exists as an array of its own: a split is a start offset and a count over the shared table.
+ * With `relativeScale` (normalize "last-value") the table holds original values and each window is written
+ * relative to its own last row, times the column's scale: inputs (x[t] − x[last])/s, targets (y[last+h] − y[last])/s,
+ * and the batch's `anchors` get y[last], so the inverse (v·s + y[last]) is the original value again.
  */
 import type { Batch } from './types';
 import type { BatchFields, Example, ExampleStore } from './batching';
@@ -17,11 +20,14 @@ export interface SeriesWindowShape {
   /** [I] table columns read as inputs, [K] table columns predicted. */
   inputColumns: Int32Array;
   targetColumns: Int32Array;
+  /** [C] 1/s per column: windows relative to their last row (the table then holds original values). */
+  relativeScale?: Float64Array;
 }
 
 export class SeriesWindowStore implements ExampleStore {
   readonly fields: BatchFields;
-  readonly slidingWindows = true;
+  /** Windows relative to their own last row do not continue one another: no stateful chunking over them. */
+  readonly slidingWindows: boolean;
 
   constructor(
     /** [N,C] row-major, normalised. Shared by the train, validation and test stores. */
@@ -32,6 +38,8 @@ export class SeriesWindowStore implements ExampleStore {
     readonly count: number,
   ) {
     this.fields = { inputs: shape.inputColumns.length, targets: shape.horizon * shape.targetColumns.length };
+    if (shape.relativeScale) this.fields.anchors = shape.targetColumns.length;
+    this.slidingWindows = !shape.relativeScale;
   }
 
   length(): number {
@@ -43,19 +51,35 @@ export class SeriesWindowStore implements ExampleStore {
   }
 
   write(i: number, batch: Batch, b: number): void {
-    const { window: W, horizon: Hz, columnCount: C, inputColumns, targetColumns } = this.shape;
+    const { window: W, horizon: Hz, columnCount: C, inputColumns, targetColumns, relativeScale } = this.shape;
     const table = this.table;
     const I = inputColumns.length;
     const K = targetColumns.length;
     const first = this.firstWindow + i;
     const inputs = batch.inputs!;
     const T = batch.steps;
+    const targets = batch.targets!;
+    if (relativeScale) {
+      // Differences of float32 values are exact in float64 and rounded once: the inverse is exact to that rounding.
+      const last = (first + W - 1) * C;
+      for (let t = 0; t < W; t++) {
+        const row = (first + t) * C;
+        const to = (b * T + t) * I;
+        for (let c = 0; c < I; c++) inputs[to + c] = (table[row + inputColumns[c]] - table[last + inputColumns[c]]) * relativeScale[inputColumns[c]];
+      }
+      for (let h = 0; h < Hz; h++) {
+        const row = (first + W + h) * C;
+        const to = b * Hz * K + h * K;
+        for (let k = 0; k < K; k++) targets[to + k] = (table[row + targetColumns[k]] - table[last + targetColumns[k]]) * relativeScale[targetColumns[k]];
+      }
+      for (let k = 0; k < K; k++) batch.anchors![b * K + k] = table[last + targetColumns[k]];
+      return;
+    }
     for (let t = 0; t < W; t++) {
       const row = (first + t) * C;
       const to = (b * T + t) * I;
       for (let c = 0; c < I; c++) inputs[to + c] = table[row + inputColumns[c]];
     }
-    const targets = batch.targets!;
     for (let h = 0; h < Hz; h++) {
       const row = (first + W + h) * C;
       const to = b * Hz * K + h * K;
@@ -69,11 +93,13 @@ export class SeriesWindowStore implements ExampleStore {
     const K = targetColumns.length;
     const inputs = new Float32Array(W * I); // [W,I]
     const targets = new Float32Array(Hz * K); // [Hz,K]
-    const batch = { size: 1, steps: W, inputs, targets, lengths: new Int32Array(1), indices: new Int32Array(1) };
+    const anchors = this.shape.relativeScale ? new Float32Array(K) : undefined;
+    const batch = { size: 1, steps: W, inputs, targets, anchors, lengths: new Int32Array(1), indices: new Int32Array(1) };
     this.write(i, batch, 0);
-    const persistence = new Float32Array(Hz * K); // the last observed value of each target, per horizon step
+    // The last observed value of each target, per horizon step: a change of 0 when windows are relative to it.
+    const persistence = new Float32Array(Hz * K);
     const last = (this.firstWindow + i + W - 1) * C;
-    for (let h = 0; h < Hz; h++) for (let k = 0; k < K; k++) persistence[h * K + k] = this.table[last + targetColumns[k]];
-    return { length: W, inputs, targets, persistence };
+    if (!anchors) for (let h = 0; h < Hz; h++) for (let k = 0; k < K; k++) persistence[h * K + k] = this.table[last + targetColumns[k]];
+    return anchors ? { length: W, inputs, targets, persistence, anchors } : { length: W, inputs, targets, persistence };
   }
 }

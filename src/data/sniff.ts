@@ -307,15 +307,12 @@ export function lagOneAutocorrelation(values: ArrayLike<number>): number {
 }
 
 /**
- * How much of the validation stretch of a series lies outside the range of its training stretch (split in time
- * order with `split`'s fractions of rows). A series that trends out of that range is one a z-score fitted on
- * training rows cannot forecast: the network never saw such inputs or targets.
+ * The share of `values[validationStart, validationEnd)` outside the [min, max] of `values[0, trainingRows)`. A
+ * series whose validation stretch leaves the training range is one a z-score fitted on training rows cannot
+ * forecast: the network never saw such inputs or targets.
  */
-export function trendCheck(values: ArrayLike<number>, split: { validation?: number; test?: number } = PROPOSED_SPLIT): TrendCheck {
-  const n = values.length;
-  const validationRows = Math.floor(n * (split.validation ?? 0));
-  const trainingRows = n - validationRows - Math.floor(n * (split.test ?? 0));
-  if (trainingRows < 1 || validationRows < 1) return { outsideShare: 0, trending: false };
+export function rangeCheck(values: ArrayLike<number>, trainingRows: number, validationStart: number, validationEnd: number): TrendCheck {
+  if (trainingRows < 1 || validationEnd <= validationStart) return { outsideShare: 0, trending: false };
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < trainingRows; i++) {
@@ -323,9 +320,17 @@ export function trendCheck(values: ArrayLike<number>, split: { validation?: numb
     max = Math.max(max, values[i]);
   }
   let outside = 0;
-  for (let i = trainingRows; i < trainingRows + validationRows; i++) if (values[i] < min || values[i] > max) outside++;
-  const outsideShare = outside / validationRows;
+  for (let i = validationStart; i < validationEnd; i++) if (values[i] < min || values[i] > max) outside++;
+  const outsideShare = outside / (validationEnd - validationStart);
   return { outsideShare, trending: outsideShare > TREND_OUTSIDE_SHARE };
+}
+
+/** `rangeCheck` on rows split in time order by `split`'s fractions (the sniffer's view of a file's head). */
+export function trendCheck(values: ArrayLike<number>, split: { validation?: number; test?: number } = PROPOSED_SPLIT): TrendCheck {
+  const n = values.length;
+  const validationRows = Math.floor(n * (split.validation ?? 0));
+  const trainingRows = n - validationRows - Math.floor(n * (split.test ?? 0));
+  return rangeCheck(values, trainingRows, trainingRows, trainingRows + validationRows);
 }
 
 // ------------------------------------------------------------------------------------------------ proposals

@@ -33,7 +33,7 @@ test('length histogram: equal-width integer bins covering min..max, every length
 test('a CSV series: rows and column statistics in original units, windows per split, baselines per held-out split', () => {
   const rows = Array.from({ length: 40 }, (_, i) => `m${i},${10 * i},${100 + (i % 5)}`);
   const prepared = loadCsvSeries(['month,passengers,temp', ...rows].join('\n'), {
-    file: 'air.csv', window: 4, horizon: 1, inputColumns: ['passengers', 'temp'], targetColumns: ['passengers'], normalize: true,
+    file: 'air.csv', window: 4, horizon: 1, inputColumns: ['passengers', 'temp'], targetColumns: ['passengers'], normalize: 'zscore',
     split: { validation: 0.2, test: 0.2 },
   });
   const summary = summarizeData(prepared);

@@ -39,8 +39,16 @@ export interface DataInfo {
   tokenizer?: { kind: TokenizerKind; lowercase: boolean; maxLength?: number };
   /** classify/tag: class names in label-id order. */
   labels?: string[];
-  /** forecast from CSV: per-column z-score fitted on the training split only (absent with normalize 'none'). */
+  /**
+   * forecast from CSV: per-column z-score fitted on the training split only (absent with normalize 'none'); with
+   * `relativeToLastValue`, a pure scale (mean 0) of the one-step changes.
+   */
   normalizer?: ZScore;
+  /**
+   * forecast, normalize 'last-value': inputs are each window minus its last row and targets the change from the
+   * last value; batches carry that value (`Batch.anchors`) and `denormalizeTargets` adds it back.
+   */
+  relativeToLastValue?: boolean;
   /** forecast from CSV: names of the input columns (I of them) and the target columns (K of them). */
   inputColumns?: string[];
   targetColumns?: string[];
@@ -58,8 +66,10 @@ export interface DataInfo {
   /**
    * forecast: maps model outputs (normalised units, laid out [Hz,K] per example) back to original units, in
    * place. Identity when there is no normaliser. Metrics in original units = metric(denormalize(pred), denormalize(y)).
+   * `anchors` ([examples, K], the batch's `anchors` or an example's): the last observed target values, which
+   * `relativeToLastValue` data adds back; required there, ignored otherwise.
    */
-  denormalizeTargets(values: Float32Array): void;
+  denormalizeTargets(values: Float32Array, anchors?: Float32Array): void;
 }
 
 /** Statistics of one numeric column, in original units. */
@@ -97,6 +107,8 @@ export interface Batch {
   lengths: Int32Array;
   /** forecast/regress: [B,O] regression targets (normalised units for CSV forecasts). */
   targets?: Float32Array;
+  /** forecast with normalize 'last-value': [B,K] each example's last observed target values, original units. */
+  anchors?: Float32Array;
   /** classify: [B] class ids; tag: [B,T] tag ids; seq2seq: [B,T'] target ids ending in `</s>`; generate: [B,T] next ids. */
   targetIds?: Int32Array;
   /** T' for seq2seq (max target length in batch, including `</s>`); equals `steps` for tag and generate. */

@@ -7,6 +7,7 @@ import { dataHead, estimateFromHead, readDataFile } from './dataFiles';
 import type { InputFacts } from './shapes';
 import type { SpecSource } from './specSource';
 import type { SeqModelSpec } from './types';
+import { lintValidationRange } from './trendLint';
 
 /** Beyond this many steps a vanilla RNN's gradient has vanished (the tutorial's "long sequences"). */
 export const VANILLA_RNN_MAX_STEPS = 50;
@@ -64,6 +65,12 @@ export function lintSpec(source: SpecSource, spec: SeqModelSpec, facts: InputFac
     if (recurrent?.packed === false && facts.variableLength) {
       source.reportAt('warning', 'lint/padded-without-packing', 'Padded variable-length batches without packing: the RNN runs over the padding, which wastes computation and corrupts the final state of every shorter sequence. Pack the batches (pack_padded_sequence).', ['model', role, 'packed'], 'property', { title: 'Pack the sequences', edits: source.editsToRemove(['model', role, 'packed']) });
     }
+  }
+
+  if (data.source === 'csv' && (context.readTextFile || context.dataFile) && context.specPath) {
+    // The split needs the whole file: a head that is only the start of it (the editor on a large file) is not judged.
+    const { facts } = readDataFile(context, data.path);
+    if (facts?.status === 'file' && facts.complete) lintValidationRange(source, spec, facts.head);
   }
 
   const samples = trainingSamples(spec, context);

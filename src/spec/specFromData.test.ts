@@ -35,6 +35,8 @@ test('specFromSniff: the model fits the task (z-scored series, packed bidirectio
   const spec = (file: string) => specFromSniff(sniffData(file, readFileSync(join(corpus, file), 'utf8')), { name: 'x', dataPath: file }).spec;
   const forecast = spec('sensor-hourly.csv');
   assert.equal(forecast.data.source === 'csv' && forecast.data.normalize, 'zscore');
+  const trending = spec('monthly-sales.csv');
+  assert.equal(trending.data.source === 'csv' && trending.data.normalize, 'last-value', 'a trending series predicts the change from the last value');
   assert.equal(forecast.data.source === 'csv' && forecast.data.window, 15, 'hourly data: 48 steps, capped at a twentieth of 300 rows');
   assert.equal(forecast.model.readout, 'hN');
   const classify = spec('reviews.csv');

@@ -1,6 +1,7 @@
 /**
  * A sniffed data file (src/data/sniff.ts) → a spec that trains as written: the proposed task, the loader's
- * fields, and a sound default model for it — gradient clipping everywhere, z-scored series, packed and bucketed
+ * fields, and a sound default model for it — gradient clipping everywhere, z-scored series (or, when the series
+ * trends out of its training range, windows relative to their last value), packed and bucketed
  * text batches, the `hN` readout for many-to-one tasks, a decaying teacher-forcing ratio for seq2seq — sized to
  * the amount of data so the tiny-data lint stays quiet. `seqlab init` and "New Spec from Data File…" write it.
  */
@@ -32,11 +33,13 @@ function build(proposal: SniffedProposal, records: number, { name, dataPath }: S
     case 'forecast': {
       // Enough windows to learn from: the window is at most a twentieth of the rows.
       const window = Math.max(4, Math.min(proposal.stepHint ? WINDOW_BY_STEP[proposal.stepHint] : 32, Math.floor(records / 20)));
+      // A trending series leaves the range a z-score fitted on its early rows covers: predict the change instead.
+      const trending = proposal.trend.trending;
       return {
         name,
-        description: `Forecast the next value of ${proposal.target} from the last ${window} rows of ${proposal.inputs.join(', ')} (written by seqlab init from ${dataPath}). Must beat persistence (repeat the last value).`,
+        description: `Forecast the next value of ${proposal.target} from the last ${window} rows of ${proposal.inputs.join(', ')}${trending ? ', as the change from the last value (the series trends)' : ''} (written by seqlab init from ${dataPath}). Must beat persistence (repeat the last value).`,
         task: { type: 'forecast', horizon: 1 },
-        data: { source: 'csv', path: dataPath, columns: proposal.inputs, target: [proposal.target], window, normalize: 'zscore', split: { ...PROPOSED_SPLIT } },
+        data: { source: 'csv', path: dataPath, columns: proposal.inputs, target: [proposal.target], window, normalize: trending ? 'last-value' : 'zscore', split: { ...PROPOSED_SPLIT } },
         model: { encoder: { cell: 'lstm', hiddenSize: records < 5_000 ? 32 : 64, ...(large ? { numLayers: 2, dropout: 0.1 } : {}) }, readout: 'hN' },
         training: { epochs: 30, batchSize: 32, seed: 1, optimizer: { type: 'adam', lr: 0.003 }, schedule: { type: 'plateau', factor: 0.5, patience: 3 }, loss: 'mse', ...clip, earlyStopping: { patience: 6 } },
       };

@@ -57,8 +57,12 @@ export interface CsvSeriesData extends DataCommon {
   target?: string[];
   /** Past steps the model sees per example (sequence length). */
   window: number;
-  /** z-score each column with mean/std fitted on the training split only. Default 'zscore'. */
-  normalize?: 'zscore' | 'none';
+  /**
+   * zscore: each column with mean/std fitted on the training split only (default). last-value: each window minus
+   * its last row, so the model reads the recent path and predicts the change from the last value (for series
+   * with a trend); scaled by the training rows' one-step changes; metrics are inverted to original units.
+   */
+  normalize?: 'zscore' | 'none' | 'last-value';
 }
 
 export interface TokenizerSpec {

@@ -59,8 +59,8 @@ export class MetricAccumulator {
       const O = this.info.outputSize;
       const predicted = outputs.slice(0, B * O);
       const truth = batch.targets!.slice(0, B * O);
-      this.info.denormalizeTargets(predicted);
-      this.info.denormalizeTargets(truth);
+      this.info.denormalizeTargets(predicted, batch.anchors);
+      this.info.denormalizeTargets(truth, batch.anchors);
       for (let i = 0; i < B * O; i++) {
         const e = predicted[i] - truth[i];
         this.squaredError += e * e;

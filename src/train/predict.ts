@@ -12,7 +12,7 @@ import type { SeqModelSpec } from '../spec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { tokenize, type TokenizeOptions } from '../data/tokenize';
 import { resolveTokenizer } from '../data/dataDefaults';
-import { encodeSeries } from '../data/encode';
+import { encodeSeries, seriesAnchors } from '../data/encode';
 import { BOS_ID, EOS_ID } from '../data/vocabulary';
 import type { SequenceModel } from './model';
 import { decodeBatch, sampleSequence } from './decoding';
@@ -42,7 +42,7 @@ export function predictOne(model: SequenceModel, spec: SeqModelSpec, info: DataI
     const batch = emptyBatch(rows.length);
     batch.inputs = encodeSeries(info, rows); // z-scored with the training statistics, column by column
     const out = model.forward(batch).data.slice(0, info.outputSize);
-    info.denormalizeTargets(out);
+    info.denormalizeTargets(out, seriesAnchors(info, rows));
     return [...out];
   }
   const vocabulary = info.vocabulary!;

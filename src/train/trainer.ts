@@ -378,9 +378,11 @@ function predictionsEvent(
     for (let b = 0; b < n; b++) {
       const predicted = outputs.slice(b * O, (b + 1) * O);
       const truth = batch.targets!.slice(b * O, (b + 1) * O);
-      info.denormalizeTargets(predicted);
-      info.denormalizeTargets(truth);
-      const history = forecastTargetHistory(info, batch.inputs!, b, batch.steps, batch.lengths[b]);
+      const K = info.targetColumns?.length ?? O;
+      const anchors = batch.anchors?.subarray(b * K, (b + 1) * K);
+      info.denormalizeTargets(predicted, anchors);
+      info.denormalizeTargets(truth, anchors);
+      const history = forecastTargetHistory(info, batch.inputs!, b, batch.steps, batch.lengths[b], anchors);
       samples.push({ kind: 'forecast', history, truth: [...truth], predicted: [...predicted] });
     }
   } else if (task === 'classify') {

@@ -10,13 +10,14 @@
  * Every file is written whole and atomically through `RunIo`.
  */
 import * as path from 'node:path';
-import { encodeSafetensors, decodeSafetensors } from '../nn/safetensors';
+import { encodeSafetensors } from '../nn/safetensors';
 import { stateDict, loadStateDict } from '../nn/stateDict';
 import type { NamedParameter } from '../nn/parameter';
 import type { OptimizerState } from '../nn/optim/optimizer';
 import { Tensor } from '../tensor';
 import type { RunIo } from './runIo';
 import { FileError } from './fileErrors';
+import { readSafetensorsFile } from './weightsFile';
 
 export const RUN_FILES = {
   spec: 'spec.json',
@@ -72,7 +73,7 @@ export function saveWeights(io: RunIo, filePath: string, params: readonly NamedP
 
 /** Load weights by name (strict: every parameter must be present with its shape); returns the file's metadata. */
 export function loadWeights(io: RunIo, filePath: string, params: readonly NamedParameter[]): Record<string, string> {
-  const decoded = decodeSafetensors(io.readFile(filePath));
+  const decoded = readSafetensorsFile(io, filePath);
   const result = loadStateDict(params, decoded.tensors, { strict: true });
   void result;
   return decoded.metadata;
@@ -85,7 +86,7 @@ export function saveOptimizerState(io: RunIo, filePath: string, state: Optimizer
 }
 
 export function loadOptimizerState(io: RunIo, filePath: string): OptimizerState {
-  const decoded = decodeSafetensors(io.readFile(filePath));
+  const decoded = readSafetensorsFile(io, filePath);
   const buffers: Record<string, Float32Array> = {};
   for (const [name, t] of Object.entries(decoded.tensors)) buffers[name] = t.data.slice();
   return { kind: decoded.metadata.kind, lr: Number(decoded.metadata.lr), step: Number(decoded.metadata.step), buffers };

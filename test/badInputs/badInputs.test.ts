@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { syncBuiltinESMExports } from 'node:module';
 import { main, type CliIo } from '../../src/cli/commands';
 import { kernels, setKernels, useFastestKernels } from '../../src/tensor/backend';
-import { FOLDER, cases, type BadInputCase, type InjectedFault } from './cases';
+import { FOLDER, cases, type BadInputCase, type InjectedFault, type RunDamage } from './cases';
+import { float16Weights } from './specs';
 
 function capture(): CliIo & { out: string; err: string } {
   const io = { out: '', err: '', isTTY: false, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
@@ -34,6 +35,20 @@ function workspace(files: BadInputCase['files']): string {
 /** Everything in the workspace, as relative paths: what a run left behind is the difference. */
 function listing(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
+}
+
+/** Break every file of one kind in a run folder (safetensors weights, JSON state other than the spec). */
+function damageRun(runDir: string, damage: RunDamage): void {
+  for (const name of fs.readdirSync(runDir, { recursive: true }) as string[]) {
+    const file = path.join(runDir, name);
+    if (!fs.statSync(file).isFile()) continue;
+    if (name.endsWith('.safetensors')) {
+      if (damage === 'truncate-weights') fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+      if (damage === 'float16-weights') fs.writeFileSync(file, float16Weights());
+      if (damage === 'remove-weights') fs.rmSync(file);
+    }
+    if (damage === 'empty-json' && name.endsWith('.json') && path.basename(name) !== 'spec.json') fs.writeFileSync(file, '');
+  }
 }
 
 /** Make one `fs` function fail like the OS would, for paths ending with `pathEnd`, while `fn` runs. */
@@ -96,6 +111,11 @@ async function runCase(c: BadInputCase): Promise<void> {
   const dir = workspace(c.files);
   try {
     const args = c.args.map((a) => a.replaceAll('$W', dir));
+    if (c.setup) {
+      const setup = await run(c.setup.args.map((a) => a.replaceAll('$W', dir)));
+      assert.equal(setup.code, 0, `${c.name}: the setup run\n${setup.text}`);
+      damageRun(path.join(dir, 'run'), c.setup.damage);
+    }
     const before = listing(dir);
     const place = expectedPlace(c, dir);
     const trained = await withFault(c.fault, () => run(args));

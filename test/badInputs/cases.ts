@@ -19,6 +19,9 @@ export interface InjectedFault {
   after?: number;
 }
 
+/** How a `setup` run's folder is broken before the case runs (by kind of file, whatever the checkpoint layout). */
+export type RunDamage = 'truncate-weights' | 'float16-weights' | 'empty-json' | 'remove-weights';
+
 export interface BadInputCase {
   name: string;
   kind: 'spec' | 'data' | 'arguments' | 'faults';
@@ -35,6 +38,8 @@ export interface BadInputCase {
   /** Also run `seqlab check` on the spec: it must exit with the same code and name the same place. */
   check?: boolean;
   fault?: InjectedFault;
+  /** A command run first (a short training into `$W/run`), whose run folder `damage` then breaks. */
+  setup?: { args: string[]; damage: RunDamage };
 }
 
 const S = 'spec.seqmodel.json';
@@ -150,6 +155,17 @@ export const cases: BadInputCase[] = [
   { name: '--resume a folder that is not a run', kind: 'arguments', files: { [S]: adding, 'old-run': FOLDER }, args: train('--resume', '$W/old-run'), exit: 2, names: 'old-run', says: /not a run folder \(it has no spec\.json\)/ },
   { name: '--resume a run whose spec.json is corrupt', kind: 'arguments', files: { [S]: adding, 'old-run/spec.json': '{"name": "adding", ' }, args: train('--resume', '$W/old-run'), exit: 2, names: 'old-run/spec.json', says: /cannot be resumed/ },
   { name: '--resume a run without its checkpoint', kind: 'arguments', files: { [S]: adding, 'old-run/spec.json': adding }, args: train('--resume', '$W/old-run'), exit: 2, names: 'old-run', says: /./ },
+  ...(
+    [
+      ['truncated weights', 'truncate-weights', /\.safetensors: is not a usable safetensors file: truncated/],
+      ['float16 weights', 'float16-weights', /\.safetensors: is not a usable safetensors file: .*dtype F16/],
+      ['emptied state files', 'empty-json', /cannot be resumed/],
+      ['weights removed', 'remove-weights', /\.safetensors: no such file/],
+    ] as const
+  ).map(([what, damage, says]): BadInputCase => ({
+    name: `--resume a run folder with ${what}`, kind: 'arguments', files: { [S]: adding }, args: train('--resume', '$W/run'), exit: 2, names: 'run', says,
+    setup: { args: train('--out', '$W/run', '--max-steps', '2'), damage },
+  })),
   { name: '--out naming a file', kind: 'arguments', files: { [S]: adding, 'taken.txt': 'a file' }, args: train('--out', '$W/taken.txt'), exit: 2, names: 'taken.txt', says: /is a file, not a folder/ },
   { name: '--out a folder holding files', kind: 'arguments', files: { [S]: adding, 'out/model.safetensors': addingWeights() }, args: train('--out', '$W/out'), exit: 2, names: 'out', says: /already holds 1 file/ },
   { name: '--out below a file', kind: 'arguments', files: { [S]: adding, 'taken.txt': 'a file' }, args: train('--out', '$W/taken.txt/run'), exit: 2, names: 'taken.txt', says: /is a file, not a folder/ },

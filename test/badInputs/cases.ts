@@ -3,7 +3,7 @@
  * and the place the message must name (`file`, or `file` plus the line holding `at`). Spec and data cases also
  * run `seqlab check`, which must answer as `train` does. Refused runs must leave no run folder behind.
  */
-import { addingWeights, data, float16Weights, loadCsvWithLine, spec } from './specs';
+import { addingWeights, data, float16Weights, loadCsvWithLine, spec, withInvalidUtf8 } from './specs';
 
 /** A folder in a case's workspace. */
 export const FOLDER = Symbol('folder');
@@ -102,6 +102,10 @@ export const cases: BadInputCase[] = [
   dataCase('text where a number belongs', 'series', 'load.csv', loadCsvWithLine(9, 'high,3'), 'high,3', /high|number/i),
   dataCase('unterminated quote in a CSV series', 'series', 'load.csv', loadCsvWithLine(10, '"51.2,3'), '"51.2,3', /unterminated quoted field/),
   dataCase('unterminated quote in a classification CSV', 'sentiment', 'reviews.csv', data['reviews.csv'].replace('a dull bad film,neg', '"a dull bad film,neg'), '"a dull', /unterminated quoted field/),
+  dataCase('invalid UTF-8 in a text file', 'text', 'story.txt', withInvalidUtf8(`${data['story.txt']}\nand then the b@ird flew off\n`), 'and then the b', /not valid UTF-8/),
+  dataCase('invalid UTF-8 in a CoNLL file', 'tagger', 'tags.conll', withInvalidUtf8(data['tags.conll'].replace('cat NOUN', 'c@t NOUN')), 't NOUN', /not valid UTF-8/),
+  dataCase('invalid UTF-8 in TSV pairs', 'pairs', 'pairs.tsv', withInvalidUtf8(data['pairs.tsv'].replace('abc\tdba', 'a@bc\tdba')), 'bc\tdba', /not valid UTF-8/),
+  dataCase('invalid UTF-8 in JSONL', 'jsonl', 'reviews.jsonl', withInvalidUtf8(data['reviews.jsonl'].replace('a dull bad film', 'a dull b@d film')), 'd film', /not valid UTF-8/),
   dataCase('empty cell in a CSV series', 'series', 'load.csv', loadCsvWithLine(20, ',3'), undefined, /./),
   dataCase('ragged row: a field missing', 'series', 'load.csv', loadCsvWithLine(15, '51.2'), '51.2', /field|column/i),
   dataCase('ragged row: a field too many', 'series', 'load.csv', loadCsvWithLine(16, '51.2,3,9'), '51.2,3,9', /field|column/i),

@@ -77,6 +77,13 @@ export const data = {
   'story.txt': 'the cat sat on the mat and the dog sat on the log. '.repeat(6),
 };
 
+/** `text` as UTF-8 bytes with the first `@` replaced by 0xFF, a byte no UTF-8 text holds. */
+export function withInvalidUtf8(text: string): Uint8Array {
+  const bytes = new TextEncoder().encode(text);
+  bytes[bytes.indexOf(0x40)] = 0xff;
+  return bytes;
+}
+
 /** The rows of load.csv with one line replaced (1-based file line, the header is line 1). */
 export function loadCsvWithLine(line: number, text: string): string {
   const lines = data['load.csv'].split('\n');

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type CliIo } from './commands';
+import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors';
 
 function capture(): CliIo & { out: string; err: string } {
   const io = { out: '', err: '', isTTY: false, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
@@ -97,5 +98,39 @@ test('train: an impossible stateful setup is a bad spec (exit 2), said before an
   assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json')], io), 2);
   assert.match(io.err, /training\.stateful needs a series read chunk by chunk .* synthetic adding examples are independent sequences/);
   assert.equal(fs.existsSync(path.join(dir, '.seqlab')), false);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('train: Adam at lr 1e6 on the sine example stops as diverged (exit 1), naming the step and the likely cause', async () => {
+  const sine = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/sine.seqmodel.json'), 'utf8'));
+  sine.training.optimizer.lr = 1e6;
+  delete sine.$schema;
+  const dir = workspace({ 'sine.seqmodel.json': JSON.stringify(sine) });
+  const io = capture();
+  assert.equal(await main(['train', path.join(dir, 'sine.seqmodel.json'), '--out', path.join(dir, 'run')], io), 1);
+  const finished = io.out.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.type === 'runFinished');
+  assert.equal(finished.status, 'diverged');
+  assert.match(finished.message, /^loss \S+ is over 1000 × the initial loss \S+ \(training\.divergenceFactor\) at epoch 1 step \d+: the learning rate 1000000 is likely too high/);
+  assert.match(finished.message, /the last checkpoint \(epoch 0, step 0\) is kept at .*model\.safetensors$/);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('train: --resume of a damaged run folder and --init with NaN weights are bad input (exit 2) naming the file', async () => {
+  const dir = workspace({ 'tiny.seqmodel.json': tinySpec() });
+  const run = path.join(dir, 'run');
+  assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json'), '--out', run, '--epochs', '1'], capture()), 0);
+  const checkpoint = path.join(run, 'model.safetensors');
+  const bytes = fs.readFileSync(checkpoint);
+  fs.writeFileSync(checkpoint, bytes.subarray(0, bytes.length - 7));
+  let io = capture();
+  assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json'), '--resume', run], io), 2);
+  assert.match(io.err, new RegExp(`^${checkpoint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is not a usable safetensors file: truncated`));
+
+  const { tensors } = decodeSafetensors(new Uint8Array(bytes));
+  tensors['head.output.weight'].data[2] = NaN;
+  fs.writeFileSync(path.join(dir, 'nan.safetensors'), encodeSafetensors(tensors));
+  io = capture();
+  assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json'), '--out', path.join(dir, 'run2'), '--init', path.join(dir, 'nan.safetensors')], io), 2);
+  assert.match(io.err, /nan\.safetensors: head\.output\.weight\[2\] is NaN; weights must be finite numbers/);
   fs.rmSync(dir, { recursive: true });
 });

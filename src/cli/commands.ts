@@ -20,7 +20,7 @@ import { checkWeightsFile } from '../train/weightsFile';
 import { train } from '../train/trainer';
 import { dataSummaryEvent, withDataSummary } from '../train/dataSummaryEvent';
 import { SequenceModel } from '../train/model';
-import { loadWeights } from '../train/runFolder';
+import { RunFileError, encodeWeights, loadWeights } from '../train/runFolder';
 import { predictOne } from '../train/predict';
 import { readPredictInputs } from '../train/predictInputs';
 import { StatefulTrainingError } from '../train/statefulBatches';
@@ -157,7 +157,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`seqlab: ${error.message}\n`);
       return EXIT_RUN_FAILED;
     }
-    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError || error instanceof FileError) {
+    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError || error instanceof FileError || error instanceof RunFileError) {
       io.stderr(`${error.message}\n`);
       return EXIT_USAGE;
     }
@@ -301,7 +301,7 @@ function exportCommand(args: string[], io: CliIo): number {
   if (values.to !== 'pytorch') throw new UsageError(`export needs --to pytorch (the only target so far)\n\n${HELP.export}`);
   if (!values.weights || !values.out) throw new UsageError(`export needs --weights FILE and --out DIR\n\n${HELP.export}`);
   const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
-  const files = exportPytorch({ spec, data, model, weightsBytes: nodeRunIo.readFile(values.weights as string), outDir: values.out as string, io: nodeRunIo });
+  const files = exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: values.out as string, io: nodeRunIo });
   io.stdout(`wrote ${files.map((f) => path.join(values.out as string, f)).join(', ')}\n`);
   return EXIT_OK;
 }

@@ -21,6 +21,7 @@ export interface ExportOptions {
   spec: SeqModelSpec;
   data: PreparedData;
   model: SequenceModel;
+  /** The weights only (`encodeWeights`): a run checkpoint's optimizer buffers do not belong in the project. */
   weightsBytes: Uint8Array;
   outDir: string;
   io: RunIo;

@@ -11,7 +11,8 @@ export class Dropout implements Module {
   readonly p: number;
   training = true;
 
-  private readonly rng: Rng;
+  /** Its own generator, advanced by every training forward; a checkpoint saves its state. */
+  readonly rng: Rng;
   private mask: Tensor | undefined; // same shape as the input: 0 or 1/(1−p)
   private output: Tensor | undefined;
   private inputGrad: Tensor | undefined;

@@ -190,6 +190,8 @@ export interface TrainingSpec {
   /** clip_grad_norm_ max norm (recommended for every recurrent model). */
   clipGradNorm?: number;
   clipGradValue?: number;
+  /** The run stops as diverged when the loss exceeds this many times the initial loss (default 1000). */
+  divergenceFactor?: number;
   earlyStopping?: { patience: number; minDelta?: number; metric?: string };
   /** seq2seq / generate: probability of feeding the ground truth to the decoder, and how it decays. */
   teacherForcing?: TeacherForcingSpec;

@@ -4,3 +4,4 @@ export { kernels, setKernels, withKernels, useFastestKernels, kernelsPreference,
 export { sharedWasmKernels, createWasmKernels, wasmSimdSupported, type WasmKernels } from './wasm';
 export { Tensor, sizeOf, formatShape, assertShape } from './tensor';
 export { Rng } from './rng';
+export type { RngState } from './rng';

@@ -1,3 +1,9 @@
+/** An Rng's state as plain JSON: the four xoshiro words and the cached second normal, if any. */
+export interface RngState {
+  s: number[];
+  spareNormal?: number;
+}
+
 /**
  * A small seeded generator (xoshiro128**, seeded through splitmix32) so that initialisation, dropout
  * masks, shuffling and synthetic data are reproducible from one integer seed on every platform.
@@ -23,6 +29,16 @@ export class Rng {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+  }
+
+  /** The whole state (a checkpoint stores it so a resumed run draws exactly the numbers it would have drawn). */
+  getState(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], ...(this.spareNormal !== undefined ? { spareNormal: this.spareNormal } : {}) };
+  }
+
+  setState(state: RngState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state.s.map((x) => x >>> 0);
+    this.spareNormal = state.spareNormal;
   }
 
   /** A uniform 32-bit unsigned integer. */

@@ -228,6 +228,20 @@ export class SequenceModel implements Module {
     return this.task === 'tag' || this.task === 'generate' || this.task === 'seq2seq';
   }
 
+  /**
+   * Every generator that lives as long as the model (the dropouts'), in a fixed order: a checkpoint saves their
+   * states so a resumed run draws the same masks an uninterrupted one would.
+   */
+  randomGenerators(): Rng[] {
+    return [
+      ...(this.input?.dropout ? [this.input.dropout.rng] : []),
+      ...this.encoder.dropoutGenerators(),
+      ...(this.decoderInput?.dropout ? [this.decoderInput.dropout.rng] : []),
+      ...(this.decoder?.dropoutGenerators() ?? []),
+      ...this.head.dropouts.map((d) => d.rng),
+    ];
+  }
+
   namedParameters(): NamedParameter[] {
     const out: NamedParameter[] = [];
     if (this.input) out.push(...this.input.namedParameters());

@@ -26,6 +26,7 @@ export interface RecurrentModule extends Module {
   backward(gradients: RecurrentBackwardInput): RecurrentBackwardResult;
   gateActivations(layer: number, direction: number, sample: number): Record<string, Float32Array>;
   hiddenGradientNorms(): number[][];
+  readonly defaultDropoutRng: Rng;
 }
 
 export function createRecurrentModule(
@@ -100,6 +101,11 @@ export class RecurrentStack implements Module {
     for (const m of this.modules) m.setTraining(training);
     for (const d of this.dropouts) d.setTraining(training);
     for (const n of this.norms) (n as Module).setTraining(training);
+  }
+
+  /** The generators of its between-layer dropouts, its own and its modules' (a checkpoint saves their states). */
+  dropoutGenerators(): Rng[] {
+    return [...this.modules.map((m) => m.defaultDropoutRng), ...this.dropouts.map((d) => d.rng)];
   }
 
   /** Gate activations of one sample for `layer` (global layer index over the stack). */

@@ -1,33 +1,52 @@
 /**
  * A run is a folder: `.seqlab/runs/<name>-<YYYYMMDD-HHMMSS>/` next to the spec (or the folder given by `--out`):
- *   spec.json            the spec the run trained (defaults applied)
+ *   spec.json            the spec the run trained (defaults applied), written once before the first checkpoint
+ *   model.safetensors    THE checkpoint: weights under PyTorch state-dict names, the optimizer's buffers under
+ *                        `optimizer.<parameter>.<buffer>`, and the trainer state (step, epoch, RNG states, schedule,
+ *                        early-stopping counters, best metric, lr, the divergence reference, the spec) as JSON in
+ *                        the safetensors metadata (`seqlab.checkpoint`) — see checkpoint.ts
+ *   best.safetensors     the weights of the best validation epoch (weights only), a unit of its own
  *   metrics.jsonl        one JSON line per validated epoch
- *   model.safetensors    the latest weights (PyTorch state-dict names) — also the last good checkpoint
- *   best.safetensors     the weights of the best validation epoch
- *   optimizer.safetensors  optimizer buffers (moments), with lr/step in the metadata, for resume
- *   trainer-state.json   epoch, step, best so far, schedule and early-stopping counters, for resume
  *   report.json          how the run ended, final metrics and baselines; `test`: the held-out test evaluation
- * Every file is written whole and atomically through `RunIo`.
+ * Why one file rather than a checkpoint folder: a file is replaced by one rename on every platform, while a
+ * folder cannot be renamed over a non-empty one — switching folders takes two renames (or a symlink, which
+ * Windows makes awkward), and a crash between them leaves no checkpoint at the stable path. One file keeps the
+ * path users pass to `--weights` stable and makes "weights of step N with optimizer of step M" impossible.
+ * Every file is written whole and atomically through `RunIo` (temporary file, fsync, rename, fsync of the folder).
+ * Commit order at the end of an epoch: best, metrics, then the checkpoint. A crash between them leaves best and
+ * metrics at most one epoch ahead of the checkpoint; `--resume` drops metric lines past the checkpoint and
+ * replays that epoch bit for bit, rewriting the same best. Folders of older versions (separate
+ * optimizer.safetensors and trainer-state.json) still predict and export; `--resume` refuses them (exit 2).
  */
 import * as path from 'node:path';
-import { encodeSafetensors } from '../nn/safetensors';
+import { encodeSafetensors, decodeSafetensors, type DecodedSafetensors } from '../nn/safetensors';
 import { stateDict, loadStateDict } from '../nn/stateDict';
 import type { NamedParameter } from '../nn/parameter';
-import type { OptimizerState } from '../nn/optim/optimizer';
 import { Tensor } from '../tensor';
 import type { RunIo } from './runIo';
 import { FileError } from './fileErrors';
-import { readSafetensorsFile } from './weightsFile';
 
 export const RUN_FILES = {
   spec: 'spec.json',
   metrics: 'metrics.jsonl',
   model: 'model.safetensors',
   best: 'best.safetensors',
-  optimizer: 'optimizer.safetensors',
-  state: 'trainer-state.json',
   report: 'report.json',
 } as const;
+
+/** Files of run folders written before the checkpoint became one file: recognised to refuse resuming them. */
+export const LEGACY_RUN_FILES = { optimizer: 'optimizer.safetensors', state: 'trainer-state.json' } as const;
+
+/** The prefix of the optimizer's buffers inside a checkpoint: no model parameter name starts with it. */
+export const OPTIMIZER_PREFIX = 'optimizer.';
+
+/** A run file (weights, checkpoint) that cannot be used: names the file and says why. Bad input, exit 2. */
+export class RunFileError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'RunFileError';
+  }
+}
 
 /** `forecaster-20261125-104200` (UTC, so names sort by time on every machine). */
 export function runFolderName(specName: string, time: Date): string {
@@ -67,13 +86,51 @@ function checkEmptyOutputFolder(io: RunIo, outDir: string): void {
   if (entries.length > 0) throw new FileError(outDir, `already holds ${entries.length} file${entries.length === 1 ? '' : 's'}: --out needs a new or empty folder (to continue a run there, use --resume)`);
 }
 
-export function saveWeights(io: RunIo, filePath: string, params: readonly NamedParameter[], metadata: Record<string, string> = {}): void {
-  io.writeFileAtomic(filePath, encodeSafetensors(stateDict(params), { format: 'pt', ...metadata }));
+/** Weights only, as PyTorch's `load_state_dict(strict=True)` takes them. */
+export function encodeWeights(params: readonly NamedParameter[], metadata: Record<string, string> = {}): Uint8Array {
+  return encodeSafetensors(stateDict(params), { format: 'pt', ...metadata });
 }
 
-/** Load weights by name (strict: every parameter must be present with its shape); returns the file's metadata. */
+export function saveWeights(io: RunIo, filePath: string, params: readonly NamedParameter[], metadata: Record<string, string> = {}): void {
+  io.writeFileAtomic(filePath, encodeWeights(params, metadata));
+}
+
+/** The file's tensors and metadata, or a RunFileError that names it (missing, unreadable, not safetensors). */
+export function readSafetensorsFile(io: RunIo, filePath: string): DecodedSafetensors {
+  let bytes: Uint8Array;
+  try {
+    bytes = io.readFile(filePath);
+  } catch (error) {
+    throw new RunFileError(filePath, `cannot be read (${(error as Error).message.replace(/^[A-Z]+: /, '')})`);
+  }
+  try {
+    return decodeSafetensors(bytes);
+  } catch (error) {
+    throw new RunFileError(filePath, `is not a usable safetensors file: ${(error as Error).message.replace(/^decodeSafetensors: /, '')}`);
+  }
+}
+
+/** The first NaN or ±Infinity among the tensors, by name and index; undefined when all are finite. */
+export function firstNonFinite(tensors: Iterable<[string, Float32Array]>): { name: string; index: number; value: number } | undefined {
+  for (const [name, data] of tensors) {
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { name, index: i, value: data[i] };
+  }
+  return undefined;
+}
+
+/** Weights are bad input when any value is NaN or infinite: a model started from them cannot train. */
+export function checkFiniteWeights(filePath: string, tensors: Record<string, Tensor>): void {
+  const bad = firstNonFinite(Object.entries(tensors).map(([name, t]) => [name, t.data]));
+  if (bad) throw new RunFileError(filePath, `${bad.name}[${bad.index}] is ${bad.value}; weights must be finite numbers`);
+}
+
+/**
+ * Load weights by name (strict: every parameter present with its shape, nothing unknown except a checkpoint's
+ * `optimizer.` buffers) after checking they are finite; returns the file's metadata. Errors name the file.
+ */
 export function loadWeights(io: RunIo, filePath: string, params: readonly NamedParameter[]): Record<string, string> {
   const decoded = readSafetensorsFile(io, filePath);
+<<<<<<< HEAD
   const result = loadStateDict(params, decoded.tensors, { strict: true });
   void result;
   return decoded.metadata;
@@ -90,6 +147,21 @@ export function loadOptimizerState(io: RunIo, filePath: string): OptimizerState 
   const buffers: Record<string, Float32Array> = {};
   for (const [name, t] of Object.entries(decoded.tensors)) buffers[name] = t.data.slice();
   return { kind: decoded.metadata.kind, lr: Number(decoded.metadata.lr), step: Number(decoded.metadata.step), buffers };
+=======
+  const weights = weightTensors(decoded.tensors);
+  checkFiniteWeights(filePath, weights);
+  try {
+    loadStateDict(params, weights, { strict: true }); // checks every name and shape before copying anything
+  } catch (error) {
+    throw new RunFileError(filePath, `does not fit this model: ${(error as Error).message.replace(/^loadStateDict: /, '')}`);
+  }
+  return decoded.metadata;
+}
+
+/** The model's tensors of a weights or checkpoint file: everything but the optimizer's buffers. */
+export function weightTensors(tensors: Record<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(tensors).filter(([name]) => !name.startsWith(OPTIMIZER_PREFIX)));
+>>>>>>> bb37303 (A checkpoint is one file committed by one rename, and a run never keeps a non-finite one)
 }
 
 export function writeJson(io: RunIo, filePath: string, value: unknown): void {

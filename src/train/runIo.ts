@@ -57,25 +57,45 @@ export const nodeRunIo: RunIo = {
 
 let temporaryCounter = 0;
 
-export function writeFileAtomicSync(filePath: string, contents: Uint8Array | string): void {
+/** The stages of an atomic write, in order; a fault-injecting io (tests) can fail or crash before any of them. */
+export type AtomicWriteStage = 'open' | 'write' | 'fsync' | 'rename' | 'fsyncFolder';
+
+/** Called before each stage with the target path; throwing there is as if the stage failed. */
+export type AtomicWriteHook = (stage: AtomicWriteStage, filePath: string) => void;
+
+/**
+ * Temp file, fsync, rename over the target, fsync of the folder. A failure leaves the old file as it was and
+ * removes the temp file; the error names the target and says what happened in words (disk full, read-only…).
+ */
+export function writeFileAtomicSync(filePath: string, contents: Uint8Array | string, hook: AtomicWriteHook = () => {}): void {
   const dir = path.dirname(filePath);
   const temporary = path.join(dir, `.${path.basename(filePath)}.${process.pid}.${temporaryCounter++}.tmp`);
-  const fd = fs.openSync(temporary, 'w');
+  let fd: number;
   try {
+    hook('open', filePath);
+    fd = fs.openSync(temporary, 'w');
+  } catch (error) {
+    throw writeError(filePath, error);
+  }
+  try {
+    hook('write', filePath);
     fs.writeFileSync(fd, contents);
+    hook('fsync', filePath);
     fs.fsyncSync(fd);
   } catch (error) {
     fs.closeSync(fd);
     fs.rmSync(temporary, { force: true });
-    throw error;
+    throw writeError(filePath, error);
   }
   fs.closeSync(fd);
   try {
+    hook('rename', filePath);
     fs.renameSync(temporary, filePath);
   } catch (error) {
     fs.rmSync(temporary, { force: true });
-    throw error;
+    throw writeError(filePath, error);
   }
+  hook('fsyncFolder', filePath);
   // Persist the rename itself (the directory entry); not every platform lets a directory be fsync'd.
   try {
     const dirFd = fs.openSync(dir, 'r');
@@ -83,6 +103,25 @@ export function writeFileAtomicSync(filePath: string, contents: Uint8Array | str
   } catch {
     /* best effort */
   }
+}
+
+const OS_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the disk',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  EIO: 'an input/output error of the disk',
+};
+
+/** An OS error as a sentence that names the file; the code stays on the error for callers that branch on it. */
+function writeError(filePath: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code && OS_ERRORS[code] ? `${OS_ERRORS[code]} (${code})` : (error as Error).message;
+  return Object.assign(new Error(`cannot write ${filePath}: ${reason}`), { code });
 }
 
 /** An in-memory file system for tests: paths are plain keys. */

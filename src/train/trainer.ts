@@ -1,13 +1,15 @@
 /**
  * The training loop: seeded and deterministic, validation every epoch, per-task metrics, early stopping, LR and
- * teacher-forcing schedules, gradient clipping (pre- and post-clip norms recorded), a NaN/Inf guard that stops
- * and keeps the last good checkpoint, stop/pause/resume checked every step, and a run folder written atomically.
+ * teacher-forcing schedules, gradient clipping (pre- and post-clip norms recorded), divergence detection
+ * (divergence.ts: non-finite loss, gradient or weight, or an exploding loss) that stops and keeps the last finite
+ * checkpoint, stop/pause/resume checked every step, and one atomic checkpoint file per commit (checkpoint.ts).
  *
  * The loop talks to the outside only through its options: `io` for files, `emit` for `TrainerEvent`s, `control`
  * for stop/pause. The worker and the CLI are thin shells around `train()`.
  *
  * Determinism: the model is initialised from `Rng(seed)`; each epoch's shuffle and teacher-forcing coins come
- * from `Rng(seed, epoch)` — a function of the seed and the epoch only, so a resumed run replays the same epochs.
+ * from `Rng(seed, epoch)` — a function of the seed and the epoch only, so a resumed run replays the same epochs;
+ * the dropouts' generators and, mid-epoch, the step generator are saved in the checkpoint.
  */
 import * as path from 'node:path';
 import { Rng, kernels } from '../tensor';
@@ -25,9 +27,9 @@ import type { RunIo } from './runIo';
 import { longestLengths, padBatch } from './fixedShapes';
 import { statefulPlanFor, type StatefulPlan } from './statefulBatches';
 import { forecastTargetHistory } from './forecastHistory';
-import {
-  RUN_FILES, loadOptimizerState, loadWeights, readJsonLines, saveOptimizerState, saveWeights, writeJson, writeJsonLines,
-} from './runFolder';
+import { LEGACY_RUN_FILES, RUN_FILES, RunFileError, loadWeights, readJsonLines, saveWeights, writeJson, writeJsonLines } from './runFolder';
+import { encodeCheckpoint, restoreCheckpoint, type TrainerState } from './checkpoint';
+import { DEFAULT_DIVERGENCE_FACTOR, likelyCause, lossExplosion, stepDivergence, weightDivergence } from './divergence';
 
 export interface TrainerControl {
   /** Checked before every step; true ends the run with status 'stopped' after saving a checkpoint. */
@@ -57,17 +59,6 @@ export interface TrainOptions {
   baselines?: Record<string, number>;
 }
 
-interface TrainerState {
-  epoch: number; // last completed epoch
-  step: number;
-  bestValidationLoss: number;
-  bestEpoch: number;
-  bestMetric: number;
-  epochsWithoutImprovement: number;
-  schedule?: Record<string, number>;
-  lr: number;
-}
-
 const NEVER_STOP: TrainerControl = { shouldStop: () => false, waitIfPaused: async () => {} };
 
 /** Seed of epoch `epoch`'s generators: splitmix-style mixing so neighbouring epochs are unrelated. */
@@ -89,7 +80,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   const training = spec.training;
   const epochs = options.overrides?.epochs ?? training.epochs;
   const maxSteps = options.overrides?.maxSteps ?? training.maxSteps ?? Infinity;
-  const seed = options.overrides?.seed ?? training.seed ?? 0;
+  let seed = options.overrides?.seed ?? training.seed ?? 0;
   const batchSize = training.batchSize;
   const statefulPlan = statefulPlanFor(spec, data);
   // Dropping a last, smaller training batch keeps B fixed (it is a different one each epoch, by the shuffle).
@@ -106,24 +97,38 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   const schedule = createSchedule(optimizer, training, epochs);
   const stopMetric = training.earlyStopping?.metric ?? 'loss';
   const stopMetricHigher = higherIsBetter(stopMetric);
+  const divergenceFactor = training.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR;
+  const generators = model.randomGenerators();
+  const checkpointFile = file(RUN_FILES.model);
 
   let state: TrainerState = {
-    epoch: 0, step: 0, bestValidationLoss: Infinity, bestEpoch: 0,
+    epoch: 0, step: 0, stepInEpoch: 0, epochLossSum: 0, epochLossCount: 0, bestValidationLoss: Infinity, bestEpoch: 0,
     bestMetric: stopMetricHigher ? -Infinity : Infinity, epochsWithoutImprovement: 0, lr: optimizer.lr,
+    seed, trainSize: data.train.size, random: { dropout: [] },
   };
   let metricLines: unknown[] = [];
+  /** Where the checkpoint on disk stands: every message about a stopped or failed run names it. */
+  let committed = { epoch: 0, step: 0 };
+  const lastCheckpoint = () => `the last checkpoint (epoch ${committed.epoch}, step ${committed.step}) is kept at ${checkpointFile}`;
   if (options.resume) {
-    loadWeights(io, file(RUN_FILES.model), params);
-    if (io.exists(file(RUN_FILES.optimizer))) optimizer.loadStateDict(loadOptimizerState(io, file(RUN_FILES.optimizer)));
-    state = JSON.parse(io.readTextFile(file(RUN_FILES.state))) as TrainerState;
+    state = restoreCheckpoint(io, checkpointFile, { params, optimizer, spec, trainSize: data.train.size, generators: generators.length }, io.exists(file(LEGACY_RUN_FILES.state)));
+    generators.forEach((g, i) => g.setState(state.random.dropout[i]));
     if (schedule && state.schedule) schedule.loadStateDict(state.schedule as never);
     optimizer.lr = state.lr;
-    metricLines = readJsonLines(io, file(RUN_FILES.metrics));
+    seed = state.seed; // the epochs' shuffles and coins come from the run's own seed, whatever --seed says now
+    // Lines of an epoch past the checkpoint (a crash between writing metrics and committing) are replayed.
+    metricLines = readJsonLines(io, file(RUN_FILES.metrics)).filter((line) => ((line as { epoch?: number }).epoch ?? 0) <= state.epoch);
+    committed = { epoch: state.epoch, step: state.step };
   } else {
-    if (options.initWeights) loadWeights(io, options.initWeights, params);
-    writeJson(io, file(RUN_FILES.spec), spec);
-    // A checkpoint from the start, so even a run that diverges in its first epoch leaves good weights behind.
-    saveCheckpoint(false);
+    if (options.initWeights) loadWeights(io, options.initWeights, params); // finite, every name and shape, or exit 2
+    // A checkpoint from the start, so even a run that diverges in its first epoch leaves good weights behind. A
+    // folder that cannot be written is bad input here, before any training.
+    try {
+      writeJson(io, file(RUN_FILES.spec), spec);
+      commitCheckpoint();
+    } catch (error) {
+      throw new RunFileError(runDir, `the run folder cannot be written: ${(error as Error).message}`);
+    }
   }
 
   emit({
@@ -146,14 +151,45 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   let finalMetrics: Record<string, number> = {};
   let status: RunFinished['status'] = 'completed';
   let message = '';
-  let lastGoodCheckpoint = file(RUN_FILES.model);
 
-  function saveCheckpoint(isBest: boolean): void {
-    const metadata = { epoch: String(state.epoch), step: String(state.step), spec: spec.name };
-    saveWeights(io, file(RUN_FILES.model), params, metadata);
-    if (isBest) saveWeights(io, file(RUN_FILES.best), params, metadata);
-    saveOptimizerState(io, file(RUN_FILES.optimizer), optimizer.stateDict());
-    writeJson(io, file(RUN_FILES.state), { ...state, lr: optimizer.lr, schedule: schedule?.stateDict() });
+  /**
+   * Commit the checkpoint: one file, one atomic rename. `partEpoch` describes a run stopped mid-epoch. Returns a
+   * description of the first non-finite weight or buffer instead of writing it.
+   */
+  function commitCheckpoint(partEpoch?: { steps: number; lossSum: number; lossCount: number; stepRng: Rng }): string | undefined {
+    state.lr = optimizer.lr;
+    state.schedule = schedule?.stateDict();
+    state.stepInEpoch = partEpoch?.steps ?? 0;
+    state.epochLossSum = partEpoch?.lossSum ?? 0;
+    state.epochLossCount = partEpoch?.lossCount ?? 0;
+    state.random = { dropout: generators.map((g) => g.getState()), ...(partEpoch ? { step: partEpoch.stepRng.getState() } : {}) };
+    const encoded = encodeCheckpoint(params, optimizer.stateDict(), state, spec);
+    if ('nonFinite' in encoded) return `${encoded.nonFinite.name}[${encoded.nonFinite.index}] is ${encoded.nonFinite.value}`;
+    io.writeFileAtomic(checkpointFile, encoded.bytes);
+    committed = { epoch: state.epoch, step: state.step };
+    return undefined;
+  }
+
+  const diverge = (what: string, epoch: number, step: number) => {
+    status = 'diverged';
+    message = `${what} at epoch ${epoch} step ${step}: ${likelyCause(training, optimizer.lr)}; ${lastCheckpoint()}`;
+    emit({ type: 'log', level: 'error', message });
+  };
+  /** A write that failed (disk full, folder made read-only): the run stops, the committed checkpoint stays valid. */
+  const writeFailed = (error: unknown, epoch: number) => {
+    status = 'failed';
+    message = `${(error as Error).message}; the run stopped in epoch ${epoch} at step ${state.step} and ${lastCheckpoint()}`;
+    emit({ type: 'log', level: 'error', message });
+  };
+
+  /** Run a commit; a failed write ends the run as 'failed'. Returns the commit's refusal (a non-finite value). */
+  function commitOrFail(commit: () => string | undefined, epoch: number): string | undefined {
+    try {
+      return commit();
+    } catch (error) {
+      writeFailed(error, epoch);
+      return undefined;
+    }
   }
 
   let testEvaluation: TestEvaluation | undefined;
@@ -161,7 +197,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   const evaluateHeldOutTest = (): TestEvaluation | undefined => {
     if (status === 'stopped' || state.epoch === 0) return undefined; // asked to stop, or nothing trained yet
     const best = state.bestEpoch > 0 && io.exists(file(RUN_FILES.best));
-    const checkpoint = best ? { kind: 'best' as const, file: file(RUN_FILES.best) } : { kind: 'final' as const, file: lastGoodCheckpoint };
+    const checkpoint = best ? { kind: 'best' as const, file: file(RUN_FILES.best) } : { kind: 'final' as const, file: checkpointFile };
     try {
       return evaluateTestSplit({ spec, data, io, checkpoint, shape: shaped });
     } catch (error) {
@@ -177,15 +213,21 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
       bestValidationLoss: state.bestValidationLoss, bestEpoch: state.bestEpoch, finalMetrics,
       seconds: (now() - started) / 1000, runDir,
     };
-    writeJson(io, file(RUN_FILES.report), {
-      ...result, type: undefined, specName: spec.name, task, parameterCount: parameterCount(params), seed,
-      baselines: options.baselines ?? {}, lastCheckpoint: lastGoodCheckpoint,
-      ...(testEvaluation ? { test: testReport(testEvaluation) } : {}),
-    });
+    try {
+      writeJson(io, file(RUN_FILES.report), {
+        ...result, type: undefined, specName: spec.name, task, parameterCount: parameterCount(params), seed,
+        baselines: options.baselines ?? {}, lastCheckpoint: checkpointFile, lastCheckpointStep: committed.step,
+        ...(testEvaluation ? { test: testReport(testEvaluation) } : {}),
+      });
+    } catch (error) {
+      if (status !== 'failed') throw error; // after a failed write the report is a courtesy; the message says it all
+    }
     emit(result);
     return result;
   };
 
+  // A run stopped mid-epoch resumes inside that epoch: its first `skip` batches were already trained.
+  let resumeInside = state.stepInEpoch > 0 ? { steps: state.stepInEpoch, lossSum: state.epochLossSum, lossCount: state.epochLossCount, stepRng: state.random.step! } : undefined;
   epochLoop: for (let epoch = state.epoch + 1; epoch <= epochs && state.step < maxSteps; epoch++) {
     const epochStarted = now();
     const epochRng = new Rng(epochSeed(seed, epoch));
@@ -194,34 +236,46 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     const teacherForcing = teacherForcingRatio(training.teacherForcing, epoch, epochs);
     model.setTraining(true);
     model.setStateful(statefulPlan !== undefined); // also resets the carried state: each epoch starts from zeros
-    let trainLossSum = 0;
-    let trainLossCount = 0;
+    let trainLossSum = resumeInside?.lossSum ?? 0;
+    let trainLossCount = resumeInside?.lossCount ?? 0;
     let stepInEpoch = 0;
+    const skip = resumeInside?.steps ?? 0;
     let gradientFlow: number[][] | undefined;
     const trainBatches = statefulPlan
       ? statefulTrainingBatches(model, statefulPlan) // consecutive chunks, never shuffled
       : data.train.batches(batchSize, { shuffle: true, rng: shuffleRng, bucketByLength: spec.data.bucketByLength, dropLast });
     for (const rawBatch of trainBatches) {
+      if (stepInEpoch < skip) {
+        // Replaying the shuffle up to where the stopped run was; the step generator is restored after it.
+        if (++stepInEpoch === skip) stepRng.setState(resumeInside!.stepRng);
+        continue;
+      }
       const batch = shaped(rawBatch);
       await control.waitIfPaused();
       if (control.shouldStop()) {
         status = 'stopped';
-        message = `stopped at epoch ${epoch} step ${state.step}; the last checkpoint is ${lastGoodCheckpoint}`;
+        // Mid-epoch: a stateful run's carried hidden state is not part of a checkpoint, so it keeps the last one.
+        const refused = statefulPlan ? undefined : commitOrFail(() => commitCheckpoint({ steps: stepInEpoch, lossSum: trainLossSum, lossCount: trainLossCount, stepRng }), epoch);
+        if (status === 'stopped') message = `stopped at epoch ${epoch} step ${state.step}; ${refused ? `not saved (${refused}); ` : ''}${lastCheckpoint()}`;
         break epochLoop;
       }
       optimizer.zeroGrad();
       const { loss } = model.trainBatch(batch, { teacherForcing, rng: stepRng });
       const gradNormBefore = training.clipGradNorm !== undefined ? clipGradNorm(params, training.clipGradNorm) : gradNorm(params);
-      if (!Number.isFinite(loss) || !Number.isFinite(gradNormBefore)) {
-        const what = !Number.isFinite(loss) ? `loss became ${loss}` : `gradient norm became ${gradNormBefore}`;
-        status = 'diverged';
-        message = `${what} at epoch ${epoch} step ${state.step + 1}; the last good checkpoint is kept at ${lastGoodCheckpoint}`;
-        emit({ type: 'log', level: 'error', message });
+      state.initialLoss ??= loss; // the untrained model's loss: the reference for divergenceFactor
+      const stepProblem = stepDivergence(loss, gradNormBefore, state.initialLoss, divergenceFactor);
+      if (stepProblem) {
+        diverge(stepProblem, epoch, state.step + 1);
         break epochLoop;
       }
       if (training.clipGradValue !== undefined) clipGradValue(params, training.clipGradValue);
       const gradNormAfter = training.clipGradNorm !== undefined || training.clipGradValue !== undefined ? gradNorm(params) : gradNormBefore;
       optimizer.step();
+      const weightProblem = weightDivergence(params);
+      if (weightProblem) {
+        diverge(weightProblem, epoch, state.step + 1);
+        break epochLoop;
+      }
       state.step++;
       stepInEpoch++;
       trainLossSum += loss * batch.size;
@@ -245,6 +299,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
       }
       if (state.step >= maxSteps) break;
     }
+    resumeInside = undefined;
 
     // ---- validation
     model.setStateful(false);
@@ -261,11 +316,12 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     const trainLoss = trainLossSum / Math.max(1, trainLossCount);
     state.epoch = epoch;
 
-    if (!Number.isFinite(validationLoss) && data.validation.size > 0) {
-      status = 'diverged';
-      message = `validation loss became ${validationLoss} at epoch ${epoch} step ${state.step}; the last good checkpoint is kept at ${lastGoodCheckpoint}`;
-      emit({ type: 'log', level: 'error', message });
-      break;
+    if (data.validation.size > 0) {
+      const problem = !Number.isFinite(validationLoss) ? `validation loss became ${validationLoss}` : lossExplosion('validation loss', validationLoss, state.initialLoss, divergenceFactor);
+      if (problem) {
+        diverge(problem, epoch, state.step);
+        break;
+      }
     }
     const monitored = stopMetric === 'loss' ? validationLoss : metrics[stopMetric] ?? validationLoss;
     const minDelta = training.earlyStopping?.minDelta ?? 0;
@@ -281,14 +337,21 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     const lrThisEpoch = optimizer.lr;
     schedule?.afterEpoch(validationLoss);
     state.lr = optimizer.lr;
-    saveCheckpoint(improved);
-    lastGoodCheckpoint = file(RUN_FILES.model);
     const epochEvent: EpochEnd = {
       type: 'epoch', epoch, step: state.step, trainLoss, validationLoss, metrics, best: improved, lr: lrThisEpoch,
       seconds: (now() - epochStarted) / 1000,
     };
     metricLines.push({ ...epochEvent, type: undefined, ...(task === 'seq2seq' ? { teacherForcing } : {}) });
-    writeJsonLines(io, file(RUN_FILES.metrics), metricLines);
+    // Best and metrics first, the checkpoint last: a crash in between leaves them ahead, never behind (see runFolder.ts).
+    const refused = commitOrFail(() => {
+      const nonFinite = weightDivergence(params);
+      if (nonFinite) return nonFinite;
+      if (improved) saveWeights(io, file(RUN_FILES.best), params, { epoch: String(epoch), step: String(state.step), spec: spec.name });
+      writeJsonLines(io, file(RUN_FILES.metrics), metricLines);
+      return commitCheckpoint();
+    }, epoch);
+    if (refused) diverge(refused, epoch, state.step);
+    if (status !== 'completed') break;
     emit(epochEvent);
     if (gradientFlow) emit({ type: 'gradFlow', epoch, step: state.step, norms: gradientFlow });
     if (sampleBatch) {
@@ -302,7 +365,6 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     }
   }
 
-  if (status === 'stopped') saveCheckpoint(false);
   testEvaluation = evaluateHeldOutTest();
   if (testEvaluation) emit(testEvaluation);
   if (status === 'completed') message = `trained ${state.epoch} epochs (${state.step} steps); best validation loss ${state.bestValidationLoss.toPrecision(4)} at epoch ${state.bestEpoch}`;

@@ -288,7 +288,9 @@ def build_model(config=None, weights=os.path.join(HERE, "model.safetensors")):
     config = config or load_config()
     model = SeqModel(config)
     if weights and os.path.exists(weights):
-        model.load_state_dict(load_safetensors(weights), strict=True)
+        # A SeqLab run's model.safetensors is its checkpoint: it also holds the optimizer's buffers ('optimizer.*').
+        tensors = {k: v for k, v in load_safetensors(weights).items() if not k.startswith("optimizer.")}
+        model.load_state_dict(tensors, strict=True)
     return model
 `,
   'train.py': String.raw`"""Train the exported SeqLab model in PyTorch, on one process or many:

@@ -40,7 +40,8 @@ export class FusedRecurrent implements Module {
   training = true;
 
   private readonly opName: string;
-  private readonly defaultDropoutRng: Rng;
+  /** Draws the between-layer dropout masks when forward gets no generator; a checkpoint saves its state. */
+  readonly defaultDropoutRng: Rng;
   /** The workspace of the last forward (backward and gateActivations read it). */
   private workspace: RecurrentWorkspace | undefined;
   /**

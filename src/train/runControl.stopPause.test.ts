@@ -34,7 +34,7 @@ test('pause holds the trainer before the next step, resume continues, stop ends 
   const result = await run;
   assert.equal(result.status, 'stopped');
   assert.ok(steps.length <= stepsAtStop + 1, `stopped within one step (${stepsAtStop} → ${steps.length})`);
-  assert.match(result.message, /^stopped at epoch \d+ step \d+; the last checkpoint is \/run\/model\.safetensors$/);
+  assert.match(result.message, /^stopped at epoch (\d+) step (\d+); the last checkpoint \(epoch \1, step \2\) is kept at \/run\/model\.safetensors$/);
 });
 
 test('stop while paused ends the run', async () => {

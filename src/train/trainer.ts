@@ -107,7 +107,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     seed, trainSize: data.train.size, random: { dropout: [] },
   };
   let metricLines: unknown[] = [];
-  /** Where the checkpoint on disk stands: every message about a stopped or failed run names it. */
+  /** Where the checkpoint on disk stands (the epoch its last step belongs to): messages about the run's end name it. */
   let committed = { epoch: 0, step: 0 };
   const lastCheckpoint = () => `the last checkpoint (epoch ${committed.epoch}, step ${committed.step}) is kept at ${checkpointFile}`;
   if (options.resume) {
@@ -118,7 +118,12 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     seed = state.seed; // the epochs' shuffles and coins come from the run's own seed, whatever --seed says now
     // Lines of an epoch past the checkpoint (a crash between writing metrics and committing) are replayed.
     metricLines = readJsonLines(io, file(RUN_FILES.metrics)).filter((line) => ((line as { epoch?: number }).epoch ?? 0) <= state.epoch);
-    committed = { epoch: state.epoch, step: state.step };
+    committed = { epoch: state.epoch + (state.stepInEpoch > 0 ? 1 : 0), step: state.step };
+    try {
+      writeJson(io, file(RUN_FILES.spec), spec); // the same bytes again: refuses a folder that can no longer be written
+    } catch (error) {
+      throw isWriteFailure(error) ? new RunFileError(runDir, `the run folder cannot be written: ${(error as Error).message}`) : error;
+    }
   } else {
     if (options.initWeights) loadWeights(io, options.initWeights, params); // finite, every name and shape, or exit 2
     // A checkpoint from the start, so even a run that diverges in its first epoch leaves good weights behind. A
@@ -127,7 +132,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
       writeJson(io, file(RUN_FILES.spec), spec);
       commitCheckpoint();
     } catch (error) {
-      throw new RunFileError(runDir, `the run folder cannot be written: ${(error as Error).message}`);
+      throw isWriteFailure(error) ? new RunFileError(runDir, `the run folder cannot be written: ${(error as Error).message}`) : error;
     }
   }
 
@@ -166,7 +171,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     const encoded = encodeCheckpoint(params, optimizer.stateDict(), state, spec);
     if ('nonFinite' in encoded) return `${encoded.nonFinite.name}[${encoded.nonFinite.index}] is ${encoded.nonFinite.value}`;
     io.writeFileAtomic(checkpointFile, encoded.bytes);
-    committed = { epoch: state.epoch, step: state.step };
+    committed = { epoch: state.epoch + (partEpoch ? 1 : 0), step: state.step };
     return undefined;
   }
 
@@ -187,6 +192,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     try {
       return commit();
     } catch (error) {
+      if (!isWriteFailure(error)) throw error;
       writeFailed(error, epoch);
       return undefined;
     }
@@ -369,6 +375,11 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   if (testEvaluation) emit(testEvaluation);
   if (status === 'completed') message = `trained ${state.epoch} epochs (${state.step} steps); best validation loss ${state.bestValidationLoss.toPrecision(4)} at epoch ${state.bestEpoch}`;
   return finish();
+}
+
+/** An error of the file system (it carries an OS code such as ENOSPC), as opposed to a bug. */
+function isWriteFailure(error: unknown): boolean {
+  return typeof (error as { code?: unknown }).code === 'string';
 }
 
 /** The plan's batches, resetting the model's carried state where new series begin. */

@@ -131,6 +131,6 @@ test('train: --resume of a damaged run folder and --init with NaN weights are ba
   fs.writeFileSync(path.join(dir, 'nan.safetensors'), encodeSafetensors(tensors));
   io = capture();
   assert.equal(await main(['train', path.join(dir, 'tiny.seqmodel.json'), '--out', path.join(dir, 'run2'), '--init', path.join(dir, 'nan.safetensors')], io), 2);
-  assert.match(io.err, /nan\.safetensors: head\.output\.weight\[2\] is NaN; weights must be finite numbers/);
+  assert.match(io.err, /nan\.safetensors: --init weights are not finite: head\.output\.weight\[2\] is NaN/);
   fs.rmSync(dir, { recursive: true });
 });

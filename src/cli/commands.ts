@@ -20,7 +20,7 @@ import { checkWeightsFile } from '../train/weightsFile';
 import { train } from '../train/trainer';
 import { dataSummaryEvent, withDataSummary } from '../train/dataSummaryEvent';
 import { SequenceModel } from '../train/model';
-import { RunFileError, encodeWeights, loadWeights } from '../train/runFolder';
+import { encodeWeights, loadWeights } from '../train/runFolder';
 import { predictOne } from '../train/predict';
 import { readPredictInputs } from '../train/predictInputs';
 import { StatefulTrainingError } from '../train/statefulBatches';
@@ -157,7 +157,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`seqlab: ${error.message}\n`);
       return EXIT_RUN_FAILED;
     }
-    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError || error instanceof FileError || error instanceof RunFileError) {
+    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError || error instanceof FileError) {
       io.stderr(`${error.message}\n`);
       return EXIT_USAGE;
     }

@@ -1,6 +1,6 @@
 // Faults at every point of a run's writes: a crash before the write, before the rename and after the rename of
 // each file, a full disk, a read-only folder. After each: every run file parses, and --resume either continues
-// bit for bit to the uninterrupted run's end or refuses with a RunFileError (exit 2) — it never starts over.
+// bit for bit to the uninterrupted run's end or refuses with a FileError (exit 2) — it never starts over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { train } from './trainer';
 import { nodeRunIo } from './runIo';
-import { RunFileError } from './runFolder';
+import { FileError } from './fileErrors';
 import { decodeSafetensors } from '../nn/safetensors';
 import { assertEveryFileParses, assertSameOutcome, runOutcome } from './testing/runFolderChecks';
 import { prepareSynthetic, steppingClock, tinyAddingSpec } from './testing/tinyRuns';
@@ -34,7 +34,7 @@ async function assertResumesExactlyOrRefuses(runDir: string, expected: ReturnTyp
   try {
     result = await run(nodeRunIo, runDir, true);
   } catch (error) {
-    assert.ok(error instanceof RunFileError, `${what}: resume threw ${(error as Error).message}`);
+    assert.ok(error instanceof FileError, `${what}: resume threw ${(error as Error).message}`);
     return 'refused';
   }
   assert.equal(result.status, 'completed', `${what}: ${result.message}`);
@@ -84,7 +84,7 @@ test('a full disk mid-run stops it as failed naming the file; the previous check
     });
     const result = await run(io, runDir);
     assert.equal(result.status, 'failed');
-    assert.equal(result.message, `cannot write ${path.join(runDir, target)}: no space left on the disk (ENOSPC); the run stopped in epoch 2 at step 6 and the last checkpoint (epoch 1, step 3) is kept at ${path.join(runDir, 'model.safetensors')}`);
+    assert.equal(result.message, `${path.join(runDir, target)}: the disk is full: cannot write it; the run stopped in epoch 2 at step 6 and the last checkpoint (epoch 1, step 3) is kept at ${path.join(runDir, 'model.safetensors')}`);
     const { metadata } = decodeSafetensors(new Uint8Array(fs.readFileSync(path.join(runDir, 'model.safetensors'))));
     assert.equal(metadata.step, '3', 'the checkpoint on disk is still the one of epoch 1');
     assert.equal(await assertResumesExactlyOrRefuses(runDir, expected, `disk full at ${target}`), 'continued');
@@ -98,15 +98,15 @@ test('a read-only run folder: a new run is refused before training, a resume too
     throw osError('EROFS');
   });
   const fresh = path.join(root, 'fresh');
-  await assert.rejects(run(readOnly, fresh), (e: Error) => e instanceof RunFileError
-    && e.message === `${fresh}: the run folder cannot be written: cannot write ${path.join(fresh, 'spec.json')}: the file system is read-only (EROFS)`);
+  await assert.rejects(run(readOnly, fresh), (e: Error) => e instanceof FileError
+    && e.message === `${fresh}: the run folder cannot be written: ${path.join(fresh, 'spec.json')}: the file system is read-only: cannot write it`);
   assert.deepEqual(fs.readdirSync(fresh), []);
 
   const runDir = path.join(root, 'run');
   fs.mkdirSync(runDir);
   await train({ spec, data: prepareSynthetic(spec), io: nodeRunIo, runDir, emit: () => {}, now: steppingClock(), overrides: { epochs: 1 } });
   const before = fs.readdirSync(runDir).map((name) => [name, fs.readFileSync(path.join(runDir, name))]);
-  await assert.rejects(run(readOnly, runDir, true), (e: Error) => e instanceof RunFileError && /cannot be written: .*read-only \(EROFS\)/.test(e.message));
+  await assert.rejects(run(readOnly, runDir, true), (e: Error) => e instanceof FileError && /cannot be written: .*the file system is read-only: cannot write it$/.test(e.message));
   assert.deepEqual(fs.readdirSync(runDir).map((name) => [name, fs.readFileSync(path.join(runDir, name))]), before);
   assertEveryFileParses(runDir);
   fs.rmSync(root, { recursive: true });

@@ -16,7 +16,9 @@ import { stateDict, loadStateDict } from '../nn/stateDict';
 import { encodeSafetensors } from '../nn/safetensors';
 import { Tensor, type RngState } from '../tensor';
 import type { RunIo } from './runIo';
-import { OPTIMIZER_PREFIX, RunFileError, firstNonFinite, readSafetensorsFile, weightTensors } from './runFolder';
+import { firstNonFinite } from './runFolder';
+import { OPTIMIZER_PREFIX, readSafetensorsFile, weightTensors } from './weightsFile';
+import { FileError } from './fileErrors';
 
 const VERSION_KEY = 'seqlab.checkpoint';
 const TRAINER_KEY = 'seqlab.trainer';
@@ -79,11 +81,11 @@ export interface RestoreTarget {
 
 /**
  * Verify the checkpoint at `filePath` completely, then restore weights and optimizer; returns the trainer state.
- * Anything wrong is a RunFileError naming the file (bad input, exit 2): a resume never silently starts over.
+ * Anything wrong is a FileError naming the file (bad input, exit 2): a resume never silently starts over.
  */
 export function restoreCheckpoint(io: RunIo, filePath: string, target: RestoreTarget, legacyFolder: boolean): TrainerState {
   const refuse = (reason: string): never => {
-    throw new RunFileError(filePath, reason);
+    throw new FileError(filePath, reason);
   };
   if (!io.exists(filePath)) refuse('no such file: this folder holds no checkpoint to resume (was it written by `seqlab train`?)');
   const { tensors, metadata } = readSafetensorsFile(io, filePath);

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { train } from './trainer';
 import { memoryRunIo } from './runIo';
-import { RunFileError, encodeWeights } from './runFolder';
+import { encodeWeights } from './runFolder';
+import { FileError } from './fileErrors';
 import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors';
 import { Tensor } from '../tensor';
 import { prepareSynthetic, steppingClock, tinyAddingSpec } from './testing/tinyRuns';
@@ -26,11 +27,11 @@ function edited(bytes: Uint8Array, edit: (tensors: Record<string, Tensor>, metad
 
 const trainerState = (metadata: Record<string, string>) => JSON.parse(metadata['seqlab.trainer']);
 
-// Each case damages the run folder in one way; resume must refuse with a RunFileError naming the file and the reason.
+// Each case damages the run folder in one way; resume must refuse with a FileError naming the file and the reason.
 const cases: { name: string; damage: (files: Map<string, Uint8Array>) => void; file: string; reason: RegExp }[] = [
   { name: 'no checkpoint at all', damage: (f) => f.delete('/run/model.safetensors'), file: '/run/model.safetensors', reason: /no such file/ },
   { name: 'a truncated checkpoint', damage: (f) => f.set('/run/model.safetensors', f.get('/run/model.safetensors')!.slice(0, 500)), file: '/run/model.safetensors', reason: /not a usable safetensors file: truncated/ },
-  { name: 'an empty checkpoint', damage: (f) => f.set('/run/model.safetensors', new Uint8Array(0)), file: '/run/model.safetensors', reason: /not a usable safetensors file/ },
+  { name: 'an empty checkpoint', damage: (f) => f.set('/run/model.safetensors', new Uint8Array(0)), file: '/run/model.safetensors', reason: /is empty, not a safetensors file/ },
   {
     name: 'a NaN weight', file: '/run/model.safetensors', reason: /encoder\.weight_hh_l0\[5\] is NaN; a checkpoint must hold finite numbers only/,
     damage: (f) => f.set('/run/model.safetensors', edited(f.get('/run/model.safetensors')!, (t) => { t['encoder.weight_hh_l0'].data[5] = NaN; })),
@@ -89,7 +90,7 @@ for (const c of cases) {
     const before = new Map([...io.files].map(([k, v]) => [k, v.slice()]));
     await assert.rejects(
       train({ spec, data: prepareSynthetic(spec), io, runDir: '/run', emit: () => {}, now: steppingClock(), resume: true }),
-      (error: Error) => error instanceof RunFileError && error.file === c.file && error.message.startsWith(`${c.file}: `) && c.reason.test(error.message) || assert.fail(error.message),
+      (error: Error) => error instanceof FileError && error.file === c.file && error.message.startsWith(`${c.file}: `) && c.reason.test(error.message) || assert.fail(error.message),
     );
     assert.deepEqual(io.files, before, 'a refused resume writes nothing');
   });
@@ -111,7 +112,7 @@ test('--init with a NaN weight is bad input naming the file, before anything is 
   const io = memoryRunIo(new Map([['/init.safetensors', encodeWeights(params)]]));
   await assert.rejects(
     train({ spec, data: prepareSynthetic(spec), io, runDir: '/run', emit: () => {}, now: steppingClock(), initWeights: '/init.safetensors' }),
-    (error: Error) => error instanceof RunFileError && error.message === `/init.safetensors: ${params[2].name}[1] is NaN; weights must be finite numbers`,
+    (error: Error) => error instanceof FileError && error.message === `/init.safetensors: ${params[2].name}[1] is NaN; weights must be finite numbers`,
   );
   assert.deepEqual([...io.files.keys()], ['/init.safetensors']);
 });

@@ -4,7 +4,7 @@
  *   model.safetensors    THE checkpoint: weights under PyTorch state-dict names, the optimizer's buffers under
  *                        `optimizer.<parameter>.<buffer>`, and the trainer state (step, epoch, RNG states, schedule,
  *                        early-stopping counters, best metric, lr, the divergence reference, the spec) as JSON in
- *                        the safetensors metadata (`seqlab.checkpoint`) — see checkpoint.ts
+ *                        the safetensors metadata (`seqlab.trainer`, …) — see checkpoint.ts
  *   best.safetensors     the weights of the best validation epoch (weights only), a unit of its own
  *   metrics.jsonl        one JSON line per validated epoch
  *   report.json          how the run ended, final metrics and baselines; `test`: the held-out test evaluation
@@ -19,12 +19,13 @@
  * optimizer.safetensors and trainer-state.json) still predict and export; `--resume` refuses them (exit 2).
  */
 import * as path from 'node:path';
-import { encodeSafetensors, decodeSafetensors, type DecodedSafetensors } from '../nn/safetensors';
+import { encodeSafetensors } from '../nn/safetensors';
 import { stateDict, loadStateDict } from '../nn/stateDict';
 import type { NamedParameter } from '../nn/parameter';
 import { Tensor } from '../tensor';
 import type { RunIo } from './runIo';
 import { FileError } from './fileErrors';
+import { readSafetensorsFile, weightTensors } from './weightsFile';
 
 export const RUN_FILES = {
   spec: 'spec.json',
@@ -36,17 +37,6 @@ export const RUN_FILES = {
 
 /** Files of run folders written before the checkpoint became one file: recognised to refuse resuming them. */
 export const LEGACY_RUN_FILES = { optimizer: 'optimizer.safetensors', state: 'trainer-state.json' } as const;
-
-/** The prefix of the optimizer's buffers inside a checkpoint: no model parameter name starts with it. */
-export const OPTIMIZER_PREFIX = 'optimizer.';
-
-/** A run file (weights, checkpoint) that cannot be used: names the file and says why. Bad input, exit 2. */
-export class RunFileError extends Error {
-  constructor(readonly file: string, reason: string) {
-    super(`${file}: ${reason}`);
-    this.name = 'RunFileError';
-  }
-}
 
 /** `forecaster-20261125-104200` (UTC, so names sort by time on every machine). */
 export function runFolderName(specName: string, time: Date): string {
@@ -95,21 +85,6 @@ export function saveWeights(io: RunIo, filePath: string, params: readonly NamedP
   io.writeFileAtomic(filePath, encodeWeights(params, metadata));
 }
 
-/** The file's tensors and metadata, or a RunFileError that names it (missing, unreadable, not safetensors). */
-export function readSafetensorsFile(io: RunIo, filePath: string): DecodedSafetensors {
-  let bytes: Uint8Array;
-  try {
-    bytes = io.readFile(filePath);
-  } catch (error) {
-    throw new RunFileError(filePath, `cannot be read (${(error as Error).message.replace(/^[A-Z]+: /, '')})`);
-  }
-  try {
-    return decodeSafetensors(bytes);
-  } catch (error) {
-    throw new RunFileError(filePath, `is not a usable safetensors file: ${(error as Error).message.replace(/^decodeSafetensors: /, '')}`);
-  }
-}
-
 /** The first NaN or ±Infinity among the tensors, by name and index; undefined when all are finite. */
 export function firstNonFinite(tensors: Iterable<[string, Float32Array]>): { name: string; index: number; value: number } | undefined {
   for (const [name, data] of tensors) {
@@ -121,7 +96,7 @@ export function firstNonFinite(tensors: Iterable<[string, Float32Array]>): { nam
 /** Weights are bad input when any value is NaN or infinite: a model started from them cannot train. */
 export function checkFiniteWeights(filePath: string, tensors: Record<string, Tensor>): void {
   const bad = firstNonFinite(Object.entries(tensors).map(([name, t]) => [name, t.data]));
-  if (bad) throw new RunFileError(filePath, `${bad.name}[${bad.index}] is ${bad.value}; weights must be finite numbers`);
+  if (bad) throw new FileError(filePath, `${bad.name}[${bad.index}] is ${bad.value}; weights must be finite numbers`);
 }
 
 /**
@@ -130,38 +105,14 @@ export function checkFiniteWeights(filePath: string, tensors: Record<string, Ten
  */
 export function loadWeights(io: RunIo, filePath: string, params: readonly NamedParameter[]): Record<string, string> {
   const decoded = readSafetensorsFile(io, filePath);
-<<<<<<< HEAD
-  const result = loadStateDict(params, decoded.tensors, { strict: true });
-  void result;
-  return decoded.metadata;
-}
-
-export function saveOptimizerState(io: RunIo, filePath: string, state: OptimizerState): void {
-  const tensors: Record<string, Tensor> = {};
-  for (const [name, values] of Object.entries(state.buffers)) tensors[name] = new Tensor(values, [values.length]);
-  io.writeFileAtomic(filePath, encodeSafetensors(tensors, { kind: state.kind, lr: String(state.lr), step: String(state.step) }));
-}
-
-export function loadOptimizerState(io: RunIo, filePath: string): OptimizerState {
-  const decoded = readSafetensorsFile(io, filePath);
-  const buffers: Record<string, Float32Array> = {};
-  for (const [name, t] of Object.entries(decoded.tensors)) buffers[name] = t.data.slice();
-  return { kind: decoded.metadata.kind, lr: Number(decoded.metadata.lr), step: Number(decoded.metadata.step), buffers };
-=======
   const weights = weightTensors(decoded.tensors);
   checkFiniteWeights(filePath, weights);
   try {
     loadStateDict(params, weights, { strict: true }); // checks every name and shape before copying anything
   } catch (error) {
-    throw new RunFileError(filePath, `does not fit this model: ${(error as Error).message.replace(/^loadStateDict: /, '')}`);
+    throw new FileError(filePath, `does not fit this model: ${(error as Error).message.replace(/^loadStateDict: /, '')}`);
   }
   return decoded.metadata;
-}
-
-/** The model's tensors of a weights or checkpoint file: everything but the optimizer's buffers. */
-export function weightTensors(tensors: Record<string, Tensor>): Record<string, Tensor> {
-  return Object.fromEntries(Object.entries(tensors).filter(([name]) => !name.startsWith(OPTIMIZER_PREFIX)));
->>>>>>> bb37303 (A checkpoint is one file committed by one rename, and a run never keeps a non-finite one)
 }
 
 export function writeJson(io: RunIo, filePath: string, value: unknown): void {

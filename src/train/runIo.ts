@@ -65,18 +65,13 @@ export type AtomicWriteHook = (stage: AtomicWriteStage, filePath: string) => voi
 
 /**
  * Temp file, fsync, rename over the target, fsync of the folder. A failure leaves the old file as it was and
- * removes the temp file; the error names the target and says what happened in words (disk full, read-only…).
+ * removes the temp file.
  */
 export function writeFileAtomicSync(filePath: string, contents: Uint8Array | string, hook: AtomicWriteHook = () => {}): void {
   const dir = path.dirname(filePath);
   const temporary = path.join(dir, `.${path.basename(filePath)}.${process.pid}.${temporaryCounter++}.tmp`);
-  let fd: number;
-  try {
-    hook('open', filePath);
-    fd = fs.openSync(temporary, 'w');
-  } catch (error) {
-    throw writeError(filePath, error);
-  }
+  hook('open', filePath);
+  const fd = fs.openSync(temporary, 'w');
   try {
     hook('write', filePath);
     fs.writeFileSync(fd, contents);
@@ -85,7 +80,7 @@ export function writeFileAtomicSync(filePath: string, contents: Uint8Array | str
   } catch (error) {
     fs.closeSync(fd);
     fs.rmSync(temporary, { force: true });
-    throw writeError(filePath, error);
+    throw error;
   }
   fs.closeSync(fd);
   try {
@@ -93,7 +88,7 @@ export function writeFileAtomicSync(filePath: string, contents: Uint8Array | str
     fs.renameSync(temporary, filePath);
   } catch (error) {
     fs.rmSync(temporary, { force: true });
-    throw writeError(filePath, error);
+    throw error;
   }
   hook('fsyncFolder', filePath);
   // Persist the rename itself (the directory entry); not every platform lets a directory be fsync'd.
@@ -103,25 +98,6 @@ export function writeFileAtomicSync(filePath: string, contents: Uint8Array | str
   } catch {
     /* best effort */
   }
-}
-
-const OS_ERRORS: Record<string, string> = {
-  ENOSPC: 'no space left on the disk',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'the operation is not permitted',
-  ENOENT: 'its folder does not exist',
-  ENOTDIR: 'a part of the path is not a folder',
-  EISDIR: 'it is a folder',
-  EIO: 'an input/output error of the disk',
-};
-
-/** An OS error as a sentence that names the file; the code stays on the error for callers that branch on it. */
-function writeError(filePath: string, error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code && OS_ERRORS[code] ? `${OS_ERRORS[code]} (${code})` : (error as Error).message;
-  return Object.assign(new Error(`cannot write ${filePath}: ${reason}`), { code });
 }
 
 /** An in-memory file system for tests: paths are plain keys. */

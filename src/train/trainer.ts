@@ -27,7 +27,8 @@ import type { RunIo } from './runIo';
 import { longestLengths, padBatch } from './fixedShapes';
 import { statefulPlanFor, type StatefulPlan } from './statefulBatches';
 import { forecastTargetHistory } from './forecastHistory';
-import { LEGACY_RUN_FILES, RUN_FILES, RunFileError, loadWeights, readJsonLines, saveWeights, writeJson, writeJsonLines } from './runFolder';
+import { LEGACY_RUN_FILES, RUN_FILES, loadWeights, readJsonLines, saveWeights, writeJson, writeJsonLines } from './runFolder';
+import { FileError, errorCode } from './fileErrors';
 import { encodeCheckpoint, restoreCheckpoint, type TrainerState } from './checkpoint';
 import { DEFAULT_DIVERGENCE_FACTOR, likelyCause, lossExplosion, stepDivergence, weightDivergence } from './divergence';
 
@@ -122,7 +123,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     try {
       writeJson(io, file(RUN_FILES.spec), spec); // the same bytes again: refuses a folder that can no longer be written
     } catch (error) {
-      throw isWriteFailure(error) ? new RunFileError(runDir, `the run folder cannot be written: ${(error as Error).message}`) : error;
+      throw isWriteFailure(error) ? new FileError(runDir, `the run folder cannot be written: ${(error as Error).message}`, errorCode(error)) : error;
     }
   } else {
     if (options.initWeights) loadWeights(io, options.initWeights, params); // finite, every name and shape, or exit 2
@@ -132,7 +133,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
       writeJson(io, file(RUN_FILES.spec), spec);
       commitCheckpoint();
     } catch (error) {
-      throw isWriteFailure(error) ? new RunFileError(runDir, `the run folder cannot be written: ${(error as Error).message}`) : error;
+      throw isWriteFailure(error) ? new FileError(runDir, `the run folder cannot be written: ${(error as Error).message}`, errorCode(error)) : error;
     }
   }
 
@@ -379,7 +380,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
 
 /** An error of the file system (it carries an OS code such as ENOSPC), as opposed to a bug. */
 function isWriteFailure(error: unknown): boolean {
-  return typeof (error as { code?: unknown }).code === 'string';
+  return errorCode(error) !== undefined;
 }
 
 /** The plan's batches, resetting the model's carried state where new series begin. */

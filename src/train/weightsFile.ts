@@ -8,6 +8,14 @@ import type { LayerInfo } from '../spec/analysisTypes';
 import { FileError } from './fileErrors';
 import type { RunIo } from './runIo';
 
+/** The prefix of the optimizer's buffers inside a run's checkpoint (checkpoint.ts): no parameter name starts with it. */
+export const OPTIMIZER_PREFIX = 'optimizer.';
+
+/** The model's tensors of a weights or checkpoint file: everything but a checkpoint's optimizer buffers. */
+export function weightTensors(tensors: DecodedSafetensors['tensors']): DecodedSafetensors['tensors'] {
+  return Object.fromEntries(Object.entries(tensors).filter(([name]) => !name.startsWith(OPTIMIZER_PREFIX)));
+}
+
 /** Decode a safetensors file; a file that is not one (truncated, F16, bad header…) is a `FileError` naming it. */
 export function readSafetensorsFile(io: RunIo, file: string): DecodedSafetensors {
   const bytes = io.readFile(file);
@@ -25,7 +33,7 @@ export function readSafetensorsFile(io: RunIo, file: string): DecodedSafetensors
  * sizes): same names, same shapes, every value finite. `option` names the argument in the messages.
  */
 export function checkWeightsFile(io: RunIo, file: string, layers: readonly LayerInfo[], option: string): void {
-  const decoded = readSafetensorsFile(io, file);
+  const decoded = { tensors: weightTensors(readSafetensorsFile(io, file).tensors) }; // a run's checkpoint is weights too
   const expected = new Map(layers.flatMap((l) => l.parameterShapes).map((p) => [p.name, p.shape]));
   const problems: string[] = [];
   const missing = [...expected.keys()].filter((name) => !(name in decoded.tensors));

@@ -1,6 +1,7 @@
 // The real file system with a fault hook before every stage of every atomic write: tests crash or fail a run at
 // any chosen point of a checkpoint commit and then inspect what is left on disk.
 import { nodeRunIo, writeFileAtomicSync, type AtomicWriteStage, type RunIo } from '../runIo';
+import { withFileErrors } from '../fileErrors';
 
 export interface FaultPoint {
   /** Position among all stages of all writes of the run, from 0. */
@@ -16,7 +17,7 @@ export class SimulatedCrash extends Error {
   }
 }
 
-/** An OS error with its code, as fs throws it (the write turns it into a sentence naming the file). */
+/** An OS error with its code, as fs throws it (withFileErrors turns it into a sentence naming the file). */
 export function osError(code: string): Error {
   return Object.assign(new Error(`${code}: simulated`), { code });
 }
@@ -27,10 +28,10 @@ export function faultyRunIo(fault: (point: FaultPoint) => void = () => {}): RunI
   return {
     ...nodeRunIo,
     points,
-    writeFileAtomic: (filePath, contents) => writeFileAtomicSync(filePath, contents, (stage, file) => {
+    writeFileAtomic: (filePath, contents) => withFileErrors(filePath, 'write', () => writeFileAtomicSync(filePath, contents, (stage, file) => {
       const point = { index: points.length, stage, file };
       points.push(point);
       fault(point);
-    }),
+    })),
   };
 }

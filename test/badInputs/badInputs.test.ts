@@ -47,7 +47,7 @@ function damageRun(runDir: string, damage: RunDamage): void {
       if (damage === 'float16-weights') fs.writeFileSync(file, float16Weights());
       if (damage === 'remove-weights') fs.rmSync(file);
     }
-    if (damage === 'empty-json' && name.endsWith('.json') && path.basename(name) !== 'spec.json') fs.writeFileSync(file, '');
+    if (damage === 'empty-json' && name.endsWith('.json')) fs.writeFileSync(file, ''); // the trainer state lives in the checkpoint: spec.json is what a resume reads
   }
 }
 

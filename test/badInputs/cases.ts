@@ -163,7 +163,7 @@ export const cases: BadInputCase[] = [
     [
       ['truncated weights', 'truncate-weights', /\.safetensors: is not a usable safetensors file: truncated/],
       ['float16 weights', 'float16-weights', /\.safetensors: is not a usable safetensors file: .*dtype F16/],
-      ['emptied state files', 'empty-json', /cannot be resumed/],
+      ['emptied JSON files', 'empty-json', /cannot be resumed/],
       ['weights removed', 'remove-weights', /\.safetensors: no such file/],
     ] as const
   ).map(([what, damage, says]): BadInputCase => ({

@@ -46,3 +46,11 @@ export function dataFileRefusal(kind: DataFileKind): string | undefined {
     : 'reading it could block or never end; copy the data into a regular file';
   return `is ${KIND_NAMES[kind]}, not a regular file: SeqLab reads data only from regular files (${why}).`;
 }
+
+/** Thrown by a whole read that refuses a path which is not a regular file (the Node side: `readRegularFileSync`). */
+export class NotARegularFileError extends Error {
+  constructor(readonly path: string, readonly kind: Exclude<DataFileKind, 'file'>) {
+    super(`${path} ${dataFileRefusal(kind)}`);
+    this.name = 'NotARegularFileError';
+  }
+}

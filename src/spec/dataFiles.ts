@@ -5,7 +5,7 @@
  * counts, every label, the vocabulary) is either known from a complete head or left to the loader.
  */
 import type { SpecContext } from './analysisTypes';
-import type { DataFileKind } from './dataFileKind';
+import { NotARegularFileError, type DataFileKind } from './dataFileKind';
 
 /** Resolve a data path relative to the spec file's folder (POSIX or Windows separators). */
 export function resolveDataPath(specPath: string, dataPath: string): string {
@@ -71,7 +71,8 @@ export function readDataFile(context: SpecContext, dataPath: string): { absolute
     const text = context.readTextFile?.(absolutePath);
     return { absolutePath, facts: text === undefined ? { status: 'missing' } : completeFileFacts(text) };
   } catch (error) {
-    // analysis never throws: an unexpected failure of the reader is a fact about the file
+    // analysis never throws: a refusal or failure of the reader is a fact about the file
+    if (error instanceof NotARegularFileError) return { absolutePath, facts: { status: 'not-a-file', kind: error.kind } };
     return { absolutePath, facts: { status: 'unreadable', reason: error instanceof Error ? error.message : String(error) } };
   }
 }

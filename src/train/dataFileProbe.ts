@@ -3,6 +3,7 @@
  * file (a named pipe would block the opener until a writer appears, a device may never end), then read at most
  * the first `DATA_HEAD_BYTES`. The extension host uses the asynchronous form (`nodeDataFileIo`, through its head
  * cache), the CLI and the worker the synchronous `probeDataFileSync` for spec analysis: neither reads a whole file.
+ * The streaming loaders' `openNodeDataFile` refuses the same paths with the same `NotARegularFileError`.
  */
 import * as fs from 'node:fs';
 import { DATA_HEAD_BYTES, type DataFileFacts } from '../spec/dataFiles';

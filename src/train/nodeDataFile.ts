@@ -1,10 +1,12 @@
 /** `DataIo.openFile` on Node: a file descriptor read with `fs.readSync` at explicit positions. */
 import * as fs from 'node:fs';
 import type { DataFile } from '../data/types';
+import { describeDataFileKind, NotARegularFileError } from '../spec/dataFileKind';
 
 export function openNodeDataFile(filePath: string): DataFile {
   // Checked before opening: opening a FIFO blocks until a writer appears, and a device may never end.
-  if (!fs.statSync(filePath).isFile()) throw new Error(`${filePath} is not a regular file`);
+  const kind = describeDataFileKind(fs.statSync(filePath));
+  if (kind !== 'file') throw new NotARegularFileError(filePath, kind);
   const fd = fs.openSync(filePath, 'r');
   const size = fs.fstatSync(fd).size;
   let open = true;

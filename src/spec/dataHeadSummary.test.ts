@@ -22,7 +22,7 @@ test('columns get their type and head statistics; the row count is exact only fo
   assert.equal(text.slice(hover.offset, hover.offset + hover.length), '"data/reviews.csv"');
   assert.match(hover.markdown, /CSV, 200\.0 MB/);
   assert.match(hover.markdown, /≈ [\d,]+ rows, estimated from the first 65\.5 kB \(3 rows\)/);
-  assert.match(hover.markdown, /\| `stars` \| number \| min 1 · max 5 · mean 3\.33 \|/);
+  assert.match(hover.markdown, /\| `stars` \| number \| min 1 · max 5 · mean 3\.33 · std 1\.7 \|/);
   assert.match(hover.markdown, /\| `label` \| text \| 2 distinct of 3: `positive` 2, `negative` 1 \|/, 'the cut line "meh,negat" is not counted');
   assert.match(hover.markdown, /known only after a full read/);
 
@@ -49,5 +49,5 @@ test('each data source is summarised in its own unit', () => {
   assert.deepEqual([text.unit, text.inHead, text.estimate], ['character', 9, Math.round(9 * 1000 / 9)]);
   const jsonl = summarizeDataHead({ source: 'text-classification', path: 'a.jsonl' } as never, fileFacts('{"text":"hi","label":1}\n{"text":"yo","label":0}\n', 48));
   assert.deepEqual(jsonl.columns.map((c) => [c.name, c.type]), [['text', 'text'], ['label', 'number']]);
-  assert.deepEqual(columnSummary('x', ['1', ' ', '2e3', undefined]), { name: 'x', type: 'number', values: 2, min: 1, max: 2000, mean: 1000.5 });
+  assert.deepEqual(columnSummary('x', ['1', ' ', '2e3', undefined]), { name: 'x', type: 'number', count: 2, min: 1, max: 2000, mean: 1000.5, std: 999.5 });
 });

@@ -17,11 +17,12 @@ export interface HeadColumnSummary {
   name: string;
   type: HeadColumnType;
   /** Non-empty values in the head. */
-  values: number;
-  /** Numbers: over the head. */
+  count: number;
+  /** Numbers, over the head (named as the full data summary's column statistics; std is the population one). */
   min?: number;
   max?: number;
   mean?: number;
+  std?: number;
   /** Text: distinct values in the head, and the most frequent ones when there are few (a label column). */
   distinct?: number;
   top?: { value: string; count: number }[];
@@ -111,7 +112,7 @@ function jsonlSummary(head: DataHead, rows: (format: string, unit: string, inHea
 /** A column's inferred type over the head: numeric when every non-empty value is a finite number. */
 export function columnSummary(name: string, raw: readonly (string | undefined)[]): HeadColumnSummary {
   const values = raw.filter((v): v is string => v !== undefined && v.trim() !== '');
-  if (values.length === 0) return { name, type: 'empty', values: 0 };
+  if (values.length === 0) return { name, type: 'empty', count: 0 };
   const numbers = values.map(Number);
   if (numbers.every(Number.isFinite)) {
     let min = Infinity, max = -Infinity, sum = 0;
@@ -120,12 +121,15 @@ export function columnSummary(name: string, raw: readonly (string | undefined)[]
       if (x > max) max = x;
       sum += x;
     }
-    return { name, type: 'number', values: values.length, min, max, mean: sum / numbers.length };
+    const mean = sum / numbers.length;
+    let squares = 0;
+    for (const x of numbers) squares += (x - mean) ** 2;
+    return { name, type: 'number', count: values.length, min, max, mean, std: Math.sqrt(squares / numbers.length) };
   }
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   const top = counts.size <= FEW_DISTINCT ? [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([value, count]) => ({ value, count })) : undefined;
-  return { name, type: 'text', values: values.length, distinct: counts.size, ...(top ? { top } : {}) };
+  return { name, type: 'text', count: values.length, distinct: counts.size, ...(top ? { top } : {}) };
 }
 
 const count = formatCount;
@@ -169,8 +173,8 @@ export function dataFileMarkdown(file: SpecDataFile): string {
 }
 
 function columnFigures(column: HeadColumnSummary): string {
-  if (column.type === 'number') return `min ${number(column.min!)} · max ${number(column.max!)} · mean ${number(column.mean!)}`;
+  if (column.type === 'number') return `min ${number(column.min!)} · max ${number(column.max!)} · mean ${number(column.mean!)} · std ${number(column.std!)}`;
   if (column.type === 'empty') return 'no values';
   const top = column.top?.slice(0, 6).map((t) => `${code(t.value)} ${count(t.count)}`).join(', ');
-  return `${count(column.distinct!)} distinct of ${count(column.values)}${top ? `: ${top}` : ''}`.replace(/\|/g, '\\|');
+  return `${count(column.distinct!)} distinct of ${count(column.count)}${top ? `: ${top}` : ''}`.replace(/\|/g, '\\|');
 }

@@ -7,6 +7,8 @@
 //    on its recurrent layer (the diagnostics and the shape annotations), timed on the wall clock;
 // idle, then with seqlab.threadsPerRun 1 (SEQLAB_THREADS=1) and 2 (the default: a helper thread shares the steps).
 // The editor's own window (the renderer process) competes for the same cores and is not measured here.
+// Then the editor with a large data file (bench/editorDataFile.ts): per-keystroke analysis and memory growth with a
+// generated 2 MB and 200 MB CSV named by the spec. `--only data-file` runs just that; `--data-mb 2,200` picks sizes.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { analyzeSpec, hoverAt } from '../src/spec';
 import type { StartTraining, TrainerEvent } from '../src/train/protocol';
 import { option } from './commandLine';
+import { measureDataFileCases } from './editorDataFile';
 
 const seconds = Number(option('--seconds') ?? 8);
 const specPath = resolve(option('--spec') ?? 'examples/sentiment.seqmodel.json');
@@ -96,16 +99,24 @@ async function measureWhileTraining(threads: 1 | 2): Promise<Measured> {
 
 const f = (x: number) => x.toFixed(2);
 console.log(`Editor responsiveness while training — ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-console.log(`spec ${specPath}; ${seconds} s per row; probe = analyzeSpec + hover every ${PROBE_EVERY_MS} ms (wall-clock ms)\n`);
-console.log('| extension host | event-loop delay p50 | p99 | max | probe p50 | probe p99 | training steps/s |');
-console.log('|---|---|---|---|---|---|---|');
 const row = (name: string, m: Measured) =>
   console.log(`| ${name} | ${f(m.delayP50)} | ${f(m.delayP99)} | ${f(m.delayMax)} | ${f(m.probeP50)} | ${f(m.probeP99)} | ${m.stepsPerSecond === undefined ? '—' : m.stepsPerSecond.toFixed(1)} |`);
 async function main(): Promise<void> {
-  for (let i = 0; i < 300; i++) probe(); // compiled before anything is timed
-  row('idle', await measure(seconds * 1000));
-  row('training, threadsPerRun 1', await measureWhileTraining(1));
-  row('training, threadsPerRun 2', await measureWhileTraining(2));
+  if (option('--only') !== 'data-file') {
+    console.log(`spec ${specPath}; ${seconds} s per row; probe = analyzeSpec + hover every ${PROBE_EVERY_MS} ms (wall-clock ms)\n`);
+    console.log('| extension host | event-loop delay p50 | p99 | max | probe p50 | probe p99 | training steps/s |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (let i = 0; i < 300; i++) probe(); // compiled before anything is timed
+    row('idle', await measure(seconds * 1000));
+    row('training, threadsPerRun 1', await measureWhileTraining(1));
+    row('training, threadsPerRun 2', await measureWhileTraining(2));
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'seqlab-editor-data-'));
+  try {
+    await measureDataFileCases(dataDir, (option('--data-mb') ?? '2,200').split(',').map(Number));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error) => {

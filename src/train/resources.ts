@@ -131,7 +131,8 @@ export function resourceDiagnostics(specText: string, spec: SeqModelSpec, layers
   if (exceeded) {
     // What the resized part may use; 5 % kept back for the terms that do not scale (biases, the head, the input).
     const room = 0.95 * (exceeded.bytes - (exceeded.needed === estimate.totalBytes ? estimate.dataBytes : 0));
-    const modelDominates = estimate.modelBytes >= estimate.activationBytes;
+    // When the weights alone leave no room, no batch size can help: the hidden size is what must change.
+    const modelDominates = estimate.modelBytes >= estimate.activationBytes || estimate.modelBytes >= room;
     let where: JSONPath;
     let advice: string;
     if (modelDominates) {

@@ -90,6 +90,7 @@ export const cases: BadInputCase[] = [
   specCase('stateful training of independent sequences', spec('adding', { 'training.stateful': { enabled: true, detach: true } }), '"stateful"', /stateful needs a series/),
   specCase('hiddenSize 65536 (hundreds of GB)', spec('adding', { 'model.encoder.hiddenSize': 65536 }), '"hiddenSize"', /needs about [\d.]+ GB .*lower model\.encoder\.hiddenSize/),
   specCase('hiddenSize 6000 (past what the kernels can address)', spec('adding', { 'model.encoder.hiddenSize': 6000, 'data.length': 100 }), '"hiddenSize"', /needs about [\d.]+ GB .*lower model\.encoder\.hiddenSize \(about \d+ or less would fit\)/),
+  specCase('hiddenSize 6000 with the bundled batch 50 (the weights alone are past the kernels)', spec('adding', { 'model.encoder.hiddenSize': 6000, 'data.length': 100, 'training.batchSize': 50 }), '"hiddenSize"', /needs about [\d.]+ GB .*lower model\.encoder\.hiddenSize \(about \d+ or less would fit\)/),
   specCase('a batch of activations too large', spec('adding', { 'model.encoder.hiddenSize': 256, 'data.samples': 20000, 'data.length': 200, 'training.batchSize': 20000 }), '"batchSize"', /lower training\.batchSize \(\d+ or less would fit\)/),
   specCase('data path missing', spec('series', { 'data.path': 'nowhere.csv' }), '"nowhere.csv"', /nowhere\.csv/),
   specCase('CSV column not in the header', spec('series', { 'data.columns': ['load', 'humidity'] }), '"humidity"', /humidity/, { 'load.csv': data['load.csv'] }),

@@ -65,8 +65,10 @@ export interface GateSnapshot {
   timeLabels: string[];
   /** LSTM: input, forget, cell, output, cellState; GRU: reset, update, candidate; RNN: hidden. */
   gates: Record<string, Float32Array>;
-  /** Share of gate values < 0.1 or > 0.9 per gate, for the saturation-over-training chart. */
+  /** Share of saturated values per gate (rules in `gateSaturation.ts`), for the saturation-over-training chart. */
   saturation: Record<string, number>;
+  /** Per gate in `saturation`, its rule in words ("below 0.1 or above 0.9"); absent in runs recorded before it. */
+  saturationRule?: Record<string, string>;
 }
 
 /** ‖∂L/∂h_t‖ for t = 0..T-1 on one batch, per layer (top layer first is not assumed: index = layer). */

@@ -17,7 +17,7 @@ import { parameterCount } from '../nn/parameter';
 import { clipGradNorm, clipGradValue, gradNorm } from '../nn/clip';
 import type { SeqModelSpec } from '../spec/types';
 import type { Batch, PreparedData } from '../data/types';
-import type { EpochEnd, GateSnapshot, PredictionSample, RunFinished, TestEvaluation, TrainerEvent } from './protocol';
+import type { EpochEnd, PredictionSample, RunFinished, TestEvaluation, TrainerEvent } from './protocol';
 import { SequenceModel } from './model';
 import { higherIsBetter, metricNamesFor } from './metrics';
 import { evaluateSplit, evaluateTestSplit, testReport } from './evaluate';
@@ -27,6 +27,7 @@ import type { RunIo } from './runIo';
 import { longestLengths, padBatch } from './fixedShapes';
 import { statefulPlanFor, type StatefulPlan } from './statefulBatches';
 import { forecastTargetHistory } from './forecastHistory';
+import { gateSnapshots } from './gateSnapshots';
 import { LEGACY_RUN_FILES, RUN_FILES, loadWeights, readJsonLines, saveWeights, writeJson, writeJsonLines } from './runFolder';
 import { FileError, errorCode } from './fileErrors';
 import { encodeCheckpoint, restoreCheckpoint, type TrainerState } from './checkpoint';
@@ -389,35 +390,6 @@ function* statefulTrainingBatches(model: SequenceModel, plan: StatefulPlan): Ite
     if (startsStreams) model.resetState();
     yield batch;
   }
-}
-
-/** Gate activations of the first validation example, one snapshot per layer (forward direction). */
-function gateSnapshots(model: SequenceModel, batch: Batch, data: PreparedData, epoch: number, step: number): GateSnapshot[] {
-  model.setTraining(false);
-  model.forward(batch); // the encoder's forward cache now holds this batch
-  const stack = model.probedStack;
-  const T = batch.lengths[0];
-  const timeLabels: string[] = [];
-  for (let t = 0; t < T; t++) {
-    if (batch.inputIds) timeLabels.push(data.info.vocabulary?.token(batch.inputIds[t]) ?? String(batch.inputIds[t]));
-    else timeLabels.push((batch.inputs![t * data.info.inputSize] ?? 0).toFixed(2));
-  }
-  const snapshots: GateSnapshot[] = [];
-  for (let layer = 0; layer < stack.numLayers; layer++) {
-    const raw = stack.gateActivations(layer, 0, 0);
-    const gates: Record<string, Float32Array> = {};
-    const saturation: Record<string, number> = {};
-    const H = stack.hiddenSize;
-    for (const [name, values] of Object.entries(raw)) {
-      const v = values.slice(0, T * H); // real steps only
-      gates[name] = v;
-      let saturated = 0;
-      for (let i = 0; i < v.length; i++) if (v[i] < 0.1 || v[i] > 0.9) saturated++;
-      saturation[name] = saturated / Math.max(1, v.length);
-    }
-    snapshots.push({ type: 'gates', epoch, step, cell: stack.cell, layer, hiddenSize: H, steps: T, timeLabels, gates, saturation });
-  }
-  return snapshots;
 }
 
 const PREDICTION_SAMPLES = 5;

@@ -1,7 +1,8 @@
 /**
  * Gate activations: for one validation sample, a heatmap over time × units of each gate of the chosen layer
  * (LSTM i, f, g, o and the cell state; GRU r, z, n; RNN h), refreshed with every snapshot; per-gate saturation
- * over training; and one unit's trace over the sequence with the input tokens or values along the time axis.
+ * over training, with each gate's rule for "saturated"; and one unit's trace over the time steps (the input token
+ * or value at each step in the tooltip).
  */
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -10,7 +11,7 @@ import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartCon
 import { divergingScale, legendStops, sequentialScale, type ColourScale } from '../shared/colourScale';
 import { appRoot, card, chartCanvas, element, frameScheduler } from '../shared/dom';
 import { formatScalar } from '../shared/format';
-import { fillHeatmapPixels, gateRangeKind, gateTitle, gateValueRange, orderGateNames, saturationShare, toFloat32Values, unitTrace } from '../shared/gateMaths';
+import { fillHeatmapPixels, gateRangeKind, gateTitle, gateValueRange, orderGateNames, toFloat32Values, unitTrace } from '../shared/gateMaths';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';
 
@@ -37,6 +38,8 @@ const snapshotDescription = element('p', { class: 'status', id: 'snapshot-status
 const heatmaps = element('div', { class: 'heatmaps', role: 'group', 'aria-label': 'Gate heatmaps: time along x, units along y' });
 const traceChartParts = chartCanvas('unit-trace-chart', 'Trace of the selected unit over the sequence');
 const saturationChartParts = chartCanvas('saturation-chart', 'Share of saturated gate values over training');
+/** Each gate's rule for "saturated", as the worker applied it. */
+const saturationDefinition = element('p', { class: 'note', id: 'saturation-definition' });
 const traceTitle = element('h2', { id: 'trace-title' }, 'Unit trace');
 const traceCard = element('section', { class: 'card wide', 'aria-labelledby': 'trace-title' }, traceTitle, traceChartParts.box,
   element('p', { class: 'note' }, 'Click a heatmap row, or focus a heatmap and use ↑/↓ (PageUp/PageDown, Home/End), to choose the unit.'));
@@ -46,7 +49,7 @@ appRoot().append(
   element('div', { class: 'toolbar' }, element('label', { for: 'layer-select' }, 'Layer'), layerSelect),
   snapshotDescription,
   heatmaps,
-  element('div', { class: 'grid' }, traceCard, card('Saturation over training (share of values < 0.1 or > 0.9)', saturationChartParts.box)),
+  element('div', { class: 'grid' }, traceCard, card('Saturation over training (share of saturated values)', saturationChartParts.box, saturationDefinition)),
 );
 
 layerSelect.addEventListener('change', () => {
@@ -61,9 +64,14 @@ layerSelect.addEventListener('change', () => {
 
 const traceChartConfiguration = xyChartConfiguration('time step', 'activation');
 traceChartConfiguration.options!.parsing = undefined;
-traceChartConfiguration.options!.scales!.x = { type: 'category', title: { display: true, text: 'input along the sequence' }, ticks: { autoSkip: true, maxRotation: 0 } };
+traceChartConfiguration.options!.scales!.x = { type: 'category', title: { display: true, text: 'time step' }, ticks: { autoSkip: true, maxRotation: 0 } };
 traceChartConfiguration.options!.scales!.y = { type: 'linear', min: -1, max: 1, title: { display: true, text: 'gate activation' } };
 traceChartConfiguration.options!.scales!.cellState = { type: 'linear', position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'cell state' } };
+// The input at each step goes in the tooltip title, beside its step number.
+let traceInputs: readonly string[] = [];
+traceChartConfiguration.options!.plugins!.tooltip = {
+  callbacks: { title: (items) => items.length === 0 ? '' : `step ${items[0].dataIndex}${traceInputs[items[0].dataIndex] !== undefined ? ` · input ${traceInputs[items[0].dataIndex]}` : ''}` },
+};
 const traceChart = new Chart(traceChartParts.canvas, traceChartConfiguration);
 const saturationConfiguration = xyChartConfiguration('step', 'saturated share');
 saturationConfiguration.options!.scales!.y = { type: 'linear', min: 0, max: 1, title: { display: true, text: 'saturated share' } };
@@ -182,7 +190,8 @@ function render(): void {
     if (focusedGate !== null) heatmaps.querySelector<HTMLCanvasElement>(`canvas[data-gate="${focusedGate}"]`)?.focus();
 
     traceTitle.textContent = `Unit ${selectedUnit} over the sequence`;
-    traceChart.data.labels = snapshot.timeLabels.length === snapshot.steps ? snapshot.timeLabels : Array.from({ length: snapshot.steps }, (_, t) => String(t));
+    traceChart.data.labels = Array.from({ length: snapshot.steps }, (_, t) => String(t));
+    traceInputs = snapshot.timeLabels.length === snapshot.steps ? snapshot.timeLabels : [];
     // Gates live in [-1, 1]; the unbounded cell state gets its own right-hand axis so it does not flatten them.
     traceChart.data.datasets = gateNames.map((name, i) =>
       lineDataset(gateTitle(name), theme.palette[i % theme.palette.length], unitTrace(snapshot.gates[name], snapshot.steps, snapshot.hiddenSize, selectedUnit),
@@ -196,6 +205,11 @@ function render(): void {
   saturationChart.data.datasets = saturationGates.map((name, i) =>
     lineDataset(gateTitle(name), theme.palette[i % theme.palette.length], history.filter((e) => name in e.saturation).map((e) => ({ x: e.step, y: e.saturation[name] })), { borderWidth: 2, pointRadius: 2 }));
   saturationChart.update('none');
+  const rules = latestSnapshotByLayer.get(selectedLayer)?.saturationRule ?? {};
+  const ruleNames = orderGateNames(Object.keys(rules));
+  saturationDefinition.textContent = ruleNames.length
+    ? `Saturated means: ${ruleNames.map((name) => `${gateTitle(name)} ${rules[name]}`).join('; ')}. A saturated activation passes almost no gradient.`
+    : history.length ? 'Recorded before saturation rules were stored: sigmoid gates only.' : '';
 }
 
 const scheduleRender = frameScheduler(render);
@@ -210,10 +224,10 @@ function addSnapshot(raw: GateSnapshot): void {
     const values = toFloat32Values(data, expectedLength);
     if (values === undefined) continue;
     gates[name] = values;
-    // The worker reports saturation; computing it here covers snapshots that lack it (sigmoid gates only:
-    // "< 0.1 or > 0.9" means closed or open for them, and nothing in particular for tanh values or the cell state).
-    if (typeof raw.saturation?.[name] === 'number') saturation[name] = raw.saturation[name];
-    else if (gateRangeKind(name) === 'sigmoid') saturation[name] = saturationShare(values);
+    // The worker applies each gate's rule (src/train/gateSaturation.ts). Runs recorded before the rules were
+    // stored counted "< 0.1 or > 0.9" for every gate: only their sigmoid gates' shares mean what they say.
+    const share = raw.saturation?.[name];
+    if (typeof share === 'number' && (raw.saturationRule !== undefined || gateRangeKind(name) === 'sigmoid')) saturation[name] = share;
   }
   if (Object.keys(gates).length === 0) return;
   latestSnapshotByLayer.set(raw.layer, { ...raw, gates, saturation });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fillHeatmapPixels, gateRangeKind, gateValueRange, orderGateNames, saturationShare, toFloat32Values, unitTrace } from './gateMaths';
+import { fillHeatmapPixels, gateRangeKind, gateValueRange, orderGateNames, toFloat32Values, unitTrace } from './gateMaths';
 import { sequentialScale } from './colourScale';
 
 test('sigmoid gates use [0, 1], tanh values [-1, 1], the cell state its own symmetric range', () => {
@@ -15,11 +15,6 @@ test('sigmoid gates use [0, 1], tanh values [-1, 1], the cell state its own symm
 test('gates are shown in the tutorial order', () => {
   assert.deepEqual(orderGateNames(['cellState', 'output', 'input', 'cell', 'forget']), ['input', 'forget', 'cell', 'output', 'cellState']);
   assert.deepEqual(orderGateNames(['candidate', 'update', 'reset']), ['reset', 'update', 'candidate']);
-});
-
-test('saturation counts values below 0.1 or above 0.9', () => {
-  assert.equal(saturationShare([0.05, 0.5, 0.95, 0.1, 0.9]), 2 / 5);
-  assert.equal(saturationShare([]), 0);
 });
 
 test('a unit trace is one column of the [T, H] array', () => {

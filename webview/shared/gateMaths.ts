@@ -1,5 +1,5 @@
 /**
- * Gate-activation maths for the gates panel: value ranges per gate, saturation shares, one unit's trace, and
+ * Gate-activation maths for the gates panel: value ranges per gate, one unit's trace, and
  * the RGBA pixels of a heatmap. Pure: no DOM. Legend: T time steps, H hidden units; gate arrays are [T, H]
  * row-major as in `GateSnapshot.gates`.
  */
@@ -58,14 +58,6 @@ export function orderGateNames(gateNames: readonly string[]): string[] {
     return i < 0 ? gateOrder.length : i;
   };
   return [...gateNames].map((name, index) => ({ name, index })).sort((a, b) => rank(a.name) - rank(b.name) || a.index - b.index).map((e) => e.name);
-}
-
-/** Share of values < 0.1 or > 0.9: a saturated sigmoid passes (almost) no gradient. */
-export function saturationShare(values: ArrayLike<number>): number {
-  if (values.length === 0) return 0;
-  let saturated = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] < 0.1 || values[i] > 0.9) saturated++;
-  return saturated / values.length;
 }
 
 /** Values of unit `unit` at every time step: column `unit` of a [T, H] array → [T]. */

@@ -28,6 +28,11 @@ const cases: Record<string, { spec: SeqModelSpec; files?: Record<string, string>
       model: { embedding: { dim: 5 }, encoder: { cell: 'gru', hiddenSize: 3, numLayers: 2, bidirectional: true }, readout: 'hN' }, ...base },
     files: { 'reviews.csv': 'text,label\ngood film,pos\nbad plot,neg\nvery good,pos\nreally bad film,neg\ngood good,pos\nbad,neg\n' },
   },
+  'classify-unpacked-bidirectional-lstm': {
+    spec: { name: 'e', task: { type: 'classify' }, data: { source: 'text-classification', path: 'reviews.csv', split: { validation: 0.5 } },
+      model: { embedding: { dim: 4 }, encoder: { cell: 'lstm', hiddenSize: 3, bidirectional: true, packed: false }, readout: 'hN' }, ...base },
+    files: { 'reviews.csv': 'text,label\ngood film,pos\nbad plot,neg\nvery good,pos\nreally bad film,neg\ngood good,pos\nbad,neg\n' },
+  },
   'seq2seq-learned-bridge': {
     spec: { name: 'c', task: { type: 'seq2seq' }, data: { source: 'pairs', path: 'pairs.tsv', split: { validation: 0.5 } },
       model: { embedding: { dim: 4 }, encoder: { cell: 'lstm', hiddenSize: 3, numLayers: 2, bidirectional: true }, decoder: { cell: 'lstm', hiddenSize: 6, numLayers: 2 } }, ...base },

@@ -4,6 +4,8 @@
  * text) would evict and rebuild workspaces all the time (released blocks are reused, but each rebuild costs an
  * allocation and fragments the size classes). Packed sequences do no work on
  * padding, so padding every batch to the longest length costs little and keeps the shapes — and memory — fixed.
+ * `packed: false` gives the same results too: the recurrent stack then runs each batch only up to its own longest
+ * sequence, as PyTorch does on a batch padded to it (src/train/unpacked.parity.test.ts).
  *
  * Not applied to a many-to-one `last` readout, whose meaning (output at the batch's last step) depends on T.
  */

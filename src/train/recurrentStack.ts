@@ -56,6 +56,7 @@ export class RecurrentStack implements Module {
   private cachedHN: Tensor | undefined;
   private cachedCN: Tensor | undefined;
   private training = true;
+  private unpackedLengthsBuffer = new Int32Array(0);
 
   constructor(readonly spec: RecurrentSpec, readonly inputSize: number, rng: Rng) {
     this.cell = spec.cell;
@@ -120,9 +121,10 @@ export class RecurrentStack implements Module {
   }
 
   forward(x: Tensor, givenOptions: RecurrentForwardOptions = {}): RecurrentForwardResult {
-    // packed: false runs every sequence over the batch's padding too (h_n then comes from the padded end), the
-    // behaviour the tutorial warns about, kept so it can be shown.
-    const options = this.spec.packed === false ? { ...givenOptions, lengths: undefined } : givenOptions;
+    // packed: false is PyTorch's unpacked call on the batch padded to its own longest sequence: every sequence
+    // runs over the padding up to that length (h_n then comes from the padded end: the behaviour the tutorial
+    // warns about, kept so it can be shown). Steps past it, which only keep shapes fixed, are not run.
+    const options = this.spec.packed === false ? { ...givenOptions, lengths: this.unpackedLengths(givenOptions.lengths) } : givenOptions;
     if (!this.split) return this.modules[0].forward(x, options);
     const LD = this.numLayers * this.directions;
     const B = x.shape[0];
@@ -149,6 +151,15 @@ export class RecurrentStack implements Module {
       current = y;
     }
     return { output: current, hN, cN };
+  }
+
+  /** Every sequence as long as the batch's longest one; reuses one buffer (the layers copy the lengths). */
+  private unpackedLengths(lengths: ArrayLike<number> | undefined): Int32Array | undefined {
+    if (lengths === undefined) return undefined;
+    if (this.unpackedLengthsBuffer.length !== lengths.length) this.unpackedLengthsBuffer = new Int32Array(lengths.length);
+    let longest = 0;
+    for (let b = 0; b < lengths.length; b++) longest = Math.max(longest, lengths[b]);
+    return this.unpackedLengthsBuffer.fill(longest);
   }
 
   backward(gradients: RecurrentBackwardInput): RecurrentBackwardResult {

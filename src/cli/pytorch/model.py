@@ -187,8 +187,10 @@ class SeqModel(nn.Module):
         return module, None
 
     def _run_stack(self, stack, norms, spec, x, lengths, h0=None, c0=None):
-        if spec.get("packed", True) is False:
-            lengths = None
+        if spec.get("packed", True) is False and lengths is not None:
+            # Unpacked, as on a batch padded to its own longest sequence: every sequence runs up to that length
+            # (over padding); steps past it, padding that only keeps shapes fixed, are not run.
+            lengths = torch.full_like(lengths, int(lengths.max()))
         if not isinstance(stack, SplitStack):
             return run_recurrent(stack, x, lengths, h0, c0)
         directions = 2 if spec.get("bidirectional") else 1

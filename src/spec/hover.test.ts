@@ -97,9 +97,14 @@ for (const c of CASES) {
   });
 }
 
-test('hover still works while the spec has a schema error elsewhere', () => {
-  const text = FORECASTER.replace('"epochs": 5', '"epochs": "five"');
+test('hover on a spec with an error says the shapes wait for it, instead of guessing them (no hidden=0)', () => {
+  const text = FORECASTER.replace('"hiddenSize": 64', '"hiddenSize": 0');
   const analysis = analyzeSpec(text);
   assert.equal(analysis.spec, undefined);
-  assert.match(hoverAt(analysis, text.indexOf('"hiddenSize"'))?.markdown ?? '', /\[batch=32, seq=30, hidden=64\]/);
+  const hover = hoverAt(analysis, text.indexOf('"readout"'))?.markdown ?? '';
+  assert.match(hover, /^\*\*Readout hN\*\*/);
+  assert.match(hover, /Shapes and parameters appear once the spec's error is fixed: line 6: /);
+  assert.doesNotMatch(hover, /hidden=0|batch=/);
+  const twoErrors = text.replace('"epochs": 5', '"epochs": "five"');
+  assert.match(hoverAt(analyzeSpec(twoErrors), twoErrors.indexOf('"hiddenSize"'))?.markdown ?? '', /once the spec's 2 errors are fixed; the first: line 6: /);
 });

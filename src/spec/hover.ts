@@ -3,7 +3,7 @@
  * parameters (total and per state-dict tensor), FLOPs per step, BPTT memory, and for recurrent layers the
  * per-gate shapes of one time step as the tutorial's annotated LSTM cell draws them. Pure string building.
  */
-import type { LayerInfo, SpecAnalysis } from './analysisTypes';
+import type { LayerInfo, SpecAnalysis, SpecDiagnostic } from './analysisTypes';
 import { formatNamedShape } from './shapes';
 import { validationBudgetText } from './validationBudget';
 
@@ -55,7 +55,16 @@ export function layerAt(analysis: SpecAnalysis, offset: number): LayerInfo | und
 export function hoverAt(analysis: SpecAnalysis, offset: number): SpecHover | undefined {
   const layer = layerAt(analysis, offset);
   if (!layer) return undefined;
-  return { markdown: layerMarkdown(layer, analysis), offset: layer.offset, length: layer.length };
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  // Shapes read from a spec with an error are guesses (a hiddenSize of 0 would show hidden=0): say what they wait for.
+  const markdown = errors.length ? waitingMarkdown(layer, errors) : layerMarkdown(layer, analysis);
+  return { markdown, offset: layer.offset, length: layer.length };
+}
+
+function waitingMarkdown(layer: LayerInfo, errors: readonly SpecDiagnostic[]): string {
+  const first = errors[0];
+  const count = errors.length === 1 ? "the spec's error is" : `the spec's ${errors.length} errors are`;
+  return [`**${layer.label}**`, '', `Shapes and parameters appear once ${count} fixed${errors.length > 1 ? '; the first' : ''}: line ${first.range.start.line + 1}: ${first.message}`].join('\n');
 }
 
 export function layerMarkdown(layer: LayerInfo, analysis: SpecAnalysis): string {

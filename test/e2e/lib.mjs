@@ -79,15 +79,14 @@ process.on('exit', () => {
 });
 
 /** Starts code-server on `workspace`; resolves when it listens. `stop()` kills its whole process group. */
-export async function startCodeServer({ runDir, workspace, env = {} }) {
+export async function startCodeServer({ runDir, workspace, env = {}, extensionsDir = join(runDir, 'extensions') }) {
   const port = await freePort();
   const userData = prepareUserData(runDir);
-  const extensionsDir = join(runDir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(runDir, 'config.yaml'), 'auth: none\n');
   const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--config', join(runDir, 'config.yaml'),
-    '--user-data-dir', userData, '--extensions-dir', extensionsDir, workspace];
+    '--user-data-dir', userData, '--extensions-dir', extensionsDir, ...(workspace ? [workspace] : [])];
   // detached: its own process group, so the extension host, file watcher and JSON server die with it.
   const child = spawn(codeServerBin, args, { env: isolatedEnv(runDir, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   liveServers.add(child);

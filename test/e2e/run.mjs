@@ -61,7 +61,7 @@ function seedRipgrepCache() {
 }
 
 function installE2eDependencies() {
-  const ready = ['code-server', 'playwright-core', 'mocha'].every((name) => existsSync(join(e2eDir, 'node_modules', name, 'package.json')))
+  const ready = ['code-server', 'playwright-core', 'mocha', '@vscode/test-electron'].every((name) => existsSync(join(e2eDir, 'node_modules', name, 'package.json')))
     && existsSync(join(e2eDir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules'));
   if (ready) return;
   step('npm ci in test/e2e (code-server, playwright-core, mocha)');
@@ -99,8 +99,15 @@ function freshWorkspace(runDir, name) {
 
 // ------------------------------------------------------------------------------------------------ suites
 
+/**
+ * Runs the extension-host suite through @vscode/test-electron's `runTests`, as the VS Code docs set it up. With
+ * SEQLAB_E2E_VSCODE=desktop it downloads desktop VS Code (the engine version) and runs there (needs internet, and a
+ * display or xvfb-run on Linux); by default `vscodeExecutablePath` is our stand-in executable, which runs the same
+ * tests in code-server through Chromium, offline.
+ */
 async function runExtensionHostSuite(lib, runDir, extensionDir) {
-  step('suite 1: mocha inside the extension host');
+  const desktop = process.env.SEQLAB_E2E_VSCODE === 'desktop';
+  step(`suite 1: mocha inside the extension host (@vscode/test-electron runTests, ${desktop ? 'desktop VS Code' : 'code-server'})`);
   const testsDir = join(runDir, 'exthost-tests');
   await bundleExtensionHostTests(testsDir);
   const workspace = freshWorkspace(runDir, 'workspace-exthost');
@@ -108,38 +115,33 @@ async function runExtensionHostSuite(lib, runDir, extensionDir) {
   const serverDir = join(runDir, 'server-exthost');
   mkdirSync(serverDir, { recursive: true });
   cpSync(join(runDir, 'extensions'), join(serverDir, 'extensions'), { recursive: true });
-  const server = await lib.startCodeServer({ runDir: serverDir, workspace, env: { SEQLAB_EXTHOST_REPORT: reportPath } });
-  const { context, page } = await lib.launchBrowser(runDir);
+  const { runTests } = await import('@vscode/test-electron');
+  const engine = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.vscode.replace(/^[^\d]*/, '');
+  let code;
   try {
-    const exit = new Promise((resolveExit) => {
-      void page.exposeFunction('codeAutomationLog', (type, args) => console.log(`    ${util.format(...(args ?? []))}`));
-      void page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+    code = await runTests({
+      ...(desktop ? { version: engine } : { vscodeExecutablePath: join(e2eDir, 'codeServerAsVscode.mjs') }),
+      extensionDevelopmentPath: extensionDir,
+      extensionTestsPath: join(testsDir, 'index.js'),
+      launchArgs: [workspace, `--extensions-dir=${join(serverDir, 'extensions')}`, `--user-data-dir=${join(serverDir, 'user-data')}`],
+      extensionTestsEnv: { SEQLAB_EXTHOST_REPORT: reportPath },
     });
-    const authority = new URL(server.url).host;
-    const payload = [
-      ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`],
-      ['extensionTestsPath', `vscode-remote://${authority}${join(testsDir, 'index.js')}`],
-    ];
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const code = await Promise.race([exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout('timeout'), 6 * 60_000))]);
-    await page.screenshot({ path: join(runDir, 'shots', '00-exthost-suite.png') }).catch(() => undefined);
-    const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) : undefined;
-    if (!report) {
-      failed++;
-      console.log(`  ✘ extension-host suite produced no report (exit ${code})\n${server.log().slice(-3000)}`);
-      return;
-    }
-    passed += report.passed;
-    failed += report.failed;
-    for (const failure of report.failures) console.log(`  ✘ ${failure.title}\n    ${failure.error.split('\n').slice(0, 6).join('\n    ')}`);
-    console.log(`  extension host: ${report.passed} passed, ${report.failed} failed (exit code ${code})`);
-    if (code !== 0 && report.failed === 0) {
-      failed++;
-      console.log(`  ✘ the test runner exited with ${code}`);
-    }
-  } finally {
-    await context.close().catch(() => undefined);
-    await server.stop();
+  } catch (error) {
+    code = error?.code ?? String(error?.message ?? error);
+  }
+  const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) : undefined;
+  if (!report) {
+    failed++;
+    console.log(`  ✘ extension-host suite produced no report (exit ${code})`);
+    return;
+  }
+  passed += report.passed;
+  failed += report.failed;
+  for (const failure of report.failures) console.log(`  ✘ ${failure.title}\n    ${failure.error.split('\n').slice(0, 6).join('\n    ')}`);
+  console.log(`  extension host: ${report.passed} passed, ${report.failed} failed (exit code ${code})`);
+  if (code !== 0 && report.failed === 0) {
+    failed++;
+    console.log(`  ✘ the test runner exited with ${code}`);
   }
 }
 

@@ -1,5 +1,39 @@
-import type { GemmSplitter, WasmKernels } from './wasmKernels';
-import { CELL_SCRATCH_BYTES, GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, type KernelExports } from './wasmRuntime';
+import { CELL_SCRATCH_BYTES, GEMM_MR, GEMM_NR, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, type KernelExports, type WasmRuntime } from './wasmRuntime';
+
+/**
+ * Splits one GEMM between the calling thread and helper threads sharing the same memory (startGemmHelperThread below).
+ * Returns false when it declines (shape too small to pay for the hand-off), and the caller computes alone.
+ */
+export interface GemmSplitter {
+  /** `bias`: address of a row added to C after the product, 0 for none. */
+  tryGemm(
+    transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, bias: number,
+  ): boolean;
+  /** The same for gemmPackedB: op(B) is a packB buffer at `packed` (N columns, K rows). */
+  tryGemmPackedB(
+    transA: number, M: number, N: number, K: number, alpha: number,
+    a: number, lda: number, packed: number, beta: number, c: number, ldc: number,
+  ): boolean;
+  /**
+   * One recurrent time step (addresses; stepRows' arguments for all its rows), its rows split between the threads
+   * or computed here alone, whichever the splitter measures faster; false when it is too small to consider.
+   */
+  tryStep(
+    cell: number, M: number, N: number, K: number, a: number, b: number, beta: number, c: number,
+    p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, H: number,
+  ): boolean;
+}
+
+/** What a helper thread attaches to: the wasm kernels' runtime, their pack buffers and the splitter hook (WasmKernels has them). */
+export interface SplittableKernels {
+  readonly runtime: WasmRuntime;
+  /** Address of this thread's pack buffers (PACK_A_FLOATS then PACK_B_FLOATS floats). */
+  readonly packA: number;
+  readonly packB: number;
+  setGemmSplitter(splitter: GemmSplitter | null): void;
+}
+
 
 /**
  * A second thread for large GEMMs and recurrent time steps. The helper instantiates the same module on the same
@@ -274,7 +308,7 @@ export interface GemmHelperOptions {
 }
 
 /** Attach one helper thread to `kernels`: from now on large GEMMs are split between the caller and the helper. */
-export function startGemmHelperThread(kernels: WasmKernels, spawn: SpawnHelperThread, options: GemmHelperOptions | number = {}): GemmHelper {
+export function startGemmHelperThread(kernels: SplittableKernels, spawn: SpawnHelperThread, options: GemmHelperOptions | number = {}): GemmHelper {
   const { threshold = DEFAULT_SPLIT_THRESHOLD, stepThreshold = DEFAULT_STEP_SPLIT_THRESHOLD, stripes = 4, spinMs = 0.25, alwaysSplit = false } =
     typeof options === 'number' ? { threshold: options } : options;
   const runtime = kernels.runtime;

@@ -1,6 +1,7 @@
 import { createWasmKernels, type WasmKernels } from './wasmKernels';
 
-export { createWasmKernels, type WasmKernels, type GemmSplitter, type AdamStepScalars } from './wasmKernels';
+export { createWasmKernels, type WasmKernels, type AdamStepScalars } from './wasmKernels';
+export type { GemmSplitter } from './gemmThreads';
 export { wasmSimdSupported, kernelsVariant, type KernelsVariant } from './wasmRuntime';
 export { startGemmHelperThread, GEMM_HELPER_SOURCE, DEFAULT_SPLIT_THRESHOLD, type GemmHelper, type SpawnHelperThread, type HelperThread } from './gemmThreads';
 

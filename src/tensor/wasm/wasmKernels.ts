@@ -1,46 +1,16 @@
 import { gruStepBackwardOn, gruStepForwardOn, lstmStepBackwardOn, lstmStepForwardOn, type Kernels } from '../kernels';
 import { referenceKernels } from '../referenceKernels';
-import { STEP_GRU, STEP_GRU_BACKWARD, STEP_LSTM, STEP_LSTM_BACKWARD, stepRows } from './gemmThreads';
+import { STEP_GRU, STEP_GRU_BACKWARD, STEP_LSTM, STEP_LSTM_BACKWARD, stepRows, type GemmSplitter, type SplittableKernels } from './gemmThreads';
 import {
   kernelsModule, kernelsModuleOf, kernelsVariant, PACK_A_FLOATS, PACK_B_FLOATS, PACK_B_TILE_OFFSET_BYTES, packedBFloats, WasmRuntime,
   type KernelsVariant,
 } from './wasmRuntime';
 
-/**
- * Splits one GEMM between the calling thread and helper threads sharing the same memory (see gemmThreads.ts).
- * Returns false when it declines (shape too small to pay for the hand-off), and the caller computes alone.
- */
-export interface GemmSplitter {
-  /** `bias`: address of a row added to C after the product, 0 for none. */
-  tryGemm(
-    transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, bias: number,
-  ): boolean;
-  /** The same for gemmPackedB: op(B) is a packB buffer at `packed` (N columns, K rows). */
-  tryGemmPackedB(
-    transA: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, packed: number, beta: number, c: number, ldc: number,
-  ): boolean;
-  /**
-   * One recurrent time step (addresses; stepRows' arguments for all its rows), its rows split between the threads
-   * or computed here alone, whichever the splitter measures faster; false when it is too small to consider.
-   */
-  tryStep(
-    cell: number, M: number, N: number, K: number, a: number, b: number, beta: number, c: number,
-    p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, H: number,
-  ): boolean;
-}
-
 /** The WebAssembly SIMD backend: `Kernels` plus the runtime (memory, module) that helper threads attach to. */
-export interface WasmKernels extends Kernels {
+export interface WasmKernels extends Kernels, SplittableKernels {
   /** 'wasm-relaxed-simd' (GEMM with fused multiply-add) or 'wasm-simd'. */
   readonly name: string;
   readonly variant: KernelsVariant;
-  readonly runtime: WasmRuntime;
-  /** Address of this thread's pack buffers (PACK_A_FLOATS then PACK_B_FLOATS floats). */
-  readonly packA: number;
-  readonly packB: number;
-  setGemmSplitter(splitter: GemmSplitter | null): void;
   /**
    * One Adam/AdamW step in wasm, bitwise as the JavaScript loop of src/nn/optim/adam.ts (see assembly/optim.ts),
    * when values, grads and both moments (all of one length) live in this memory; false, touching nothing, else.

@@ -2,7 +2,7 @@
 // webview panel, and the WebAssembly kernels. Entries that do not exist yet are skipped, so the build grows
 // with the code.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, basename } from 'node:path';
 
@@ -22,6 +22,9 @@ const nodeEntries = {
   worker: 'src/train/worker.ts',
   cli: 'src/cli/main.ts',
 };
+// The exported PyTorch project's .py files, inlined into the bundles (src/cli/pytorch/pythonSources.ts).
+const pythonDir = join(root, 'src', 'cli', 'pytorch');
+const pythonSources = Object.fromEntries(readdirSync(pythonDir).filter((n) => n.endsWith('.py')).sort().map((n) => [n, readFileSync(join(pythonDir, n), 'utf8')]));
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 
 for (const [name, entry] of Object.entries(nodeEntries)) {
@@ -37,6 +40,7 @@ for (const [name, entry] of Object.entries(nodeEntries)) {
     // jsonc-parser's UMD entry loads its parts with a dynamic require that a bundle cannot follow; its ESM build bundles.
     mainFields: ['module', 'main'],
     loader: { '.wasm': 'binary' },
+    define: { SEQLAB_PYTHON_SOURCES: JSON.stringify(pythonSources) },
   });
 }
 

@@ -15,7 +15,7 @@ import type { SeqModelSpec } from '../spec/types';
 import type { Batch, DataSplit, PreparedData } from '../data/types';
 import type { SequenceModel } from '../train/model';
 import type { RunIo } from '../train/runIo';
-import { PYTHON_SOURCES } from './pytorch/pythonSources';
+import { pythonSources } from './pytorch/pythonSources';
 
 export interface ExportOptions {
   spec: SeqModelSpec;
@@ -65,7 +65,7 @@ export function exportPytorch(options: ExportOptions): string[] {
     io.writeFileAtomic(path.join(outDir, name), contents);
     written.push(name);
   };
-  for (const [name, text] of Object.entries(PYTHON_SOURCES)) write(name, text);
+  for (const [name, text] of Object.entries(pythonSources())) write(name, text);
   const info = data.info;
   const config = {
     spec,

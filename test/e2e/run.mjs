@@ -83,7 +83,7 @@ async function bundleExtensionHostTests(outDir) {
   await build({
     entryPoints: { index: join(e2eDir, 'exthost', 'index.ts'), 'extension.exthost': join(e2eDir, 'exthost', 'extension.exthost.ts') },
     outdir: outDir, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline',
-    mainFields: ['module', 'main'], external: ['vscode', 'mocha'], loader: { '.wasm': 'binary' }, logLevel: 'warning', absWorkingDir: root,
+    mainFields: ['module', 'main'], external: ['vscode', 'mocha'], loader: { '.wasm': 'binary', '.py': 'text' }, logLevel: 'warning', absWorkingDir: root,
   });
   // The bundles are CommonJS (the extension host `require`s them) but this folder's package.json says ESM.
   writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeSpec, specTemplates } from '../../../src/spec';
-import { PYTHON_SOURCES } from '../../../src/cli/pytorch/pythonSources';
+import bundledModelPy from '../../../src/cli/pytorch/model.py';
 import type { SeqLabTestApi } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'seqlab.seqlab';
@@ -240,7 +240,7 @@ suite('SeqLab in the extension host', () => {
     const outDir = await vscode.commands.executeCommand<string>('seqlab.exportPyTorch', uri);
     assert.ok(outDir, `export failed: ${seqlab.logLines.slice(-3).join(' | ')}`);
     assert.ok(existsSync(join(outDir, 'model.py')), `no model.py in ${outDir}`);
-    assert.equal(readFileSync(join(outDir, 'model.py'), 'utf8'), PYTHON_SOURCES['model.py'], 'model.py as bundled');
+    assert.equal(readFileSync(join(outDir, 'model.py'), 'utf8'), bundledModelPy, 'model.py as bundled');
   });
 
   test('Open Run and Compare Runs show past run folders in the panels', async () => {

@@ -97,3 +97,21 @@ test('FLOPs per step and BPTT bytes follow the documented formulas', () => {
   assert.equal(encoder.activationBytes, 4 * 8 * 20 * (1 + 6 * 64));
   assert.ok(analysis.totals.bpttActivationBytes >= encoder.activationBytes!);
 });
+
+// bias=False, printed by /usr/bin/python3 -c "import torch.nn as nn; m = nn.LSTM(3, 32, 2, bidirectional=True, bias=False); \
+//   print(sum(p.numel() for p in m.parameters()), list(m.state_dict()))" (and nn.GRU(4, 16, bias=False), nn.RNN(5, 8, 3, bias=False)).
+test('bias: false drops bias_ih/bias_hh from the names and the count, as PyTorch does', () => {
+  const rows: { cell: CellType; input: number; hidden: number; layers: number; bidirectional: boolean; parameters: number }[] = [
+    { cell: 'lstm', input: 3, hidden: 32, layers: 2, bidirectional: true, parameters: 33536 },
+    { cell: 'gru', input: 4, hidden: 16, layers: 1, bidirectional: false, parameters: 960 },
+    { cell: 'rnn', input: 5, hidden: 8, layers: 3, bidirectional: false, parameters: 360 },
+  ];
+  for (const c of rows) {
+    assert.equal(recurrentStackParameters(c.cell, c.input, c.hidden, c.layers, c.bidirectional, { bias: false }), c.parameters, JSON.stringify(c));
+    const spec = JSON.parse(csvSpec(c.cell, c.input, c.hidden, c.layers, c.bidirectional));
+    spec.model.encoder.bias = false;
+    const encoder = analyzeSpec(JSON.stringify(spec)).layers.find((l) => l.id === 'encoder')!;
+    assert.equal(encoder.parameters, c.parameters, `analysis of ${JSON.stringify(c)}`);
+    assert.ok(encoder.parameterShapes.every((p) => !p.name.includes('.bias_')), 'no bias names');
+  }
+});

@@ -107,17 +107,17 @@ export function outputSize(spec: SeqModelSpec, facts: InputFacts, dataInfo: Spec
   }
 }
 
-/** Exact PyTorch parameter count of one layer-direction of nn.RNN/GRU/LSTM: G·H·(I + H) + 2·G·H. */
-export function recurrentLayerDirectionParameters(cell: CellType, inputSize: number, hiddenSize: number): number {
+/** Exact PyTorch parameter count of one layer-direction of nn.RNN/GRU/LSTM: G·H·(I + H) + 2·G·H (no 2·G·H without bias). */
+export function recurrentLayerDirectionParameters(cell: CellType, inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}): number {
   const rows = GATES_PER_CELL[cell] * hiddenSize;
-  return rows * (inputSize + hiddenSize) + 2 * rows;
+  return rows * (inputSize + hiddenSize) + (options.bias === false ? 0 : 2 * rows);
 }
 
 /** Exact PyTorch parameter count of a whole nn.RNN/GRU/LSTM stack (deeper layers read D·H). */
-export function recurrentStackParameters(cell: CellType, inputSize: number, hiddenSize: number, numLayers: number, bidirectional: boolean): number {
+export function recurrentStackParameters(cell: CellType, inputSize: number, hiddenSize: number, numLayers: number, bidirectional: boolean, options: { bias?: boolean } = {}): number {
   const directions = bidirectional ? 2 : 1;
   let total = 0;
-  for (let layer = 0; layer < numLayers; layer++) total += directions * recurrentLayerDirectionParameters(cell, layer === 0 ? inputSize : directions * hiddenSize, hiddenSize);
+  for (let layer = 0; layer < numLayers; layer++) total += directions * recurrentLayerDirectionParameters(cell, layer === 0 ? inputSize : directions * hiddenSize, hiddenSize, options);
   return total;
 }
 
@@ -171,6 +171,7 @@ function recurrentLayer(
   const L = Math.max(1, recurrent.numLayers ?? 1);
   const D: 1 | 2 = recurrent.bidirectional ? 2 : 1;
   const G = GATES_PER_CELL[cell];
+  const hasBias = recurrent.bias !== false;
   const B = builder.batch;
   const inputWidth = numeric(inputDim.size);
   const parameterShapes: ParameterShape[] = [];
@@ -183,11 +184,10 @@ function recurrentLayer(
       parameterShapes.push(
         { name: `${prefix}.weight_ih${suffix}`, shape: [G * H, layerInput] },
         { name: `${prefix}.weight_hh${suffix}`, shape: [G * H, H] },
-        { name: `${prefix}.bias_ih${suffix}`, shape: [G * H] },
-        { name: `${prefix}.bias_hh${suffix}`, shape: [G * H] },
       );
+      if (hasBias) parameterShapes.push({ name: `${prefix}.bias_ih${suffix}`, shape: [G * H] }, { name: `${prefix}.bias_hh${suffix}`, shape: [G * H] });
       // Matrix products x·W_ihᵀ and h·W_hhᵀ (a multiply-add is 2 FLOPs), both biases, x/h sum, then the cell's pointwise math.
-      flopsPerSample += 2 * G * H * (Math.max(layerInput, 0) + H) + 3 * G * H + POINTWISE_FLOPS_PER_UNIT[cell] * H;
+      flopsPerSample += 2 * G * H * (Math.max(layerInput, 0) + H) + (hasBias ? 3 : 1) * G * H + POINTWISE_FLOPS_PER_UNIT[cell] * H;
       cachedFloatsPerSampleStep += CACHED_FLOATS_PER_UNIT[cell] * H;
     }
     if (layer < L - 1 && (recurrent.dropout ?? 0) > 0) cachedFloatsPerSampleStep += D * H; // the dropout mask between layers
@@ -227,6 +227,7 @@ function recurrentLayer(
   if (L > 1 && (recurrent.dropout ?? 0) > 0) notes.push(`Dropout ${recurrent.dropout} between layers (not after the last).`);
   if (recurrent.residual) notes.push('Residual connections between layers of equal width.');
   if (recurrent.packed === false) notes.push('Not packed: padding steps are computed and can change h_n.');
+  if (!hasBias) notes.push('No biases (bias: false): the cells learn only their weight matrices.');
   if (options.learnedInitialState) notes.push('Learned initial state (initial_h' + (cell === 'lstm' ? ', initial_c' : '') + ').');
   const T = numeric(sequence.size);
   const cellName = cell === 'rnn' ? 'RNN' : cell.toUpperCase();

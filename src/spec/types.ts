@@ -167,6 +167,8 @@ export interface RecurrentSpec {
   residual?: boolean;
   /** LayerNorm on each layer's output (deep stacks). */
   layerNorm?: boolean;
+  /** Learn the biases b_ih and b_hh (PyTorch's `bias`, default true); false: the cells have no bias parameters. */
+  bias?: boolean;
 }
 
 export interface HeadSpec {

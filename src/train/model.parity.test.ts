@@ -55,19 +55,21 @@ function batchOf(f: Fixture, step: number): Batch {
   };
 }
 
-const cases = loadFixture('model/index.json') as unknown as string[];
+// model/: every task type (generate_model.py); options/: bias: false, projSize, learned encoder state (generate_options.py).
+const cases = ['model', 'options'].flatMap((dir) => (loadFixture(`${dir}/index.json`) as unknown as string[]).map((name) => `${dir}/${name}`));
 
 test('the whole-model fixtures cover every task type, truncated BPTT, stateful batches and every optimizer', () => {
-  const metas = cases.map((name) => loadFixture(`model/${name}.json`).meta as unknown as Meta);
+  const metas = cases.map((name) => loadFixture(`${name}.json`).meta as unknown as Meta);
   assert.deepEqual([...new Set(metas.map((m) => m.spec.task.type))].sort(), ['classify', 'forecast', 'generate', 'regress', 'seq2seq', 'tag']);
   assert.ok(metas.some((m) => m.spec.training.tbpttSteps) && metas.some((m) => m.spec.training.stateful?.enabled && m.steps === 2));
   assert.ok(metas.some((m) => m.spec.model.initialState === 'learned') && metas.some((m) => m.spec.training.clipGradNorm !== undefined));
   assert.deepEqual([...new Set(metas.map((m) => m.spec.training.optimizer.type))].sort(), ['adam', 'adamw', 'sgd']);
+  for (const cell of ['rnn', 'gru', 'lstm']) assert.ok(metas.some((m) => m.spec.model.encoder.cell === cell && m.spec.model.encoder.bias === false), `${cell} without bias`);
 });
 
 for (const name of cases) {
   test(`one training step matches PyTorch: ${name}`, () => {
-    const f = loadFixture(`model/${name}.json`);
+    const f = loadFixture(`${name}.json`);
     const meta = f.meta as unknown as Meta;
     const spec = meta.spec;
     const model = new SequenceModel(spec, dataInfo(meta.info), new Rng(1));

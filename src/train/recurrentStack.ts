@@ -31,7 +31,7 @@ export interface RecurrentModule extends Module {
 
 export function createRecurrentModule(
   cell: CellType,
-  options: { inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; dropout: number; nonlinearity?: 'tanh' | 'relu' },
+  options: { inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; dropout: number; nonlinearity?: 'tanh' | 'relu'; bias?: boolean },
   rng: Rng,
 ): RecurrentModule {
   if (cell === 'lstm') return new LSTM(options, rng) as unknown as RecurrentModule;
@@ -66,7 +66,7 @@ export class RecurrentStack implements Module {
     this.outputSize = this.directions * this.hiddenSize;
     this.split = Boolean(spec.residual || spec.layerNorm) && this.numLayers > 0;
     const dropout = spec.dropout ?? 0;
-    const common = { hiddenSize: this.hiddenSize, bidirectional: this.directions === 2, nonlinearity: spec.nonlinearity };
+    const common = { hiddenSize: this.hiddenSize, bidirectional: this.directions === 2, nonlinearity: spec.nonlinearity, bias: spec.bias ?? true };
     if (!this.split) {
       this.modules = [createRecurrentModule(this.cell, { ...common, inputSize, numLayers: this.numLayers, dropout: this.numLayers > 1 ? dropout : 0 }, rng)];
     } else {

@@ -73,7 +73,7 @@ class SplitStack(nn.Module):
     """Residual connections / layer norm between stacked layers: one single-layer module per layer, whose
     parameters are registered here under the multi-layer names (weight_ih_l{k}), as SeqLab names them."""
 
-    def __init__(self, cell, input_size, hidden, layers, bidirectional, dropout, nonlinearity, residual):
+    def __init__(self, cell, input_size, hidden, layers, bidirectional, dropout, nonlinearity, residual, bias=True):
         super().__init__()
         directions = 2 if bidirectional else 1
         self.layers, self.residual = [], []
@@ -81,7 +81,7 @@ class SplitStack(nn.Module):
         for k in range(layers):
             layer_input = input_size if k == 0 else directions * hidden
             kwargs = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
-            module = CELLS[cell](layer_input, hidden, num_layers=1, bidirectional=bidirectional, batch_first=True, **kwargs)
+            module = CELLS[cell](layer_input, hidden, num_layers=1, bidirectional=bidirectional, batch_first=True, bias=bias, **kwargs)
             for name, parameter in list(module.named_parameters()):
                 self.register_parameter(name.replace("_l0", f"_l{k}"), parameter)
             self.layers.append(module)
@@ -177,13 +177,13 @@ class SeqModel(nn.Module):
         nonlinearity = spec.get("nonlinearity", "tanh")
         if spec.get("residual") or spec.get("layerNorm"):
             stack = SplitStack(spec["cell"], input_size, spec["hiddenSize"], layers, spec.get("bidirectional", False),
-                               spec.get("dropout", 0), nonlinearity, bool(spec.get("residual")))
+                               spec.get("dropout", 0), nonlinearity, bool(spec.get("residual")), spec.get("bias", True))
             norms = nn.ModuleList(nn.LayerNorm(self._width(spec)) for _ in range(layers)) if spec.get("layerNorm") else None
             return stack, norms
         kwargs = {"nonlinearity": nonlinearity} if spec["cell"] == "rnn" else {}
         module = CELLS[spec["cell"]](input_size, spec["hiddenSize"], num_layers=layers, batch_first=True,
                                     bidirectional=spec.get("bidirectional", False),
-                                    dropout=spec.get("dropout", 0) if layers > 1 else 0, **kwargs)
+                                    dropout=spec.get("dropout", 0) if layers > 1 else 0, bias=spec.get("bias", True), **kwargs)
         return module, None
 
     def _run_stack(self, stack, norms, spec, x, lengths, h0=None, c0=None):

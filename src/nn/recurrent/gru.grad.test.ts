@@ -19,3 +19,9 @@ test('GRU gradients match finite differences: three layers with dropout between 
   const gru = new GRU({ inputSize: 2, hiddenSize: 5, numLayers: 3, dropout: 0.3 }, new Rng(3));
   checkRecurrentGradients(gru, { batch: 2, time: 3, lengths: [3, 2], initialState: true, dropoutSeed: 5 });
 });
+
+test('GRU without bias has only weights, and their gradients still check (b_hn absent inside r ⊙ (…))', () => {
+  const gru = new GRU({ inputSize: 2, hiddenSize: 3, numLayers: 2, bias: false }, new Rng(4));
+  assert.deepEqual(gru.namedParameters().map((p) => p.name), ['weight_ih_l0', 'weight_hh_l0', 'weight_ih_l1', 'weight_hh_l1']);
+  checkRecurrentGradients(gru, { batch: 2, time: 3, lengths: [3, 1], initialState: true });
+});

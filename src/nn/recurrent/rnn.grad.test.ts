@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { Rng } from '../../tensor';
 import { RNN } from './rnn';
 import { checkRecurrentGradients } from './recurrentGradCheck';
@@ -24,4 +25,10 @@ test('ReLU RNN gradients match finite differences: two layers, bidirectional, va
 test('tanh RNN gradients match finite differences: dropout between two layers (training mode)', () => {
   const rnn = new RNN({ inputSize: 2, hiddenSize: 4, numLayers: 2, dropout: 0.5 }, new Rng(6));
   checkRecurrentGradients(rnn, { batch: 2, time: 3, dropoutSeed: 9 });
+});
+
+test('tanh RNN without bias has only weights, and their gradients still check', () => {
+  const rnn = new RNN({ inputSize: 2, hiddenSize: 3, bidirectional: true, bias: false }, new Rng(4));
+  assert.deepEqual(rnn.namedParameters().map((p) => p.name), ['weight_ih_l0', 'weight_hh_l0', 'weight_ih_l0_reverse', 'weight_hh_l0_reverse']);
+  checkRecurrentGradients(rnn, { batch: 2, time: 3, lengths: [2, 3] });
 });

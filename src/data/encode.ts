@@ -26,14 +26,14 @@ export function encodeSeries(info: DataInfo, rows: readonly (readonly number[])[
   rows.forEach((row, t) => {
     if (row.length !== I) throw new Error(`encodeSeries: step ${t} has ${row.length} values, expected ${I} (${info.inputColumns?.join(', ') ?? 'features'})`);
   });
-  // Rounded to float32 first, as the training table was, so a window from the data file encodes identically.
+  // Rounded to float32 first, as the training table holds them, so a window from the data file encodes identically.
   const last = rows.at(-1)?.map(Math.fround);
   rows.forEach((row, t) => {
     for (let i = 0; i < I; i++) {
       const column = info.normalizer && info.inputColumns && info.normalizerColumns ? info.normalizerColumns.indexOf(info.inputColumns[i]) : -1;
       if (column < 0) out[t * I + i] = row[i];
       else if (info.relativeToLastValue) out[t * I + i] = (Math.fround(row[i]) - last![i]) * (1 / info.normalizer!.std[column]);
-      else out[t * I + i] = info.normalizer!.normalize(row[i], column);
+      else out[t * I + i] = info.normalizer!.normalize(Math.fround(row[i]), column);
     }
   });
   return out;

@@ -21,6 +21,11 @@ export class Growable<A extends Typed> {
     return this.buffer[index];
   }
 
+  /** Values the buffer holds before it must grow. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
   /** Makes room for `capacity` values at once (a size known or estimated up front saves the doubling copies). */
   reserve(capacity: number): void {
     if (capacity > this.buffer.length) this.grow(capacity);
@@ -46,6 +51,7 @@ export class Growable<A extends Typed> {
 }
 
 export const growableFloat64 = (capacity?: number) => new Growable((n) => new Float64Array(n), capacity);
+export const growableFloat32 = (capacity?: number) => new Growable((n) => new Float32Array(n), capacity);
 export const growableInt32 = (capacity?: number) => new Growable((n) => new Int32Array(n), capacity);
 
 type Ids = Uint8Array | Uint16Array | Int32Array;

@@ -2,6 +2,8 @@
  * Per-column z-score normalisation. Fitted on the training rows only: fitting on all rows would leak the
  * validation period's level and spread into training (the tutorial's normalisation pitfall).
  */
+import { RunningStatistics } from './runningStatistics';
+
 export class ZScore {
   constructor(
     /** [K] column means. */
@@ -10,25 +12,23 @@ export class ZScore {
     readonly std: Float64Array,
   ) {}
 
-  /** Fits on rows [0, rowCount) of a row-major [N,K] table. */
-  static fit(table: Float64Array, columnCount: number, rowCount: number): ZScore {
+  /**
+   * Fits on rows [0, rowCount) of a row-major [N,K] table in one streaming pass (Welford's update in float64, as
+   * `RunningStatistics`): no second pass over the rows and no copy of the table, however large the split.
+   */
+  static fit(table: ArrayLike<number>, columnCount: number, rowCount: number): ZScore {
+    if (rowCount < 1) throw new Error('ZScore.fit: no rows to fit on');
+    const running = Array.from({ length: columnCount }, () => new RunningStatistics());
+    for (let row = 0; row < rowCount; row++) {
+      for (let k = 0; k < columnCount; k++) running[k].add(table[row * columnCount + k]);
+    }
     const mean = new Float64Array(columnCount);
     const std = new Float64Array(columnCount);
-    if (rowCount < 1) throw new Error('ZScore.fit: no rows to fit on');
-    for (let row = 0; row < rowCount; row++) {
-      for (let k = 0; k < columnCount; k++) mean[k] += table[row * columnCount + k];
-    }
-    for (let k = 0; k < columnCount; k++) mean[k] /= rowCount;
-    for (let row = 0; row < rowCount; row++) {
-      for (let k = 0; k < columnCount; k++) {
-        const d = table[row * columnCount + k] - mean[k];
-        std[k] += d * d;
-      }
-    }
-    for (let k = 0; k < columnCount; k++) {
-      const s = Math.sqrt(std[k] / rowCount);
-      std[k] = s > 1e-12 ? s : 1;
-    }
+    running.forEach((r, k) => {
+      const statistics = r.result('');
+      mean[k] = statistics.mean;
+      std[k] = statistics.std > 1e-12 ? statistics.std : 1;
+    });
     return new ZScore(mean, std);
   }
 
@@ -37,7 +37,7 @@ export class ZScore {
    * equal to the root-mean-square of its one-step changes over rows [0, rowCount) — the size of what the model
    * reads and predicts there. Constant columns get 1.
    */
-  static fitChanges(table: Float64Array, columnCount: number, rowCount: number): ZScore {
+  static fitChanges(table: ArrayLike<number>, columnCount: number, rowCount: number): ZScore {
     if (rowCount < 2) throw new Error('ZScore.fitChanges: need two rows to see a change');
     const scale = new Float64Array(columnCount);
     for (let row = 1; row < rowCount; row++) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { baselines } from './baselines';
 import type { ExampleSplit } from './batching';
-import { loadCsvSeries } from './series';
+import { loadCsvSeries, readNumericColumnsFrom } from './series';
 import { DataError } from './types';
 
 const csvOf = (rows: number[][], header = 'month,passengers,temp') =>
@@ -89,4 +89,32 @@ test('series: the persistence baseline is the mean squared one-step change, in o
 
 test('series: too few rows for the window is a clear error', () => {
   assert.throws(() => load(csvOf(rising.slice(0, 5))), /5 rows are too few for window 4 and horizon 1/);
+});
+
+test('series: the table is the float32 store itself; column statistics come from the exact values as read', () => {
+  // 0.1 and 0.7 are not float32 numbers: the table holds their float32 roundings, the statistics the decimals.
+  const rows = Array.from({ length: 20 }, (_, i) => [i % 2 ? 0.7 : 0.1, 100 + i]);
+  const text = csvOf(rows);
+  const table = readNumericColumnsFrom([text], 'x.csv', ['passengers', 'temp']);
+  assert.ok(table.values instanceof Float32Array);
+  assert.deepEqual(Array.from(table.values.subarray(0, 4)), [Math.fround(0.1), 100, Math.fround(0.7), 101]);
+  const [passengers] = table.statistics;
+  assert.deepEqual([passengers.min, passengers.max, passengers.count], [0.1, 0.7, 20]);
+  assert.ok(Math.abs(passengers.mean - 0.4) < 1e-15 && Math.abs(passengers.std - 0.3) < 1e-15, `${passengers.mean} ${passengers.std}`);
+  // Read in small pieces with the file's size given, the table is sized by projection and resized as needed.
+  const pieces = text.match(/[^]{1,7}/g)!;
+  const chunked = readNumericColumnsFrom(pieces, 'x.csv', ['passengers', 'temp'], text.length);
+  assert.deepEqual(Array.from(chunked.values), Array.from(table.values));
+  assert.equal(chunked.rowCount, 20);
+  // The z-scored windows are that table, normalised in place with the training split's float64 statistics.
+  const prepared = load(text);
+  const { mean, std } = prepared.info.normalizer!;
+  const trainingRows = prepared.info.trainSize - 1 + 4 + 1; // the last training window's rows and its target
+  let sum = 0;
+  for (let r = 0; r < trainingRows; r++) sum += table.values[r * 2];
+  assert.ok(Math.abs(mean[0] - sum / trainingRows) < 1e-15);
+  assert.ok(std[0] > 0.29 && std[0] < 0.31);
+  const example = (prepared.train as ExampleSplit).example(1);
+  assert.equal(example.inputs![0], Math.fround((Math.fround(0.7) - mean[0]) / std[0]));
+  assert.deepEqual(prepared.info.stats!.columns, [passengers]);
 });

@@ -6,19 +6,21 @@
 import type { CsvSeriesData } from '../spec/types';
 import { CsvStreamParser, checkFieldCount } from './csv';
 import { ExampleSplit, type Example } from './batching';
-import { growableFloat64 } from './growable';
+import { growableFloat32 } from './growable';
 import { ZScore } from './normalize';
 import { SeriesWindowStore } from './seriesWindows';
 import { splitCounts, splitsByRange } from './splits';
-import { columnStatistics } from './summary';
-import { DataError, type DataInfo, type PreparedData } from './types';
+import { RunningStatistics } from './runningStatistics';
+import { DataError, type ColumnStatistics, type DataInfo, type PreparedData } from './types';
 
 export interface SeriesTable {
   /** Column names of `values`. */
   columns: string[];
-  /** [N,C] row-major, original units. */
-  values: Float64Array;
+  /** [N,C] row-major, original units rounded to float32 (the precision the model computes in). */
+  values: Float32Array;
   rowCount: number;
+  /** Per column, from the exact (float64) values as they were read: the data summary's figures. */
+  statistics: ColumnStatistics[];
 }
 
 /** Reads the named numeric columns of a whole text (small files: predictions, tests). */
@@ -27,13 +29,14 @@ export function readNumericColumns(text: string, file: string, columns: readonly
 }
 
 /**
- * Reads the named numeric columns from a CSV given in chunks, record by record: what stays is one [N,C] array
- * of float64 (the exact values, for statistics), never the text or its fields. A bad cell is reported at its
- * own line and column.
+ * Reads the named numeric columns from a CSV given in chunks, record by record: what stays is one [N,C] float32
+ * array (the store the windows read), never the text, its fields or a float64 copy; the column statistics are
+ * taken from the exact values on the way. A bad cell is reported at its own line and column.
  */
 export function readNumericColumnsFrom(chunks: Iterable<string>, file: string, columns: readonly string[], byteLength?: number): SeriesTable {
   const C = columns.length;
-  const values = growableFloat64(1 << 16);
+  const values = growableFloat32(1 << 16);
+  const running = columns.map(() => new RunningStatistics());
   let indices: number[] | undefined;
   let headerLength = 0;
   const parser = new CsvStreamParser(file, (record) => {
@@ -60,21 +63,24 @@ export function readNumericColumnsFrom(chunks: Iterable<string>, file: string, c
         throw new DataError(file, field.line, field.column, `${what} not a number in column ${JSON.stringify(columns[c])}`);
       }
       values.push(value);
+      running[c].add(value);
     }
   });
-  let first = true;
+  let read = 0;
   for (const chunk of chunks) {
     parser.push(chunk);
-    if (first && byteLength !== undefined && values.length > 0) {
-      // Rows per character of the first chunk, scaled to the file, plus 5%: the table is allocated about once.
-      values.reserve(Math.ceil(((values.length * byteLength) / chunk.length) * 1.05));
+    read += chunk.length;
+    if (byteLength !== undefined && values.length > 0 && read < byteLength) {
+      // Values per character so far, scaled to the whole file, plus 5%: the table is sized from the first chunk
+      // and resized only when the rest of the file projects past it, to its projection rather than double.
+      const projected = (values.length * byteLength) / read;
+      if (projected > values.capacity) values.reserve(Math.ceil(projected * 1.05));
     }
-    first = false;
   }
   parser.end();
   if (!indices) throw new DataError(file, 1, 1, 'the file is empty (a header row is expected)');
   const rowCount = values.length / Math.max(1, C);
-  return { columns: [...columns], values: values.trimmed(), rowCount };
+  return { columns: [...columns], values: values.trimmed(), rowCount, statistics: running.map((r, c) => r.result(columns[c])) };
 }
 
 export interface SeriesWindowOptions {
@@ -97,6 +103,7 @@ export function loadCsvSeries(chunks: Iterable<string>, options: SeriesWindowOpt
   return windowSeries(table, options);
 }
 
+/** Takes `table` over: its values become the windows' store (z-scored in place when the spec asks for it). */
 export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): PreparedData {
   const { window: W, horizon: Hz, file } = options;
   if (!Number.isInteger(W) || W < 1) throw new DataError(file, 1, 1, `window must be a positive integer, got ${W}`);
@@ -122,10 +129,10 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
     if (missing.length) throw new DataError(file, 1, 1, `normalize "last-value" predicts the change from the last value, so every target must also be an input column (${missing.map((c) => JSON.stringify(c)).join(', ')} is not)`);
   }
   const normalizer = relative ? ZScore.fitChanges(table.values, C, trainingRows) : options.normalize === 'zscore' ? ZScore.fit(table.values, C, trainingRows) : undefined;
-  // One float32 table shared by every split's windows, normalised once (in float64, rounded once); relative
+  // One float32 table shared by every split's windows, z-scored in place (in float64, rounded once); relative
   // windows are taken from the original values, each against its own last row, as they are written.
-  const scaled = new Float32Array(table.values.length); // [N,C]
-  for (let i = 0; i < scaled.length; i++) scaled[i] = normalizer && !relative ? normalizer.normalize(table.values[i], i % C) : table.values[i];
+  const scaled = table.values; // [N,C]
+  if (normalizer && !relative) normalizer.normalizeTable(scaled);
   const relativeScale = relative ? normalizer!.std.map((s) => 1 / s) : undefined;
   const shape = { window: W, horizon: Hz, columnCount: C, inputColumns: Int32Array.from(inputColumnIndex), targetColumns: Int32Array.from(targetColumnIndex), relativeScale };
   const split = (start: number, end: number) => new ExampleSplit(new SeriesWindowStore(scaled, shape, start, end - start), describe);
@@ -164,7 +171,7 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
     inputColumns: [...options.inputColumns],
     targetColumns: [...options.targetColumns],
     normalizerColumns: normalizer ? [...table.columns] : undefined,
-    stats: { rows: N, columns: columnStatistics(table.values, table.columns) },
+    stats: { rows: N, columns: table.statistics },
     horizon: Hz,
     maxLength: W,
     trainSize: counts.train,

@@ -91,7 +91,7 @@ export function readPredictInputs(spec: SeqModelSpec, text: string, file: string
 }
 
 /** Every window of W consecutive rows ([N,C] values) as one input of rows, located at the window's first row. */
-function seriesWindows(values: Float64Array, N: number, C: number, W: number, lineOf: (row: number) => number, file: string): PredictInput[] {
+function seriesWindows(values: Float32Array, N: number, C: number, W: number, lineOf: (row: number) => number, file: string): PredictInput[] {
   if (N === 0) throw new DataError(file, 1, 1, 'no data rows after the header');
   const rowsOf = (start: number, count: number) => Array.from({ length: count }, (_, t) => Array.from(values.subarray((start + t) * C, (start + t + 1) * C)));
   if (N < W) return [{ value: rowsOf(0, N), line: lineOf(0), column: 1 }];

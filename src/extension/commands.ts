@@ -149,11 +149,12 @@ function runCli(context: CommandContext, args: string[]): Promise<{ stdout: stri
   });
 }
 
-async function exportToPyTorch(context: CommandContext, uri?: unknown): Promise<string | undefined> {
+/** `givenRunDir` (the Runs view's Export) names the run whose weights to export. */
+async function exportToPyTorch(context: CommandContext, uri?: unknown, givenRunDir?: string): Promise<string | undefined> {
   const document = await pickSpecDocument(uri);
   if (!document) return undefined;
   const specName = context.language.analysisFor(document).spec?.name;
-  let runDir = context.session.displayedRunDir();
+  let runDir = givenRunDir ?? context.session.displayedRunDir();
   if (!runDir || !existsSync(join(runDir, 'model.safetensors'))) {
     runDir = (await pickRunFolder('SeqLab: export the weights of which run?', (run) => !specName || run.specName === specName))?.runDir;
   }
@@ -257,7 +258,7 @@ export function registerCommands(context: CommandContext): void {
       context.panels.show('dashboard');
       return other.runDir;
     },
-    'seqlab.exportPyTorch': (uri) => exportToPyTorch(context, uri),
+    'seqlab.exportPyTorch': (uri, runDir) => exportToPyTorch(context, uri, typeof runDir === 'string' ? runDir : undefined),
     'seqlab.newSpecFromTemplate': (templateId) => newSpecFromTemplate(templateId),
     'seqlab.newSpecFromDataFile': (uri) => newSpecFromDataFile(uri),
     'seqlab.openExample': (name) => openExample(context.extensionContext.extensionUri, name),

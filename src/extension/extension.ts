@@ -12,6 +12,9 @@ import { PanelManager } from './panels';
 import { TrainingStatusBar } from './statusBar';
 import { registerCommands, type CommandContext } from './commands';
 import { SessionState } from './sessionState';
+import { RunsIndex } from './runsIndex';
+import { registerRunsTree } from './runsTree';
+import { buildRunsTree } from './runsTreeModel';
 
 /** What `activate()` returns: a small window into the extension for the extension-host tests. */
 export interface SeqLabTestApi {
@@ -26,6 +29,8 @@ export interface SeqLabTestApi {
   /** The run folder overlaid for comparison, if any. */
   comparedRunDir(): string | undefined;
   waitForRunFinished(runId: string, timeoutMs?: number): Promise<RunFinished>;
+  /** The SeqLab Runs view's nodes, read afresh (see runsTreeModel.ts). */
+  runsTree(): unknown[];
 }
 
 let deactivateHook: (() => void) | undefined;
@@ -55,8 +60,10 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
 
   const commandContext: CommandContext = { extensionContext: context, runs, language, panels, session, log, output };
   registerCommands(commandContext);
+  const runsIndex = new RunsIndex(runs, log);
+  registerRunsTree({ extensionContext: context, index: runsIndex, runs, session, panels, log });
 
-  context.subscriptions.push(output, language, statusBar, panels, session, { dispose: () => runs.dispose() });
+  context.subscriptions.push(output, language, statusBar, panels, session, runsIndex, { dispose: () => runs.dispose() });
   deactivateHook = () => runs.dispose();
   // The built-in JSON language server serves seqmodel files (jsonLanguageParticipants: schema completion, hovers,
   // validation), but it activates only for the json languages: wake it for ours.
@@ -76,6 +83,11 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
     displayedRunDir: () => session.displayedRunDir(),
     comparedRunDir: () => session.comparedRunDir(),
     waitForRunFinished: (runId, timeoutMs = 120_000) => session.waitForRunFinished(runId, timeoutMs),
+    runsTree: () => {
+      runsIndex.refreshNow();
+      const { runs: runEntries, sweeps } = runsIndex.snapshot();
+      return buildRunsTree(runEntries, sweeps);
+    },
   };
 }
 

@@ -27,7 +27,8 @@ function readJsonObject(path: string): Record<string, unknown> | undefined {
   }
 }
 
-function startTimeOf(runDir: string): Date {
+/** From the folder name's `-YYYYMMDD-HHMMSS` suffix, else the folder's modification time. */
+export function runStartTime(runDir: string): Date {
   const match = RUN_TIME_SUFFIX.exec(basename(runDir));
   if (match) {
     const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -48,7 +49,7 @@ export function listRunFolders(workspaceRoots: readonly string[]): RunFolderSumm
       if (!existsSync(join(runDir, 'spec.json'))) continue;
       const spec = readJsonObject(join(runDir, 'spec.json'));
       const report = readJsonObject(join(runDir, 'report.json'));
-      const summary: RunFolderSummary = { name: entry.name, runDir, startedAt: startTimeOf(runDir) };
+      const summary: RunFolderSummary = { name: entry.name, runDir, startedAt: runStartTime(runDir) };
       if (typeof spec?.name === 'string') summary.specName = spec.name;
       if (typeof report?.status === 'string') summary.status = report.status;
       if (typeof report?.bestValidationLoss === 'number') summary.bestValidationLoss = report.bestValidationLoss;

@@ -3,7 +3,7 @@
 // editor's diagnostics can be compared with `analyzeSpec`'s exact offsets.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeSpec, specTemplates } from '../../../src/spec';
@@ -253,6 +253,36 @@ suite('SeqLab in the extension host', () => {
     await until('the dashboard to say ready', () => seqlab.readyPanels().includes('dashboard') || undefined, 30_000);
     assert.equal(await vscode.commands.executeCommand('seqlab.compareRuns', runDirs[1]), runDirs[1]);
     assert.equal(seqlab.comparedRunDir(), runDirs[1]);
+  });
+
+  test('the SeqLab Runs view lists runs under their spec with status and metric, and Compare Specs says what differs', async () => {
+    const seqlab = await api();
+    const runsDir = join(workspaceRoot(), '.seqlab', 'runs');
+    const stopped = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(runsDir))).map(([name]) => join(runsDir, name))
+      .find((dir) => existsSync(join(dir, 'report.json')) && JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).status === 'stopped');
+    assert.ok(stopped, 'no stopped run from the earlier tests');
+    // A copy of that run with a smaller encoder, as if trained from an edited spec.
+    const edited = join(runsDir, 'forecaster-20991231-235959');
+    cpSync(stopped, edited, { recursive: true });
+    const spec = JSON.parse(readFileSync(join(edited, 'spec.json'), 'utf8'));
+    spec.model.encoder.hiddenSize = 32;
+    writeFileSync(join(edited, 'spec.json'), JSON.stringify(spec, null, 2));
+    type Node = { kind: string; label: string; description: string; status?: string; runDir?: string; contextValue?: string; children?: Node[] };
+    const tree = seqlab.runsTree() as Node[];
+    const forecaster = tree.find((node) => node.kind === 'spec' && node.label === 'forecaster');
+    assert.ok(forecaster?.children, `no forecaster group in ${JSON.stringify(tree.map((node) => node.label))}`);
+    const statuses = new Set(forecaster.children.map((node) => node.status));
+    assert.ok(statuses.has('completed') && statuses.has('stopped'), [...statuses].join(', '));
+    const copy = forecaster.children.find((node) => node.runDir === edited);
+    assert.ok(copy, 'the copied run is not listed');
+    assert.equal(forecaster.children[0].runDir, edited, 'newest run first');
+    assert.match(copy.description, /^val loss \d/);
+    assert.match(copy.contextValue ?? '', /\bresumable\b/, 'a stopped run with a checkpoint can be resumed');
+    const original = forecaster.children.find((node) => node.runDir === stopped);
+    const text = await vscode.commands.executeCommand<string>('seqlab.runs.compareSpecs', original, [original, copy]);
+    assert.match(text ?? '', /1 difference \(A → B\):\n {2}model\.encoder\.hiddenSize {2}64 → 32\n/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, 'seqlab-spec-diff');
+    rmSync(edited, { recursive: true, force: true });
   });
 
   test('New Spec from Template writes a spec that analyses without errors', async () => {

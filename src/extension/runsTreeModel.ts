@@ -1,0 +1,188 @@
+/**
+ * The SeqLab Runs view as data: specs → their runs, sweeps → their trials, each with a status, an icon, the key
+ * metric inline and the context value that decides which actions its menu offers. Pure (no `vscode`, no I/O):
+ * `runsTree.ts` turns these nodes into TreeItems; unit tested.
+ */
+import type { RunRecord, RunStatus } from './runRecords';
+// The panels' number format (pure, no DOM), so the tree and the runs table print a figure alike.
+import { formatScalar as formatFigure } from '../../webview/shared/format';
+
+export interface RunEntry {
+  record: RunRecord;
+  status: RunStatus;
+  /** The host's run id when this extension trains it (Stop acts on it). */
+  liveRunId?: string;
+}
+
+export interface TrialEntry {
+  id: string;
+  params: Record<string, string | number | boolean>;
+  seed: number;
+  status: RunStatus;
+  /** The sweep metric (best so far on validation), null before the first epoch. */
+  metric: number | null;
+  runDir: string;
+  /** Undefined while the trial's folder does not exist yet (pending). */
+  record?: RunRecord;
+  liveRunId?: string;
+}
+
+export interface SweepEntry {
+  dir: string;
+  name: string;
+  metric?: { name: string; direction: 'minimize' | 'maximize' };
+  trials: TrialEntry[];
+}
+
+interface NodeBase {
+  /** Stable across refreshes (a folder path), so the tree keeps expansion and selection. */
+  id: string;
+  label: string;
+  description: string;
+  tooltip: string;
+}
+
+export interface RunNode extends NodeBase {
+  kind: 'run';
+  runDir: string;
+  status: RunStatus;
+  /** Space-separated flags the package.json menus match on: `seqlabRun <status> [live] [resumable] [finished]`. */
+  contextValue: string;
+  liveRunId?: string;
+  trial?: { sweepDir: string; id: string };
+}
+
+export interface SpecNode extends NodeBase {
+  kind: 'spec';
+  children: RunNode[];
+}
+
+export interface SweepNode extends NodeBase {
+  kind: 'sweep';
+  dir: string;
+  children: RunNode[];
+}
+
+export type RunsTreeNode = SpecNode | SweepNode | RunNode;
+
+/** Codicon and theme colour of each status (the colours are VS Code's own, so every theme reads them). */
+export const STATUS_ICONS: Record<RunStatus, { icon: string; colour?: string }> = {
+  running: { icon: 'sync~spin', colour: 'charts.blue' },
+  completed: { icon: 'pass', colour: 'testing.iconPassed' },
+  'early-stopped': { icon: 'pass-filled', colour: 'testing.iconPassed' },
+  pruned: { icon: 'debug-step-out', colour: 'disabledForeground' },
+  stopped: { icon: 'debug-stop', colour: 'disabledForeground' },
+  diverged: { icon: 'warning', colour: 'problemsWarningIcon.foreground' },
+  failed: { icon: 'error', colour: 'problemsErrorIcon.foreground' },
+  pending: { icon: 'clock' },
+  interrupted: { icon: 'debug-pause', colour: 'disabledForeground' },
+};
+
+const STATUS_WORDS: Record<RunStatus, string> = {
+  running: 'running', completed: 'completed', 'early-stopped': 'early-stopped', pruned: 'stopped early by the sweep (pruned)',
+  stopped: 'stopped', diverged: 'diverged', failed: 'failed', pending: 'waiting to start', interrupted: 'interrupted (no report; can be resumed)',
+};
+
+
+/** Best validation loss so far: from the epochs (live) or the report (a run with no epoch lines). */
+export function bestValidationLoss(record: RunRecord): number | undefined {
+  const losses = record.epochs.map((epoch) => epoch.validationLoss).filter(Number.isFinite);
+  if (losses.length > 0) return Math.min(...losses);
+  const reported = record.report?.bestValidationLoss;
+  return reported !== undefined && Number.isFinite(reported) ? reported : undefined;
+}
+
+function plannedEpochs(record: RunRecord): number | undefined {
+  const training = record.spec?.training as { epochs?: unknown } | undefined;
+  return typeof training?.epochs === 'number' ? training.epochs : undefined;
+}
+
+/** The inline text of a run: its best validation loss, and how far it is while it trains. */
+export function runDescription(record: RunRecord | undefined, status: RunStatus): string {
+  const parts: string[] = [];
+  const best = record && bestValidationLoss(record);
+  if (best !== undefined) parts.push(`val loss ${formatFigure(best)}`);
+  if (record && status === 'running') {
+    const planned = plannedEpochs(record);
+    parts.push(`epoch ${record.epochs.length}${planned ? `/${planned}` : ''}`);
+  }
+  if (parts.length === 0) parts.push(STATUS_WORDS[status]);
+  return parts.join(' · ');
+}
+
+function contextValue(status: RunStatus, record: RunRecord | undefined, liveRunId: string | undefined): string {
+  const flags = ['seqlabRun', status];
+  if (liveRunId) flags.push('live');
+  // A run that ended before its last epoch keeps a checkpoint it can continue from.
+  if (!liveRunId && record?.hasCheckpoint && (status === 'stopped' || status === 'interrupted')) flags.push('resumable');
+  if (record?.hasCheckpoint) flags.push('hasWeights');
+  return flags.join(' ');
+}
+
+function runNode(entry: RunEntry): RunNode {
+  const { record, status } = entry;
+  const node: RunNode = {
+    kind: 'run', id: record.runDir, runDir: record.runDir, status, label: record.name,
+    description: runDescription(record, status), tooltip: `${record.specName} · ${STATUS_WORDS[status]}\n${record.runDir}`,
+    contextValue: contextValue(status, record, entry.liveRunId),
+  };
+  if (entry.liveRunId) node.liveRunId = entry.liveRunId;
+  return node;
+}
+
+/** `model.encoder.cell` → `cell`: the last segment is enough to tell parameters apart in a label. */
+export function shortParameterName(path: string): string {
+  return path.split('.').at(-1) ?? path;
+}
+
+function trialNode(sweep: SweepEntry, trial: TrialEntry): RunNode {
+  const params = Object.entries(trial.params).map(([path, value]) => `${shortParameterName(path)}=${value}`).join(', ');
+  const metric = trial.metric !== null && sweep.metric ? `${sweep.metric.name} ${formatFigure(trial.metric)}` : undefined;
+  const description = [metric ?? runDescription(trial.record, trial.status), `seed ${trial.seed}`].join(' · ');
+  const node: RunNode = {
+    kind: 'run', id: trial.runDir, runDir: trial.runDir, status: trial.status, label: params ? `${trial.id} ${params}` : trial.id,
+    description, tooltip: `${sweep.name} / ${trial.id} · ${STATUS_WORDS[trial.status]}\n${Object.entries(trial.params).map(([path, value]) => `${path} = ${value}`).join('\n')}\nseed ${trial.seed}`,
+    contextValue: contextValue(trial.status, trial.record, trial.liveRunId), trial: { sweepDir: sweep.dir, id: trial.id },
+  };
+  if (trial.liveRunId) node.liveRunId = trial.liveRunId;
+  return node;
+}
+
+function sweepNode(sweep: SweepEntry): SweepNode {
+  const finished = sweep.trials.filter((trial) => trial.status !== 'pending' && trial.status !== 'running').length;
+  const running = sweep.trials.filter((trial) => trial.status === 'running').length;
+  const parts = [`${finished}/${sweep.trials.length} trials`];
+  if (running > 0) parts.push(`${running} running`);
+  const metrics = sweep.trials.map((trial) => trial.metric).filter((metric): metric is number => metric !== null && Number.isFinite(metric));
+  if (sweep.metric && metrics.length > 0) {
+    const best = sweep.metric.direction === 'maximize' ? Math.max(...metrics) : Math.min(...metrics);
+    parts.push(`best ${sweep.metric.name} ${formatFigure(best)}`);
+  }
+  return {
+    kind: 'sweep', id: sweep.dir, dir: sweep.dir, label: sweep.name, description: parts.join(' · '),
+    tooltip: `Sweep ${sweep.name}${sweep.metric ? ` (${sweep.metric.direction} ${sweep.metric.name})` : ''}\n${sweep.dir}`,
+    children: sweep.trials.map((trial) => trialNode(sweep, trial)),
+  };
+}
+
+/**
+ * The top level: sweeps (newest first, as given), then one node per spec name holding its runs newest first,
+ * the spec with the most recent run first.
+ */
+export function buildRunsTree(runs: readonly RunEntry[], sweeps: readonly SweepEntry[]): RunsTreeNode[] {
+  const bySpec = new Map<string, RunEntry[]>();
+  for (const entry of [...runs].sort((a, b) => b.record.startedAt - a.record.startedAt || b.record.name.localeCompare(a.record.name))) {
+    const list = bySpec.get(entry.record.specName) ?? [];
+    list.push(entry);
+    bySpec.set(entry.record.specName, list);
+  }
+  const specNodes: SpecNode[] = [...bySpec].map(([specName, entries]) => {
+    const running = entries.filter((entry) => entry.status === 'running').length;
+    return {
+      kind: 'spec', id: `spec:${specName}`, label: specName,
+      description: `${entries.length} run${entries.length === 1 ? '' : 's'}${running > 0 ? ` · ${running} running` : ''}`,
+      tooltip: `Runs of the spec "${specName}"`, children: entries.map(runNode),
+    };
+  });
+  return [...sweeps.map(sweepNode), ...specNodes];
+}

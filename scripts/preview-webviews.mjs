@@ -186,6 +186,8 @@ const compareEvents = trainingEvents({ specName: 'forecaster-gru', decay: 320, p
 compareEvents.push({ type: 'runFinished', status: 'completed', message: '', epochs: 10, steps: 1000, bestValidationLoss: compareEvents.filter((e) => e.type === 'epoch').at(-1).validationLoss, bestEpoch: 10, finalMetrics: {}, seconds: 41, runDir: '.seqlab/runs/forecaster-gru' });
 runEvents.push({ type: 'log', level: 'warning', message: 'Gradient norm 4.1 clipped to 1 at step 12' });
 
+/** UI state a page starts with (what `getState()` returns), by page. */
+const storedStates = { 'dashboard-stopped': { smoothingWeight: 0.6, logScaleLoss: true } };
 const pages = {
   // The last 60 events arrive live, one message each, so both the replay and the live path are drawn.
   dashboard: [
@@ -244,6 +246,27 @@ const pages = {
   ],
 };
 
+// The runs table: an RNN/LSTM/GRU × 3 seeds sweep-like set of runs, two groups selected (mean ± std bands).
+{
+  const runRows = [];
+  const runCurves = [];
+  ['rnn', 'lstm', 'gru'].forEach((cell, c) => [1, 2, 3].forEach((seed) => {
+    const id = `/w/.seqlab/runs/adding-${cell}-${seed}`;
+    const plateau = cell === 'rnn' ? 0.167 : 0.01 * (c + seed * 0.3);
+    const losses = Array.from({ length: 10 }, (_, e) => plateau + (0.17 - plateau) * Math.exp(-e * (cell === 'rnn' ? 0.05 : 0.5)) + noise(0.003));
+    runRows.push({
+      id, name: `adding-${cell}-${seed}`, specName: 'adding', status: 'completed', params: { 'model.encoder.cell': cell, 'training.seed': seed }, seed, configKey: cell,
+      epochs: 10, final: { loss: losses[9], mse: losses[9] }, best: { loss: Math.min(...losses), mse: Math.min(...losses) }, test: {}, seconds: 40 + 10 * c, samplesPerSecond: 900 - 100 * c,
+    });
+    runCurves.push({ id, epochs: losses.map((_, e) => e + 1), series: { loss: losses, mse: losses, 'train loss': losses } });
+  }));
+  pages.runs = [
+    { type: 'runsTable', table: { scopes: [{ id: 'spec:adding', label: 'adding (9 runs)' }], scope: 'spec:adding', parameters: ['model.encoder.cell', 'training.seed'], seedPath: 'training.seed', metrics: ['loss', 'mse'], rows: runRows } },
+    { type: 'runsCurves', curves: runCurves },
+  ];
+  storedStates.runs = { grouped: true, selected: ['group:rnn', 'group:lstm', 'group:gru'], slots: [['group:rnn', 0], ['group:lstm', 1], ['group:gru', 2]] };
+}
+
 // ------------------------------------------------------------------------------------------ build and render
 
 const panelsWithCode = readdirSync(join(root, 'webview'), { withFileTypes: true })
@@ -300,10 +323,10 @@ for (const [page, messages] of Object.entries(pages)) {
   const panel = page.split('-')[0];
   if (!panelsWithCode.includes(panel) || (onlyPanel && onlyPanel !== panel && onlyPanel !== page)) continue;
   const nonce = 'cHJldmlldy1ub25jZQ==';
-  writeFileSync(join(outDir, `${page}-host.js`), fakeHost(messages, theme.bodyClass, page === 'dashboard-stopped' ? { smoothingWeight: 0.6, logScaleLoss: true } : undefined));
+  writeFileSync(join(outDir, `${page}-host.js`), fakeHost(messages, theme.bodyClass, storedStates[page]));
   let html = buildWebviewHtml({
     panel, title: `SeqLab ${panel}`, cspSource: 'file:', nonce,
-    scriptUri: `dist/webview/${panel}.js`, styleUris: ['theme.css', 'media/webview/panels.css'],
+    scriptUri: `dist/webview/${panel}.js`, styleUris: ['theme.css', ...readdirSync(join(root, 'media', 'webview')).filter((name) => name.endsWith('.css')).sort().map((name) => `media/webview/${name}`)],
   });
   // The fake host must exist before the panel script calls acquireVsCodeApi().
   html = html.replace(`<script nonce="${nonce}" src="dist/webview/`, `<script nonce="${nonce}" src="${page}-host.js"></script>\n  <script nonce="${nonce}" src="dist/webview/`);

@@ -15,6 +15,7 @@ import { SessionState } from './sessionState';
 import { RunsIndex } from './runsIndex';
 import { registerRunsTree } from './runsTree';
 import { buildRunsTree } from './runsTreeModel';
+import { RunsTablePanel } from './runsTablePanel';
 
 /** What `activate()` returns: a small window into the extension for the extension-host tests. */
 export interface SeqLabTestApi {
@@ -31,6 +32,8 @@ export interface SeqLabTestApi {
   waitForRunFinished(runId: string, timeoutMs?: number): Promise<RunFinished>;
   /** The SeqLab Runs view's nodes, read afresh (see runsTreeModel.ts). */
   runsTree(): unknown[];
+  /** Whether the runs table panel has said `ready`. */
+  runsTableReady(): boolean;
 }
 
 let deactivateHook: (() => void) | undefined;
@@ -61,9 +64,10 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
   const commandContext: CommandContext = { extensionContext: context, runs, language, panels, session, log, output };
   registerCommands(commandContext);
   const runsIndex = new RunsIndex(runs, log);
-  registerRunsTree({ extensionContext: context, index: runsIndex, runs, session, panels, log });
+  const runsTable = new RunsTablePanel(context.extensionUri, runsIndex, log);
+  registerRunsTree({ extensionContext: context, index: runsIndex, runs, session, panels, table: runsTable, log });
 
-  context.subscriptions.push(output, language, statusBar, panels, session, runsIndex, { dispose: () => runs.dispose() });
+  context.subscriptions.push(output, language, statusBar, panels, session, runsIndex, runsTable, { dispose: () => runs.dispose() });
   deactivateHook = () => runs.dispose();
   // The built-in JSON language server serves seqmodel files (jsonLanguageParticipants: schema completion, hovers,
   // validation), but it activates only for the json languages: wake it for ours.
@@ -88,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
       const { runs: runEntries, sweeps } = runsIndex.snapshot();
       return buildRunsTree(runEntries, sweeps);
     },
+    runsTableReady: () => runsTable.isReady(),
   };
 }
 

@@ -43,6 +43,28 @@ export interface PanelHost {
   recordMessage(kind: PanelKind, message: WebviewToHost | { refused: string }): void;
 }
 
+/** Options of every SeqLab webview (the runs table's too). */
+export function panelWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    // Only the panel bundles and media may load; nothing else in the extension or the workspace.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    enableFindWidget: false,
+  };
+}
+
+/** The shared stylesheets (media/webview/*.css) as webview URIs, in name order. */
+export function panelStylesheetUris(extensionUri: vscode.Uri, webview: vscode.Webview): string[] {
+  const cssDir = vscode.Uri.joinPath(extensionUri, 'media', 'webview');
+  let names: string[] = [];
+  try {
+    names = readdirSync(cssDir.fsPath).filter((name) => name.endsWith('.css')).sort();
+  } catch {
+    /* no stylesheets shipped */
+  }
+  return names.map((name) => webview.asWebviewUri(vscode.Uri.joinPath(cssDir, name)).toString());
+}
+
 export class PanelManager implements vscode.Disposable {
   private readonly panels = new Map<PanelKind, vscode.WebviewPanel>();
   private readonly readyPanels = new Set<PanelKind>();
@@ -97,23 +119,11 @@ export class PanelManager implements vscode.Disposable {
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return {
-      enableScripts: true,
-      // Only the panel bundles and media may load; nothing else in the extension or the workspace.
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-      enableFindWidget: false,
-    };
+    return panelWebviewOptions(this.extensionUri);
   }
 
   private stylesheetUris(webview: vscode.Webview): string[] {
-    const cssDir = vscode.Uri.joinPath(this.extensionUri, 'media', 'webview');
-    let names: string[] = [];
-    try {
-      names = readdirSync(cssDir.fsPath).filter((name) => name.endsWith('.css')).sort();
-    } catch {
-      /* no stylesheets shipped */
-    }
-    return names.map((name) => webview.asWebviewUri(vscode.Uri.joinPath(cssDir, name)).toString());
+    return panelStylesheetUris(this.extensionUri, webview);
   }
 
   /** A new panel in the same editor group, with a new frame, in place of one that never loaded its script. */

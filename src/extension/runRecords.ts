@@ -6,12 +6,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { EpochEnd } from '../train/protocol';
+import type { EpochEnd, RunStatus } from '../train/protocol';
 import { RUN_FILES } from '../train/runFolder';
 import { runStartTime } from './runFolders';
 
-/** How a run stands. `pruned` and `pending` come from a sweep's state; `interrupted`: no report and no recent write. */
-export type RunStatus = 'running' | 'completed' | 'early-stopped' | 'stopped' | 'diverged' | 'failed' | 'pruned' | 'pending' | 'interrupted';
+// How a run stands. `pruned` and `pending` come from a sweep's state; `interrupted`: no report and no recent write.
+export type { RunStatus };
 
 const REPORT_STATUSES: readonly RunStatus[] = ['completed', 'early-stopped', 'stopped', 'diverged', 'failed'];
 
@@ -32,6 +32,8 @@ export interface RunReport {
   steps: number;
   seconds: number;
   finalMetrics: Record<string, number>;
+  /** The seed the run used (a `--seed` override is not written into spec.json). */
+  seed?: number;
   /** The held-out test split (report.json's `test`), when the spec has one. */
   test?: { loss: number; metrics: Record<string, number> };
 }
@@ -70,6 +72,7 @@ function runReport(json: unknown): RunReport | undefined {
     status: json.status, bestValidationLoss: toNumber(json.bestValidationLoss), bestEpoch: toNumber(json.bestEpoch), epochs: toNumber(json.epochs),
     steps: toNumber(json.steps), seconds: toNumber(json.seconds), finalMetrics: figures(json.finalMetrics),
   };
+  if (typeof json.seed === 'number') report.seed = json.seed;
   if (isObject(json.test)) report.test = { loss: toNumber(json.test.loss), metrics: figures(json.test.metrics) };
   return report;
 }
@@ -160,6 +163,18 @@ export class RunRecordReader {
       if (!keptDirs.has(dirname(path))) this.parsed.delete(path);
     }
   }
+}
+
+/**
+ * The spec as the run trained it: spec.json with the seed its report names (`seqlab train --seed N` and sweeps
+ * override the seed without rewriting the spec), so runs that differ only by seed show that difference.
+ */
+export function effectiveSpec(record: Pick<RunRecord, 'spec' | 'report'>): Record<string, unknown> {
+  const spec = record.spec ?? {};
+  const seed = record.report?.seed;
+  if (seed === undefined) return spec;
+  const training = isObject(spec.training) ? spec.training : {};
+  return training.seed === seed ? spec : { ...spec, training: { ...training, seed } };
 }
 
 /**

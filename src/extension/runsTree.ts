@@ -9,10 +9,12 @@ import { basename, join } from 'node:path';
 import { diffSpecs, formatSpecDiff } from '../spec/specDiff';
 import type { TrainingRunManager } from './runManager';
 import type { RunsIndex } from './runsIndex';
-import { specFileOfRun } from './runRecords';
+import { effectiveSpec, RunRecordReader, specFileOfRun } from './runRecords';
 import { buildRunsTree, STATUS_ICONS, type RunNode, type RunsTreeNode } from './runsTreeModel';
 import type { SessionState } from './sessionState';
 import type { PanelManager } from './panels';
+import type { RunsTablePanel } from './runsTablePanel';
+import { scopeOfRun, scopeOfSpec, scopeOfSweep } from './runsTableData';
 
 export const RUNS_VIEW_ID = 'seqlab.runs';
 const SPEC_DIFF_SCHEME = 'seqlab-spec-diff';
@@ -58,7 +60,12 @@ class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode> {
 class SpecDiffDocuments implements vscode.TextDocumentContentProvider {
   provideTextDocumentContent(uri: vscode.Uri): string {
     const { left, right } = JSON.parse(uri.query) as { left: string; right: string };
-    const read = (runDir: string) => JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8')) as unknown;
+    const reader = new RunRecordReader();
+    const read = (runDir: string) => {
+      const record = reader.readRun(runDir);
+      if (!record?.spec) throw new Error(`${join(runDir, 'spec.json')} cannot be read`);
+      return effectiveSpec(record);
+    };
     return formatSpecDiff(`${basename(left)} (${left})`, `${basename(right)} (${right})`, diffSpecs(read(left), read(right)));
   }
 }
@@ -73,6 +80,7 @@ export interface RunsTreeContext {
   runs: TrainingRunManager;
   session: SessionState;
   panels: PanelManager;
+  table: RunsTablePanel;
   log(line: string): void;
 }
 
@@ -118,6 +126,15 @@ export function registerRunsTree(context: RunsTreeContext): void {
 
   const handlers: Record<string, (node?: unknown, selection?: unknown) => unknown> = {
     'seqlab.runs.refresh': () => index.refreshNow(),
+    // From a spec, sweep or run node: the table of that spec's runs or that sweep's trials.
+    'seqlab.showRunsTable': (node) => {
+      const clicked = node as RunsTreeNode | undefined;
+      const { runs, sweeps } = index.snapshot();
+      const scope = clicked?.kind === 'spec' ? scopeOfSpec(clicked.label) : clicked?.kind === 'sweep' ? scopeOfSweep(clicked.dir)
+        : clicked?.kind === 'run' ? scopeOfRun(clicked.runDir, runs, sweeps) : undefined;
+      context.table.show(scope);
+      return context.table.table();
+    },
     'seqlab.runs.openDashboard': (node) => {
       const [run] = targets(node, undefined);
       if (!run) return undefined;

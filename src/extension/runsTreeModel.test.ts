@@ -107,9 +107,9 @@ test('a sweep lists its trials with their parameters, seed and the sweep metric,
   const sweep: SweepEntry = {
     dir: '/w/.seqlab/sweeps/cells-1', name: 'cells', metric: { name: 'rmse', direction: 'minimize' },
     trials: [
-      { id: 't000', params: { 'model.encoder.cell': 'rnn' }, seed: 1, status: 'completed', metric: 0.4, runDir: '/w/.seqlab/sweeps/cells-1/trials/t000' },
-      { id: 't001', params: { 'model.encoder.cell': 'lstm' }, seed: 1, status: 'running', metric: 0.12, runDir: '/w/.seqlab/sweeps/cells-1/trials/t001' },
-      { id: 't002', params: { 'model.encoder.cell': 'gru' }, seed: 1, status: 'pending', metric: null, runDir: '/w/.seqlab/sweeps/cells-1/trials/t002' },
+      { id: 't000', params: { 'model.encoder.cell': 'rnn' }, seed: 1, configKey: 'c', status: 'completed', metric: 0.4, runDir: '/w/.seqlab/sweeps/cells-1/trials/t000' },
+      { id: 't001', params: { 'model.encoder.cell': 'lstm' }, seed: 1, configKey: 'c', status: 'running', metric: 0.12, runDir: '/w/.seqlab/sweeps/cells-1/trials/t001' },
+      { id: 't002', params: { 'model.encoder.cell': 'gru' }, seed: 1, configKey: 'c', status: 'pending', metric: null, runDir: '/w/.seqlab/sweeps/cells-1/trials/t002' },
     ],
   };
   const [node] = buildRunsTree([], [sweep]);

@@ -18,6 +18,8 @@ export interface TrialEntry {
   id: string;
   params: Record<string, string | number | boolean>;
   seed: number;
+  /** The sweep's key of the configuration (the same for each of its seeds). */
+  configKey: string;
   status: RunStatus;
   /** The sweep metric (best so far on validation), null before the first epoch. */
   metric: number | null;

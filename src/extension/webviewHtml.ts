@@ -23,7 +23,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export interface WebviewHtmlOptions {
-  panel: PanelKind;
+  /** The panel's name on `<body data-panel>`: a PanelKind, or `runs` for the runs table. */
+  panel: PanelKind | 'runs';
   title: string;
   cspSource: string;
   nonce: string;

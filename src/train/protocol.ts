@@ -186,3 +186,7 @@ export type HostToWebview =
   | { type: 'history'; events: TrainerEvent[]; compare?: TrainerEvent[] }
   | { type: 'architecture'; diagram: unknown }
   | { type: 'status'; state: 'idle' | 'running' | 'paused' | 'finished'; runName?: string };
+
+// --------------------------------------------------------------------------- runs table panel ⇄ host
+
+export type { HostToRunsTable, RunCurve, RunsTable, RunsTableRow, RunsTableScope, RunsTableToHost, RunStatus } from './runsTableProtocol';

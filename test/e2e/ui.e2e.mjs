@@ -1,6 +1,7 @@
 // The UI suite: what a user does with SeqLab, through the real workbench in Chromium. The tests run in order on
 // one page (each builds on the previous state, as a user's session would). The extension appends what it sees
 // (trainer events, webview messages) to SEQLAB_E2E_EVENTS, which the tests read for facts the pixels cannot give.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -251,6 +252,58 @@ export function uiSuite(lib) {
     }, 90_000, 500); // the host renders a blank restored panel again, with growing pauses (src/extension/panels.ts)
     await shot(context, 'restored-dashboard');
   }, 200_000);
+
+  suite.test('the runs table overlays three selected runs, each curve the values of its metrics.jsonl in its row colour', async (context) => {
+    const { page, workspace } = context;
+    // Three finished runs of one spec, made quickly with the CLI (different seeds: the table's varied parameter).
+    const cli = join(new URL('../..', import.meta.url).pathname, 'bin', 'seqlab.js');
+    const runDirs = [];
+    for (const seed of [1, 2, 3]) {
+      const result = spawnSync(process.execPath, [cli, 'train', join(workspace, 'sine.seqmodel.json'), '--epochs', '3', '--seed', String(seed), '--json'], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(result.status, 0, result.stderr);
+      runDirs.push(JSON.parse(result.stdout.trim().split('\n').at(-1)).runDir);
+    }
+    await lib.runCommand(page, 'SeqLab: Show Runs Table');
+    const frame = await lib.webviewFrame(page, 'runs', 30_000);
+    const rowOf = (runDir) => frame.locator(`#runs-table tbody tr[data-id="${runDir}"]`);
+    await until('the three runs in the table', async () => {
+      for (const runDir of runDirs) if ((await rowOf(runDir).count()) !== 1) return undefined;
+      return true;
+    }, 30_000, 500);
+    const header = await frame.locator('#runs-table thead').innerText();
+    assert.match(header, /training\.seed/, `the seed is the varied parameter: ${header}`);
+    for (const runDir of runDirs) await rowOf(runDir).locator('input[type="checkbox"]').check();
+    const overlay = await until('three overlaid curves', async () => {
+      const rows = await frame.locator('#overlay-data tr[data-id]').evaluateAll((trs) => trs.map((tr) => ({
+        id: tr.getAttribute('data-id'), colour: tr.getAttribute('data-colour'), values: tr.querySelector('td')?.textContent ?? '',
+      })));
+      return rows.length === 3 ? rows : undefined;
+    }, 30_000, 500);
+    const parse = (css) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    for (const runDir of runDirs) {
+      const curve = overlay.find((row) => row.id === runDir);
+      assert.ok(curve, `no curve for ${runDir}`);
+      const expected = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).validationLoss);
+      assert.deepEqual(curve.values.split(' ').map(Number), expected, `${runDir}: the curve is not its metrics.jsonl`);
+      const swatch = await rowOf(runDir).locator('.swatch').evaluate((node) => getComputedStyle(node).backgroundColor);
+      assert.deepEqual(parse(swatch), parse(curve.colour), 'the row swatch has its curve colour');
+    }
+    assert.equal(new Set(overlay.map((row) => row.colour)).size, 3, 'three colours');
+    // Each colour is painted on the chart.
+    const painted = await frame.locator('canvas#overlay-chart').evaluate((canvas, colours) => {
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      return colours.map((rgb) => {
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) < 12 && Math.abs(data[i + 1] - rgb[1]) < 12 && Math.abs(data[i + 2] - rgb[2]) < 12) n++;
+        }
+        return n;
+      });
+    }, overlay.map((row) => parse(row.colour)));
+    console.log(`    overlay: ${overlay.length} curves, pixels per colour ${painted.join(', ')}`);
+    assert.ok(painted.every((n) => n > 20), `a curve is not drawn: ${painted.join(', ')} px`);
+    await shot(context, '09-runs-table');
+  }, 240_000);
 
   suite.test('no webview message was refused by the host', async ({ eventsFile }) => {
     const records = readRecords(eventsFile).filter((r) => r.type === 'webviewMessage');

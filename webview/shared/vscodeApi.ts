@@ -12,8 +12,8 @@ interface WebviewApi {
 
 declare function acquireVsCodeApi(): WebviewApi;
 
-export interface PanelConnection<UiState extends object> {
-  post(message: WebviewToHost): void;
+export interface PanelConnection<UiState extends object, Out = WebviewToHost> {
+  post(message: Out): void;
   readonly uiState: UiState;
   saveUiState(patch: Partial<UiState>): void;
 }
@@ -29,12 +29,18 @@ export function isHostMessage(data: unknown): data is HostToWebview {
  * Listens first, then posts `ready`, so the host's history replay cannot arrive before the listener exists.
  * Stored UI state is merged over `defaults` (fields added in a later version keep their defaults).
  */
-export function connectPanel<UiState extends object>(panel: PanelKind, defaults: UiState, onMessage: (message: HostToWebview) => void): PanelConnection<UiState> {
+export function connectPanel<UiState extends object>(panel: PanelKind, defaults: UiState, onMessage: (message: HostToWebview) => void): PanelConnection<UiState>;
+/** A panel with its own messages (the runs table): `isMessage` keeps those of its host. */
+export function connectPanel<UiState extends object, In extends { type: string }, Out>(
+  panel: string, defaults: UiState, onMessage: (message: In) => void, isMessage: (data: unknown) => data is In): PanelConnection<UiState, Out>;
+export function connectPanel<UiState extends object, In extends { type: string }>(
+  panel: string, defaults: UiState, onMessage: (message: In) => void, isMessage: (data: unknown) => data is In = isHostMessage as unknown as (data: unknown) => data is In,
+): PanelConnection<UiState, unknown> {
   const api = acquireVsCodeApi();
   const stored = api.getState();
   const uiState: UiState = { ...defaults, ...(typeof stored === 'object' && stored !== null ? (stored as Partial<UiState>) : {}) };
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (!isHostMessage(event.data)) return;
+    if (!isMessage(event.data)) return;
     try {
       onMessage(event.data);
     } catch (error) {
@@ -42,7 +48,7 @@ export function connectPanel<UiState extends object>(panel: PanelKind, defaults:
       console.error(`SeqLab ${panel} panel: could not render a '${event.data.type}' message`, error);
     }
   });
-  api.postMessage({ type: 'ready', panel } satisfies WebviewToHost);
+  api.postMessage({ type: 'ready', panel });
   return {
     post: (message) => api.postMessage(message),
     uiState,

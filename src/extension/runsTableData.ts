@@ -1,0 +1,131 @@
+/**
+ * The runs table's data: which runs a scope holds (one spec's runs, or one sweep's trials), the spec paths
+ * that vary between them (src/spec/specDiff.ts), and per run its varied values, seed, configuration key and
+ * figures (final, best and test metrics, duration, samples/s), plus its curves per epoch. Pure: no `vscode`,
+ * no I/O (the records are read by RunRecordReader); unit tested.
+ */
+import { flattenSpec, variedPaths } from '../spec/specDiff';
+import { LOSS_METRIC, type RunCurve, type RunsTable, type RunsTableRow, type RunsTableScope } from '../train/runsTableProtocol';
+import { effectiveSpec, type RunRecord, type RunStatus } from './runRecords';
+import type { RunEntry, SweepEntry } from './runsTreeModel';
+
+/** Where a spec keeps its seed; a sweep's seeds set this path too. */
+export const SEED_PATH = 'training.seed';
+
+export interface TableSource {
+  record: RunRecord;
+  status: RunStatus;
+  /** For a sweep trial: its id and the sweep's own configuration key (the same for each of its seeds). */
+  trial?: { sweepName: string; id: string; configKey: string };
+}
+
+const specScopeId = (specName: string) => `spec:${specName}`;
+const sweepScopeId = (dir: string) => `sweep:${dir}`;
+
+/** The scopes in the Runs view's order: sweeps newest first, then specs by their latest run. */
+export function runsTableScopes(runs: readonly RunEntry[], sweeps: readonly SweepEntry[]): RunsTableScope[] {
+  const counts = new Map<string, { count: number; latest: number }>();
+  for (const { record } of runs) {
+    const known = counts.get(record.specName) ?? { count: 0, latest: 0 };
+    counts.set(record.specName, { count: known.count + 1, latest: Math.max(known.latest, record.startedAt) });
+  }
+  return [
+    ...sweeps.map((sweep) => ({ id: sweepScopeId(sweep.dir), label: `sweep ${sweep.name} (${sweep.trials.length} trials)` })),
+    ...[...counts].sort((a, b) => b[1].latest - a[1].latest).map(([specName, { count }]) => ({ id: specScopeId(specName), label: `${specName} (${count} run${count === 1 ? '' : 's'})` })),
+  ];
+}
+
+/** The scope holding this run folder (a trial's sweep, else its spec's runs). */
+export function scopeOfRun(runDir: string, runs: readonly RunEntry[], sweeps: readonly SweepEntry[]): string | undefined {
+  const sweep = sweeps.find((candidate) => candidate.trials.some((trial) => trial.runDir === runDir));
+  if (sweep) return sweepScopeId(sweep.dir);
+  const run = runs.find((entry) => entry.record.runDir === runDir);
+  return run ? specScopeId(run.record.specName) : undefined;
+}
+
+export function scopeOfSweep(dir: string): string {
+  return sweepScopeId(dir);
+}
+
+export function scopeOfSpec(specName: string): string {
+  return specScopeId(specName);
+}
+
+/** The runs (or trials whose folder exists) a scope shows. */
+export function sourcesOfScope(scope: string, runs: readonly RunEntry[], sweeps: readonly SweepEntry[]): TableSource[] {
+  const sweep = sweeps.find((candidate) => sweepScopeId(candidate.dir) === scope);
+  if (sweep) {
+    return sweep.trials.flatMap((trial) => (trial.record ? [{ record: trial.record, status: trial.status, trial: { sweepName: sweep.name, id: trial.id, configKey: trial.configKey } }] : []));
+  }
+  return runs.filter((entry) => specScopeId(entry.record.specName) === scope).map((entry) => ({ record: entry.record, status: entry.status }));
+}
+
+const lastOf = <T>(items: readonly T[]) => items[items.length - 1];
+
+function epochFigures(epoch: RunRecord['epochs'][number] | undefined): Record<string, number> {
+  return epoch ? { [LOSS_METRIC]: epoch.validationLoss, ...epoch.metrics } : {};
+}
+
+/** The trainer marks each improving epoch `best`; the last one marked is the best. */
+function bestEpoch(record: RunRecord): RunRecord['epochs'][number] | undefined {
+  return lastOf(record.epochs.filter((epoch) => epoch.best)) ?? record.epochs.reduce<RunRecord['epochs'][number] | undefined>(
+    (best, epoch) => (best === undefined || epoch.validationLoss < best.validationLoss ? epoch : best), undefined);
+}
+
+function runSeconds(record: RunRecord): number | null {
+  if (record.report && Number.isFinite(record.report.seconds)) return record.report.seconds;
+  return record.epochs.length > 0 ? record.epochs.reduce((sum, epoch) => sum + (Number.isFinite(epoch.seconds) ? epoch.seconds : 0), 0) : null;
+}
+
+function samplesPerSecond(record: RunRecord, seconds: number | null): number | null {
+  const batchSize = (record.spec?.training as { batchSize?: unknown } | undefined)?.batchSize;
+  const steps = record.report && Number.isFinite(record.report.steps) ? record.report.steps : lastOf(record.epochs)?.step;
+  if (typeof batchSize !== 'number' || steps === undefined || !Number.isFinite(steps) || seconds === null || !(seconds > 0)) return null;
+  return (steps * batchSize) / seconds;
+}
+
+function tableRow(source: TableSource, parameters: readonly string[]): RunsTableRow {
+  const { record } = source;
+  const leaves = flattenSpec(effectiveSpec(record));
+  const params: RunsTableRow['params'] = {};
+  for (const path of parameters) {
+    const value = leaves.get(path);
+    if (value !== undefined) params[path] = value;
+  }
+  const seedValue = leaves.get(SEED_PATH);
+  const configuration = parameters.filter((path) => path !== SEED_PATH).map((path) => [path, params[path] ?? null]);
+  const seconds = runSeconds(record);
+  const test = record.report?.test;
+  const final = epochFigures(lastOf(record.epochs));
+  return {
+    id: record.runDir,
+    name: source.trial ? `${source.trial.sweepName} / ${source.trial.id}` : record.name,
+    specName: record.specName,
+    status: source.status,
+    params,
+    seed: typeof seedValue === 'number' ? seedValue : null,
+    configKey: source.trial?.configKey ?? JSON.stringify(configuration),
+    epochs: record.epochs.length,
+    final: Object.keys(final).length > 0 ? final : { ...(record.report?.finalMetrics ?? {}) },
+    best: epochFigures(bestEpoch(record)),
+    test: test ? { [LOSS_METRIC]: test.loss, ...test.metrics } : {},
+    seconds,
+    samplesPerSecond: samplesPerSecond(record, seconds),
+  };
+}
+
+/** The table of a scope's runs, newest first as given. */
+export function buildRunsTable(scopes: RunsTableScope[], scope: string, sources: readonly TableSource[], objective?: RunsTable['objective']): RunsTable {
+  const parameters = variedPaths(sources.map((source) => effectiveSpec(source.record)));
+  const rows = sources.map((source) => tableRow(source, parameters));
+  const metrics = [LOSS_METRIC];
+  for (const row of rows) for (const name of [...Object.keys(row.final), ...Object.keys(row.test)]) if (!metrics.includes(name)) metrics.push(name);
+  return { scopes, scope, parameters, seedPath: SEED_PATH, metrics, rows, ...(objective ? { objective } : {}) };
+}
+
+/** A run's curves per epoch: the validation loss, the train loss and each validation metric. */
+export function runCurve(record: RunRecord): RunCurve {
+  const series: Record<string, number[]> = { [LOSS_METRIC]: record.epochs.map((epoch) => epoch.validationLoss), 'train loss': record.epochs.map((epoch) => epoch.trainLoss) };
+  for (const epoch of record.epochs) for (const name of Object.keys(epoch.metrics)) series[name] ??= record.epochs.map((other) => other.metrics[name] ?? Number.NaN);
+  return { id: record.runDir, epochs: record.epochs.map((epoch) => epoch.epoch), series };
+}

@@ -1,0 +1,74 @@
+/**
+ * The messages between the host and the runs table panel (re-exported by protocol.ts with every other message).
+ * A row is a run or a sweep trial, identified by its run folder; the panel can only name rows the host sent, so it
+ * never makes the host read a path of its choosing.
+ */
+import type { SpecDifference, SpecValue } from '../spec/specDiff';
+
+/** How a run stands (see src/extension/runRecords.ts). */
+export type RunStatus = 'running' | 'completed' | 'early-stopped' | 'stopped' | 'diverged' | 'failed' | 'pruned' | 'pending' | 'interrupted';
+
+/** Metric name of the validation loss among the table's metrics (the others are the task's, e.g. rmse, accuracy). */
+export const LOSS_METRIC = 'loss';
+
+export interface RunsTableRow {
+  /** The run folder (absolute path): stable across refreshes. */
+  id: string;
+  /** The folder's name, or `sweep / t007` for a trial. */
+  name: string;
+  specName: string;
+  status: RunStatus;
+  /** The value of every varied spec path (the table's `parameters`) in this run; missing ones are absent. */
+  params: Record<string, SpecValue>;
+  seed: number | null;
+  /** The same for every seed of one configuration: the varied parameters other than the seed. */
+  configKey: string;
+  /** Epochs with a metrics line so far. */
+  epochs: number;
+  /** Validation figures by metric name (`loss` and the task's metrics): at the last epoch, at the best epoch. */
+  final: Record<string, number>;
+  best: Record<string, number>;
+  /** The held-out test split (report.json's `test`), when the run has one. */
+  test: Record<string, number>;
+  seconds: number | null;
+  /** Training samples per second over the whole run (steps × batch size / seconds). */
+  samplesPerSecond: number | null;
+}
+
+/** What the table shows: the runs of one spec, or the trials of one sweep. */
+export interface RunsTableScope {
+  id: string;
+  label: string;
+}
+
+export interface RunsTable {
+  scopes: RunsTableScope[];
+  scope: string;
+  /** Spec paths whose value is not the same in every row, in spec order; the seed's path among them. */
+  parameters: string[];
+  seedPath: string;
+  /** `loss` first, then the task metrics. */
+  metrics: string[];
+  /** The metric a sweep optimises (its direction), when the scope is a sweep. */
+  objective?: { name: string; direction: 'minimize' | 'maximize' };
+  rows: RunsTableRow[];
+}
+
+/** One run's validation curves per epoch: `loss`, `train loss` and each task metric. */
+export interface RunCurve {
+  id: string;
+  epochs: number[];
+  series: Record<string, number[]>;
+}
+
+export type HostToRunsTable =
+  | { type: 'runsTable'; table: RunsTable }
+  | { type: 'runsCurves'; curves: RunCurve[] }
+  | { type: 'specDiff'; left: string; right: string; differences: SpecDifference[] };
+
+export type RunsTableToHost =
+  | { type: 'ready'; panel: 'runs' }
+  | { type: 'setScope'; scope: string }
+  | { type: 'requestCurves'; ids: string[] }
+  | { type: 'requestSpecDiff'; left: string; right: string }
+  | { type: 'openRun'; id: string };

@@ -188,7 +188,8 @@ export function runStatus(record: Pick<RunRecord, 'report' | 'lastWrite'>, optio
     return options.sweepStatus === 'pruned' ? 'pruned' : reported;
   }
   if (options.live) return 'running';
-  if (options.sweepStatus === 'pending' || options.sweepStatus === 'running' || options.sweepStatus === 'pruned') return options.sweepStatus;
+  // A sweep's `running` is trusted only while the trial writes: a killed sweep leaves it in its state.
+  if (options.sweepStatus === 'pending' || options.sweepStatus === 'pruned') return options.sweepStatus;
   return options.nowMs - record.lastWrite <= RUNNING_IF_WRITTEN_WITHIN_MS ? 'running' : 'interrupted';
 }
 

@@ -258,12 +258,14 @@ suite('SeqLab in the extension host', () => {
   test('the SeqLab Runs view lists runs under their spec with status and metric, and Compare Specs says what differs', async () => {
     const seqlab = await api();
     const runsDir = join(workspaceRoot(), '.seqlab', 'runs');
-    const stopped = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(runsDir))).map(([name]) => join(runsDir, name))
-      .find((dir) => existsSync(join(dir, 'report.json')) && JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).status === 'stopped');
-    assert.ok(stopped, 'no stopped run from the earlier tests');
-    // A copy of that run with a smaller encoder, as if trained from an edited spec.
+    const statusOf = (dir: string) => (existsSync(join(dir, 'report.json')) ? JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).status : undefined);
+    const runDirs = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(runsDir))).map(([name]) => join(runsDir, name));
+    const completed = runDirs.find((dir) => statusOf(dir) === 'completed');
+    const stopped = runDirs.find((dir) => statusOf(dir) === 'stopped');
+    assert.ok(completed && stopped, 'no completed and stopped runs from the earlier tests');
+    // A copy of the completed run with a smaller encoder, as if trained from an edited spec.
     const edited = join(runsDir, 'forecaster-20991231-235959');
-    cpSync(stopped, edited, { recursive: true });
+    cpSync(completed, edited, { recursive: true });
     const spec = JSON.parse(readFileSync(join(edited, 'spec.json'), 'utf8'));
     spec.model.encoder.hiddenSize = 32;
     writeFileSync(join(edited, 'spec.json'), JSON.stringify(spec, null, 2));
@@ -271,14 +273,16 @@ suite('SeqLab in the extension host', () => {
     const tree = seqlab.runsTree() as Node[];
     const forecaster = tree.find((node) => node.kind === 'spec' && node.label === 'forecaster');
     assert.ok(forecaster?.children, `no forecaster group in ${JSON.stringify(tree.map((node) => node.label))}`);
-    const statuses = new Set(forecaster.children.map((node) => node.status));
-    assert.ok(statuses.has('completed') && statuses.has('stopped'), [...statuses].join(', '));
-    const copy = forecaster.children.find((node) => node.runDir === edited);
-    assert.ok(copy, 'the copied run is not listed');
+    const nodeOf = (dir: string) => forecaster.children?.find((node) => node.runDir === dir);
+    const [original, copy, stoppedNode] = [nodeOf(completed), nodeOf(edited), nodeOf(stopped)];
+    assert.ok(original && copy && stoppedNode, 'a run is missing from the view');
     assert.equal(forecaster.children[0].runDir, edited, 'newest run first');
-    assert.match(copy.description, /^val loss \d/);
-    assert.match(copy.contextValue ?? '', /\bresumable\b/, 'a stopped run with a checkpoint can be resumed');
-    const original = forecaster.children.find((node) => node.runDir === stopped);
+    assert.deepEqual([original.status, copy.status, stoppedNode.status], ['completed', 'completed', 'stopped']);
+    const bestLoss = JSON.parse(readFileSync(join(completed, 'report.json'), 'utf8')).bestValidationLoss;
+    assert.equal(copy.description, `val loss ${+bestLoss.toPrecision(4)}`);
+    // A stopped run with a checkpoint can be resumed from the view; a completed one cannot.
+    assert.equal(/\bresumable\b/.test(stoppedNode.contextValue ?? ''), existsSync(join(stopped, 'model.safetensors')));
+    assert.doesNotMatch(original.contextValue ?? '', /\bresumable\b/);
     const text = await vscode.commands.executeCommand<string>('seqlab.runs.compareSpecs', original, [original, copy]);
     assert.match(text ?? '', /1 difference \(A → B\):\n {2}model\.encoder\.hiddenSize {2}64 → 32\n/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, 'seqlab-spec-diff');

@@ -101,7 +101,8 @@ function describeValue(value: unknown): string {
   return text !== undefined && text.length > 40 ? `${text.slice(0, 37)}…` : String(text);
 }
 
-function reportOne(source: SpecSource, error: ErrorObject): void {
+/** One ajv error as a diagnostic at its node (also used for the sweep file's schema, src/train/sweeps/sweepFile.ts). */
+export function reportOne(source: SpecSource, error: ErrorObject): void {
   const path = pathFromPointer(error.instancePath);
   const where = formatPath(path);
   const params = error.params as Record<string, unknown>;

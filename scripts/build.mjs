@@ -21,6 +21,7 @@ const nodeEntries = {
   extension: 'src/extension/extension.ts',
   worker: 'src/train/worker.ts',
   cli: 'src/cli/main.ts',
+  sweepWorker: 'src/train/sweeps/trialWorker.ts',
 };
 // The exported PyTorch project's .py files, inlined into the bundles (src/cli/pytorch/pythonSources.ts).
 const pythonDir = join(root, 'src', 'cli', 'pytorch');

@@ -52,6 +52,8 @@ export interface ValidationRequest {
   checkResources?: boolean;
   /** The machine to fit (default: this one, with the kernels active now). */
   machine?: MachineMemory;
+  /** Data prepared for the same task, data section and seed (a sweep checks many trials of one data set). */
+  data?: PreparedData;
 }
 
 export function validateRun(request: ValidationRequest, io: RunIo): RunValidation {
@@ -64,7 +66,7 @@ export function validateRun(request: ValidationRequest, io: RunIo): RunValidatio
 
   let data: PreparedData;
   try {
-    data = prepareData(analysis.spec, path.dirname(specPath), io, specPath);
+    data = request.data ?? prepareData(analysis.spec, path.dirname(specPath), io, specPath);
   } catch (error) {
     if (error instanceof DataError && error.file === specPath) {
       // A data error about the spec itself (a generator that does not suit the task): show it where it is.

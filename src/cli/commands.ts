@@ -27,6 +27,8 @@ import { StatefulTrainingError } from '../train/statefulBatches';
 import { TORCHRUN_COMMAND, exportPytorch } from './exportPytorch';
 import { jsonReporter, summaryTable, terminalReporter } from './progress';
 import { initCommand } from './init';
+import { alignedTable } from './table';
+import { SWEEP_HELP, runsCommand, sweepCommand } from './sweep';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -40,11 +42,11 @@ export interface CliIo {
   onInterrupt?(handler: () => void): void;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 /** A run that started and then failed: exit 1 whatever the cause, even a file error (a disk filling up). */
-class RunFailure extends Error {}
+export class RunFailure extends Error {}
 
-const HELP: Record<string, string> = {
+export const HELP: Record<string, string> = {
   main: `seqlab — train and inspect recurrent sequence models from *.seqmodel.json specs
 
 Usage: seqlab <command> [options]
@@ -55,6 +57,8 @@ Commands:
   predict SPEC    run trained weights on inputs from a file (JSON, or the spec's data format)
   export SPEC     write a PyTorch project (model.py, train.py for torchrun/DDP, the weights)
   init DATA       write a spec for a data file (.csv, .tsv, .jsonl, .conll, .txt) beside it
+  sweep FILE      train the trials of a *.seqsweep.json (grid, random, asha), N at once; a live table
+  runs [FOLDER]   list runs and sweep trials with their parameters and results
 
 Run 'seqlab <command> --help' for the options of a command.
 Exit codes: 0 success, 1 the run failed or diverged, 2 bad spec, data or arguments.`,
@@ -98,6 +102,7 @@ seq2seq follows the spec's teacher-forcing schedule), README.md (why torch 1.13 
 check_parity.py (reproduces SeqLab's outputs on reference.safetensors, tolerance 1e-5), config.json,
 model.safetensors (the weights) and data.safetensors (the prepared splits, so no loader needs porting).
 Weights that train.py writes load back with 'seqlab predict --weights'.`,
+  ...SWEEP_HELP,
 };
 
 interface ParsedArgs {
@@ -105,7 +110,7 @@ interface ParsedArgs {
   positionals: string[];
 }
 
-function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
+export function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
   try {
     const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
@@ -114,7 +119,7 @@ function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs 
   }
 }
 
-function integerOption(value: string | undefined, name: string): number | undefined {
+export function integerOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${value}'`);
@@ -145,6 +150,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return exportCommand(rest, io);
       case 'init':
         return initCommand(rest, io);
+      case 'sweep':
+        return await sweepCommand(rest, io);
+      case 'runs':
+        return runsCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'\n\n${HELP.main}`);
     }
@@ -212,9 +221,7 @@ export function shapeTable(layers: readonly LayerInfo[]): string {
   const header = ['layer', 'input', 'output', 'h_n', 'parameters'];
   const shape = (s: NamedShape | undefined) => (s ? formatNamedShape(s) : '');
   const rows = layers.map((l) => [l.label, shape(l.input), shape(l.output), shape(l.hN), l.parameterFormula ?? l.parameters.toLocaleString('en-US')]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return alignedTable(header, rows);
 }
 
 function checkCommand(args: string[], io: CliIo): number {

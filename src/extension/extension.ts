@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { PanelKind, RunFinished, TrainerEvent, WebviewToHost } from '../train/protocol';
 import { TrainingRunManager } from './runManager';
 import { SpecLanguageFeatures } from './specLanguage';
+import { SweepLanguageFeatures } from './sweepLanguage';
 import { PanelManager } from './panels';
 import { TrainingStatusBar } from './statusBar';
 import { registerCommands, type CommandContext } from './commands';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
     log,
   });
   const language = new SpecLanguageFeatures(() => configuration().get<number>('diagnosticsDelayMs', 300), log);
+  const sweepLanguage = new SweepLanguageFeatures(() => configuration().get<number>('diagnosticsDelayMs', 300));
   const statusBar = new TrainingStatusBar();
   const session = new SessionState(runs, language, log, context.workspaceState);
   const panels = new PanelManager(context.extensionUri, session.panelHost());
@@ -67,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
   const runsTable = new RunsTablePanel(context.extensionUri, runsIndex, log);
   registerRunsTree({ extensionContext: context, index: runsIndex, runs, session, panels, table: runsTable, log });
 
-  context.subscriptions.push(output, language, statusBar, panels, session, runsIndex, runsTable, { dispose: () => runs.dispose() });
+  context.subscriptions.push(output, language, sweepLanguage, statusBar, panels, session, runsIndex, runsTable, { dispose: () => runs.dispose() });
   deactivateHook = () => runs.dispose();
   // The built-in JSON language server serves seqmodel files (jsonLanguageParticipants: schema completion, hovers,
   // validation), but it activates only for the json languages: wake it for ours.

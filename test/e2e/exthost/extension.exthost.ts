@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { analyzeSpec, specTemplates } from '../../../src/spec';
 import bundledModelPy from '../../../src/cli/pytorch/model.py';
 import type { SeqLabTestApi } from '../../../src/extension/extension';
+import { sweepFileDiagnostics } from '../../../src/train/sweeps/trialPlan';
 
 const EXTENSION_ID = 'seqlab.seqlab';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -133,6 +134,34 @@ suite('SeqLab in the extension host', () => {
     }, 30_000);
     // Only properties the object does not have yet are offered.
     for (const property of ['bidirectional', 'residual', 'layerNorm']) assert.ok(labels.includes(property), `${property} not offered: ${labels.join(', ')}`);
+  });
+
+  test('a sweep file gets located diagnostics, trials included, and completion from its schema', async () => {
+    const text = JSON.stringify({
+      spec: 'forecaster.seqmodel.json', method: 'grid',
+      parameters: { 'model.encoder.hidenSize': { values: [8] }, 'model.encoder.numLayers': { values: [1, 0] } },
+    }, null, 2);
+    const document = await writeSpec('broken.seqsweep.json', text);
+    const expected = sweepFileDiagnostics(text, document.uri.fsPath, (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined));
+    const diagnostics = await until('sweep diagnostics', () => {
+      const found = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'seqlab');
+      return found.length === expected.length && found.length > 0 ? found : undefined;
+    });
+    assert.deepEqual(diagnostics.map((d) => `${String(d.code)} at ${document.getText(d.range)}`).sort(), ['sweep/unknown-spec-path at "model.encoder.hidenSize"']);
+    // Fixed, the trial with numLayers 0 is checked and located at that value.
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.replace(diagnostics[0].range, '"model.encoder.hiddenSize"'));
+    const trial = await until('the invalid trial located at its value', () => vscode.languages.getDiagnostics(document.uri).find((d) => d.code === 'sweep/trial-invalid'));
+    assert.equal(document.getText(trial.range), '0');
+    assert.match(trial.message, /^Trial t001 \(model\.encoder\.hiddenSize=8, model\.encoder\.numLayers=0, seed 1\)/);
+
+    const completion = await writeSpec('completion.seqsweep.json', '{\n  "spec": "forecaster.seqmodel.json",\n  \n}\n');
+    const labels = await until('sweep schema completions', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', completion.uri, new vscode.Position(2, 2));
+      const found = (list?.items ?? []).map((item) => (typeof item.label === 'string' ? item.label : item.label.label).replace(/"/g, ''));
+      return found.includes('method') ? found : undefined;
+    }, 30_000);
+    for (const property of ['method', 'parameters', 'seeds', 'metric']) assert.ok(labels.includes(property), `${property} not offered: ${labels.join(', ')}`);
   });
 
   test('hovering the encoder shows its shapes with named dimensions', async () => {

@@ -1,0 +1,61 @@
+/**
+ * The editor side of `*.seqsweep.json`: SeqLab's diagnostics as you type (debounced), the same sentences at the
+ * same places as `seqlab sweep` — schema, spec paths, methods, the metric, the base spec — and every trial's
+ * spec checked by the spec analysis (the data-dependent checks wait for `seqlab sweep`, which loads the data).
+ * Hover help and completion come from schemas/seqsweep.schema.json through VS Code's JSON language features.
+ */
+import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
+import { SWEEP_FILE_SUFFIX } from '../train/sweeps/sweepFile';
+import { sweepFileDiagnostics } from '../train/sweeps/trialPlan';
+import { toVscodeDiagnostic } from './specLanguage';
+
+export function isSweepDocument(document: vscode.TextDocument): boolean {
+  return document.uri.path.endsWith(SWEEP_FILE_SUFFIX);
+}
+
+/** Grids larger than this are checked trial by trial only up to here while typing (`seqlab sweep` checks all). */
+const MAX_TRIALS_CHECKED_WHILE_TYPING = 200;
+
+export class SweepLanguageFeatures implements vscode.Disposable {
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('seqlab-sweep');
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly delayMs: () => number) {
+    this.disposables.push(
+      this.diagnostics,
+      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
+      vscode.workspace.onDidChangeTextDocument((change) => this.schedule(change.document, this.delayMs())),
+      vscode.workspace.onDidCloseTextDocument((document) => this.diagnostics.delete(document.uri)),
+    );
+    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+  }
+
+  private schedule(document: vscode.TextDocument, delayMs: number): void {
+    if (!isSweepDocument(document) || document.uri.scheme !== 'file') return;
+    const key = document.uri.toString();
+    const previous = this.pending.get(key);
+    if (previous) clearTimeout(previous);
+    this.pending.set(key, setTimeout(() => {
+      this.pending.delete(key);
+      if (document.isClosed) return;
+      const readSpec = (absolutePath: string) => {
+        // An open (maybe unsaved) base spec counts as it is in the editor.
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === absolutePath);
+        if (open) return open.getText();
+        try {
+          return readFileSync(absolutePath, 'utf8');
+        } catch {
+          return undefined;
+        }
+      };
+      this.diagnostics.set(document.uri, sweepFileDiagnostics(document.getText(), document.uri.fsPath, readSpec, MAX_TRIALS_CHECKED_WHILE_TYPING).map(toVscodeDiagnostic));
+    }, delayMs));
+  }
+
+  dispose(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -15,6 +15,7 @@ import { nodeRunIo } from '../train/runIo';
 import { loadWeights, saveWeights } from '../train/runFolder';
 import { teacherForcingRatio } from '../train/optimization';
 import { TORCHRUN_COMMAND, exportPytorch, exportReadme } from './exportPytorch';
+import { freePort } from './pytorchEngine';
 
 import { PYTHON, assertTorchInstalled } from './testing/torchInstalled';
 
@@ -32,7 +33,7 @@ test('the README gives the torchrun command that works here and describes the sc
   assert.match(readme, /teacher-forcing schedule \(start 1, end 0, decay linear\)/);
 });
 
-test('train.py under torchrun (2 processes) follows the teacher-forcing schedule and writes weights SeqLab loads', () => {
+test('train.py under torchrun (2 processes, the pairs streamed from their file) follows the teacher-forcing schedule and writes a SeqLab run folder', async () => {
   assertTorchInstalled();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-torchrun-'));
   fs.writeFileSync(path.join(dir, 'pairs.tsv'), pairs.join('\n'));
@@ -40,24 +41,32 @@ test('train.py under torchrun (2 processes) follows the teacher-forcing schedule
   const model = new SequenceModel(spec, data.info, new Rng(7));
   saveWeights(nodeRunIo, path.join(dir, 'weights.safetensors'), model.namedParameters());
   const out = path.join(dir, 'export');
-  exportPytorch({ spec, data, model, weightsBytes: fs.readFileSync(path.join(dir, 'weights.safetensors')), outDir: out, io: nodeRunIo });
-  // The README's command, with torchrun spelled as the module so that the PATH's python does not matter.
+  exportPytorch({ spec, data, model, weightsBytes: fs.readFileSync(path.join(dir, 'weights.safetensors')), outDir: out, io: nodeRunIo, dataFile: path.join(dir, 'pairs.tsv') });
+  // The README's command, with torchrun spelled as the module so that the PATH's python does not matter, and the
+  // rendezvous on a free port rather than --standalone's 29400, which another test run on this machine may hold.
   const [, ...launcherArgs] = TORCHRUN_COMMAND.split(' ');
-  const r = spawnSync(PYTHON, ['-m', 'torch.distributed.run', ...launcherArgs.map((a) => (a === 'train.py' ? path.join(out, 'train.py') : a)), '--epochs', String(EPOCHS)], {
+  const rendezvous = ['--nnodes=1', '--rdzv_backend=c10d', `--rdzv_endpoint=127.0.0.1:${await freePort()}`];
+  const args = launcherArgs.flatMap((a) => (a === 'train.py' ? [path.join(out, 'train.py')] : a === '--standalone' ? rendezvous : [a]));
+  const r = spawnSync(PYTHON, ['-m', 'torch.distributed.run', ...args, '--epochs', String(EPOCHS)], {
     encoding: 'utf8', cwd: out, env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 120_000,
   });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  const epochLines = r.stdout.split('\n').filter((l) => /epoch \d+: train loss/.test(l));
-  assert.equal(epochLines.length, EPOCHS, r.stdout);
+  // The run folder is SeqLab's: one metrics line per epoch, a report, the weights of the last epoch.
+  const runDir = path.join(out, 'run');
+  const lines = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; teacherForcing: number; metrics: Record<string, number> });
+  assert.deepEqual(lines.map((l) => l.epoch), [1, 2, 3]);
+  assert.deepEqual(Object.keys(lines[0].metrics).sort(), ['exactMatch', 'perplexity', 'tokenAccuracy']);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')).status, 'completed');
   for (let epoch = 1; epoch <= EPOCHS; epoch++) {
-    const line = epochLines.find((l) => new RegExp(`epoch ${epoch}:`).test(l))!;
+    const line = r.stdout.split('\n').find((l) => new RegExp(`epoch ${epoch}: teacher forcing`).test(l))!;
     const [, ratio, own, all] = /teacher forcing ([\d.]+) \(own predictions at (\d+) of (\d+) steps\)/.exec(line)!;
     assert.ok(Math.abs(Number(ratio) - teacherForcingRatio(spec.training.teacherForcing, epoch, EPOCHS)) < 1e-4, line);
+    assert.ok(Math.abs(lines[epoch - 1].teacherForcing - Number(ratio)) < 1e-4, 'metrics.jsonl has the ratio too');
     if (epoch === 1) assert.equal(Number(own), 0, 'ratio 1: always the ground truth');
     if (epoch === EPOCHS) assert.equal(Number(own), Number(all), 'ratio 0: always the own prediction');
   }
   const trained = new SequenceModel(spec, data.info, new Rng(1));
-  loadWeights(nodeRunIo, path.join(out, 'trained.safetensors'), trained.namedParameters());
+  loadWeights(nodeRunIo, path.join(runDir, 'model.safetensors'), trained.namedParameters());
   const before = model.namedParameters()[0].parameter.value.data;
   const after = trained.namedParameters()[0].parameter.value.data;
   assert.notDeepEqual(Array.from(after), Array.from(before), 'training changed the weights');

@@ -3,14 +3,17 @@
  *   model.py          the module (parameter names = SeqLab's state-dict names) and a safetensors reader/writer
  *   train.py          training under 'torchrun' with DistributedDataParallel (or plain python)
  *   check_parity.py   reproduces SeqLab's outputs from reference.safetensors (tolerance 1e-5)
- *   config.json       the spec and the data's sizes;  model.safetensors  the weights
- *   data.safetensors  the prepared splits (padded arrays, lengths) so no loader needs porting
+ *   seqlab_data.py    SeqLab's loaders in Python: reads the original data file lazily, same splits and batches
+ *   config.json       the spec, the data's sizes, vocabulary, labels and normalisation statistics, the data file;
+ *   model.safetensors the weights
+ *   data.safetensors  with `dataMode: 'embed'` (and for synthetic data): the prepared splits as padded arrays
  *   reference.safetensors  a validation batch and SeqLab's outputs on it
  *   README.md         how to check, train (one process or torchrun) and bring the weights back
  */
 import * as path from 'node:path';
 import { Tensor } from '../tensor';
 import { encodeSafetensors } from '../nn/safetensors';
+import { resolveDataPath } from '../data/prepare';
 import type { SeqModelSpec } from '../spec/types';
 import type { Batch, DataSplit, PreparedData } from '../data/types';
 import type { SequenceModel } from '../train/model';
@@ -27,6 +30,17 @@ export interface ExportOptions {
   io: RunIo;
   /** Examples in the reference batch. */
   referenceSize?: number;
+  /** The data file the spec names, resolved (absent for synthetic data). */
+  dataFile?: string;
+  /** 'stream' (default where there is a data file): train.py reads that file; 'embed': data.safetensors. */
+  dataMode?: ExportDataMode;
+}
+
+export type ExportDataMode = 'stream' | 'embed';
+
+/** The data file a spec names, resolved beside the spec; undefined for generated (synthetic) data. */
+export function specDataFile(spec: SeqModelSpec, specPath: string): string | undefined {
+  return spec.data.source === 'synthetic' ? undefined : resolveDataPath(path.dirname(path.resolve(specPath)), spec.data.path);
 }
 
 /** The batch's arrays under the names train.py and check_parity.py read (integers stored exactly as F32). */
@@ -67,8 +81,10 @@ export function exportPytorch(options: ExportOptions): string[] {
   };
   for (const [name, text] of Object.entries(pythonSources())) write(name, text);
   const info = data.info;
+  const dataMode: ExportDataMode = options.dataFile && options.dataMode !== 'embed' ? 'stream' : 'embed';
   const config = {
     spec,
+    data: { mode: dataMode, path: options.dataFile ? path.resolve(options.dataFile) : null, seed: spec.training.seed ?? 0 },
     info: {
       kind: info.kind, task: info.task, inputSize: info.inputSize, outputSize: info.outputSize,
       targetVocabSize: info.targetVocabulary?.size ?? null, labels: info.labels ?? null,
@@ -80,12 +96,14 @@ export function exportPytorch(options: ExportOptions): string[] {
   write('README.md', exportReadme(spec));
   write('model.safetensors', options.weightsBytes);
 
-  const dataTensors: Record<string, Tensor> = {};
-  for (const [splitName, split] of [['train', data.train], ['validation', data.validation]] as const) {
-    const batch = wholeSplit(split);
-    if (batch) Object.assign(dataTensors, batchTensors(batch, info, `${splitName}.`));
+  if (dataMode === 'embed') {
+    const dataTensors: Record<string, Tensor> = {};
+    for (const [splitName, split] of [['train', data.train], ['validation', data.validation]] as const) {
+      const batch = wholeSplit(split);
+      if (batch) Object.assign(dataTensors, batchTensors(batch, info, `${splitName}.`));
+    }
+    write('data.safetensors', encodeSafetensors(dataTensors, { spec: spec.name }));
   }
-  write('data.safetensors', encodeSafetensors(dataTensors, { spec: spec.name }));
 
   const source = data.validation.size > 0 ? data.validation : data.train;
   model.setTraining(false);
@@ -116,14 +134,48 @@ export function exportReadme(spec: SeqModelSpec): string {
       : '\nThe spec sets no teacher-forcing schedule, so the decoder is always fed the ground truth (ratio 1), as in SeqLab.\n';
   return `# ${spec.name}: exported from SeqLab
 
-The same network as SeqLab's (parameter names, gate order and initial state identical), with its weights and the
-data SeqLab prepared (\`data.safetensors\`: padded arrays and lengths, same vocabulary and z-score).
+The same network as SeqLab's (parameter names, gate order and initial state identical), with its weights, and
+SeqLab's data loaders in \`seqlab_data.py\`: they read the original data file named in \`config.json\` (or
+\`--data-path FILE\`) lazily, one example at a time from an index of byte offsets, with SeqLab's vocabulary,
+labels and normalisation statistics (fitted on the training split, in \`config.json\`), the same split of the same
+examples and the same batches in the same order for the same seed. Exported with \`--data embed\` (and for
+synthetic data), \`data.safetensors\` holds the prepared splits instead.
 
     python check_parity.py          # SeqLab's outputs on reference.safetensors, reproduced to 1e-5
     python train.py --epochs 5      # one process
     ${TORCHRUN_COMMAND} --epochs 5
                                     # DistributedDataParallel, 2 processes (gloo on CPU, nccl on GPUs)
+    python seqlab_data.py --dump first.safetensors   # the first batches, as SeqLab makes them
 ${schedule}
+## The run folder
+
+\`train.py\` writes a SeqLab run folder (\`--run-dir DIR\`, default \`run/\`), from rank 0, every file atomically:
+\`spec.json\`, \`metrics.jsonl\` (one line per epoch: losses, the task's validation metrics), \`model.safetensors\` (the
+weights of the last epoch), \`best.safetensors\` (the best validation epoch) and \`report.json\`. Open it in VS Code
+with "SeqLab: Open Run…" (dashboard, compare with other runs) or use the weights:
+\`seqlab predict SPEC --weights run/best.safetensors --input FILE\`. A PyTorch checkpoint holds weights and their
+epoch and step, not SeqLab's trainer state: SeqLab reads it as weights (\`--init\`, predict, export) but does not
+\`--resume\` it. \`--json\` prints SeqLab's progress events, one JSON line each.
+
+Every epoch visits SeqLab's batches in SeqLab's order; with several processes each batch is split between them
+(strided, as \`DistributedSampler\` strides), so \`--batch-size\` is the batch of all processes together. Each
+process's loss is the mean over its part, and DDP averages the processes' gradients: equal to SeqLab's step when
+the parts are equal (a batch size divisible by the process count, and as many loss terms in each part).
+
+## Several machines
+
+Start the same command on every machine (each with this folder and the data file at the same path, or
+\`--data-path\`), naming one machine's address as the rendezvous endpoint:
+
+    torchrun --nnodes=2 --nproc_per_node=4 --rdzv_id=${spec.name} --rdzv_backend=c10d \\
+             --rdzv_endpoint=HOST0:29400 --redirects 1 --tee 1 train.py --epochs 5 --run-dir run
+
+\`--nnodes\` machines with \`--nproc_per_node\` processes each (one per GPU, or per core on CPU): ranks are assigned at
+the rendezvous (rank 0 writes the run folder), HOST0:29400 must be reachable from every machine. \`--device cpu\`
+uses gloo even where GPUs exist; otherwise nccl is chosen when CUDA is available.
+
+## torch 1.13 on Python 3.11
+
 \`--redirects 1 --tee 1\` are needed with torch 1.13 on Python 3.11 or later (Debian's \`python3-torch\`): without
 them the launcher stops with \`AttributeError: 'NoneType' object has no attribute 'get'\` in
 \`torch/distributed/elastic/multiprocessing/api.py\`, before any worker starts. Its default \`--redirects 0 --tee 0\`
@@ -131,9 +183,7 @@ is parsed by \`Std.from_str\`, which looks the value up by iterating the \`Std\`
 iteration skips the zero (\`NONE\`) and alias (\`ALL\`) members, so the lookup returns None. Host names and the
 rendezvous backend are not involved. With the flags, each worker's output is also kept in a log file and shown
 prefixed \`[default<rank>]:\`. Later torch versions need no flags. Where \`torchrun\` is not on the PATH,
-\`python3 -m torch.distributed.run\` takes the same arguments.
-
-Rank 0 writes \`trained.safetensors\` (or \`--out FILE\`); \`seqlab predict SPEC --weights trained.safetensors --input FILE\`
-reads it back.
+\`python3 -m torch.distributed.run\` takes the same arguments. \`--standalone\` takes port 29400 on this machine;
+when another run holds it, give \`--rdzv_backend=c10d --rdzv_endpoint=127.0.0.1:PORT\` instead.
 `;
 }

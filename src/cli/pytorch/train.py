@@ -1,4 +1,4 @@
-"""Train the exported SeqLab model in PyTorch, on one process or many:
+"""Train the exported SeqLab model in PyTorch, on one process or many, into a SeqLab run folder:
 
     python train.py --epochs 5                                   # one process (CPU or one GPU)
     torchrun --standalone --nproc_per_node=2 --redirects 1 --tee 1 train.py --epochs 5
@@ -9,47 +9,43 @@ its default '--redirects 0 --tee 0' into None (Python 3.11 no longer lists the z
 IntFlag) and crashes with "'NoneType' object has no attribute 'get'" before starting any worker. With these flags
 each worker's stdout also goes to a log file and is shown prefixed '[default<rank>]:'; newer torch needs nothing.
 
-The data is the one SeqLab prepared (data.safetensors: padded arrays and lengths, the same vocabulary and
-z-score), so no loader needs porting. Starts from model.safetensors unless --from-scratch; rank 0 writes the
-weights to --out as safetensors that 'seqlab predict --weights' reads back. seq2seq decoders follow the spec's
-teacher-forcing schedule (training.teacherForcing: start, end, decay, epochs) as SeqLab does: one coin per decoder
-step, shared by the batch; where it says "not forcing", the step is fed the model's own previous argmax.
+The data: the original file named in config.json (or --data-path), read by seqlab_data.py with SeqLab's semantics
+(same split, vocabulary, normalisation and batches); data.safetensors when exported with --data embed. Each epoch
+visits SeqLab's batches in SeqLab's order; under torchrun every batch is split between the ranks (strided, as
+DistributedSampler strides), so --batch-size is the batch of all ranks together, as in SeqLab.
+
+The run folder (--run-dir, default ./run) is SeqLab's, written by rank 0, every file atomically: spec.json,
+metrics.jsonl (one line per epoch), model.safetensors (the weights of the last epoch; a PyTorch checkpoint holds
+weights and its epoch and step, not SeqLab's trainer state, so SeqLab reads it as weights but does not resume it),
+best.safetensors (the best validation epoch) and report.json. SeqLab's "Open Run…", the dashboard and
+`seqlab predict --weights RUN/best.safetensors` read it. --json prints SeqLab's progress events as JSON lines.
+
+Starts from model.safetensors unless --from-scratch. seq2seq decoders follow the spec's teacher-forcing schedule
+(training.teacherForcing: start, end, decay, epochs) as SeqLab does: one coin per decoder step, shared by the
+batch; where it says "not forcing", the step is fed the model's own previous argmax.
 """
 import argparse
+import json
 import math
 import os
+import signal
+import sys
+import time
 
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+from torch.utils.data import DataLoader
 
-from model import HERE, PAD_ID, build_model, load_config, load_safetensors, save_safetensors
+from model import HERE, PAD_ID, build_model, load_config, save_safetensors
+from seqlab_data import Rng, batch_order, collate, epoch_rng, open_data, shard
 
-FIELDS = ["inputs", "input_ids", "lengths", "targets", "target_ids", "decoder_input_ids", "target_lengths"]
-INTEGER_FIELDS = {"input_ids", "lengths", "target_ids", "decoder_input_ids", "target_lengths"}
-
-
-def split_tensors(data, split):
-    names = [f for f in FIELDS if f"{split}.{f}" in data]
-    tensors = [data[f"{split}.{f}"].long() if f in INTEGER_FIELDS else data[f"{split}.{f}"] for f in names]
-    return names, tensors
-
-
-def trim(batch, names):
-    """Cut the padding beyond the longest sequence of the batch, as SeqLab's batches are padded."""
-    b = dict(zip(names, batch))
-    steps = int(b["lengths"].max())
-    for key in ("inputs", "input_ids"):
-        if key in b:
-            b[key] = b[key][:, :steps]
-    if "target_ids" in b and b["target_ids"].dim() == 2 and "target_lengths" in b:
-        target_steps = int(b["target_lengths"].max())
-        b["target_ids"] = b["target_ids"][:, :target_steps]
-        if "decoder_input_ids" in b:
-            b["decoder_input_ids"] = b["decoder_input_ids"][:, :target_steps]
-    return b
+VALIDATION_BUDGET_SEED = 0x7A11D  # src/train/evaluate.ts: the fixed sample a validation budget evaluates
+HIGHER_IS_BETTER = {"accuracy", "f1", "tokenAccuracy", "exactMatch"}
+METRIC_NAMES = {"forecast": ["mse", "rmse", "mae"], "regress": ["mse", "rmse", "mae"], "classify": ["accuracy", "f1"],
+                "tag": ["tokenAccuracy", "f1"], "generate": ["perplexity", "tokenAccuracy"],
+                "seq2seq": ["perplexity", "tokenAccuracy", "exactMatch"]}
 
 
 def make_optimizer(params, spec):
@@ -71,6 +67,13 @@ def compute_loss(task, training, outputs, b):
     classes = outputs.shape[-1]
     return F.cross_entropy(outputs.reshape(-1, classes), b["target_ids"].reshape(-1), ignore_index=-1,
                            label_smoothing=training.get("labelSmoothing", 0.0))
+
+
+def loss_terms(task, b):
+    """How many terms a batch's mean loss averages: examples, or real target tokens for per-step tasks."""
+    if task in ("tag", "generate", "seq2seq"):
+        return int((b["target_ids"] >= 0).sum())
+    return int(b["lengths"].shape[0])
 
 
 def teacher_forcing_ratio(spec, epoch, total_epochs):
@@ -127,48 +130,263 @@ def run_model(model, b):
     return model(inputs, b["lengths"], b.get("decoder_input_ids"), b.get("target_lengths"))
 
 
+# ------------------------------------------------------------------------------------------ validation metrics
+
+def denormalize(values, info, spec, anchors):
+    """Forecast targets back in the data's units (src/data/series.ts denormalizeTargets)."""
+    normalizer = info.get("normalizer")
+    if not normalizer:
+        return values
+    data = spec["data"]
+    columns = data["columns"] + [c for c in (data.get("target") or [data["columns"][0]]) if c not in data["columns"]]
+    targets = [columns.index(c) for c in (data.get("target") or [data["columns"][0]])]
+    K = len(targets)
+    mean = torch.tensor([normalizer["mean"][k] for k in targets], dtype=torch.float64)
+    std = torch.tensor([normalizer["std"][k] for k in targets], dtype=torch.float64)
+    v = values.double().reshape(values.shape[0], -1, K) * std + mean
+    if anchors is not None:
+        v = v + anchors.double()[:, None, :]
+    return v.reshape(values.shape[0], -1)
+
+
+def macro_f1(confusion):
+    total, classes = 0.0, 0
+    for c in range(confusion.shape[0]):
+        truth, predicted = int(confusion[c].sum()), int(confusion[:, c].sum())
+        if truth == 0 and predicted == 0:
+            continue
+        classes += 1
+        total += 2 * int(confusion[c, c]) / (truth + predicted)
+    return total / classes if classes else 0.0
+
+
+@torch.no_grad()
+def evaluate(model, split, config, training, device, batch_size):
+    """Validation loss and SeqLab's metrics for the task (src/train/metrics.ts), on at most maxBatches batches."""
+    task, info, spec = config["spec"]["task"]["type"], config["info"], config["spec"]
+    if len(split) == 0:
+        return float("nan"), {}
+    order = batch_order(split, batch_size)
+    budget = (training.get("validation") or {}).get("maxBatches", 200)
+    if budget < len(order):
+        order = batch_order(split, batch_size, Rng(VALIDATION_BUDGET_SEED))[:budget]
+    model.eval()
+    loss_sum, loss_count = 0.0, 0
+    squared, absolute, values, correct, total, exact, examples = 0.0, 0.0, 0, 0, 0, 0, 0
+    C = info["outputSize"]
+    confusion = torch.zeros(C, C, dtype=torch.long) if task in ("classify", "tag") else None
+    for indices in order:
+        b = {k: v.to(device) for k, v in collate([split[i] for i in indices]).items()}
+        outputs = run_model(model, b)
+        n = loss_terms(task, b)
+        loss_sum += compute_loss(task, training, outputs, b).item() * n
+        loss_count += n
+        if task in ("forecast", "regress"):
+            anchors = b.get("anchors")
+            error = denormalize(outputs.cpu(), info, spec, None if anchors is None else anchors.cpu()) - denormalize(b["targets"].cpu(), info, spec, None if anchors is None else anchors.cpu())
+            squared += float((error ** 2).sum())
+            absolute += float(error.abs().sum())
+            values += error.numel()
+            continue
+        truth = b["target_ids"].reshape(-1).cpu()
+        predicted = outputs.reshape(-1, outputs.shape[-1]).argmax(-1).cpu()
+        real = truth >= 0
+        correct += int((predicted[real] == truth[real]).sum())
+        total += int(real.sum())
+        if confusion is not None:
+            confusion.index_put_((truth[real], predicted[real]), torch.ones_like(truth[real]), accumulate=True)
+        if task == "seq2seq":
+            steps = b["target_ids"].shape[1] + 5
+            decoded = model.greedy_decode(b["input_ids"], b["lengths"], steps).cpu()
+            for row in range(decoded.shape[0]):
+                want = [t for t in b["target_ids"][row].tolist() if t >= 0]
+                got = decoded[row].tolist()
+                got = got[:got.index(3) + 1] if 3 in got else got  # up to and with </s>
+                exact += int(got == want)
+            examples += decoded.shape[0]
+    loss = loss_sum / max(1, loss_count)
+    if task in ("forecast", "regress"):
+        mse = squared / max(1, values)
+        return loss, {"mse": mse, "rmse": math.sqrt(mse), "mae": absolute / max(1, values)}
+    accuracy = correct / max(1, total)
+    if task == "classify":
+        return loss, {"accuracy": accuracy, "f1": macro_f1(confusion)}
+    if task == "tag":
+        return loss, {"tokenAccuracy": accuracy, "f1": macro_f1(confusion)}
+    metrics = {"perplexity": math.exp(loss), "tokenAccuracy": accuracy}
+    if task == "seq2seq":
+        metrics["exactMatch"] = exact / max(1, examples)
+    return loss, metrics
+
+
+# ------------------------------------------------------------------------------------------ the run folder
+
+def write_atomic(path, text):
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def json_number(value):
+    """JSON has no NaN or Infinity: SeqLab writes them as strings."""
+    return str(value) if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def dump(value):
+    if isinstance(value, dict):
+        return {k: dump(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [dump(v) for v in value]
+    return json_number(value)
+
+
+class RunFolder:
+    """Rank 0's writer of SeqLab's run folder (src/train/runFolder.ts): every file whole and atomic."""
+
+    def __init__(self, path, spec):
+        self.path = path
+        os.makedirs(path, exist_ok=True)
+        self.metric_lines = []
+        write_atomic(self.file("spec.json"), json.dumps(spec, indent=2) + "\n")
+
+    def file(self, name):
+        return os.path.join(self.path, name)
+
+    def weights(self, name, model, epoch, step, spec_name):
+        """Weights under SeqLab's names; refuses (returns the name of) a non-finite tensor instead of writing it."""
+        state = model.state_dict()
+        for key, tensor in state.items():
+            if not bool(torch.isfinite(tensor).all()):
+                return key
+        save_safetensors(state, self.file(name), {"format": "pt", "epoch": epoch, "step": step, "spec": spec_name,
+                                                  "seqlab.engine": "pytorch"})
+        return None
+
+    def epoch(self, line):
+        self.metric_lines.append(line)
+        write_atomic(self.file("metrics.jsonl"), "".join(json.dumps(dump(l)) + "\n" for l in self.metric_lines))
+
+    def report(self, report):
+        write_atomic(self.file("report.json"), json.dumps(dump(report), indent=2) + "\n")
+
+
+class Events:
+    """SeqLab's trainer events (src/train/protocol.ts) as JSON lines on stdout (--json), else short text lines."""
+
+    def __init__(self, enabled, as_json):
+        self.enabled, self.as_json = enabled, as_json
+
+    def __call__(self, event):
+        if not self.enabled:
+            return
+        if self.as_json:
+            print(json.dumps(dump(event)), flush=True)
+        elif event["type"] == "epoch":
+            metrics = "  ".join(f"{k} {v:.4g}" for k, v in event["metrics"].items())
+            print(f"epoch {event['epoch']}: train loss {event['trainLoss']:.6g}  validation loss {event['validationLoss']:.6g}  {metrics}", flush=True)
+        elif event["type"] in ("log", "runFinished"):
+            print(event["message"], flush=True)
+
+
 def main():
     config = load_config()
-    training = config["spec"]["training"]
+    spec = config["spec"]
+    training = spec["training"]
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=training["epochs"])
-    parser.add_argument("--batch-size", type=int, default=training["batchSize"], help="per process")
+    parser.add_argument("--max-steps", type=int, default=training.get("maxSteps"))
+    parser.add_argument("--batch-size", type=int, default=training["batchSize"], help="of all processes together, as in SeqLab")
     parser.add_argument("--lr", type=float, default=training["optimizer"]["lr"])
-    parser.add_argument("--seed", type=int, default=training.get("seed", 0))
+    parser.add_argument("--seed", type=int, default=training.get("seed", 0), help="the order of the training batches")
     parser.add_argument("--from-scratch", action="store_true", help="do not start from model.safetensors")
-    parser.add_argument("--out", default=os.path.join(HERE, "trained.safetensors"))
+    parser.add_argument("--data", choices=["stream", "embed"], default=None, help="default: as exported")
+    parser.add_argument("--data-path", default=None, help="the data file, where it is not at the exported path")
+    parser.add_argument("--workers", type=int, default=0, help="DataLoader worker processes per rank")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    parser.add_argument("--run-dir", default=os.path.join(HERE, "run"))
+    parser.add_argument("--json", action="store_true", help="SeqLab's progress events as JSON lines")
+    parser.add_argument("--progress-seconds", type=float, default=0.1, help="least time between two step events (0: every step)")
     args = parser.parse_args()
 
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    use_cuda = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
     if distributed:
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        dist.init_process_group("nccl" if use_cuda else "gloo")
     rank = dist.get_rank() if distributed else 0
+    world = dist.get_world_size() if distributed else 1
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    device = torch.device(f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu")
+    device = torch.device(f"cuda:{local_rank}" if use_cuda else "cpu")
     torch.manual_seed(args.seed)
+    emit = Events(rank == 0, args.json)
+    started = time.time()
+
+    # Stop (SIGTERM from `seqlab train --engine pytorch`, or Ctrl+C): the run folder keeps its last epoch's
+    # checkpoint, rank 0 reports the run as stopped, and every process leaves at once.
+    folder = RunFolder(os.path.abspath(args.run_dir), spec) if rank == 0 else None
+    progress = {"epoch": 0, "step": 0, "committed": 0}
+
+    def stop(signum, _frame):
+        if folder is not None:
+            message = f"stopped at epoch {progress['epoch'] + 1} step {progress['step']}; the last checkpoint (step {progress['committed']}) is kept at {folder.file('model.safetensors')}"
+            finish("stopped", message)
+        os._exit(0)
 
     model = build_model(config, weights=None if args.from_scratch else os.path.join(HERE, "model.safetensors")).to(device)
-    trained = DistributedDataParallel(model, device_ids=[local_rank] if device.type == "cuda" else None) if distributed else model
-    data = load_safetensors(os.path.join(HERE, "data.safetensors"))
-    names, tensors = split_tensors(data, "train")
-    dataset = TensorDataset(*tensors)
-    sampler = DistributedSampler(dataset, shuffle=True, seed=args.seed) if distributed else None
-    loader = DataLoader(dataset, batch_size=args.batch_size, shuffle=sampler is None, sampler=sampler)
-    val_names, val_tensors = split_tensors(data, "validation")
-    optimizer_spec = dict(training["optimizer"], lr=args.lr)
-    optimizer = make_optimizer(trained.parameters(), optimizer_spec)
-    task = config["spec"]["task"]["type"]
+    trained = DistributedDataParallel(model, device_ids=[local_rank] if use_cuda else None) if distributed else model
+    data = open_data(config, HERE, args.data, args.data_path)
+    train_split, validation_split = data.split("train"), data.split("validation")
+    optimizer = make_optimizer(trained.parameters(), dict(training["optimizer"], lr=args.lr))
+    task = spec["task"]["type"]
+    B = args.batch_size
+    if B < world:
+        raise SystemExit(f"--batch-size {B} is smaller than the {world} processes: each needs a part of every batch")
+    drop_last = len(train_split) >= 2 * B
+    per_epoch = len(train_split) // B if drop_last else max(1, math.ceil(len(train_split) / B))
+    total_steps = min(args.epochs * per_epoch, args.max_steps or math.inf)
+    parameter_count = sum(p.numel() for p in model.parameters())
+    state = {"best_loss": math.inf, "best_epoch": 0, "best_metric": None, "metrics": {}}
+    stop_metric = (training.get("earlyStopping") or {}).get("metric", "loss")
 
+    def finish(status, message):
+        result = {"type": "runFinished", "status": status, "message": message, "epochs": progress["epoch"], "steps": progress["step"],
+                  "bestValidationLoss": state["best_loss"], "bestEpoch": state["best_epoch"], "finalMetrics": state["metrics"],
+                  "seconds": time.time() - started, "runDir": folder.path}
+        report = dict(result, specName=spec["name"], task=task, parameterCount=parameter_count, seed=args.seed, baselines={},
+                      lastCheckpoint=folder.file("model.safetensors"), lastCheckpointStep=progress["committed"],
+                      engine="pytorch", processes=world, device=device.type, torch=torch.__version__)
+        del report["type"]
+        folder.report(report)
+        emit(result)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if folder is not None:
+        refused = folder.weights("model.safetensors", model, 0, 0, spec["name"])
+        if refused:
+            raise SystemExit(f"the starting weights are not finite ({refused})")
+    emit({"type": "runStarted", "runId": os.path.basename(os.path.abspath(args.run_dir)), "runDir": os.path.abspath(args.run_dir),
+          "specName": spec["name"], "task": task, "parameterCount": parameter_count, "kernels": f"pytorch {torch.__version__} {device.type} x{world}",
+          "totalSteps": total_steps, "epochs": args.epochs, "stepsPerEpoch": per_epoch, "metricNames": METRIC_NAMES[task]})
+
+    status, message = "completed", ""
+    clip_norm, clip_value = training.get("clipGradNorm"), training.get("clipGradValue")
     for epoch in range(1, args.epochs + 1):
-        if sampler is not None:
-            sampler.set_epoch(epoch)
+        if progress["step"] >= total_steps:
+            break
+        epoch_started = time.time()
         trained.train()
-        total, count = 0.0, 0
+        order = batch_order(train_split, B, epoch_rng(args.seed, epoch), spec["data"].get("bucketByLength", False), drop_last)
+        loader = DataLoader(train_split, batch_sampler=[shard(indices, rank, world) for indices in order],
+                            collate_fn=collate, num_workers=args.workers)
         ratio = teacher_forcing_ratio(training.get("teacherForcing"), epoch, args.epochs) if task == "seq2seq" else 1.0
-        coins = torch.Generator().manual_seed(args.seed * 1000003 + epoch * 7919 + rank)
-        own_steps, all_steps = 0, 0
+        coins = torch.Generator().manual_seed(args.seed * 1000003 + epoch * 7919)
+        loss_sum, loss_count, own_steps, all_steps = 0.0, 0, 0, 0
+        window_samples, window_started = 0, time.time()
         for batch in loader:
-            b = {k: v.to(device) for k, v in trim(batch, names).items()}
+            b = {k: v.to(device) for k, v in batch.items()}
             if ratio < 1:
                 b["decoder_input_ids"], own = scheduled_decoder_inputs(model, b, ratio, coins)
                 own_steps += own
@@ -176,25 +394,74 @@ def main():
             optimizer.zero_grad()
             loss = compute_loss(task, training, run_model(trained, b), b)
             loss.backward()
-            if training.get("clipGradNorm") is not None:
-                torch.nn.utils.clip_grad_norm_(trained.parameters(), training["clipGradNorm"])
-            if training.get("clipGradValue") is not None:
-                torch.nn.utils.clip_grad_value_(trained.parameters(), training["clipGradValue"])
+            parameters = [p for p in trained.parameters() if p.grad is not None]
+            norm_before = float(torch.nn.utils.clip_grad_norm_(parameters, clip_norm if clip_norm is not None else math.inf))
+            if clip_value is not None:
+                torch.nn.utils.clip_grad_value_(parameters, clip_value)
+            norm_after = float(torch.norm(torch.stack([p.grad.norm() for p in parameters]))) if clip_norm is not None or clip_value is not None else norm_before
+            # The batch's loss over all ranks (each rank's mean weighted by its examples), as SeqLab computes it;
+            # the gradients are already averaged, so every rank decides alike whether the step diverged.
+            examples = int(b["lengths"].shape[0])
+            figures = torch.tensor([loss.item() * examples, float(examples)], dtype=torch.float64)
+            if distributed:
+                dist.all_reduce(figures)
+            batch_loss, batch_examples = float(figures[0] / figures[1]), int(figures[1])
+            if not (math.isfinite(batch_loss) and math.isfinite(norm_before)):
+                bad = batch_loss if not math.isfinite(batch_loss) else norm_before
+                status, message = "diverged", f"the loss or gradient norm became {bad} at epoch {epoch} step {progress['step'] + 1}; the last checkpoint (step {progress['committed']}) is kept"
+                break
             optimizer.step()
-            total += loss.item() * len(batch[0])
-            count += len(batch[0])
+            loss_sum += batch_loss * batch_examples
+            loss_count += batch_examples
+            progress["step"] += 1
+            window_samples += batch_examples
+            now = time.time()
+            if now - window_started >= args.progress_seconds or progress["step"] >= total_steps:
+                rate = window_samples / max(1e-9, now - window_started)
+                steps_per_second = progress["step"] / max(1e-9, now - started)
+                event = {"type": "step", "epoch": epoch, "step": progress["step"], "totalSteps": total_steps, "loss": batch_loss,
+                         "lr": optimizer.param_groups[0]["lr"], "gradNormBefore": norm_before, "gradNormAfter": norm_after,
+                         "samplesPerSecond": rate, "etaSeconds": (total_steps - progress["step"]) / max(1e-9, steps_per_second)}
+                if task == "seq2seq":
+                    event["teacherForcing"] = ratio
+                emit(event)
+                window_samples, window_started = 0, now
+            if progress["step"] >= total_steps:
+                break
+        if status != "completed":
+            break
         if rank == 0:
-            model.eval()
-            with torch.no_grad():
-                vb = {k: v.to(device) for k, v in trim(val_tensors, val_names).items()} if val_tensors else None
-                val = compute_loss(task, training, run_model(model, vb), vb).item() if vb else float("nan")
-            forcing = f"  teacher forcing {ratio:.4f} (own predictions at {own_steps} of {all_steps} steps)" if task == "seq2seq" else ""
-            print(f"epoch {epoch}: train loss {total / max(1, count):.6g}  validation loss {val:.6g}{forcing}", flush=True)
+            validation_loss, metrics = evaluate(model, validation_split, config, training, device, B)
+            monitored = validation_loss if stop_metric == "loss" else metrics.get(stop_metric, validation_loss)
+            higher = stop_metric in HIGHER_IS_BETTER
+            improved = state["best_metric"] is None or (monitored > state["best_metric"] if higher else monitored < state["best_metric"])
+            if improved:
+                state.update(best_metric=monitored, best_loss=validation_loss, best_epoch=epoch)
+            state["metrics"] = metrics
+            line = {"epoch": epoch, "step": progress["step"], "trainLoss": loss_sum / max(1, loss_count), "validationLoss": validation_loss,
+                    "metrics": metrics, "best": improved, "lr": optimizer.param_groups[0]["lr"], "seconds": time.time() - epoch_started}
+            if task == "seq2seq":
+                line["teacherForcing"] = ratio
+                emit({"type": "log", "level": "info", "message": f"epoch {epoch}: teacher forcing {ratio:.4f} (own predictions at {own_steps} of {all_steps} steps)"})
+            # As SeqLab commits an epoch: best and metrics first, the checkpoint last.
+            refused = improved and folder.weights("best.safetensors", model, epoch, progress["step"], spec["name"])
+            if not refused:
+                folder.epoch(line)
+                refused = folder.weights("model.safetensors", model, epoch, progress["step"], spec["name"])
+            if refused:
+                status, message = "diverged", f"{refused} is not finite after epoch {epoch}"
+                break
+            progress["epoch"], progress["committed"] = epoch, progress["step"]
+            emit(dict(line, type="epoch"))
+        else:
+            progress["epoch"] = epoch
     if rank == 0:
-        save_safetensors(model.state_dict(), args.out, {"format": "pt"})
-        print(f"wrote {args.out}")
+        if status == "completed":
+            message = f"trained {progress['epoch']} epochs ({progress['step']} steps) on {world} process{'es' if world > 1 else ''}; best validation loss {state['best_loss']:.4g} at epoch {state['best_epoch']}"
+        finish(status, message)
     if distributed:
         dist.destroy_process_group()
+    sys.exit(0 if status == "completed" else 1)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ import { encodeWeights, loadWeights } from '../train/runFolder';
 import { predictOne } from '../train/predict';
 import { readPredictInputs } from '../train/predictInputs';
 import { StatefulTrainingError } from '../train/statefulBatches';
-import { TORCHRUN_COMMAND, exportPytorch } from './exportPytorch';
+import { TORCHRUN_COMMAND, exportPytorch, specDataFile, type ExportDataMode } from './exportPytorch';
+import { PytorchUnavailableError, checkPytorch, trainWithPytorch } from './pytorchEngine';
 import { jsonReporter, summaryTable, terminalReporter } from './progress';
 import { initCommand } from './init';
 import { alignedTable } from './table';
@@ -73,7 +74,14 @@ event per line with --json or when the output is not a terminal; a summary table
   --max-steps N    stop after N optimizer steps in total
   --seed N         override training.seed
   --resume DIR     continue the run in DIR from its last checkpoint
-  --json           JSON lines output`,
+  --json           JSON lines output
+
+  --engine pytorch train with PyTorch instead: the run folder gets the exported project (pytorch/), whose
+                   train.py reads the original data file and writes the same run folder (torchrun for --nproc > 1)
+  --nproc N        PyTorch processes on this machine (default 1)
+  --device D       cpu or cuda (default: cuda when PyTorch sees a GPU)
+  --python P       the Python interpreter with PyTorch (default python3)
+  --data embed     train on data.safetensors (the prepared splits) instead of reading the data file`,
   check: `Usage: seqlab check SPEC [--json]
 
 Prints every diagnostic as 'file:line:col severity message', then the shape table (input and output shapes,
@@ -94,14 +102,16 @@ generate: a prompt string ("" to start from <s>) — or a file in the spec's dat
   pairs            one source text per line (a tab and a target, if present, are ignored)
   text             the whole file is the prompt
 A bad input is reported as file:line:col.`,
-  export: `Usage: seqlab export SPEC --weights FILE --to pytorch --out DIR
+  export: `Usage: seqlab export SPEC --weights FILE --to pytorch --out DIR [--data embed]
 
-Writes a PyTorch project to DIR: model.py (the same network, same parameter names), train.py (runs under
-'${TORCHRUN_COMMAND}' with DistributedDataParallel, or plain 'python train.py';
-seq2seq follows the spec's teacher-forcing schedule), README.md (why torch 1.13 needs '--redirects 1 --tee 1'),
-check_parity.py (reproduces SeqLab's outputs on reference.safetensors, tolerance 1e-5), config.json,
-model.safetensors (the weights) and data.safetensors (the prepared splits, so no loader needs porting).
-Weights that train.py writes load back with 'seqlab predict --weights'.`,
+Writes a PyTorch project to DIR: model.py (the same network, same parameter names), seqlab_data.py (SeqLab's
+loaders: reads the original data file lazily, same split, vocabulary, normalisation and batches), train.py (runs
+under '${TORCHRUN_COMMAND}' with DistributedDataParallel, or plain 'python train.py',
+into a SeqLab run folder; seq2seq follows the spec's teacher-forcing schedule), README.md (why torch 1.13 needs
+'--redirects 1 --tee 1', multi-node torchrun), check_parity.py (reproduces SeqLab's outputs on
+reference.safetensors, tolerance 1e-5), config.json (with the vocabulary and normalisation statistics) and
+model.safetensors (the weights). --data embed (and synthetic data) adds data.safetensors, the prepared splits,
+and trains on them instead of the file. The run folder's weights load back with 'seqlab predict --weights'.`,
   ...SWEEP_HELP,
 };
 
@@ -166,7 +176,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`seqlab: ${error.message}\n`);
       return EXIT_RUN_FAILED;
     }
-    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError || error instanceof FileError) {
+    if (error instanceof SpecError || error instanceof DataError || error instanceof StatefulTrainingError || error instanceof FileError || error instanceof PytorchUnavailableError) {
       io.stderr(`${error.message}\n`);
       return EXIT_USAGE;
     }
@@ -179,6 +189,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
     out: { type: 'string' }, init: { type: 'string' }, epochs: { type: 'string' }, 'max-steps': { type: 'string' },
     seed: { type: 'string' }, json: { type: 'boolean' }, resume: { type: 'string' },
+    engine: { type: 'string' }, nproc: { type: 'string' }, device: { type: 'string' }, python: { type: 'string' }, data: { type: 'string' },
   });
   if (values.help) {
     io.stdout(`${HELP.train}\n`);
@@ -191,6 +202,8 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   };
   if (overrides.epochs === 0) throw new UsageError('--epochs must be at least 1');
   const { specPath, specText } = readSpec(positionals, 'train');
+  const pytorch = pytorchOptions(values);
+  if (pytorch) checkPytorch(pytorch.python); // before the run folder exists: a refused run leaves nothing behind
   const setup = setUpRun({
     specPath, specText, outDir: values.out as string | undefined, resumeFrom: values.resume as string | undefined, initWeights: values.init as string | undefined,
   }, nodeRunIo);
@@ -201,7 +214,11 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   let started = false;
   let result;
   try {
-    result = await train({
+    result = pytorch ? await trainWithPytorch({
+      ...pytorch, specPath, setup, overrides, initWeights: values.init as string | undefined,
+      emit: withDataSummary((e) => { started ||= e.type === 'runStarted'; reporter.event(e); }, dataSummaryEvent(setup.data, setup.baselines)),
+      log: (line) => io.stderr(`${line}\n`), onStop: (stop) => io.onInterrupt?.(stop),
+    }) : await train({
       spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, control,
       emit: withDataSummary((e) => { started ||= e.type === 'runStarted'; reporter.event(e); }, dataSummaryEvent(setup.data, setup.baselines)),
       overrides, initWeights: values.init as string | undefined, resume: setup.resume, baselines: setup.baselines,
@@ -215,6 +232,25 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   }
   reporter.finish(result, setup.baselines);
   return result.status === 'failed' || result.status === 'diverged' ? EXIT_RUN_FAILED : EXIT_OK;
+}
+
+/** `--engine pytorch` and its options, checked; undefined for SeqLab's own trainer. */
+function pytorchOptions(values: ParsedArgs['values']): { python: string; nproc: number; device?: 'cpu' | 'cuda'; dataMode?: ExportDataMode } | undefined {
+  const engine = (values.engine as string | undefined) ?? 'seqlab';
+  if (engine !== 'seqlab' && engine !== 'pytorch') throw new UsageError(`--engine must be seqlab or pytorch, got '${engine}'`);
+  const only = ['nproc', 'device', 'python', 'data'].filter((name) => values[name] !== undefined);
+  if (engine === 'seqlab') {
+    if (only.length) throw new UsageError(`--${only[0]} applies to --engine pytorch`);
+    return undefined;
+  }
+  if (values.resume) throw new UsageError('--resume continues SeqLab runs; a PyTorch run starts from weights with --init');
+  const nproc = integerOption(values.nproc as string | undefined, 'nproc') ?? 1;
+  if (nproc < 1) throw new UsageError('--nproc must be at least 1');
+  const device = values.device as string | undefined;
+  if (device !== undefined && device !== 'cpu' && device !== 'cuda') throw new UsageError(`--device must be cpu or cuda, got '${device}'`);
+  const dataMode = values.data as string | undefined;
+  if (dataMode !== undefined && dataMode !== 'embed' && dataMode !== 'stream') throw new UsageError(`--data must be embed or stream, got '${dataMode}'`);
+  return { python: (values.python as string | undefined) ?? 'python3', nproc, device, dataMode };
 }
 
 export function shapeTable(layers: readonly LayerInfo[]): string {
@@ -299,7 +335,7 @@ function predictCommand(args: string[], io: CliIo): number {
 }
 
 function exportCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { weights: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } });
+  const { values, positionals } = parse(args, { weights: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' } });
   if (values.help) {
     io.stdout(`${HELP.export}\n`);
     return EXIT_OK;
@@ -308,7 +344,9 @@ function exportCommand(args: string[], io: CliIo): number {
   if (values.to !== 'pytorch') throw new UsageError(`export needs --to pytorch (the only target so far)\n\n${HELP.export}`);
   if (!values.weights || !values.out) throw new UsageError(`export needs --weights FILE and --out DIR\n\n${HELP.export}`);
   const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
-  const files = exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: values.out as string, io: nodeRunIo });
+  const dataMode = values.data as string | undefined;
+  if (dataMode !== undefined && dataMode !== 'embed' && dataMode !== 'stream') throw new UsageError(`--data must be embed or stream, got '${dataMode}'`);
+  const files = exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: values.out as string, io: nodeRunIo, dataFile: specDataFile(spec, specPath), dataMode });
   io.stdout(`wrote ${files.map((f) => path.join(values.out as string, f)).join(', ')}\n`);
   return EXIT_OK;
 }

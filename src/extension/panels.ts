@@ -89,14 +89,17 @@ export class PanelManager implements vscode.Disposable {
     return this.readyPanels.has(kind);
   }
 
-  /** Opens the panel (or reveals it), beside the editor for the architecture diagram. */
+  /**
+   * Opens the panel (or reveals it) beside the spec, never over it: in the group of the panels already open, or
+   * in a new group beside the active editor.
+   */
   show(kind: PanelKind, preserveFocus = false): vscode.WebviewPanel {
     const existing = this.panels.get(kind);
     if (existing) {
       existing.reveal(undefined, preserveFocus);
       return existing;
     }
-    const column = kind === 'architecture' ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const column = [...this.panels.values()].find((open) => open.viewColumn !== undefined)?.viewColumn ?? vscode.ViewColumn.Beside;
     const panel = vscode.window.createWebviewPanel(panelViewType(kind), PANEL_TITLES[kind], { viewColumn: column, preserveFocus }, this.webviewOptions());
     this.adopt(kind, panel);
     return panel;

@@ -66,7 +66,8 @@ test('unrolled: each per-step layer repeats over the steps with h_t edges; the r
   const diagram = buildDiagram(analysis, { unrolled: true, steps: 4 });
   const encoderSteps = diagram.nodes.filter((n) => n.layerId === 'encoder');
   assert.equal(encoderSteps.length, 4);
-  assert.deepEqual(encoderSteps.map((n) => n.label), ['LSTM t=1', 'LSTM t=2', 'LSTM t=3', 'LSTM t=30']);
+  // One block per step stands for the whole stack of two layers, and says so.
+  assert.deepEqual(encoderSteps.map((n) => n.label), ['LSTM ×2 layers t=1', 'LSTM ×2 layers t=2', 'LSTM ×2 layers t=3', 'LSTM ×2 layers t=30']);
   const recurrent = diagram.edges.filter((e) => e.kind === 'recurrent');
   assert.deepEqual(recurrent.map((e) => `${e.from}>${e.to}`), ['encoder@0>encoder@1', 'encoder@1>encoder@2', 'encoder@2>encoder@3']);
   assert.ok(recurrent.every((e) => e.label === 'h_t, c_t [batch=32, hidden=64]'));

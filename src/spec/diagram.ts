@@ -58,7 +58,8 @@ export interface DiagramOptions {
 
 const NODE_WIDTH = 200;
 const NODE_HEIGHT = 52;
-const STEP_NODE_WIDTH = 150;
+/** Wide enough for "LSTM ×2 layers → t=30" at the editor's font size. */
+const STEP_NODE_WIDTH = 170;
 const ROW_GAP = 56; // room for the shape label of vertical edges
 const COLUMN_GAP = 170; // room for recurrent edges and their labels (`h_t, c_t [batch=32, hidden=128]`)
 const BLOCK_GAP = 140; // between the encoder and decoder blocks of seq2seq
@@ -259,10 +260,15 @@ function shortLabel(layer: LayerInfo): string {
     case 'linear':
       return 'Linear';
     case 'decoder':
-      return `${layer.recurrent?.cell.toUpperCase() ?? ''} dec`;
+      return `${layer.recurrent?.cell.toUpperCase() ?? ''} dec${stackDepth(layer)}`;
     default:
-      return layer.recurrent ? (layer.recurrent.cell === 'rnn' ? 'RNN' : layer.recurrent.cell.toUpperCase()) : layer.label;
+      return layer.recurrent ? `${layer.recurrent.cell === 'rnn' ? 'RNN' : layer.recurrent.cell.toUpperCase()}${stackDepth(layer)}` : layer.label;
   }
+}
+
+/** " ×2 layers" for a stack of two (one block per step stands for the whole stack, as the rolled label says), "" for one. */
+function stackDepth(layer: LayerInfo): string {
+  return layer.recurrent && layer.recurrent.numLayers > 1 ? ` ×${layer.recurrent.numLayers} layers` : '';
 }
 
 const center = (n: DiagramNode): DiagramPoint => ({ x: n.x + n.width / 2, y: n.y + n.height / 2 });

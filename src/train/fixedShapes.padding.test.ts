@@ -5,7 +5,7 @@ import type { SeqModelSpec } from '../spec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { Vocabulary } from '../data/vocabulary';
 import { SequenceModel } from './model';
-import { padBatch } from './fixedShapes';
+import { padBatch, realStepsOnly } from './fixedShapes';
 
 const vocabulary = new Vocabulary(['<pad>', '<unk>', '<s>', '</s>', 'a', 'b', 'c']);
 const info = (task: DataInfo['task'], outputSize: number): DataInfo => ({
@@ -53,4 +53,10 @@ test('seq2seq: padded source and target steps leave the teacher-forced loss unch
   assert.equal(padded.targetSteps, 6);
   const result = model.evaluateBatch(padded);
   assert.ok(Math.abs(result.loss - plain.loss) < 1e-6, `${result.loss} vs ${plain.loss}`);
+});
+
+test('per-step rows stop at the batch\'s longest sequence, not at the padding', () => {
+  // Gradient norms per layer over 6 padded steps of a batch whose longest sequence has 4.
+  const rows = [[0.1, 0.2, 0.3, 0.4, 0, 0], [1, 2, 3, 4, 0, 0]];
+  assert.deepEqual(realStepsOnly(rows, Int32Array.of(2, 4, 3)), [[0.1, 0.2, 0.3, 0.4], [1, 2, 3, 4]]);
 });

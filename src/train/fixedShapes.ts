@@ -37,6 +37,16 @@ export function longestLengths(splits: readonly DataSplit[], batchSize: number):
   return { steps, targetSteps: targetSteps || undefined };
 }
 
+/**
+ * Per-step rows (e.g. ‖∂L/∂h_t‖ per layer) cut at the batch's longest sequence: the steps past it are padding
+ * added for fixed shapes, where the gradient is exactly zero, so a chart over them would run past the data.
+ */
+export function realStepsOnly(rows: readonly number[][], lengths: ArrayLike<number>): number[][] {
+  let longest = 0;
+  for (let b = 0; b < lengths.length; b++) longest = Math.max(longest, lengths[b]);
+  return rows.map((row) => row.slice(0, longest));
+}
+
 /** A copy of `batch` padded to `lengths` (inputs 0 / <pad>, per-step targets ignored). Lengths are unchanged. */
 export function padBatch(batch: Batch, lengths: PaddedLengths, inputSize: number, perStepTargets: boolean): Batch {
   const B = batch.size;

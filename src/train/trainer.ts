@@ -24,7 +24,7 @@ import { evaluateSplit, evaluateTestSplit, testReport } from './evaluate';
 import { createOptimizer, createSchedule, teacherForcingRatio } from './optimization';
 import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
-import { longestLengths, padBatch } from './fixedShapes';
+import { longestLengths, padBatch, realStepsOnly } from './fixedShapes';
 import { statefulPlanFor, type StatefulPlan } from './statefulBatches';
 import { forecastTargetHistory } from './forecastHistory';
 import { gateSnapshots } from './gateSnapshots';
@@ -290,7 +290,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
       trainLossCount += batch.size;
       samplesSinceProgress += batch.size;
       const lastOfEpoch = stepInEpoch === perEpoch || state.step >= maxSteps;
-      if (lastOfEpoch) gradientFlow = model.probedStack.hiddenGradientNorms();
+      if (lastOfEpoch) gradientFlow = realStepsOnly(model.probedStack.hiddenGradientNorms(), batch.lengths);
       const t = now();
       if (t - lastProgress >= (options.progressIntervalMs ?? 100) || lastOfEpoch) {
         const seconds = Math.max(1e-9, (t - timeOfLastProgress) / 1000);

@@ -109,6 +109,7 @@ function drawDiagram(diagram: Diagram): void {
     height: diagram.height + 2 * margin,
     role: 'group',
     'aria-label': `Model architecture: ${diagram.nodes.length} blocks`,
+    ...(diagram.unrolled ? { class: 'unrolled' } : {}),
   });
   const definitions = svgElement('defs');
   const marker = svgElement('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });

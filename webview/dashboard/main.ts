@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { HostToWebview, TrainerEvent } from '../../src/train/protocol';
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration, yAxis } from '../shared/charts';
-import type { Rgba } from '../shared/colourScale';
+import { mixColours, type Rgba } from '../shared/colourScale';
 import { addDashboardEvent, dashboardSeriesFrom, emptyDashboardSeries, runStatusText, type DashboardSeries, type HostRunState, type Point } from '../shared/dashboardSeries';
 import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
 import { formatCount, formatScalar } from '../shared/format';
@@ -131,7 +131,8 @@ function lossDatasets(source: DashboardSeries, label: string, comparison: boolea
   const alpha = comparison ? 0.7 : 1;
   const withAlpha = (c: Rgba) => ({ ...c, alpha });
   const datasets = [];
-  if (!comparison && weight > 0) datasets.push(lineDataset(`${label}train loss (raw)`, { ...theme.blue, alpha: 0.25 }, source.trainLoss, { borderWidth: 1 }));
+  // Opaque, halfway to the background: a see-through line all but vanished on dark themes.
+  if (!comparison && weight > 0) datasets.push(lineDataset(`${label}train loss (raw)`, mixColours(theme.blue, theme.background, 0.5), source.trainLoss, { borderWidth: 1, order: 1 }));
   datasets.push(lineDataset(`${label}train loss${weight > 0 ? ' (smoothed)' : ''}`, withAlpha(theme.blue), smoothedPoints(source.trainLoss, weight), { borderWidth: 2, ...style }));
   datasets.push(lineDataset(`${label}validation loss`, withAlpha(theme.orange), source.validationLoss, { borderWidth: 2, pointRadius: 3, ...style }));
   return datasets;

@@ -11,6 +11,7 @@ import type { TestEvaluation } from './protocol';
 import { MetricAccumulator } from './metrics';
 import { SequenceModel } from './model';
 import { decodeBatch } from './decoding';
+import { ValidationRecorder } from './validationRecord';
 import type { RunIo } from './runIo';
 import { loadWeights } from './runFolder';
 
@@ -36,6 +37,8 @@ export interface EvaluateOptions {
    * so epochs stay comparable. Absent: the whole split, in order.
    */
   maxBatches?: number;
+  /** Sees each evaluated batch and the model's outputs for it (the predictions panel's validation record). */
+  onBatch?: (batch: Batch, outputs: Float32Array) => void;
 }
 
 /** Seed of the validation budget's sample: fixed, so every epoch sees the same examples. */
@@ -58,6 +61,7 @@ export function evaluateSplit(model: SequenceModel, split: DataSplit, info: Prep
     const batch = shape(rawBatch);
     const evaluation = model.evaluateBatch(batch);
     accumulator.add(batch, evaluation.loss, evaluation.count, evaluation.outputs);
+    options.onBatch?.(batch, evaluation.outputs);
     examples += batch.size;
     if (task === 'seq2seq') {
       const outputs = decodeBatch(model, batch, options.decoding, (batch.targetSteps ?? 0) + 5);
@@ -88,7 +92,9 @@ export function evaluateTestSplit(options: TestEvaluationOptions): TestEvaluatio
   if (!data.test || data.test.size === 0) return undefined;
   const model = new SequenceModel(spec, data.info, new Rng(0));
   const metadata = loadWeights(options.io, checkpoint.file, model.namedParameters());
-  const result = evaluateSplit(model, data.test, data.info, { batchSize: spec.training.batchSize, shape: options.shape, decoding: spec.training.decoding });
+  const record = new ValidationRecorder(model.task, data.info);
+  const result = evaluateSplit(model, data.test, data.info, { batchSize: spec.training.batchSize, shape: options.shape, decoding: spec.training.decoding, onBatch: (batch, outputs) => record.add(batch, outputs) });
+  const series = record.forecastSeries();
   let baselines: Record<string, number> = {};
   try {
     baselines = { ...computeBaselines(data, 'test') };
@@ -97,13 +103,13 @@ export function evaluateTestSplit(options: TestEvaluationOptions): TestEvaluatio
   }
   return {
     type: 'testEvaluation', checkpoint: checkpoint.kind, checkpointFile: checkpoint.file, epoch: Number(metadata.epoch ?? 0),
-    size: data.test.size, loss: result.loss, metrics: result.metrics, baselines,
+    size: data.test.size, loss: result.loss, metrics: result.metrics, baselines, ...(series ? { series } : {}),
   };
 }
 
-/** The `test` block of report.json (what `loadRunHistory` turns back into the event). */
-export function testReport(event: TestEvaluation): Omit<TestEvaluation, 'type'> {
-  const { type: _type, ...report } = event;
+/** The `test` block of report.json (what `loadRunHistory` turns back into the event): the figures, not the series. */
+export function testReport(event: TestEvaluation): Omit<TestEvaluation, 'type' | 'series'> {
+  const { type: _type, series: _series, ...report } = event;
   return report;
 }
 

@@ -104,22 +104,33 @@ export class MetricAccumulator {
   }
 }
 
+/** Precision, recall and F1 of one class, and its support (how many true examples or tokens it has). */
+export interface ClassScore {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+  /** Times the class was predicted. */
+  predicted: number;
+}
+
+/** Per class c of confusion[truth][predicted]: precision tp/predicted, recall tp/support, F1 2tp/(support+predicted) (0 where undefined). */
+export function perClassScores(confusion: readonly (readonly number[])[]): ClassScore[] {
+  const C = confusion.length;
+  return confusion.map((row, c) => {
+    const tp = row[c];
+    let support = 0;
+    let predicted = 0;
+    for (let k = 0; k < C; k++) {
+      support += row[k];
+      predicted += confusion[k][c];
+    }
+    return { precision: predicted > 0 ? tp / predicted : 0, recall: support > 0 ? tp / support : 0, f1: support + predicted > 0 ? (2 * tp) / (support + predicted) : 0, support, predicted };
+  });
+}
+
 /** Unweighted mean of per-class F1 over the classes that occur in the truth or the predictions. */
 export function macroF1(confusion: number[][]): number {
-  const C = confusion.length;
-  let sum = 0;
-  let classes = 0;
-  for (let c = 0; c < C; c++) {
-    const tp = confusion[c][c];
-    let truthCount = 0;
-    let predictedCount = 0;
-    for (let k = 0; k < C; k++) {
-      truthCount += confusion[c][k];
-      predictedCount += confusion[k][c];
-    }
-    if (truthCount === 0 && predictedCount === 0) continue;
-    classes++;
-    sum += (2 * tp) / (truthCount + predictedCount);
-  }
-  return classes > 0 ? sum / classes : 0;
+  const present = perClassScores(confusion).filter((score) => score.support + score.predicted > 0);
+  return present.length > 0 ? present.reduce((sum, score) => sum + score.f1, 0) / present.length : 0;
 }

@@ -86,12 +86,33 @@ export type PredictionSample =
   | { kind: 'generate'; text: string; temperature: number }
   | { kind: 'seq2seq'; source: string; target: string; output: string };
 
+/** One-step-ahead predictions over a split (validation or test) in its order, original units, one target column. */
+export interface ForecastSeries {
+  target: string;
+  truth: number[];
+  predicted: number[];
+}
+
+/** A wrong prediction, with the model's confidence in it. */
+export interface Mistake {
+  input: string;
+  truth: string;
+  predicted: string;
+  confidence: number;
+}
+
 export interface Predictions {
   type: 'predictions';
   epoch: number;
   samples: PredictionSample[];
   /** classify/tag: confusion[truth][predicted] counts over the validation set. */
   confusion?: { labels: string[]; counts: number[][] };
+  /** classify/tag: per class (in `confusion.labels` order) precision, recall, F1 and support. */
+  classScores?: { precision: number; recall: number; f1: number; support: number }[];
+  /** forecast: the whole validation series with one-step-ahead predictions. */
+  series?: ForecastSeries;
+  /** classify: the most confident wrong predictions on the validation set. */
+  mistakes?: Mistake[];
 }
 
 export interface RunFinished {
@@ -123,6 +144,8 @@ export interface TestEvaluation {
   loss: number;
   metrics: Record<string, number>;
   baselines: Record<string, number>;
+  /** forecast: the whole test series with one-step-ahead predictions (live only; report.json keeps the figures). */
+  series?: ForecastSeries;
 }
 
 /** The data the run trains on, summarised once as the run starts (see src/data/summary.ts). */

@@ -19,8 +19,9 @@ import type { SeqModelSpec } from '../spec/types';
 import type { Batch, PreparedData } from '../data/types';
 import type { EpochEnd, PredictionSample, RunFinished, TestEvaluation, TrainerEvent } from './protocol';
 import { SequenceModel } from './model';
-import { higherIsBetter, metricNamesFor } from './metrics';
+import { higherIsBetter, metricNamesFor, perClassScores } from './metrics';
 import { evaluateSplit, evaluateTestSplit, testReport } from './evaluate';
+import { ValidationRecorder } from './validationRecord';
 import { createOptimizer, createSchedule, teacherForcingRatio } from './optimization';
 import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
@@ -311,7 +312,8 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
 
     // ---- validation
     model.setStateful(false);
-    const validation = evaluateSplit(model, data.validation, data.info, { batchSize, shape: shaped, decoding: training.decoding, maxBatches: training.validation?.maxBatches });
+    const record = new ValidationRecorder(task, data.info);
+    const validation = evaluateSplit(model, data.validation, data.info, { batchSize, shape: shaped, decoding: training.decoding, maxBatches: training.validation?.maxBatches, onBatch: (batch, outputs) => record.add(batch, outputs) });
     // Batches reuse their buffers, so the sample batch for gates and predictions is fetched again, not kept.
     let sampleBatch: Batch | undefined;
     for (const batch of data.validation.batches(batchSize, { shuffle: false })) {
@@ -364,7 +366,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     if (gradientFlow) emit({ type: 'gradFlow', epoch, step: state.step, norms: gradientFlow });
     if (sampleBatch) {
       for (const gates of gateSnapshots(model, sampleBatch, data, epoch, state.step)) emit(gates);
-      emit(predictionsEvent(model, sampleBatch, data, training, epoch, validation.confusion, new Rng(epochSeed(seed ^ 0x5eed, epoch))));
+      emit(predictionsEvent(model, sampleBatch, data, training, epoch, validation.confusion, new Rng(epochSeed(seed ^ 0x5eed, epoch)), validation.wholeSplit ? record : undefined));
     }
     if (training.earlyStopping && state.epochsWithoutImprovement >= training.earlyStopping.patience) {
       status = 'early-stopped';
@@ -396,7 +398,7 @@ const PREDICTION_SAMPLES = 5;
 
 function predictionsEvent(
   model: SequenceModel, batch: Batch, data: PreparedData, training: SeqModelSpec['training'], epoch: number,
-  confusion: number[][] | undefined, rng: Rng,
+  confusion: number[][] | undefined, rng: Rng, record: ValidationRecorder | undefined,
 ): TrainerEvent {
   const info = data.info;
   const task = model.task;
@@ -455,7 +457,14 @@ function predictionsEvent(
       samples.push({ kind: 'tag', tokens, truth, predicted });
     }
   }
-  return { type: 'predictions', epoch, samples, ...(confusion && info.labels ? { confusion: { labels: info.labels, counts: confusion } } : {}) };
+  // Only a record of the whole validation split (not of a sampled budget) is a series.
+  const series = record?.forecastSeries();
+  const mistakes = record?.worstMistakes(data.validation);
+  return {
+    type: 'predictions', epoch, samples,
+    ...(confusion && info.labels ? { confusion: { labels: info.labels, counts: confusion }, classScores: perClassScores(confusion) } : {}),
+    ...(series ? { series } : {}), ...(mistakes ? { mistakes } : {}),
+  };
 }
 
 function softmax(logits: Float32Array): number[] {

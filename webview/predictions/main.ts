@@ -1,16 +1,18 @@
 /**
- * Predictions on validation samples, latest epoch: forecast against truth (forecasting), confusion matrix and
- * per-sample labels (classification), tagged tokens with truth and prediction (tagging), sampled text
- * (generation), and source / target / output (seq2seq).
+ * Predictions on the validation set, latest epoch: the validation series with one-step-ahead predictions, its
+ * residuals over time and their distribution, and forecasts of single samples (forecasting); confusion matrix
+ * with per-class precision/recall/F1, the most confident mistakes and per-sample labels (classification);
+ * per-tag scores and tagged tokens (tagging); sampled text (generation); source / target / output (seq2seq).
  */
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import type { HostToWebview, PredictionSample, Predictions, TrainerEvent } from '../../src/train/protocol';
+import type { HostToWebview, PredictionSample, Predictions, TestEvaluation, TrainerEvent } from '../../src/train/protocol';
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration, type LineChart } from '../shared/charts';
 import { formatCssColour, mixColours } from '../shared/colourScale';
 import { accuracyOf, rowShares, tagMatches } from '../shared/confusionMatrix';
 import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
 import { formatScalar } from '../shared/format';
+import { checkedSeries, histogram, residuals } from '../shared/forecastSeries';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';
 
@@ -21,9 +23,18 @@ interface PredictionsUiState {
 }
 
 let latest: Predictions | undefined;
+/** The held-out test evaluation of the run, when it had a test split (its series for forecasting). */
+let latestTest: TestEvaluation | undefined;
 let theme: ThemeColours = readThemeColours();
 applyThemeToChartDefaults(theme);
-let forecastChart: LineChart | undefined;
+/** The charts drawn by the last render: destroyed before the next one draws its own. */
+let liveCharts: LineChart[] = [];
+
+function drawChart(canvas: HTMLCanvasElement, configuration: ReturnType<typeof xyChartConfiguration>): void {
+  requestAnimationFrame(() => {
+    if (canvas.isConnected) liveCharts.push(new Chart(canvas, configuration) as unknown as LineChart);
+  });
+}
 
 const connection = connectPanel<PredictionsUiState>('predictions', { forecastSample: 0 }, handleHostMessage);
 
@@ -74,11 +85,60 @@ function forecastSection(samples: SampleOf<'forecast'>[]): HTMLElement {
     lineDataset('truth', theme.green, [...lastKnown, ...sample.truth.map((y, i) => ({ x: historyLength + i, y }))], { borderWidth: 2, pointRadius: 2 }),
     lineDataset('predicted', theme.blue, [...lastKnown, ...sample.predicted.map((y, i) => ({ x: historyLength + i, y }))], { borderWidth: 2, pointRadius: 2, borderDash: [6, 3] }),
   ];
-  requestAnimationFrame(() => {
-    forecastChart?.destroy();
-    forecastChart = new Chart(parts.canvas, configuration) as unknown as LineChart;
-  });
+  drawChart(parts.canvas, configuration);
   return section;
+}
+
+/** The whole series of a split with its one-step-ahead predictions, the residuals over time and their distribution. */
+function seriesSection(raw: unknown, split: 'validation' | 'test'): HTMLElement[] {
+  const series = checkedSeries(raw);
+  if (series === undefined) return [];
+  const id = (name: string) => (split === 'validation' ? name : `test-${name}`);
+  const Split = split === 'validation' ? 'Validation' : 'Test';
+  const steps = series.truth.length;
+  const errors = residuals(series.truth, series.predicted);
+  const meanAbsolute = errors.reduce((sum, e) => sum + Math.abs(e), 0) / steps;
+  const over = chartCanvas(id('series-chart'), `${Split} series of ${series.target} and one-step-ahead predictions`);
+  over.box.classList.add('tall');
+  const overConfiguration = xyChartConfiguration(`${split} step`, series.target);
+  overConfiguration.data.datasets = [
+    lineDataset('truth', theme.green, series.truth.map((y, x) => ({ x, y })), { borderWidth: 1.5 }),
+    lineDataset('one-step-ahead prediction', theme.blue, series.predicted.map((y, x) => ({ x, y })), { borderWidth: 1.5, borderDash: [6, 3] }),
+  ];
+  drawChart(over.canvas, overConfiguration);
+
+  const overTime = chartCanvas(id('residual-chart'), `Residuals (truth − prediction) over the ${split} series`);
+  const overTimeConfiguration = xyChartConfiguration(`${split} step`, 'residual');
+  overTimeConfiguration.data.datasets = [lineDataset('truth − prediction', theme.orange, errors.map((y, x) => ({ x, y })), { borderWidth: 1 })];
+  drawChart(overTime.canvas, overTimeConfiguration);
+
+  const bins = histogram(errors);
+  const distribution = chartCanvas(id('residual-histogram'), `Distribution of the ${split} residuals`);
+  const distributionConfiguration = xyChartConfiguration('residual', 'count');
+  // Steps at each bin's left edge, closed at the right edge of the last bin.
+  const outline = bins.counts.map((count, i) => ({ x: bins.edges[i], y: count })).concat(bins.counts.length ? [{ x: bins.edges[bins.counts.length], y: bins.counts[bins.counts.length - 1] }] : []);
+  distributionConfiguration.data.datasets = [lineDataset('residuals per bin', theme.orange, outline, { stepped: 'before', fill: 'origin', backgroundColor: formatCssColour({ ...theme.orange, alpha: 0.3 }) })];
+  drawChart(distribution.canvas, distributionConfiguration);
+
+  const checkpoint = split === 'test' ? ' · the checkpoint validation chose, evaluated once on the held-out split' : '';
+  return [
+    wideCard(card(`${Split} series: ${series.target}`, over.box,
+      element('p', { class: 'note', id: id('series-summary') }, `${steps} ${split} steps · one-step-ahead prediction from each window · mean absolute error ${formatScalar(meanAbsolute)}${checkpoint}`))),
+    card(`${Split} residuals over time`, overTime.box),
+    card(`${Split} residual distribution`, distribution.box),
+  ];
+}
+
+function classScoresSection(labels: readonly string[], scores: NonNullable<Predictions['classScores']>, kind: 'class' | 'tag'): HTMLElement {
+  const percent = (v: number) => `${formatScalar(v * 100)}%`;
+  return card(`Per ${kind}: precision, recall, F1 (validation set)`, table([kind, 'precision', 'recall', 'F1', 'support'],
+    scores.map((s, i) => [labels[i] ?? String(i), percent(s.precision), percent(s.recall), percent(s.f1), String(s.support)])));
+}
+
+function mistakesSection(mistakes: NonNullable<Predictions['mistakes']>): HTMLElement {
+  if (mistakes.length === 0) return card('Worst mistakes', element('p', { class: 'note' }, 'No wrong prediction on the validation set.'));
+  return card('Worst mistakes (most confident wrong predictions, validation set)', table(['input', 'truth', 'predicted', 'confidence'],
+    mistakes.map((m) => [m.input, m.truth, m.predicted, `${formatScalar(m.confidence * 100)}%`])));
 }
 
 function confusionSection(confusion: NonNullable<Predictions['confusion']>): HTMLElement {
@@ -133,10 +193,20 @@ function render(): void {
     return;
   }
   status.textContent = `Epoch ${latest.epoch} · ${latest.samples.length} validation sample${latest.samples.length === 1 ? '' : 's'}`;
+  for (const chart of liveCharts) chart.destroy();
+  liveCharts = [];
   const sections: HTMLElement[] = [];
+  sections.push(...seriesSection(latest.series, 'validation'));
+  sections.push(...seriesSection(latestTest?.series, 'test'));
   const forecasts = samplesOf('forecast');
   if (forecasts.length) sections.push(forecastSection(forecasts));
-  if (latest.confusion && latest.confusion.labels.length) sections.push(confusionSection(latest.confusion));
+  if (latest.confusion && latest.confusion.labels.length) {
+    sections.push(confusionSection(latest.confusion));
+    if (Array.isArray(latest.classScores) && latest.classScores.length === latest.confusion.labels.length) {
+      sections.push(classScoresSection(latest.confusion.labels, latest.classScores, samplesOf('tag').length ? 'tag' : 'class'));
+    }
+  }
+  if (Array.isArray(latest.mistakes)) sections.push(mistakesSection(latest.mistakes));
   const classified = samplesOf('classify');
   if (classified.length) sections.push(classifySection(classified));
   const tagged = samplesOf('tag');
@@ -145,27 +215,28 @@ function render(): void {
   if (generated.length) sections.push(generateSection(generated));
   const translated = samplesOf('seq2seq');
   if (translated.length) sections.push(seq2seqSection(translated));
-  if (forecasts.length === 0) {
-    forecastChart?.destroy();
-    forecastChart = undefined;
-  }
   content.replaceChildren(...sections);
 }
 
 const scheduleRender = frameScheduler(render);
 
-function lastPredictions(events: readonly TrainerEvent[]): Predictions | undefined {
-  let found: Predictions | undefined;
+/** The last predictions and test evaluation of the latest run in `events` (a new run clears both). */
+function absorb(events: readonly TrainerEvent[]): void {
   for (const event of events) {
-    if (event.type === 'runStarted') found = undefined;
-    else if (event.type === 'predictions' && Array.isArray(event.samples)) found = event;
+    if (event.type === 'runStarted') {
+      latest = undefined;
+      latestTest = undefined;
+    } else if (event.type === 'predictions' && Array.isArray(event.samples)) latest = event;
+    else if (event.type === 'testEvaluation') latestTest = event;
   }
-  return found;
 }
 
 function handleHostMessage(message: HostToWebview): void {
-  if (message.type === 'history') latest = lastPredictions(message.events);
-  else if (message.type === 'event' && (message.event.type === 'predictions' || message.event.type === 'runStarted')) latest = lastPredictions([message.event]);
+  if (message.type === 'history') {
+    latest = undefined;
+    latestTest = undefined;
+    absorb(message.events);
+  } else if (message.type === 'event' && ['predictions', 'runStarted', 'testEvaluation'].includes(message.event.type)) absorb([message.event]);
   else return;
   scheduleRender();
 }
@@ -173,7 +244,7 @@ function handleHostMessage(message: HostToWebview): void {
 onThemeChange(() => {
   theme = readThemeColours();
   applyThemeToChartDefaults(theme);
-  if (forecastChart) restyleChart(forecastChart as unknown as Chart, theme);
+  for (const chart of liveCharts) restyleChart(chart as unknown as Chart, theme);
   render();
 });
 render();

@@ -120,6 +120,14 @@ export function uiSuite(lib) {
     const dashboard = await lib.webviewFrame(page, 'dashboard', 30_000);
     const canvas = dashboard.locator('canvas#loss-chart');
     await canvas.waitFor({ timeout: 30_000 });
+    // The dashboard opens beside the spec, not over it: their tabs are in different editor groups.
+    const groupOf = (title) => page.locator('.editor-group-container').evaluateAll((groups, wanted) =>
+      groups.findIndex((group) => [...group.querySelectorAll('.tab')].some((tab) => (tab.getAttribute('aria-label') ?? tab.textContent ?? '').includes(wanted))), title);
+    const [specGroup, dashboardGroup] = await until('both tabs placed', async () => {
+      const both = [await groupOf('forecaster.seqmodel.json'), await groupOf('SeqLab: Training Dashboard')];
+      return both.every((g) => g >= 0) ? both : undefined;
+    }, 15_000);
+    assert.notEqual(dashboardGroup, specGroup, 'the dashboard opened over the spec');
     const profile = await until('a falling loss line on the chart', async () => {
       if ((trainingRuns(eventsFile).at(-1)?.events.filter((e) => e.type === 'step').length ?? 0) < 8) return undefined;
       const p = await lib.lineProfile(canvas);
@@ -187,6 +195,20 @@ export function uiSuite(lib) {
         return counts.some((n) => n > 2000) ? counts : undefined;
       }, 60_000, 500);
       console.log(`    ${kind} canvases painted: ${painted.join(', ')} px`);
+      if (kind === 'predictions') {
+        // The validation series' mean absolute error, as the panel prints it, is the MAE of the epoch it shows.
+        const shown = await until('a validation series summary matching its epoch', async () => {
+          const epochText = await frame.locator('#predictions-status').innerText({ timeout: 2000 });
+          const summary = await frame.locator('#series-summary').innerText({ timeout: 2000 });
+          const epochShown = Number(/^Epoch (\d+)/.exec(epochText)?.[1]);
+          const maeShown = Number(/mean absolute error ([\d.e+-]+)/.exec(summary)?.[1]);
+          const run = trainingRuns(context.eventsFile).filter((r) => r.events.some((e) => e.type === 'predictions')).at(-1);
+          const epochEvent = run?.events.find((e) => e.type === 'epoch' && e.epoch === epochShown);
+          if (!epochEvent || !Number.isFinite(maeShown)) return undefined;
+          return Math.abs(maeShown - epochEvent.metrics.mae) <= 1e-3 * epochEvent.metrics.mae ? { epochShown, maeShown, mae: epochEvent.metrics.mae } : undefined;
+        }, 30_000, 500);
+        console.log(`    predictions: epoch ${shown.epochShown}, series MAE shown ${shown.maeShown}, epoch MAE ${shown.mae}`);
+      }
       await shot(context, shotName);
     }, 90_000);
   }

@@ -236,6 +236,51 @@ suite('SeqLab in the extension host', () => {
     const header = JSON.parse(weights.subarray(8, 8 + Number(weights.readBigUInt64LE(0))).toString('utf8'));
     assert.deepEqual(header['encoder.weight_ih_l0'].shape, [256, 2]);
     assert.deepEqual(header['encoder.weight_hh_l1'].shape, [256, 64]);
+
+    // The values the panels show for this run, checked against what they mean.
+    const events = seqlab.events.filter((e) => e.runId === runId).map((e) => e.event);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10);
+    const lensCount = (lenses ?? []).map((lens) => /^([\d,]+) parameters/.exec(lens.command?.title ?? '')?.[1]).find((count) => count !== undefined);
+    assert.ok(lensCount, 'no parameter count in the CodeLens');
+    const started = events.find((e) => e.type === 'runStarted');
+    assert.ok(started?.type === 'runStarted');
+    assert.equal(started.parameterCount.toLocaleString('en-US'), lensCount, 'the dashboard and the CodeLens count the same parameters');
+    assert.equal(started.parameterCount, report.parameterCount, 'the dashboard and report.json count the same parameters');
+
+    // Saturation, by each gate's own rule, recomputed from the snapshot's values.
+    const rules: Record<string, (v: number) => boolean> = {
+      input: (v) => v < 0.1 || v > 0.9, forget: (v) => v < 0.1 || v > 0.9, output: (v) => v < 0.1 || v > 0.9,
+      cell: (v) => Math.abs(v) > 0.9, cellState: (v) => Math.abs(Math.tanh(v)) > 0.9,
+    };
+    const gates = events.flatMap((e) => (e.type === 'gates' ? [e] : []));
+    assert.ok(gates.length > 0, 'no gate snapshot');
+    for (const snapshot of gates) {
+      assert.deepEqual(Object.keys(snapshot.saturation).sort(), Object.keys(rules).sort(), 'an LSTM reports every gate and the cell state');
+      for (const [gate, saturated] of Object.entries(rules)) {
+        const values = Array.from(snapshot.gates[gate]);
+        assert.ok(values.length > 0, `no ${gate} values`);
+        const share = values.filter(saturated).length / values.length;
+        assert.ok(Math.abs(snapshot.saturation[gate] - share) < 1e-12, `${gate} saturation ${snapshot.saturation[gate]} vs ${share} by its rule`);
+      }
+    }
+
+    // The forecast series: its errors reproduce the epoch's MAE and RMSE (original units).
+    const predictions = events.find((e) => e.type === 'predictions');
+    const epoch = events.find((e) => e.type === 'epoch');
+    assert.ok(predictions?.type === 'predictions' && predictions.series && epoch?.type === 'epoch', 'no forecast series');
+    const { truth, predicted } = predictions.series;
+    assert.ok(truth.length > 0 && truth.length === predicted.length);
+    const meanAbsoluteError = truth.reduce((sum, v, i) => sum + Math.abs(v - predicted[i]), 0) / truth.length;
+    const rootMeanSquareError = Math.sqrt(truth.reduce((sum, v, i) => sum + (v - predicted[i]) ** 2, 0) / truth.length);
+    assert.ok(Math.abs(meanAbsoluteError - epoch.metrics.mae) <= 1e-4 * epoch.metrics.mae, `series MAE ${meanAbsoluteError} vs the epoch's ${epoch.metrics.mae}`);
+    assert.ok(Math.abs(rootMeanSquareError - epoch.metrics.rmse) <= 1e-4 * epoch.metrics.rmse, `series RMSE ${rootMeanSquareError} vs the epoch's ${epoch.metrics.rmse}`);
+    // The held-out test split (the forecaster has one): its series gives the test MAE the dashboard shows.
+    const held = events.find((e) => e.type === 'testEvaluation');
+    assert.ok(held?.type === 'testEvaluation' && held.series, 'no test series');
+    assert.equal(held.series.truth.length, held.size);
+    const testError = held.series.truth.reduce((sum, v, i) => sum + Math.abs(v - held.series!.predicted[i]), 0) / held.size;
+    assert.ok(Math.abs(testError - held.metrics.mae) <= 1e-4 * held.metrics.mae, `test series MAE ${testError} vs ${held.metrics.mae}`);
   });
 
   test('Stop Training ends a running run within a step', async () => {

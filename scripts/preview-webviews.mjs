@@ -215,18 +215,38 @@ const pages = {
     },
   ],
   architecture: [{ type: 'architecture', diagram: forecasterDiagram }],
-  'predictions-forecast': [
-    {
-      type: 'history',
-      events: [runEvents[0], {
-        type: 'predictions', epoch: 6,
-        samples: [0, 1, 2].map((k) => {
-          const series = Array.from({ length: 42 }, (_, t) => Math.sin((t + 5 * k) / 4) + 0.3 * Math.sin((t + k) / 1.7));
-          return { kind: 'forecast', history: series.slice(0, 30), truth: series.slice(30), predicted: series.slice(30).map((v, i) => v * (0.9 - 0.01 * i) + noise(0.08)) };
-        }),
-      }],
-    },
-  ],
+  'predictions-forecast': (() => {
+    const level = (t) => 20 + 3 * Math.sin(t / 6) + 0.8 * Math.sin(t / 1.7);
+    const validation = Array.from({ length: 160 }, (_, t) => level(t));
+    const test = Array.from({ length: 90 }, (_, t) => level(t + 160));
+    const oneStep = (values) => values.map((v) => v + noise(0.35));
+    const start = 40;
+    return [
+      {
+        type: 'history',
+        events: [runEvents[0], {
+          type: 'predictions', epoch: 6,
+          samples: [0, 1, 2].map((k) => {
+            const series = Array.from({ length: 42 }, (_, t) => Math.sin((t + 5 * k) / 4) + 0.3 * Math.sin((t + k) / 1.7));
+            return { kind: 'forecast', history: series.slice(0, 30), truth: series.slice(30), predicted: series.slice(30).map((v, i) => v * (0.9 - 0.01 * i) + noise(0.08)) };
+          }),
+          series: { target: 'load', truth: validation, predicted: oneStep(validation) },
+        }, {
+          type: 'testEvaluation', checkpoint: 'best', checkpointFile: '.seqlab/runs/forecaster/best.safetensors', epoch: 6, size: 90, loss: 0.08,
+          metrics: { mse: 0.2, rmse: 0.45, mae: 0.36 }, baselines: {}, series: { target: 'load', truth: test, predicted: oneStep(test) },
+        }],
+      },
+      {
+        type: 'rollout',
+        rollout: {
+          split: 'validation', start, horizon: 30, requestedHorizon: 30, target: 'load',
+          history: Array.from({ length: 30 }, (_, t) => level(start - 30 + t)), truth: validation.slice(start, start + 30),
+          predicted: validation.slice(start, start + 30).map((v, i) => v + 0.04 * i * i ** 0.5 * Math.sin(i / 3)),
+          fromData: ['temperature'], weights: { file: '.seqlab/runs/forecaster/best.safetensors', epoch: 6 },
+        },
+      },
+    ];
+  })(),
   'predictions-labels': [
     {
       type: 'history',
@@ -241,6 +261,15 @@ const pages = {
           { kind: 'seq2seq', source: '908+77', target: '985', output: '975' },
         ],
         confusion: { labels: ['negative', 'neutral', 'positive'], counts: [[41, 7, 2], [9, 30, 11], [3, 6, 51]] },
+        classScores: [
+          { precision: 41 / 53, recall: 41 / 50, f1: 82 / 103, support: 50 },
+          { precision: 30 / 43, recall: 30 / 50, f1: 60 / 93, support: 50 },
+          { precision: 51 / 64, recall: 51 / 60, f1: 102 / 124, support: 60 },
+        ],
+        mistakes: [
+          { input: 'not bad at all, honestly', truth: 'positive', predicted: 'negative', confidence: 0.91 },
+          { input: 'fine, I suppose', truth: 'neutral', predicted: 'positive', confidence: 0.77 },
+        ],
       }],
     },
   ],
@@ -333,7 +362,7 @@ for (const [page, messages] of Object.entries(pages)) {
   const htmlPath = join(outDir, `${page}.html`);
   writeFileSync(htmlPath, html);
   const png = join(outDir, `${page}-${themeName}.png`);
-  const height = argument('--height', page === 'gates' || page.startsWith('predictions-labels') ? '1300' : '900');
+  const height = argument('--height', page === 'gates' || page.startsWith('predictions') ? '1900' : '900');
   const result = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--hide-scrollbars', '--enable-logging=stderr', '--v=0',
     '--virtual-time-budget=3000', `--screenshot=${png}`, `--window-size=1200,${height}`, pathToFileURL(htmlPath).href], { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0 || !existsSync(png)) {

@@ -16,12 +16,11 @@ import { RunControl } from '../train/runControl';
 import { SpecError, formatDiagnostic, setUpRun } from '../train/session';
 import { validateRun } from '../train/validateRun';
 import { FileError, withFileErrors } from '../train/fileErrors';
-import { checkWeightsFile } from '../train/weightsFile';
 import { train } from '../train/trainer';
 import { dataSummaryEvent, withDataSummary } from '../train/dataSummaryEvent';
-import { SequenceModel } from '../train/model';
-import { encodeWeights, loadWeights } from '../train/runFolder';
+import { encodeWeights } from '../train/runFolder';
 import { predictOne } from '../train/predict';
+import { loadTrainedModel } from '../train/trainedModel';
 import { readPredictInputs } from '../train/predictInputs';
 import { StatefulTrainingError } from '../train/statefulBatches';
 import { TORCHRUN_COMMAND, exportPytorch, specDataFile, type ExportDataMode } from './exportPytorch';
@@ -296,19 +295,6 @@ export function totalsLine(totals: SpecTotals): string {
   return `total parameters ${parameters}, ${totals.flopsPerStep.toLocaleString('en-US')} FLOPs per step, ${bptt}`;
 }
 
-/** The model of a spec with the weights of a file: data prepared as for training (same vocabulary and z-score). */
-function loadTrainedModel(specPath: string, specText: string, weights: string) {
-  const validation = validateRun({ specPath, specText, checkStateful: false, checkResources: false }, nodeRunIo);
-  if (validation.refusal) throw validation.refusal;
-  const spec = validation.analysis.spec!;
-  const data = validation.data!;
-  checkWeightsFile(nodeRunIo, weights, validation.analysis.layers, '--weights');
-  const model = new SequenceModel(spec, data.info, new Rng(spec.training.seed ?? 0));
-  loadWeights(nodeRunIo, weights, model.namedParameters());
-  model.setTraining(false);
-  return { spec, data, model };
-}
-
 function predictCommand(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { weights: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' } });
   if (values.help) {
@@ -317,7 +303,7 @@ function predictCommand(args: string[], io: CliIo): number {
   }
   const { specPath, specText } = readSpec(positionals, 'predict');
   if (!values.weights || !values.input) throw new UsageError(`predict needs --weights FILE and --input FILE\n\n${HELP.predict}`);
-  const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
+  const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string, nodeRunIo);
   const inputFile = values.input as string;
   const inputs = readPredictInputs(spec, nodeRunIo.readTextFile(inputFile), inputFile);
   const rng = new Rng(spec.training.seed ?? 0);
@@ -343,7 +329,7 @@ function exportCommand(args: string[], io: CliIo): number {
   const { specPath, specText } = readSpec(positionals, 'export');
   if (values.to !== 'pytorch') throw new UsageError(`export needs --to pytorch (the only target so far)\n\n${HELP.export}`);
   if (!values.weights || !values.out) throw new UsageError(`export needs --weights FILE and --out DIR\n\n${HELP.export}`);
-  const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string);
+  const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string, nodeRunIo);
   const dataMode = values.data as string | undefined;
   if (dataMode !== undefined && dataMode !== 'embed' && dataMode !== 'stream') throw new UsageError(`--data must be embed or stream, got '${dataMode}'`);
   const files = exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: values.out as string, io: nodeRunIo, dataFile: specDataFile(spec, specPath), dataMode });

@@ -17,6 +17,7 @@ import { RunsIndex } from './runsIndex';
 import { registerRunsTree } from './runsTree';
 import { buildRunsTree } from './runsTreeModel';
 import { RunsTablePanel } from './runsTablePanel';
+import { RolloutService } from './rolloutService';
 
 /** What `activate()` returns: a small window into the extension for the extension-host tests. */
 export interface SeqLabTestApi {
@@ -62,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
   const session = new SessionState(runs, language, log, context.workspaceState);
   const panels = new PanelManager(context.extensionUri, session.panelHost());
   session.attachPanels(panels, statusBar);
+  const rollouts = new RolloutService(join(context.extensionPath, 'dist', 'worker.js'));
+  session.attachRollouts(rollouts);
 
   const commandContext: CommandContext = { extensionContext: context, runs, language, panels, session, log, output };
   registerCommands(commandContext);
@@ -69,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
   const runsTable = new RunsTablePanel(context.extensionUri, runsIndex, log);
   registerRunsTree({ extensionContext: context, index: runsIndex, runs, session, panels, table: runsTable, log });
 
-  context.subscriptions.push(output, language, sweepLanguage, statusBar, panels, session, runsIndex, runsTable, { dispose: () => runs.dispose() });
+  context.subscriptions.push(output, language, sweepLanguage, statusBar, panels, session, runsIndex, runsTable, { dispose: () => runs.dispose() }, { dispose: () => rollouts.cancel('SeqLab stopped') });
   deactivateHook = () => runs.dispose();
   // The built-in JSON language server serves seqmodel files (jsonLanguageParticipants: schema completion, hovers,
   // validation), but it activates only for the json languages: wake it for ours.

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { appendFileSync, existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { HostToWebview, PanelKind, RunFinished, TrainerEvent, WebviewToHost } from '../train/protocol';
 import { buildDiagram, type SpecAnalysis } from '../spec';
 import type { TrainingRun, TrainingRunManager } from './runManager';
@@ -13,6 +13,7 @@ import type { SpecLanguageFeatures } from './specLanguage';
 import type { PanelHost, PanelManager } from './panels';
 import type { TrainingStatusBar } from './statusBar';
 import { loadRunHistory } from './runHistory';
+import type { RolloutService } from './rolloutService';
 
 const DISPLAYED_RUN_KEY = 'seqlab.displayedRunDir';
 const ARCHITECTURE_SPEC_KEY = 'seqlab.architectureSpec';
@@ -30,6 +31,7 @@ export class SessionState implements vscode.Disposable {
   private trainingActiveContext = false;
   private panels: PanelManager | undefined;
   private statusBar: TrainingStatusBar | undefined;
+  private rollouts: RolloutService | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   // The UI tests read what the extension saw from this file (they cannot call into the extension host).
   private readonly eventsFile = process.env.SEQLAB_E2E_EVENTS;
@@ -53,6 +55,10 @@ export class SessionState implements vscode.Disposable {
   attachPanels(panels: PanelManager, statusBar: TrainingStatusBar): void {
     this.panels = panels;
     this.statusBar = statusBar;
+  }
+
+  attachRollouts(rollouts: RolloutService): void {
+    this.rollouts = rollouts;
   }
 
   panelHost(): PanelHost {
@@ -167,6 +173,22 @@ export class SessionState implements vscode.Disposable {
     return [this.statusMessage(), history];
   }
 
+  /** An autoregressive rollout of the displayed run's weights, answered to the predictions panel. */
+  private async rollOut(request: Extract<WebviewToHost, { type: 'rollout' }>): Promise<void> {
+    const run = this.displayed?.kind === 'live' ? this.runs.get(this.displayed.runId) : undefined;
+    const runDir = this.displayed?.kind === 'folder' ? this.displayed.runDir : run?.runDir;
+    // A live run knows its spec; a run folder sits in .seqlab/runs/ beside the spec, whose folder resolves the data.
+    const specPath = run?.command.specPath ?? (runDir ? join(dirname(dirname(dirname(runDir))), 'spec.seqmodel.json') : undefined);
+    if (!this.rollouts || !runDir || !specPath) {
+      this.panels?.post('predictions', { type: 'rolloutRefused', reason: 'no run is shown: train a model or open a run first' });
+      return;
+    }
+    const answer = await this.rollouts.request({ type: 'rollout', runDir, specPath, split: request.split, start: request.start, horizon: request.horizon });
+    if (answer.type === 'rolloutRefused') this.log(`rollout refused: ${answer.reason}`);
+    this.writeTestRecord({ type: 'rolloutAnswer', answer });
+    this.panels?.post('predictions', answer);
+  }
+
   private handlePanelMessage(kind: PanelKind, message: WebviewToHost): void {
     const live = this.displayedLiveRun();
     switch (message.type) {
@@ -188,6 +210,9 @@ export class SessionState implements vscode.Disposable {
         break;
       case 'compareWith':
         this.setCompare(message.runDir);
+        break;
+      case 'rollout':
+        void this.rollOut(message);
         break;
       case 'selectSample':
       case 'selectLayer':

@@ -93,6 +93,29 @@ export interface ForecastSeries {
   predicted: number[];
 }
 
+/**
+ * An autoregressive rollout from one window of a split (src/train/rollout.ts): each prediction fed back as the
+ * next input; original units.
+ */
+export interface Rollout {
+  split: 'validation' | 'test';
+  /** The window's index in its split: the rollout's first value is that window's one-step-ahead prediction. */
+  start: number;
+  /** Steps rolled out: fewer than requested when inputs taken from the data run out. */
+  horizon: number;
+  requestedHorizon: number;
+  target: string;
+  /** The window's values of the target. */
+  history: number[];
+  /** What followed the window in the data (null past its end). */
+  truth: (number | null)[];
+  predicted: number[];
+  /** Input columns that are not predicted: taken from the data at each step, as if known in advance. */
+  fromData: string[];
+  /** The weights rolled out: their file and the epoch they are from. */
+  weights?: { file: string; epoch: number };
+}
+
 /** A wrong prediction, with the model's confidence in it. */
 export interface Mistake {
   input: string;
@@ -185,7 +208,18 @@ export interface StartTraining {
   overrides?: { epochs?: number; maxSteps?: number; seed?: number };
 }
 
-export type WorkerCommand = StartTraining | { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
+/** An autoregressive rollout of a run's weights (best.safetensors, else the checkpoint), in a worker of its own. */
+export interface RolloutCommand {
+  type: 'rollout';
+  runDir: string;
+  /** The spec the run was trained from: its folder resolves the data path of the run's spec.json. */
+  specPath: string;
+  split: 'validation' | 'test';
+  start: number;
+  horizon: number;
+}
+
+export type WorkerCommand = StartTraining | RolloutCommand | { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
 
 // --------------------------------------------------------------------------- webview ⇄ host
 
@@ -199,7 +233,9 @@ export type WebviewToHost =
   | { type: 'selectLayer'; layer: number }
   | { type: 'revealLine'; line: number }
   | { type: 'compareWith'; runDir: string }
-  | { type: 'setUnrolled'; unrolled: boolean };
+  | { type: 'setUnrolled'; unrolled: boolean }
+  /** predictions (forecasting): an autoregressive rollout of the displayed run's model from this window. */
+  | { type: 'rollout'; split: 'validation' | 'test'; start: number; horizon: number };
 
 export type PanelKind = 'dashboard' | 'gates' | 'gradients' | 'architecture' | 'predictions';
 
@@ -208,7 +244,11 @@ export type HostToWebview =
   | { type: 'event'; event: TrainerEvent }
   | { type: 'history'; events: TrainerEvent[]; compare?: TrainerEvent[] }
   | { type: 'architecture'; diagram: unknown }
-  | { type: 'status'; state: 'idle' | 'running' | 'paused' | 'finished'; runName?: string };
+  | { type: 'status'; state: 'idle' | 'running' | 'paused' | 'finished'; runName?: string }
+  | RolloutAnswer;
+
+/** The answer to a `rollout` request (worker → host → predictions panel): the rollout, or why there is none. */
+export type RolloutAnswer = { type: 'rollout'; rollout: Rollout } | { type: 'rolloutRefused'; reason: string };
 
 // --------------------------------------------------------------------------- runs table panel ⇄ host
 

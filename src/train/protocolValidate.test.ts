@@ -15,6 +15,8 @@ const validMessages: WebviewToHost[] = [
   { type: 'compareWith', runDir: '/workspace/.seqlab/runs/forecaster-20260101-120000' },
   { type: 'setUnrolled', unrolled: true },
   { type: 'setUnrolled', unrolled: false },
+  { type: 'rollout', split: 'validation', start: 0, horizon: 1 },
+  { type: 'rollout', split: 'test', start: 12, horizon: 1000 },
 ];
 
 test('every well-formed WebviewToHost message is accepted and returned unchanged', () => {
@@ -46,6 +48,14 @@ const invalidMessages: [string, unknown][] = [
   ['NUL in runDir', { type: 'compareWith', runDir: '/tmp/a\0b' }],
   ['overlong runDir', { type: 'compareWith', runDir: 'x'.repeat(5000) }],
   ['truthy string for boolean', { type: 'setUnrolled', unrolled: 'yes' }],
+  ['rollout of the training split', { type: 'rollout', split: 'train', start: 0, horizon: 5 }],
+  ['rollout without a split', { type: 'rollout', start: 0, horizon: 5 }],
+  ['negative rollout start', { type: 'rollout', split: 'validation', start: -1, horizon: 5 }],
+  ['fractional rollout start', { type: 'rollout', split: 'validation', start: 0.5, horizon: 5 }],
+  ['zero horizon', { type: 'rollout', split: 'validation', start: 0, horizon: 0 }],
+  ['horizon past the limit', { type: 'rollout', split: 'validation', start: 0, horizon: 1001 }],
+  ['string horizon', { type: 'rollout', split: 'validation', start: 0, horizon: '12' }],
+  ['rollout with an extra field', { type: 'rollout', split: 'validation', start: 0, horizon: 5, weights: '/etc/passwd' }],
 ];
 
 test('malformed messages are refused with a reason naming the problem', () => {

@@ -13,6 +13,8 @@ export type ValidationResult = { ok: true; message: WebviewToHost } | { ok: fals
 const MAX_INDEX = 1_000_000;
 const MAX_LINE = 10_000_000;
 const MAX_PATH_LENGTH = 4096;
+/** Longest autoregressive rollout a panel may ask for (a chart has no use for more steps). */
+export const MAX_ROLLOUT_HORIZON = 1000;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,6 +39,7 @@ const ALLOWED_KEYS: Record<WebviewToHost['type'], readonly string[]> = {
   revealLine: ['line'],
   compareWith: ['runDir'],
   setUnrolled: ['unrolled'],
+  rollout: ['split', 'start', 'horizon'],
 };
 
 function fail(reason: string): ValidationResult {
@@ -72,6 +75,11 @@ export function validateWebviewMessage(value: unknown): ValidationResult {
     case 'revealLine':
       if (!isBoundedNonNegativeInteger(value.line, MAX_LINE)) return fail('revealLine: line must be a non-negative integer');
       return { ok: true, message: { type: 'revealLine', line: value.line } };
+    case 'rollout':
+      if (value.split !== 'validation' && value.split !== 'test') return fail('rollout: split must be "validation" or "test"');
+      if (!isBoundedNonNegativeInteger(value.start, MAX_INDEX)) return fail('rollout: start must be a non-negative integer');
+      if (!isBoundedNonNegativeInteger(value.horizon, MAX_ROLLOUT_HORIZON) || value.horizon < 1) return fail(`rollout: horizon must be an integer from 1 to ${MAX_ROLLOUT_HORIZON}`);
+      return { ok: true, message: { type: 'rollout', split: value.split, start: value.start, horizon: value.horizon } };
     case 'compareWith': {
       const runDir = value.runDir;
       if (typeof runDir !== 'string' || runDir.length === 0 || runDir.length > MAX_PATH_LENGTH || runDir.includes('\0')) {

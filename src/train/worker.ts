@@ -6,12 +6,13 @@
 import { parentPort } from 'node:worker_threads';
 import { useFastestKernels } from '../tensor/backend';
 import { startKernelThreads } from './gemmHelperNode';
-import type { RunFinished, StartTraining, TrainerEvent, WorkerCommand } from './protocol';
+import type { RolloutAnswer, RolloutCommand, RunFinished, StartTraining, TrainerEvent, WorkerCommand } from './protocol';
 import { nodeRunIo } from './runIo';
 import { RunControl } from './runControl';
 import { setUpRun } from './session';
 import { train } from './trainer';
 import { dataSummaryEvent, withDataSummary } from './dataSummaryEvent';
+import { rolloutOfRun } from './rolloutRun';
 
 export function transferablesOf(event: TrainerEvent): ArrayBuffer[] {
   if (event.type !== 'gates') return [];
@@ -43,6 +44,15 @@ export async function runTrainingCommand(command: StartTraining, control: RunCon
   }
 }
 
+/** A rollout of a run's weights, or why there is none, in words (a spec or data error says its file). */
+export function runRolloutCommand(command: RolloutCommand): RolloutAnswer {
+  try {
+    return { type: 'rollout', rollout: rolloutOfRun(command, nodeRunIo) };
+  } catch (error) {
+    return { type: 'rolloutRefused', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 if (parentPort) {
   // A second thread for large GEMMs on ≥ 2 cores (SEQLAB_THREADS=1 keeps one).
   startKernelThreads(useFastestKernels());
@@ -61,6 +71,9 @@ if (parentPort) {
         void runTrainingCommand(command, control, post).finally(() => {
           running = false;
         });
+        return;
+      case 'rollout':
+        port.postMessage(runRolloutCommand(command));
         return;
       case 'stop':
         control.stop();

@@ -4,15 +4,16 @@
  * with per-class precision/recall/F1, the most confident mistakes and per-sample labels (classification);
  * per-tag scores and tagged tokens (tagging); sampled text (generation); source / target / output (seq2seq).
  */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import type { HostToWebview, PredictionSample, Predictions, TestEvaluation, TrainerEvent } from '../../src/train/protocol';
+import type { HostToWebview, PredictionSample, Predictions, Rollout, TestEvaluation, TrainerEvent } from '../../src/train/protocol';
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration, type LineChart } from '../shared/charts';
 import { formatCssColour, mixColours } from '../shared/colourScale';
 import { accuracyOf, rowShares, tagMatches } from '../shared/confusionMatrix';
 import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
 import { formatScalar } from '../shared/format';
-import { checkedSeries, histogram, residuals } from '../shared/forecastSeries';
+import { checkedRollout, checkedSeries, defaultRolloutHorizon, histogram, residuals, rolloutMeanAbsoluteError, rolloutPoints } from '../shared/forecastSeries';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';
 
@@ -20,11 +21,18 @@ type SampleOf<K extends PredictionSample['kind']> = Extract<PredictionSample, { 
 
 interface PredictionsUiState {
   forecastSample: number;
+  /** The rollout's start (a validation step) and length; 0 = the default length. */
+  rolloutStart: number;
+  rolloutHorizon: number;
 }
 
 let latest: Predictions | undefined;
 /** The held-out test evaluation of the run, when it had a test split (its series for forecasting). */
 let latestTest: TestEvaluation | undefined;
+/** The last rollout the host answered with, or why it refused, and whether one is being computed. */
+let rollout: Rollout | undefined;
+let rolloutNote: string | undefined;
+let rolloutPending = false;
 let theme: ThemeColours = readThemeColours();
 applyThemeToChartDefaults(theme);
 /** The charts drawn by the last render: destroyed before the next one draws its own. */
@@ -36,7 +44,7 @@ function drawChart(canvas: HTMLCanvasElement, configuration: ReturnType<typeof x
   });
 }
 
-const connection = connectPanel<PredictionsUiState>('predictions', { forecastSample: 0 }, handleHostMessage);
+const connection = connectPanel<PredictionsUiState>('predictions', { forecastSample: 0, rolloutStart: 0, rolloutHorizon: 0 }, handleHostMessage);
 
 const status = element('p', { class: 'status', id: 'predictions-status', role: 'status', 'aria-live': 'polite' }, 'Waiting for predictions: they are made on validation samples at the end of each epoch.');
 const content = element('div', { class: 'grid', id: 'predictions' });
@@ -105,6 +113,17 @@ function seriesSection(raw: unknown, split: 'validation' | 'test'): HTMLElement[
     lineDataset('truth', theme.green, series.truth.map((y, x) => ({ x, y })), { borderWidth: 1.5 }),
     lineDataset('one-step-ahead prediction', theme.blue, series.predicted.map((y, x) => ({ x, y })), { borderWidth: 1.5, borderDash: [6, 3] }),
   ];
+  if (split === 'validation') {
+    // A click on the series rolls out from there (the nearest validation step).
+    overConfiguration.options = {
+      ...overConfiguration.options,
+      onClick: (_event, _elements, chart) => {
+        const x = chart.scales.x.getValueForPixel((_event.x ?? 0) as number);
+        if (x === undefined || !Number.isFinite(x)) return;
+        postRollout(Math.max(0, Math.min(steps - 1, Math.round(x))), connection.uiState.rolloutHorizon || defaultRolloutHorizon(samplesOf('forecast')[0]));
+      },
+    };
+  }
   drawChart(over.canvas, overConfiguration);
 
   const overTime = chartCanvas(id('residual-chart'), `Residuals (truth − prediction) over the ${split} series`);
@@ -117,6 +136,8 @@ function seriesSection(raw: unknown, split: 'validation' | 'test'): HTMLElement[
   const distributionConfiguration = xyChartConfiguration('residual', 'count');
   // Steps at each bin's left edge, closed at the right edge of the last bin.
   const outline = bins.counts.map((count, i) => ({ x: bins.edges[i], y: count })).concat(bins.counts.length ? [{ x: bins.edges[bins.counts.length], y: bins.counts[bins.counts.length - 1] }] : []);
+  // Counts start at zero, or the shortest bar would look empty.
+  distributionConfiguration.options!.scales!.y = { ...distributionConfiguration.options!.scales!.y, beginAtZero: true };
   distributionConfiguration.data.datasets = [lineDataset('residuals per bin', theme.orange, outline, { stepped: 'before', fill: 'origin', backgroundColor: formatCssColour({ ...theme.orange, alpha: 0.3 }) })];
   drawChart(distribution.canvas, distributionConfiguration);
 
@@ -128,6 +149,82 @@ function seriesSection(raw: unknown, split: 'validation' | 'test'): HTMLElement[
     card(`${Split} residual distribution`, distribution.box),
   ];
 }
+
+function numberField(id: string, label: string, value: number, min: number, max: number): { field: HTMLElement; input: HTMLInputElement } {
+  const input = element('input', { id, type: 'number', min: String(min), max: String(max), step: '1', value: String(value) });
+  return { field: element('label', { class: 'field', for: id }, `${label} `, input), input };
+}
+
+/** Whole number in [min, max], or undefined: what the host would refuse is not sent. */
+function wholeNumberIn(input: HTMLInputElement, min: number, max: number): number | undefined {
+  const value = Number(input.value);
+  return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+}
+
+/**
+ * The autoregressive rollout: from a validation step the user picks (typed, or clicked on the series chart), each
+ * prediction is fed back as the next input for the chosen number of steps, drawn against what the data did.
+ */
+function rolloutSection(validationSteps: number): HTMLElement {
+  const forecastSample = samplesOf('forecast')[0];
+  const horizonDefault = defaultRolloutHorizon(forecastSample);
+  const start = numberField('rollout-start', 'from validation step', Math.min(connection.uiState.rolloutStart, validationSteps - 1), 0, validationSteps - 1);
+  const horizon = numberField('rollout-horizon', 'for', connection.uiState.rolloutHorizon || horizonDefault, 1, MAX_ROLLOUT_STEPS);
+  const button = element('vscode-button', { id: 'rollout-button', 'aria-label': 'Roll out the model from the chosen validation step' }, 'Roll out');
+  const request = () => {
+    const from = wholeNumberIn(start.input, 0, validationSteps - 1);
+    const steps = wholeNumberIn(horizon.input, 1, MAX_ROLLOUT_STEPS);
+    if (from === undefined || steps === undefined) {
+      rolloutNote = `Choose a validation step from 0 to ${validationSteps - 1} and a length from 1 to ${MAX_ROLLOUT_STEPS} steps.`;
+      scheduleRender();
+      return;
+    }
+    postRollout(from, steps);
+  };
+  button.addEventListener('click', request);
+  for (const field of [start.input, horizon.input]) field.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') request();
+  });
+  const toolbar = element('div', { class: 'toolbar' }, 'Roll out', start.field, horizon.field, element('span', {}, 'steps'), button);
+  const explanation = `Each prediction is fed back as the next input (default length: ${forecastSample && forecastSample.truth.length > 1 ? "the spec's horizon" : 'one window'}); click the validation series to pick a step.`;
+  const parts: (HTMLElement | string)[] = [toolbar, element('p', { class: 'note' }, explanation)];
+  if (rolloutPending) parts.push(element('p', { class: 'note', id: 'rollout-status', role: 'status' }, 'Rolling out with the best epoch\'s weights…'));
+  if (rolloutNote) parts.push(element('p', { class: 'note warning', id: 'rollout-status', role: 'alert' }, rolloutNote));
+  if (rollout) {
+    const points = rolloutPoints(rollout);
+    const chart = chartCanvas('rollout-chart', `Rollout of ${rollout.horizon} steps from validation step ${rollout.start}, against the data`);
+    chart.box.classList.add('tall');
+    const configuration = xyChartConfiguration('validation step', rollout.target);
+    const joined = points.history.length ? [points.history[points.history.length - 1]] : [];
+    configuration.data.datasets = [
+      lineDataset('window', theme.foreground, points.history, { borderWidth: 1.5 }),
+      lineDataset('data', theme.green, [...joined, ...points.truth], { borderWidth: 2, pointRadius: 2 }),
+      lineDataset('rollout (fed back)', theme.blue, [...joined, ...points.predicted], { borderWidth: 2, pointRadius: 2, borderDash: [6, 3] }),
+    ];
+    drawChart(chart.canvas, configuration);
+    const error = rolloutMeanAbsoluteError(rollout);
+    const facts = [
+      `${rollout.horizon} steps from validation step ${rollout.start}`,
+      rollout.weights ? `weights of epoch ${rollout.weights.epoch} (${rollout.weights.file.split(/[\\/]/).pop()})` : undefined,
+      Number.isFinite(error) ? `mean absolute error ${formatScalar(error)} over the steps the data has` : 'the data ends before the rollout begins',
+      rollout.fromData.length ? `${rollout.fromData.join(', ')} taken from the data at each step, as if known in advance` : undefined,
+      rollout.horizon < rollout.requestedHorizon ? `stopped after ${rollout.horizon} of ${rollout.requestedHorizon} steps: the data ends there` : undefined,
+    ].filter((fact): fact is string => fact !== undefined);
+    parts.push(chart.box, element('p', { class: 'note', id: 'rollout-summary' }, facts.join(' · ')));
+  }
+  return wideCard(card('Autoregressive rollout', ...parts));
+}
+
+function postRollout(start: number, horizon: number): void {
+  connection.saveUiState({ rolloutStart: start, rolloutHorizon: horizon });
+  rolloutPending = true;
+  rolloutNote = undefined;
+  connection.post({ type: 'rollout', split: 'validation', start, horizon });
+  scheduleRender();
+}
+
+/** As the host's validator allows (src/train/protocolValidate.ts). */
+const MAX_ROLLOUT_STEPS = 1000;
 
 function classScoresSection(labels: readonly string[], scores: NonNullable<Predictions['classScores']>, kind: 'class' | 'tag'): HTMLElement {
   const percent = (v: number) => `${formatScalar(v * 100)}%`;
@@ -197,6 +294,8 @@ function render(): void {
   liveCharts = [];
   const sections: HTMLElement[] = [];
   sections.push(...seriesSection(latest.series, 'validation'));
+  const validationSeries = checkedSeries(latest.series);
+  if (validationSeries) sections.push(rolloutSection(validationSeries.truth.length));
   sections.push(...seriesSection(latestTest?.series, 'test'));
   const forecasts = samplesOf('forecast');
   if (forecasts.length) sections.push(forecastSection(forecasts));
@@ -226,6 +325,8 @@ function absorb(events: readonly TrainerEvent[]): void {
     if (event.type === 'runStarted') {
       latest = undefined;
       latestTest = undefined;
+      rollout = undefined;
+      rolloutNote = undefined;
     } else if (event.type === 'predictions' && Array.isArray(event.samples)) latest = event;
     else if (event.type === 'testEvaluation') latestTest = event;
   }
@@ -235,7 +336,16 @@ function handleHostMessage(message: HostToWebview): void {
   if (message.type === 'history') {
     latest = undefined;
     latestTest = undefined;
+    rollout = undefined;
     absorb(message.events);
+  } else if (message.type === 'rollout') {
+    rolloutPending = false;
+    rollout = checkedRollout(message.rollout);
+    rolloutNote = rollout ? undefined : 'The rollout the host sent could not be read.';
+  } else if (message.type === 'rolloutRefused') {
+    rolloutPending = false;
+    rollout = undefined;
+    rolloutNote = `No rollout: ${typeof message.reason === 'string' ? message.reason : 'refused'}`;
   } else if (message.type === 'event' && ['predictions', 'runStarted', 'testEvaluation'].includes(message.event.type)) absorb([message.event]);
   else return;
   scheduleRender();

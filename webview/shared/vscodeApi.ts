@@ -18,7 +18,7 @@ export interface PanelConnection<UiState extends object, Out = WebviewToHost> {
   saveUiState(patch: Partial<UiState>): void;
 }
 
-const hostMessageTypes = new Set(['event', 'history', 'architecture', 'status']);
+const hostMessageTypes = new Set(['event', 'history', 'architecture', 'status', 'rollout', 'rolloutRefused']);
 
 /** Messages can also come from elsewhere in the page (extensions' frames, devtools): keep only host messages. */
 export function isHostMessage(data: unknown): data is HostToWebview {

@@ -8,9 +8,10 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import util from 'node:util';
-import { launchBrowser, startCodeServer } from './lib.mjs';
+import { guard, launchBrowser, startCodeServer } from './lib.mjs';
 
-const TEST_TIMEOUT_MS = 6 * 60_000;
+/** A hang guard, stretched on a loaded machine (see lib.mjs). */
+const TEST_TIMEOUT_MS = guard(6 * 60_000);
 
 /** The part of VS Code's command line that matters to a test run; Electron and update flags are accepted and ignored. */
 export function parseVscodeArguments(argv) {
@@ -57,9 +58,10 @@ async function main() {
       void page.exposeFunction('codeAutomationLog', (_type, logArgs) => console.log(util.format(...(logArgs ?? []))));
       void page.exposeFunction('codeAutomationExit', (exitCode) => resolveExit(exitCode));
     });
-    await page.goto(testPayloadUrl(server.url, args));
+    // 'commit': the server answered; what follows is awaited as an event (the suite's exit), not the page's load.
+    await page.goto(testPayloadUrl(server.url, args), { waitUntil: 'commit', timeout: guard(60_000) });
     const outcome = await Promise.race([exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout('timeout'), TEST_TIMEOUT_MS).unref())]);
-    if (outcome === 'timeout') console.error(`the extension tests did not finish in ${TEST_TIMEOUT_MS / 60_000} min\n${server.log().slice(-3000)}`);
+    if (outcome === 'timeout') console.error(`the extension tests did not finish in ${(TEST_TIMEOUT_MS / 60_000).toFixed(0)} min\n${server.log().slice(-3000)}`);
     else code = Number(outcome);
   } finally {
     await browser?.context.close().catch(() => undefined);

@@ -164,7 +164,7 @@ async function runUiSuite(lib, runDir) {
   });
   page.on('pageerror', (error) => appendFileSync(consoleLog, `pageerror: ${error.message}\n`));
   try {
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'commit', timeout: lib.guard(60_000) });
     const result = await uiSuite(lib).run({
       page, workspace, eventsFile, shots,
       onFailure: async (title) => {
@@ -201,6 +201,7 @@ try {
   const runDir = join(e2eDir, '.runs', new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(join(runDir, 'shots'), { recursive: true });
   const lib = await import('./lib.mjs');
+  console.log(`hang guards ×${lib.slack.toFixed(1)} (load per core at start)`);
   step(`install ${vsix} into a fresh extensions dir`);
   const extensionsDir = lib.installVsix(runDir, vsix);
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;

@@ -6,13 +6,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { animationsSettled, guard, webviewFrame } from './lib.mjs';
 
 function readRecords(eventsFile) {
   return readFileSync(eventsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
 
+/** Polls `probe` (a DOM read, the events file) until it answers; `timeoutMs` is a hang guard, stretched by load. */
 async function until(what, probe, timeoutMs = 30_000, intervalMs = 250) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + guard(timeoutMs);
   let last;
   for (;;) {
     try {
@@ -24,6 +26,14 @@ async function until(what, probe, timeoutMs = 30_000, intervalMs = 250) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last?.message ?? last)})`);
     await sleep(intervalMs);
   }
+}
+
+/**
+ * The panel's frame as it is now: on a slow machine the host may render a panel again (its watchdog), which
+ * replaces the frame, so probes look it up each time instead of holding one.
+ */
+function panelFrame(page, kind) {
+  return webviewFrame(page, kind, 5000);
 }
 
 async function focusSpecTab(page, name) {
@@ -66,7 +76,7 @@ export function uiSuite(lib) {
     let how = 'mouse';
     try {
       await key.hover();
-      await hover.waitFor({ timeout: 4000 });
+      await hover.waitFor({ timeout: guard(4000) });
     } catch {
       how = 'keyboard';
       const text = await until('the shape hover', async () => {
@@ -74,7 +84,7 @@ export function uiSuite(lib) {
         await key.click();
         await page.keyboard.press('Control+k');
         await page.keyboard.press('Control+i');
-        await hover.waitFor({ timeout: 3000 });
+        await hover.waitFor({ timeout: guard(3000) });
         return hover.innerText();
       }, 30_000, 500);
       assert.ok(text);
@@ -85,7 +95,7 @@ export function uiSuite(lib) {
     assert.match(text, /batch=32/);
     assert.match(text, /seq=36/);
     assert.match(text, /h_n/);
-    await sleep(400); // let the hover finish fading in
+    await animationsSettled(page); // the hover fades in
     await shot(context, '01-hover-shapes');
     await page.keyboard.press('Escape');
     await page.mouse.move(0, 0);
@@ -100,14 +110,14 @@ export function uiSuite(lib) {
     await until('an error count in the status bar', async () => /Errors?: [1-9]/.test((await problems.getAttribute('aria-label')) ?? ''), 30_000);
     await problems.click();
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'seqlab' }).first();
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor({ timeout: guard(15_000) });
     const rowText = await row.innerText();
     assert.match(rowText, /lstn|cell/i, rowText);
     await shot(context, '02-problems');
     await focusSpecTab(page, 'forecaster.seqmodel.json');
     await page.locator('.editor-instance .monaco-editor .view-line', { hasText: '"lstn"' }).first().click();
     await page.keyboard.press('Control+z');
-    await page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: '"lstm"' }).first().waitFor({ timeout: 10_000 });
+    await page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: '"lstm"' }).first().waitFor({ timeout: guard(10_000) });
     await until('the errors to clear', async () => !/Errors?: [1-9]/.test((await problems.getAttribute('aria-label')) ?? ''), 30_000);
     await page.keyboard.press('Control+s');
     await lib.runCommand(page, 'View: Hide Panel');
@@ -117,9 +127,7 @@ export function uiSuite(lib) {
     const { page, eventsFile } = context;
     await focusSpecTab(page, 'forecaster.seqmodel.json');
     await lib.runCommand(page, 'SeqLab: Train Sequence Model');
-    const dashboard = await lib.webviewFrame(page, 'dashboard', 30_000);
-    const canvas = dashboard.locator('canvas#loss-chart');
-    await canvas.waitFor({ timeout: 30_000 });
+    await until('the loss chart', async () => (await (await panelFrame(page, 'dashboard')).locator('canvas#loss-chart').count()) > 0, 60_000, 500);
     // The dashboard opens beside the spec, not over it: their tabs are in different editor groups.
     const groupOf = (title) => page.locator('.editor-group-container').evaluateAll((groups, wanted) =>
       groups.findIndex((group) => [...group.querySelectorAll('.tab')].some((tab) => (tab.getAttribute('aria-label') ?? tab.textContent ?? '').includes(wanted))), title);
@@ -130,7 +138,7 @@ export function uiSuite(lib) {
     assert.notEqual(dashboardGroup, specGroup, 'the dashboard opened over the spec');
     const profile = await until('a falling loss line on the chart', async () => {
       if ((trainingRuns(eventsFile).at(-1)?.events.filter((e) => e.type === 'step').length ?? 0) < 8) return undefined;
-      const p = await lib.lineProfile(canvas);
+      const p = await lib.lineProfile((await panelFrame(page, 'dashboard')).locator('canvas#loss-chart'));
       return p.linePixels > 80 && p.leftCount > 10 && p.rightCount > 10 && p.rightMeanY > p.leftMeanY + 5 ? p : undefined;
     }, 150_000, 1000);
     console.log(`    loss chart: ${profile.width}x${profile.height}, ${profile.painted} painted px, line ${profile.linePixels} px, mean y left ${profile.leftMeanY.toFixed(1)} → right ${profile.rightMeanY.toFixed(1)}`);
@@ -148,9 +156,8 @@ export function uiSuite(lib) {
     const { page, eventsFile } = context;
     await until('a gate snapshot from the trainer', () => trainingRuns(eventsFile).at(-1)?.events.some((e) => e.type === 'gates'), 150_000, 1000);
     await lib.runCommand(page, 'SeqLab: Show Gate Activations');
-    const gates = await lib.webviewFrame(page, 'gates', 30_000);
     const painted = await until('painted gate heatmaps', async () => {
-      const counts = await gates.locator('canvas').evaluateAll((canvases) => canvases.map((c) => {
+      const counts = await (await panelFrame(page, 'gates')).locator('canvas').evaluateAll((canvases) => canvases.map((c) => {
         const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
         let n = 0;
         if (data) for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
@@ -166,14 +173,13 @@ export function uiSuite(lib) {
     const { page } = context;
     await focusSpecTab(page, 'forecaster.seqmodel.json');
     await lib.runCommand(page, 'SeqLab: Open Architecture Diagram');
-    const architecture = await lib.webviewFrame(page, 'architecture', 30_000);
     const svgText = await until('the diagram SVG', async () => {
-      const text = await architecture.locator('svg').first().textContent({ timeout: 2000 });
+      const text = await (await panelFrame(page, 'architecture')).locator('svg').first().textContent({ timeout: guard(2000) });
       return text && /lstm/i.test(text) ? text : undefined;
     }, 30_000, 500);
     assert.match(svgText, /64/);
     await shot(context, '05-architecture');
-    const block = architecture.locator('svg [data-offset], svg [role="button"], svg g.node').filter({ hasText: /lstm/i }).first();
+    const block = (await panelFrame(page, 'architecture')).locator('svg [data-offset], svg [role="button"], svg g.node').filter({ hasText: /lstm/i }).first();
     await block.click();
     const selection = page.locator('[id="status.editor.selection"]');
     const expectedLine = readFileSync(join(context.workspace, 'forecaster.seqmodel.json'), 'utf8').split('\n').findIndex((line) => line.includes('"encoder"')) + 1;
@@ -184,9 +190,8 @@ export function uiSuite(lib) {
     suite.test(`${command} draws the latest epoch's data`, async (context) => {
       const { page } = context;
       await lib.runCommand(page, command);
-      const frame = await lib.webviewFrame(page, kind, 30_000);
       const painted = await until(`a painted ${kind} chart`, async () => {
-        const counts = await frame.locator('canvas').evaluateAll((canvases) => canvases.map((c) => {
+        const counts = await (await panelFrame(page, kind)).locator('canvas').evaluateAll((canvases) => canvases.map((c) => {
           const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
           let n = 0;
           if (data) for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
@@ -198,8 +203,9 @@ export function uiSuite(lib) {
       if (kind === 'predictions') {
         // The validation series' mean absolute error, as the panel prints it, is the MAE of the epoch it shows.
         const shown = await until('a validation series summary matching its epoch', async () => {
-          const epochText = await frame.locator('#predictions-status').innerText({ timeout: 2000 });
-          const summary = await frame.locator('#series-summary').innerText({ timeout: 2000 });
+          const frame = await panelFrame(page, 'predictions');
+          const epochText = await frame.locator('#predictions-status').innerText({ timeout: guard(2000) });
+          const summary = await frame.locator('#series-summary').innerText({ timeout: guard(2000) });
           const epochShown = Number(/^Epoch (\d+)/.exec(epochText)?.[1]);
           const maeShown = Number(/mean absolute error ([\d.e+-]+)/.exec(summary)?.[1]);
           const run = trainingRuns(context.eventsFile).filter((r) => r.events.some((e) => e.type === 'predictions')).at(-1);
@@ -208,6 +214,30 @@ export function uiSuite(lib) {
           return Math.abs(maeShown - epochEvent.metrics.mae) <= 1e-3 * epochEvent.metrics.mae ? { epochShown, maeShown, mae: epochEvent.metrics.mae } : undefined;
         }, 30_000, 500);
         console.log(`    predictions: epoch ${shown.epochShown}, series MAE shown ${shown.maeShown}, epoch MAE ${shown.mae}`);
+
+        // The autoregressive rollout from validation step 3: its first value is that window's one-step-ahead
+        // prediction by the same weights, its truth the validation series from there, temperature from the data.
+        const answersBefore = readRecords(context.eventsFile).filter((r) => r.type === 'rolloutAnswer').length;
+        const frame = await panelFrame(page, 'predictions');
+        await frame.locator('#rollout-start').fill('3');
+        await frame.locator('#rollout-horizon').fill('12');
+        await frame.locator('#rollout-button').click();
+        const answer = await until('the rollout answer', () => readRecords(context.eventsFile).filter((r) => r.type === 'rolloutAnswer')[answersBefore]?.answer, 120_000, 500);
+        assert.equal(answer.type, 'rollout', answer.reason);
+        const { rollout } = answer;
+        assert.deepEqual([rollout.start, rollout.horizon, rollout.target, rollout.fromData], [3, 12, 'load', ['temperature']]);
+        const run = trainingRuns(context.eventsFile).filter((r) => r.events.some((e) => e.type === 'predictions')).at(-1);
+        const sameWeights = await until(`the predictions of epoch ${rollout.weights.epoch}`, () => trainingRuns(context.eventsFile).find((r) => r.id === run.id)
+          .events.find((e) => e.type === 'predictions' && e.epoch === rollout.weights.epoch), 60_000);
+        const oneStep = sameWeights.series.predicted[3];
+        assert.ok(Math.abs(rollout.predicted[0] - oneStep) <= 1e-4 * Math.abs(oneStep), `rollout starts at ${rollout.predicted[0]}, the window's prediction is ${oneStep}`);
+        rollout.truth.forEach((truth, i) => assert.ok(Math.abs(truth - sameWeights.series.truth[3 + i]) <= 1e-6 * Math.abs(truth), `truth ${i}: ${truth} vs ${sameWeights.series.truth[3 + i]}`));
+        const summary = await until('the rollout drawn', async () => {
+          const text = await (await panelFrame(page, 'predictions')).locator('#rollout-summary').innerText({ timeout: guard(2000) }).catch(() => '');
+          return text.includes('12 steps from validation step 3') ? text : undefined;
+        }, 30_000, 500);
+        assert.match(summary, /temperature taken from the data/);
+        console.log(`    rollout: ${summary}`);
       }
       await shot(context, shotName);
     }, 90_000);
@@ -233,19 +263,21 @@ export function uiSuite(lib) {
     await lib.runCommand(page, 'SeqLab: Stop Training');
     const finished = await until('the run to finish', () => trainingRuns(eventsFile).find((r) => r.id === run.id)?.events.find((e) => e.type === 'runFinished'), 30_000);
     assert.equal(finished.status, 'stopped', finished.message);
-    await page.locator('.statusbar-item', { hasText: 'stopped' }).first().waitFor({ timeout: 10_000 });
+    await page.locator('.statusbar-item', { hasText: 'stopped' }).first().waitFor({ timeout: guard(10_000) });
     // The dashboard was in a background tab: revealing it reloads the webview, which replays the whole history.
     await lib.runCommand(page, 'SeqLab: Show Training Dashboard');
-    const dashboard = await lib.webviewFrame(page, 'dashboard', 30_000);
     const status = await until('the dashboard to say Stopped', async () => {
-      const text = await dashboard.locator('#run-status').innerText({ timeout: 2000 });
+      const text = await (await panelFrame(page, 'dashboard')).locator('#run-status').innerText({ timeout: guard(2000) });
       return /^Stopped/.test(text) ? text : undefined;
     }, 30_000, 500);
     console.log(`    dashboard status: ${status}`);
-    const profile = await lib.lineProfile(dashboard.locator('canvas#loss-chart'));
+    const profile = await until('the replayed loss chart', async () => {
+      const p = await lib.lineProfile((await panelFrame(page, 'dashboard')).locator('canvas#loss-chart'));
+      return p.linePixels > 80 ? p : undefined;
+    }, 20_000, 500);
     assert.ok(profile.linePixels > 80, `the replayed loss chart is empty (${profile.linePixels} px)`);
     await page.mouse.move(700, 880);
-    await sleep(300);
+    await animationsSettled(page);
     await shot(context, '08-dashboard-stopped');
   }, 150_000);
 
@@ -254,11 +286,11 @@ export function uiSuite(lib) {
     await page.reload();
     await lib.waitForWorkbench(page);
     // Only the visible webview of each editor group loads: bring the dashboard's tab to the front.
-    await page.locator('.tabs-container .tab', { hasText: 'SeqLab: Training Dashboard' }).first().click({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'SeqLab: Training Dashboard' }).first().click({ timeout: guard(30_000) });
     // The frame is looked up afresh each time: the host renders a panel again if its first load failed.
     const status = await until('the restored dashboard to say Stopped', async () => {
       const dashboard = await lib.webviewFrame(page, 'dashboard', 5000);
-      const text = await dashboard.locator('#run-status').innerText({ timeout: 2000 });
+      const text = await dashboard.locator('#run-status').innerText({ timeout: guard(2000) });
       return /^Stopped/.test(text) ? text : undefined;
     }, 60_000, 500);
     console.log(`    restored dashboard status: ${status.slice(0, 100)}`);
@@ -268,9 +300,11 @@ export function uiSuite(lib) {
       return p.linePixels > 40 ? p : undefined;
     }, 20_000, 500);
     console.log(`    restored loss chart: line ${profile.linePixels} px`);
+    // The panels share one editor group beside the spec: the diagram loads once its tab is brought to the front.
+    await page.locator('.tabs-container .tab', { hasText: 'SeqLab: Architecture' }).first().click({ timeout: guard(30_000) });
     await until('the restored architecture diagram', async () => {
       const architecture = await lib.webviewFrame(page, 'architecture', 5000);
-      return /lstm/i.test((await architecture.locator('svg').first().textContent({ timeout: 2000 })) ?? '');
+      return /lstm/i.test((await architecture.locator('svg').first().textContent({ timeout: guard(2000) })) ?? '');
     }, 90_000, 500); // the host renders a blank restored panel again, with growing pauses (src/extension/panels.ts)
     await shot(context, 'restored-dashboard');
   }, 200_000);

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { TrainingRunManager } from './runManager';
 import { RunRecordReader, runStatus } from './runRecords';
 import type { RunEntry, SweepEntry } from './runsTreeModel';
+import { readSweepEntries } from './sweepEntries';
 
 /** Many files change at an epoch's end (metrics, best, checkpoint): one refresh for the lot. */
 const REFRESH_DEBOUNCE_MS = 300;
@@ -53,7 +54,7 @@ export class RunsIndex implements vscode.Disposable {
         const liveRunId = live.get(record.runDir);
         return { record, status: runStatus(record, { live: liveRunId !== undefined, nowMs }), ...(liveRunId ? { liveRunId } : {}) };
       });
-      const sweeps: SweepEntry[] = [];
+      const sweeps = roots.flatMap((root) => readSweepEntries(root, this.reader, live, nowMs));
       this.reader.forgetExcept(new Set([...runs.map((entry) => entry.record.runDir), ...sweeps.flatMap((sweep) => sweep.trials.map((trial) => trial.runDir))]));
       this.current = { runs, sweeps };
     } catch (error) {

@@ -22,6 +22,8 @@ export class RunsTablePanel implements vscode.Disposable {
   private ready = false;
   private scope: string | undefined;
   private requestedCurves: string[] = [];
+  /** Rows to select once the panel has the table (from the Runs view's selection). */
+  private pendingSelection: string[] | undefined;
   /** The records behind the rows last sent: the only folders the panel may ask about. */
   private records = new Map<string, RunRecord>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -33,9 +35,10 @@ export class RunsTablePanel implements vscode.Disposable {
     this.disposables.push(index.onDidChange(() => this.sendTableAndCurves()));
   }
 
-  /** Opens (or reveals) the table, showing `scope` when given. */
-  show(scope?: string): void {
+  /** Opens (or reveals) the table, showing `scope` when given, with the rows `select` selected. */
+  show(scope?: string, select?: string[]): void {
     if (scope !== undefined) this.scope = scope;
+    if (select !== undefined && select.length > 0) this.pendingSelection = select;
     if (this.panel) {
       this.panel.reveal(undefined, false);
       this.sendTableAndCurves();
@@ -66,6 +69,10 @@ export class RunsTablePanel implements vscode.Disposable {
   private sendTableAndCurves(): void {
     if (!this.ready) return;
     this.post({ type: 'runsTable', table: this.table() });
+    if (this.pendingSelection) {
+      this.post({ type: 'select', ids: this.pendingSelection.filter((id) => this.records.has(id)) });
+      this.pendingSelection = undefined;
+    }
     this.sendCurves(this.requestedCurves);
   }
 

@@ -106,10 +106,12 @@ async function pickRun(index: RunsIndex, title: string, exclude?: string): Promi
   return (await vscode.window.showQuickPick(items, { title, matchOnDescription: true }))?.runDir;
 }
 
-/** Where resume and export find the spec: the file the run came from, else the run's own copy. */
+/** Where resume and export find the spec: the file the run came from (a trial: its sweep's base spec), else the run's own copy. */
 function specPathOfRun(index: RunsIndex, runDir: string): string {
-  const record = index.snapshot().runs.find((entry) => entry.record.runDir === runDir)?.record;
-  return (record && specFileOfRun(runDir, record.specName)) ?? join(runDir, 'spec.json');
+  const { runs, sweeps } = index.snapshot();
+  const record = runs.find((entry) => entry.record.runDir === runDir)?.record;
+  const sweep = sweeps.find((candidate) => candidate.trials.some((trial) => trial.runDir === runDir));
+  return (record && specFileOfRun(runDir, record.specName)) ?? sweep?.baseSpec ?? join(runDir, 'spec.json');
 }
 
 export function registerRunsTree(context: RunsTreeContext): void {
@@ -127,12 +129,13 @@ export function registerRunsTree(context: RunsTreeContext): void {
   const handlers: Record<string, (node?: unknown, selection?: unknown) => unknown> = {
     'seqlab.runs.refresh': () => index.refreshNow(),
     // From a spec, sweep or run node: the table of that spec's runs or that sweep's trials.
-    'seqlab.showRunsTable': (node) => {
+    // With runs selected in the view, they are selected in the table (their curves overlaid).
+    'seqlab.showRunsTable': (node, selection) => {
       const clicked = node as RunsTreeNode | undefined;
       const { runs, sweeps } = index.snapshot();
       const scope = clicked?.kind === 'spec' ? scopeOfSpec(clicked.label) : clicked?.kind === 'sweep' ? scopeOfSweep(clicked.dir)
         : clicked?.kind === 'run' ? scopeOfRun(clicked.runDir, runs, sweeps) : undefined;
-      context.table.show(scope);
+      context.table.show(scope, targets(node, selection).map((run) => run.runDir));
       return context.table.table();
     },
     'seqlab.runs.openDashboard': (node) => {
@@ -182,7 +185,10 @@ export function registerRunsTree(context: RunsTreeContext): void {
     },
     'seqlab.runs.export': (node) => {
       const [run] = targets(node, undefined);
-      return run ? vscode.commands.executeCommand('seqlab.exportPyTorch', vscode.Uri.file(specPathOfRun(index, run.runDir)), run.runDir) : undefined;
+      if (!run) return undefined;
+      // A trial's model is its own spec (the sweep changed it), not the base spec's.
+      const specPath = run.trial ? join(run.runDir, 'spec.json') : specPathOfRun(index, run.runDir);
+      return vscode.commands.executeCommand('seqlab.exportPyTorch', vscode.Uri.file(specPath), run.runDir);
     },
     'seqlab.runs.delete': async (node, selection) => {
       const runs = targets(node, selection).filter((run) => !run.trial);

@@ -33,6 +33,8 @@ export interface SweepEntry {
   dir: string;
   name: string;
   metric?: { name: string; direction: 'minimize' | 'maximize' };
+  /** The sweep's base spec file: trials resume from it (their data paths are relative to it). */
+  baseSpec?: string;
   trials: TrialEntry[];
 }
 

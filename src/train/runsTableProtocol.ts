@@ -64,7 +64,9 @@ export interface RunCurve {
 export type HostToRunsTable =
   | { type: 'runsTable'; table: RunsTable }
   | { type: 'runsCurves'; curves: RunCurve[] }
-  | { type: 'specDiff'; left: string; right: string; differences: SpecDifference[] };
+  | { type: 'specDiff'; left: string; right: string; differences: SpecDifference[] }
+  /** Select these rows (the runs picked in the Runs view), replacing the selection. */
+  | { type: 'select'; ids: string[] };
 
 export type RunsTableToHost =
   | { type: 'ready'; panel: 'runs' }

@@ -31,7 +31,7 @@ interface RunsUiState {
   slots: [string, number][];
 }
 
-const HOST_TYPES = new Set(['runsTable', 'runsCurves', 'specDiff']);
+const HOST_TYPES = new Set(['runsTable', 'runsCurves', 'specDiff', 'select']);
 const isRunsMessage = (data: unknown): data is HostToRunsTable => typeof data === 'object' && data !== null && HOST_TYPES.has((data as { type?: unknown }).type as string);
 
 let table: RunsTable | undefined;
@@ -400,6 +400,12 @@ function handleHostMessage(message: HostToRunsTable): void {
     case 'specDiff':
       specDiff = { left: message.left, right: message.right, differences: message.differences };
       break;
+    case 'select': {
+      // A run of a group selects its group.
+      const wanted = new Set(message.ids);
+      setSelection(allItems().filter((item) => item.rows.some((row) => wanted.has(row.id))).map((item) => item.id));
+      return;
+    }
   }
   scheduleRender();
 }

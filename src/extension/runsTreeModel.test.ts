@@ -121,6 +121,7 @@ test('a sweep lists its trials with their parameters, seed and the sweep metric,
     ['t001 cell=lstm', 'rmse 0.12 · seed 1', 'running'],
     ['t002 cell=gru', 'waiting to start · seed 1', 'pending'],
   ]);
+  assert.deepEqual(node.children.map((child) => child.contextValue), ['seqlabRun completed trial', 'seqlabRun running trial', 'seqlabRun pending trial']);
   const maximize = buildRunsTree([], [{ ...sweep, metric: { name: 'accuracy', direction: 'maximize' } }])[0];
   assert.match(maximize.description, /best accuracy 0\.4$/);
 });

@@ -50,7 +50,7 @@ export interface RunNode extends NodeBase {
   kind: 'run';
   runDir: string;
   status: RunStatus;
-  /** Space-separated flags the package.json menus match on: `seqlabRun <status> [live] [resumable] [finished]`. */
+  /** Space-separated flags the package.json menus match on: `seqlabRun <status> [trial] [live] [resumable] [hasWeights]`. */
   contextValue: string;
   liveRunId?: string;
   trial?: { sweepDir: string; id: string };
@@ -114,8 +114,10 @@ export function runDescription(record: RunRecord | undefined, status: RunStatus)
   return parts.join(' · ');
 }
 
-function contextValue(status: RunStatus, record: RunRecord | undefined, liveRunId: string | undefined): string {
+function contextValue(status: RunStatus, record: RunRecord | undefined, liveRunId: string | undefined, trial = false): string {
   const flags = ['seqlabRun', status];
+  // A trial's folder belongs to its sweep (its state names it): it is not deleted on its own.
+  if (trial) flags.push('trial');
   if (liveRunId) flags.push('live');
   // A run that ended before its last epoch keeps a checkpoint it can continue from.
   if (!liveRunId && record?.hasCheckpoint && (status === 'stopped' || status === 'interrupted')) flags.push('resumable');
@@ -146,7 +148,7 @@ function trialNode(sweep: SweepEntry, trial: TrialEntry): RunNode {
   const node: RunNode = {
     kind: 'run', id: trial.runDir, runDir: trial.runDir, status: trial.status, label: params ? `${trial.id} ${params}` : trial.id,
     description, tooltip: `${sweep.name} / ${trial.id} · ${STATUS_WORDS[trial.status]}\n${Object.entries(trial.params).map(([path, value]) => `${path} = ${value}`).join('\n')}\nseed ${trial.seed}`,
-    contextValue: contextValue(trial.status, trial.record, trial.liveRunId), trial: { sweepDir: sweep.dir, id: trial.id },
+    contextValue: contextValue(trial.status, trial.record, trial.liveRunId, true), trial: { sweepDir: sweep.dir, id: trial.id },
   };
   if (trial.liveRunId) node.liveRunId = trial.liveRunId;
   return node;

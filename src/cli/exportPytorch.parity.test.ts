@@ -23,6 +23,10 @@ const cases: Record<string, { spec: SeqModelSpec; files?: Record<string, string>
     spec: { name: 'a', task: { type: 'regress' }, data: { source: 'synthetic', generator: 'adding', samples: 12, length: 7, split: { validation: 0.5 } },
       model: { encoder: { cell: 'lstm', hiddenSize: 4, numLayers: 3, residual: true, layerNorm: true }, readout: 'mean', head: { hidden: [5], activation: 'tanh' } }, ...base },
   },
+  'regress-projected-lstm-without-bias': {
+    spec: { name: 'p', task: { type: 'regress' }, data: { source: 'synthetic', generator: 'adding', samples: 12, length: 7, split: { validation: 0.5 } },
+      model: { encoder: { cell: 'lstm', hiddenSize: 5, projSize: 3, numLayers: 2, bidirectional: true, bias: false }, readout: 'hN' }, ...base },
+  },
   'classify-bidirectional-gru': {
     spec: { name: 'b', task: { type: 'classify' }, data: { source: 'text-classification', path: 'reviews.csv', split: { validation: 0.5 } },
       model: { embedding: { dim: 5 }, encoder: { cell: 'gru', hiddenSize: 3, numLayers: 2, bidirectional: true }, readout: 'hN' }, ...base },

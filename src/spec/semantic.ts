@@ -4,7 +4,7 @@
  * spec names, and label lists against the data. Each problem points at the property that causes it.
  */
 import type { SpecContext } from './analysisTypes';
-import { describeInput, MANY_TO_ONE_TASKS, type InputFacts } from './shapes';
+import { describeInput, MANY_TO_ONE_TASKS, stateWidth, type InputFacts } from './shapes';
 import { closestMatch, type SpecSource } from './specSource';
 import { dataHead, readDataFile, splitCsvLine } from './dataFiles';
 import { dataFileRefusal } from './dataFileKind';
@@ -70,6 +70,8 @@ export function checkSemantics(source: SpecSource, spec: SeqModelSpec, context: 
   // ---- recurrent stacks
   checkRecurrent(source, model.encoder, ['model', 'encoder'], facts);
   if (model.decoder) checkRecurrent(source, model.decoder, ['model', 'decoder'], facts);
+  checkProjection(source, model.encoder, ['model', 'encoder'], task === 'seq2seq');
+  if (model.decoder) checkProjection(source, model.decoder, ['model', 'decoder'], true);
   if (task === 'generate' && model.encoder.bidirectional) {
     source.reportAt('error', 'semantic/bidirectional-generator', 'A generator produces one token at a time and cannot read the future: it cannot be bidirectional.', ['model', 'encoder', 'bidirectional'], 'property', { title: 'Remove "bidirectional"', edits: source.editsToRemove(['model', 'encoder', 'bidirectional']) });
   }
@@ -154,7 +156,7 @@ function checkRecurrent(source: SpecSource, recurrent: RecurrentSpec, path: (str
     source.reportAt('error', 'semantic/nonlinearity-non-rnn', `"nonlinearity" applies to vanilla RNN cells only; ${recurrent.cell.toUpperCase()} gates fix their own (sigmoid and tanh).`, [...path, 'nonlinearity'], 'property', { title: 'Remove "nonlinearity"', edits: source.editsToRemove([...path, 'nonlinearity']) });
   }
   if (recurrent.residual) {
-    const width = (recurrent.bidirectional ? 2 : 1) * recurrent.hiddenSize;
+    const width = (recurrent.bidirectional ? 2 : 1) * stateWidth(recurrent);
     if (numLayers < 2) {
       source.reportAt('warning', 'semantic/residual-single-layer', 'Residual connections join stacked layers; with numLayers 1 there is nothing to connect.', [...path, 'residual'], 'property', { title: 'Remove "residual"', edits: source.editsToRemove([...path, 'residual']) });
     } else {
@@ -167,6 +169,20 @@ function checkRecurrent(source: SpecSource, recurrent: RecurrentSpec, path: (str
   }
   if (recurrent.hiddenSize > SANE_LIMITS.hiddenSize) source.reportAt('warning', 'semantic/size-out-of-range', `hiddenSize ${recurrent.hiddenSize} is unusually large (> ${SANE_LIMITS.hiddenSize}): the recurrent matrices alone hold ${(4 * recurrent.hiddenSize * recurrent.hiddenSize).toLocaleString('en-US')} weights per LSTM layer.`, [...path, 'hiddenSize'], 'value');
   if (numLayers > SANE_LIMITS.numLayers) source.reportAt('warning', 'semantic/size-out-of-range', `numLayers ${numLayers} is a very deep recurrent stack: gradients vanish through depth as well as time (add residual or layerNorm, or use fewer layers).`, [...path, 'numLayers'], 'value');
+}
+
+/** projSize is nn.LSTM's proj_size: an LSTM option, below hiddenSize; seq2seq's state bridge does not carry it yet. */
+function checkProjection(source: SpecSource, recurrent: RecurrentSpec, path: (string | number)[], seq2seq: boolean): void {
+  const projSize = recurrent.projSize ?? 0;
+  if (projSize === 0) return;
+  const remove = { title: 'Remove "projSize"', edits: source.editsToRemove([...path, 'projSize']) };
+  if (recurrent.cell !== 'lstm') {
+    source.reportAt('error', 'semantic/projection-non-lstm', `"projSize" projects an LSTM's hidden state (PyTorch's proj_size); ${recurrent.cell.toUpperCase()} has no projection.`, [...path, 'projSize'], 'property', remove);
+  } else if (projSize >= recurrent.hiddenSize) {
+    source.reportAt('error', 'semantic/projection-too-wide', `projSize ${projSize} must be below hiddenSize ${recurrent.hiddenSize} (PyTorch's rule: the projection narrows h_t).`, [...path, 'projSize'], 'value', remove);
+  } else if (seq2seq) {
+    source.reportAt('error', 'semantic/projection-seq2seq', '"projSize" is not supported in seq2seq models yet: the decoder starts from the encoder\'s state, whose h and c would have different widths.', [...path, 'projSize'], 'property', remove);
+  }
 }
 
 function checkDataFiles(source: SpecSource, spec: SeqModelSpec, context: SpecContext): void {

@@ -115,3 +115,39 @@ test('bias: false drops bias_ih/bias_hh from the names and the count, as PyTorch
     assert.ok(encoder.parameterShapes.every((p) => !p.name.includes('.bias_')), 'no bias names');
   }
 });
+
+// proj_size, printed by /usr/bin/python3 -c "import torch.nn as nn; m = nn.LSTM(3, 32, 2, bidirectional=True, proj_size=8); \
+//   print(sum(p.numel() for p in m.parameters()), {k: list(v.shape) for k, v in m.state_dict().items()})"
+// (and with bias=False: 9984; nn.LSTM(6, 20, proj_size=5): 1140).
+test('LSTM projSize: weight_hr_l{k} after the biases, W_hh [4H,P], deeper layers read D·P, counts as PyTorch', () => {
+  assert.equal(recurrentStackParameters('lstm', 3, 32, 2, true, { projSize: 8 }), 11008);
+  assert.equal(recurrentStackParameters('lstm', 3, 32, 2, true, { projSize: 8, bias: false }), 9984);
+  assert.equal(recurrentStackParameters('lstm', 6, 20, 1, false, { projSize: 5 }), 1140);
+  const spec = JSON.parse(csvSpec('lstm', 3, 32, 2, true));
+  spec.model.encoder.projSize = 8;
+  const analysis = analyzeSpec(JSON.stringify(spec));
+  const encoder = analysis.layers.find((l) => l.id === 'encoder')!;
+  assert.equal(encoder.parameters, 11008);
+  const direction = (suffix: string, input: number): [string, number[]][] => [
+    [`weight_ih${suffix}`, [128, input]], [`weight_hh${suffix}`, [128, 8]], [`bias_ih${suffix}`, [128]], [`bias_hh${suffix}`, [128]], [`weight_hr${suffix}`, [8, 32]],
+  ];
+  const torchOrder = [...direction('_l0', 3), ...direction('_l0_reverse', 3), ...direction('_l1', 16), ...direction('_l1_reverse', 16)];
+  assert.deepEqual(encoder.parameterShapes.map((p) => [p.name, p.shape]), torchOrder.map(([name, shape]) => [`encoder.${name}`, shape]));
+  assert.deepEqual(encoder.output.map((d) => d.size), [8, 20, 16]);
+  assert.deepEqual(encoder.hN?.map((d) => d.size), [4, 8, 8]);
+  assert.deepEqual(encoder.cN?.map((d) => d.size), [4, 8, 32]);
+});
+
+test('projSize is refused on a GRU, at or above hiddenSize, and in seq2seq, at the projSize property', () => {
+  const codes = (encoder: object, task = 'regress') => {
+    const spec = JSON.parse(csvSpec('lstm', 3, 8, 1, false));
+    spec.model.encoder = encoder;
+    spec.task.type = task;
+    return analyzeSpec(JSON.stringify(spec)).diagnostics.filter((d) => d.code.startsWith('semantic/projection')).map((d) => d.code);
+  };
+  assert.deepEqual(codes({ cell: 'gru', hiddenSize: 8, projSize: 4 }), ['semantic/projection-non-lstm']);
+  assert.deepEqual(codes({ cell: 'lstm', hiddenSize: 8, projSize: 8 }), ['semantic/projection-too-wide']);
+  assert.deepEqual(codes({ cell: 'lstm', hiddenSize: 8, projSize: 4 }), []);
+  assert.deepEqual(codes({ cell: 'lstm', hiddenSize: 8, projSize: 0 }), []);
+  assert.deepEqual(codes({ cell: 'lstm', hiddenSize: 8, projSize: 4 }, 'seq2seq'), ['semantic/projection-seq2seq']);
+});

@@ -107,17 +107,34 @@ export function outputSize(spec: SeqModelSpec, facts: InputFacts, dataInfo: Spec
   }
 }
 
-/** Exact PyTorch parameter count of one layer-direction of nn.RNN/GRU/LSTM: G·H·(I + H) + 2·G·H (no 2·G·H without bias). */
-export function recurrentLayerDirectionParameters(cell: CellType, inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}): number {
-  const rows = GATES_PER_CELL[cell] * hiddenSize;
-  return rows * (inputSize + hiddenSize) + (options.bias === false ? 0 : 2 * rows);
+/** Options of a recurrent stack that change its parameters: PyTorch's `bias` and the LSTM's `proj_size`. */
+export interface RecurrentParameterOptions {
+  bias?: boolean;
+  projSize?: number;
 }
 
-/** Exact PyTorch parameter count of a whole nn.RNN/GRU/LSTM stack (deeper layers read D·H). */
-export function recurrentStackParameters(cell: CellType, inputSize: number, hiddenSize: number, numLayers: number, bidirectional: boolean, options: { bias?: boolean } = {}): number {
+/** Width S of h_t (and of each direction's output): the LSTM's projSize when it projects, else hiddenSize. */
+export function stateWidth(recurrent: { hiddenSize: number; projSize?: number }): number {
+  return recurrent.projSize && recurrent.projSize > 0 ? recurrent.projSize : recurrent.hiddenSize;
+}
+
+/**
+ * Exact PyTorch parameter count of one layer-direction of nn.RNN/GRU/LSTM: G·H·(I + S) + 2·G·H, where S = H, or the
+ * projection P (plus W_hr's P·H); no 2·G·H without bias.
+ */
+export function recurrentLayerDirectionParameters(cell: CellType, inputSize: number, hiddenSize: number, options: RecurrentParameterOptions = {}): number {
+  const rows = GATES_PER_CELL[cell] * hiddenSize;
+  const S = stateWidth({ hiddenSize, projSize: options.projSize });
+  const projection = S !== hiddenSize ? S * hiddenSize : 0;
+  return rows * (inputSize + S) + (options.bias === false ? 0 : 2 * rows) + projection;
+}
+
+/** Exact PyTorch parameter count of a whole nn.RNN/GRU/LSTM stack (deeper layers read D·S). */
+export function recurrentStackParameters(cell: CellType, inputSize: number, hiddenSize: number, numLayers: number, bidirectional: boolean, options: RecurrentParameterOptions = {}): number {
   const directions = bidirectional ? 2 : 1;
+  const S = stateWidth({ hiddenSize, projSize: options.projSize });
   let total = 0;
-  for (let layer = 0; layer < numLayers; layer++) total += directions * recurrentLayerDirectionParameters(cell, layer === 0 ? inputSize : directions * hiddenSize, hiddenSize, options);
+  for (let layer = 0; layer < numLayers; layer++) total += directions * recurrentLayerDirectionParameters(cell, layer === 0 ? inputSize : directions * S, hiddenSize, options);
   return total;
 }
 
@@ -172,44 +189,51 @@ function recurrentLayer(
   const D: 1 | 2 = recurrent.bidirectional ? 2 : 1;
   const G = GATES_PER_CELL[cell];
   const hasBias = recurrent.bias !== false;
+  const S = cell === 'lstm' ? Math.max(0, stateWidth({ hiddenSize: H, projSize: recurrent.projSize })) : H; // h_t's width
+  const projected = S !== H;
   const B = builder.batch;
   const inputWidth = numeric(inputDim.size);
   const parameterShapes: ParameterShape[] = [];
   let flopsPerSample = 0;
   let cachedFloatsPerSampleStep = inputWidth ?? 0; // layer 0's input x_t, needed for dW_ih
   for (let layer = 0; layer < L; layer++) {
-    const layerInput = layer === 0 ? (inputWidth ?? -1) : D * H;
+    const layerInput = layer === 0 ? (inputWidth ?? -1) : D * S;
     for (let direction = 0; direction < D; direction++) {
       const suffix = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
       parameterShapes.push(
         { name: `${prefix}.weight_ih${suffix}`, shape: [G * H, layerInput] },
-        { name: `${prefix}.weight_hh${suffix}`, shape: [G * H, H] },
+        { name: `${prefix}.weight_hh${suffix}`, shape: [G * H, S] },
       );
       if (hasBias) parameterShapes.push({ name: `${prefix}.bias_ih${suffix}`, shape: [G * H] }, { name: `${prefix}.bias_hh${suffix}`, shape: [G * H] });
-      // Matrix products x·W_ihᵀ and h·W_hhᵀ (a multiply-add is 2 FLOPs), both biases, x/h sum, then the cell's pointwise math.
-      flopsPerSample += 2 * G * H * (Math.max(layerInput, 0) + H) + (hasBias ? 3 : 1) * G * H + POINTWISE_FLOPS_PER_UNIT[cell] * H;
-      cachedFloatsPerSampleStep += CACHED_FLOATS_PER_UNIT[cell] * H;
+      if (projected) parameterShapes.push({ name: `${prefix}.weight_hr${suffix}`, shape: [S, H] });
+      // Matrix products x·W_ihᵀ and h·W_hhᵀ (a multiply-add is 2 FLOPs), both biases, x/h sum, then the cell's pointwise
+      // math; with a projection also r_t·W_hrᵀ.
+      flopsPerSample += 2 * G * H * (Math.max(layerInput, 0) + S) + (hasBias ? 3 : 1) * G * H + POINTWISE_FLOPS_PER_UNIT[cell] * H + (projected ? 2 * S * H : 0);
+      // A projected LSTM keeps r_t (H) and the narrower h_t (S) where the plain one keeps h_t (H).
+      cachedFloatsPerSampleStep += CACHED_FLOATS_PER_UNIT[cell] * H + (projected ? S : 0);
     }
-    if (layer < L - 1 && (recurrent.dropout ?? 0) > 0) cachedFloatsPerSampleStep += D * H; // the dropout mask between layers
+    if (layer < L - 1 && (recurrent.dropout ?? 0) > 0) cachedFloatsPerSampleStep += D * S; // the dropout mask between layers
   }
   if (options.learnedInitialState) {
-    parameterShapes.push({ name: 'initial_h', shape: [L * D, 1, H] });
+    parameterShapes.push({ name: 'initial_h', shape: [L * D, 1, S] });
     if (cell === 'lstm') parameterShapes.push({ name: 'initial_c', shape: [L * D, 1, H] });
   }
   const stepShape = (name: string, size: Size) => [dim('batch', B), dim(name, size)];
   const gates: { name: string; shape: NamedShape }[] = [
     { name: 'x_t', shape: stepShape(inputDim.name, inputDim.size) },
-    { name: 'h_{t-1}', shape: stepShape('hidden', H) },
+    { name: 'h_{t-1}', shape: stepShape('hidden', S) },
   ];
   if (cell === 'lstm') {
     gates.push(
-      { name: '[h_{t-1}, x_t]', shape: stepShape(`hidden+${inputDim.name}`, typeof inputDim.size === 'number' ? H + inputDim.size : `${H}+${inputDim.size}`) },
+      { name: '[h_{t-1}, x_t]', shape: stepShape(`hidden+${inputDim.name}`, typeof inputDim.size === 'number' ? S + inputDim.size : `${S}+${inputDim.size}`) },
       { name: 'f_t = σ(·) forget gate', shape: stepShape('hidden', H) },
       { name: 'i_t = σ(·) input gate', shape: stepShape('hidden', H) },
       { name: 'g_t = C̃_t = tanh(·) candidate', shape: stepShape('hidden', H) },
       { name: 'o_t = σ(·) output gate', shape: stepShape('hidden', H) },
       { name: 'c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t', shape: stepShape('hidden', H) },
-      { name: 'h_t = o_t ⊙ tanh(c_t)', shape: stepShape('hidden', H) },
+      ...(projected
+        ? [{ name: 'r_t = o_t ⊙ tanh(c_t)', shape: stepShape('hidden', H) }, { name: 'h_t = W_hr r_t (projection)', shape: stepShape('proj', S) }]
+        : [{ name: 'h_t = o_t ⊙ tanh(c_t)', shape: stepShape('hidden', H) }]),
     );
   } else if (cell === 'gru') {
     gates.push(
@@ -222,12 +246,13 @@ function recurrentLayer(
     gates.push({ name: `h_t = ${recurrent.nonlinearity ?? 'tanh'}(W_ih x_t + W_hh h_{t-1} + b)`, shape: stepShape('hidden', H) });
   }
   const notes: string[] = [];
-  if (D === 2) notes.push(`Bidirectional: output concatenates both directions, hidden = 2·${H} = ${2 * H}.`);
-  if (L > 1) notes.push(`${L === 2 ? 'Layer 2 reads' : `Layers 2–${L} read`} the previous layer's output (${D * H} wide).`);
+  if (D === 2) notes.push(`Bidirectional: output concatenates both directions, hidden = 2·${S} = ${2 * S}.`);
+  if (L > 1) notes.push(`${L === 2 ? 'Layer 2 reads' : `Layers 2–${L} read`} the previous layer's output (${D * S} wide).`);
   if (L > 1 && (recurrent.dropout ?? 0) > 0) notes.push(`Dropout ${recurrent.dropout} between layers (not after the last).`);
   if (recurrent.residual) notes.push('Residual connections between layers of equal width.');
   if (recurrent.packed === false) notes.push('Not packed: padding steps are computed and can change h_n.');
   if (!hasBias) notes.push('No biases (bias: false): the cells learn only their weight matrices.');
+  if (projected) notes.push(`Projection (projSize ${S}): h_t = W_hr·(o_t ⊙ tanh(c_t)) is ${S} wide, c_t stays ${H}.`);
   if (options.learnedInitialState) notes.push('Learned initial state (initial_h' + (cell === 'lstm' ? ', initial_c' : '') + ').');
   const T = numeric(sequence.size);
   const cellName = cell === 'rnn' ? 'RNN' : cell.toUpperCase();
@@ -237,8 +262,8 @@ function recurrentLayer(
     label: `${cellName} ${options.role}${L > 1 ? ` ×${L} layers` : ''}${D === 2 ? ' (bidirectional)' : ''}`,
     ...rangeFor(builder, options.path, options.path.slice(0, -1)),
     input: [dim('batch', B), sequence, inputDim],
-    output: [dim('batch', B), sequence, dim('hidden', D * H)],
-    hN: [dim('layers·dirs', L * D), dim('batch', B), dim('hidden', H)],
+    output: [dim('batch', B), sequence, dim('hidden', D * S)],
+    hN: [dim('layers·dirs', L * D), dim('batch', B), dim('hidden', S)],
     ...(cell === 'lstm' ? { cN: [dim('layers·dirs', L * D), dim('batch', B), dim('hidden', H)] } : {}),
     parameterShapes,
     gates,

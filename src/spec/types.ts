@@ -169,6 +169,11 @@ export interface RecurrentSpec {
   layerNorm?: boolean;
   /** Learn the biases b_ih and b_hh (PyTorch's `bias`, default true); false: the cells have no bias parameters. */
   bias?: boolean;
+  /**
+   * LSTM only: PyTorch's `proj_size` P (0 < P < hiddenSize; 0 or absent = none). h_t = W_hr·(o_t ⊙ tanh(c_t)) is P
+   * wide (so are h0, h_n, the output per direction and the next layer's input); c_t stays hiddenSize wide.
+   */
+  projSize?: number;
 }
 
 export interface HeadSpec {

@@ -65,6 +65,7 @@ test('the whole-model fixtures cover every task type, truncated BPTT, stateful b
   assert.ok(metas.some((m) => m.spec.model.initialState === 'learned') && metas.some((m) => m.spec.training.clipGradNorm !== undefined));
   assert.deepEqual([...new Set(metas.map((m) => m.spec.training.optimizer.type))].sort(), ['adam', 'adamw', 'sgd']);
   for (const cell of ['rnn', 'gru', 'lstm']) assert.ok(metas.some((m) => m.spec.model.encoder.cell === cell && m.spec.model.encoder.bias === false), `${cell} without bias`);
+  for (const task of ['forecast', 'tag', 'regress', 'generate']) assert.ok(metas.some((m) => m.spec.task.type === task && (m.spec.model.encoder.projSize ?? 0) > 0), `${task} with projSize`);
 });
 
 for (const name of cases) {

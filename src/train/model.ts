@@ -218,7 +218,7 @@ export class SequenceModel implements Module {
     }
     if (this.task === 'generate' && m.initialState === 'learned') {
       const L = this.encoder.numLayers * this.encoder.directions;
-      this.initialHidden = new Parameter(Tensor.zeros([L, 1, this.encoder.hiddenSize]));
+      this.initialHidden = new Parameter(Tensor.zeros([L, 1, this.encoder.stateSize]));
       if (this.encoder.cell === 'lstm') this.initialCell = new Parameter(Tensor.zeros([L, 1, this.encoder.hiddenSize]));
     }
     this.loss = createTaskLoss(spec, info);
@@ -334,7 +334,7 @@ export class SequenceModel implements Module {
   private readoutForward(output: Tensor, hN: Tensor, lengths: Int32Array): Tensor {
     const [B, T, F] = output.shape;
     const features = heapZeros([B, F]);
-    const H = this.encoder.hiddenSize;
+    const H = this.encoder.stateSize;
     const D = this.encoder.directions;
     if (this.readout === 'hN') {
       // torch.cat((h_n[-2], h_n[-1]), dim=1) when bidirectional, h_n[-1] otherwise.
@@ -355,7 +355,7 @@ export class SequenceModel implements Module {
 
   private readoutBackward(dFeatures: Tensor, B: number, T: number, lengths: Int32Array): { dOutput?: Tensor; dhN?: Tensor } {
     const F = this.encoder.outputSize;
-    const H = this.encoder.hiddenSize;
+    const H = this.encoder.stateSize;
     const D = this.encoder.directions;
     if (this.readout === 'hN') {
       const LD = this.encoder.numLayers * D;

@@ -15,6 +15,7 @@ import { LSTM, GRU, RNN } from '../nn/recurrent';
 import { Dropout } from '../nn/dropout';
 import { LayerNorm } from '../nn/layerNorm';
 import type { RecurrentSpec, CellType } from '../spec/types';
+import { stateWidth } from '../spec/shapes';
 
 import type { RecurrentForwardOptions, RecurrentForwardResult, RecurrentBackwardInput, RecurrentBackwardResult } from '../nn/recurrent/types';
 import { heapCopy, heapZeros } from './heapTensors';
@@ -31,7 +32,7 @@ export interface RecurrentModule extends Module {
 
 export function createRecurrentModule(
   cell: CellType,
-  options: { inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; dropout: number; nonlinearity?: 'tanh' | 'relu'; bias?: boolean },
+  options: { inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; dropout: number; nonlinearity?: 'tanh' | 'relu'; bias?: boolean; projSize?: number },
   rng: Rng,
 ): RecurrentModule {
   if (cell === 'lstm') return new LSTM(options, rng) as unknown as RecurrentModule;
@@ -42,9 +43,11 @@ export function createRecurrentModule(
 export class RecurrentStack implements Module {
   readonly cell: CellType;
   readonly hiddenSize: number;
+  /** Width S of h_t, h0 and h_n: the LSTM's projSize when it projects, else hiddenSize (c_t stays hiddenSize). */
+  readonly stateSize: number;
   readonly numLayers: number;
   readonly directions: number;
-  readonly outputSize: number; // D·H
+  readonly outputSize: number; // D·S
   /** One module for a plain stack; one per layer when residual/layerNorm need to sit between layers. */
   readonly modules: RecurrentModule[];
   private readonly norms: LayerNorm[] = [];
@@ -63,10 +66,11 @@ export class RecurrentStack implements Module {
     this.hiddenSize = spec.hiddenSize;
     this.numLayers = spec.numLayers ?? 1;
     this.directions = spec.bidirectional ? 2 : 1;
-    this.outputSize = this.directions * this.hiddenSize;
+    this.stateSize = stateWidth(spec);
+    this.outputSize = this.directions * this.stateSize;
     this.split = Boolean(spec.residual || spec.layerNorm) && this.numLayers > 0;
     const dropout = spec.dropout ?? 0;
-    const common = { hiddenSize: this.hiddenSize, bidirectional: this.directions === 2, nonlinearity: spec.nonlinearity, bias: spec.bias ?? true };
+    const common = { hiddenSize: this.hiddenSize, bidirectional: this.directions === 2, nonlinearity: spec.nonlinearity, bias: spec.bias ?? true, projSize: spec.projSize ?? 0 };
     if (!this.split) {
       this.modules = [createRecurrentModule(this.cell, { ...common, inputSize, numLayers: this.numLayers, dropout: this.numLayers > 1 ? dropout : 0 }, rng)];
     } else {
@@ -128,9 +132,9 @@ export class RecurrentStack implements Module {
     if (!this.split) return this.modules[0].forward(x, options);
     const LD = this.numLayers * this.directions;
     const B = x.shape[0];
-    const H = this.hiddenSize;
+    const H = this.hiddenSize, S = this.stateSize;
     const D = this.directions;
-    const hN = ensure(this.cachedHN, [LD, B, H]);
+    const hN = ensure(this.cachedHN, [LD, B, S]);
     const cN = this.cell === 'lstm' ? ensure(this.cachedCN, [LD, B, H]) : undefined;
     this.cachedHN = hN;
     this.cachedCN = cN;
@@ -141,7 +145,7 @@ export class RecurrentStack implements Module {
       const h0 = options.h0 ? sliceLayers(options.h0, k * D, D) : undefined;
       const c0 = options.c0 ? sliceLayers(options.c0, k * D, D) : undefined;
       const r = this.modules[k].forward(layerInput, { lengths: options.lengths, h0, c0, rng: options.rng });
-      hN.data.set(r.hN.data, k * D * B * H);
+      hN.data.set(r.hN.data, k * D * B * S);
       if (cN && r.cN) cN.data.set(r.cN.data, k * D * B * H);
       // Copy: the module reuses its output buffer, and the residual sum must not write into it.
       let y = heapCopy(r.output);
@@ -167,9 +171,9 @@ export class RecurrentStack implements Module {
     const D = this.directions;
     const top = this.cachedLayerOutputs[this.numLayers - 1];
     const [B, T] = top.shape;
-    const H = this.hiddenSize;
+    const H = this.hiddenSize, S = this.stateSize;
     const LD = this.numLayers * D;
-    const dh0 = heapZeros([LD, B, H]);
+    const dh0 = heapZeros([LD, B, S]);
     const dc0 = this.cell === 'lstm' ? heapZeros([LD, B, H]) : undefined;
     let dY = gradients.dOutput ? heapCopy(gradients.dOutput) : heapZeros([B, T, this.outputSize]);
     const needInputGradient = gradients.needInputGradient ?? true;
@@ -178,7 +182,7 @@ export class RecurrentStack implements Module {
       const dhN = gradients.dhN ? sliceLayers(gradients.dhN, k * D, D) : undefined;
       const dcN = gradients.dcN ? sliceLayers(gradients.dcN, k * D, D) : undefined;
       const r = this.modules[k].backward({ dOutput: dY, dhN, dcN, needInputGradient: k > 0 || needInputGradient });
-      dh0.data.set(r.dh0.data, k * D * B * H);
+      dh0.data.set(r.dh0.data, k * D * B * S);
       if (dc0 && r.dc0) dc0.data.set(r.dc0.data, k * D * B * H);
       if (!r.dInput) return { dh0, dc0 }; // the stack's own input gradient, not asked for
       let dLayerInput = heapCopy(r.dInput);

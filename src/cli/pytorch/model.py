@@ -69,23 +69,31 @@ def save_safetensors(tensors, path, metadata=None):
 
 # ------------------------------------------------------------------------------------------ layers
 
+def cell_options(cell, nonlinearity, proj_size):
+    """The keyword arguments only one kind of cell takes: the RNN's nonlinearity, the LSTM's proj_size."""
+    if cell == "rnn":
+        return {"nonlinearity": nonlinearity}
+    return {"proj_size": proj_size} if proj_size else {}
+
+
 class SplitStack(nn.Module):
     """Residual connections / layer norm between stacked layers: one single-layer module per layer, whose
     parameters are registered here under the multi-layer names (weight_ih_l{k}), as SeqLab names them."""
 
-    def __init__(self, cell, input_size, hidden, layers, bidirectional, dropout, nonlinearity, residual, bias=True):
+    def __init__(self, cell, input_size, hidden, layers, bidirectional, dropout, nonlinearity, residual, bias=True, proj_size=0):
         super().__init__()
         directions = 2 if bidirectional else 1
+        width = directions * (proj_size or hidden)
         self.layers, self.residual = [], []
         self.dropout = dropout
         for k in range(layers):
-            layer_input = input_size if k == 0 else directions * hidden
-            kwargs = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
+            layer_input = input_size if k == 0 else width
+            kwargs = cell_options(cell, nonlinearity, proj_size)
             module = CELLS[cell](layer_input, hidden, num_layers=1, bidirectional=bidirectional, batch_first=True, bias=bias, **kwargs)
             for name, parameter in list(module.named_parameters()):
                 self.register_parameter(name.replace("_l0", f"_l{k}"), parameter)
             self.layers.append(module)
-            self.residual.append(residual and layer_input == directions * hidden)
+            self.residual.append(residual and layer_input == width)
 
 
 def run_recurrent(module, x, lengths, h0=None, c0=None):
@@ -147,7 +155,7 @@ class SeqModel(nn.Module):
         if self.task == "generate" and model.get("initialState") == "learned":
             e = model["encoder"]
             rows = e.get("numLayers", 1) * (2 if e.get("bidirectional") else 1)
-            self.initial_h = nn.Parameter(torch.zeros(rows, 1, e["hiddenSize"]))
+            self.initial_h = nn.Parameter(torch.zeros(rows, 1, self._state(e)))
             if e["cell"] == "lstm":
                 self.initial_c = nn.Parameter(torch.zeros(rows, 1, e["hiddenSize"]))
         self.decoder = None
@@ -169,18 +177,24 @@ class SeqModel(nn.Module):
         self.head = Head(out_width, info["outputSize"], model.get("head"))
 
     @staticmethod
+    def _state(spec):
+        """Width of h_t: the LSTM's projSize when it projects (c_t stays hiddenSize), else hiddenSize."""
+        return spec.get("projSize", 0) or spec["hiddenSize"]
+
+    @staticmethod
     def _width(spec):
-        return spec["hiddenSize"] * (2 if spec.get("bidirectional") else 1)
+        return SeqModel._state(spec) * (2 if spec.get("bidirectional") else 1)
 
     def _stack(self, spec, input_size, name):
         layers = spec.get("numLayers", 1)
         nonlinearity = spec.get("nonlinearity", "tanh")
         if spec.get("residual") or spec.get("layerNorm"):
             stack = SplitStack(spec["cell"], input_size, spec["hiddenSize"], layers, spec.get("bidirectional", False),
-                               spec.get("dropout", 0), nonlinearity, bool(spec.get("residual")), spec.get("bias", True))
+                               spec.get("dropout", 0), nonlinearity, bool(spec.get("residual")), spec.get("bias", True),
+                               spec.get("projSize", 0))
             norms = nn.ModuleList(nn.LayerNorm(self._width(spec)) for _ in range(layers)) if spec.get("layerNorm") else None
             return stack, norms
-        kwargs = {"nonlinearity": nonlinearity} if spec["cell"] == "rnn" else {}
+        kwargs = cell_options(spec["cell"], nonlinearity, spec.get("projSize", 0))
         module = CELLS[spec["cell"]](input_size, spec["hiddenSize"], num_layers=layers, batch_first=True,
                                     bidirectional=spec.get("bidirectional", False),
                                     dropout=spec.get("dropout", 0) if layers > 1 else 0, bias=spec.get("bias", True), **kwargs)

@@ -14,16 +14,18 @@ import type {
  * one fused gate kernel on the sequences still running; backward walks the steps once collecting gate
  * gradients, then finishes dW_ih, dW_hh and dX as three large GEMMs.
  *
- * Shape letters: B batch, T time, I input, H hidden, G gates·H, D directions, L layers, N packed rows.
+ * Shape letters: B batch, T time, I input, H hidden, G gates·H, D directions, L layers, N packed rows,
+ * P the LSTM's projection (projSize), S the width of h_t (P with a projection, else H).
  */
 /** How many (B, T) workspaces a layer keeps for reuse (least recently used dropped first). */
 export const KEPT_WORKSPACES = 4;
 
 export interface DirectionWeights {
   weightIh: Parameter; // [G,I_l]
-  weightHh: Parameter; // [G,H]
+  weightHh: Parameter; // [G,S]
   biasIh?: Parameter; //  [G]
   biasHh?: Parameter; //  [G]
+  weightHr?: Parameter; // [P,H], LSTM with projSize
 }
 
 export class FusedRecurrent implements Module {
@@ -34,6 +36,10 @@ export class FusedRecurrent implements Module {
   readonly directions: number;
   readonly dropout: number;
   readonly hasBias: boolean;
+  /** LSTM projection P (PyTorch's proj_size), 0 for none. */
+  readonly projSize: number;
+  /** Width S of h_t, h0 and h_n: projSize when projecting, else hiddenSize. */
+  readonly stateSize: number;
   readonly cell: CellDescription;
   /** [L·D], index layer·D + direction (PyTorch's h_n order). */
   readonly weights: DirectionWeights[];
@@ -73,13 +79,20 @@ export class FusedRecurrent implements Module {
     this.directions = options.bidirectional ? 2 : 1;
     this.dropout = options.dropout ?? 0;
     this.hasBias = options.bias ?? true;
+    this.projSize = options.projSize ?? 0;
+    this.stateSize = this.projSize > 0 ? this.projSize : hiddenSize;
     this.cell = cellDescriptions[cellKind];
     for (const [what, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', this.numLayers]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${opName}: ${what} must be a positive integer, got ${v}`);
     }
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new Error(`${opName}: dropout must be in [0, 1], got ${this.dropout}`);
+    if (this.projSize !== 0) {
+      if (cellKind !== 'lstm') throw new Error(`${opName}: projSize is an LSTM option (got ${this.projSize})`);
+      if (!Number.isInteger(this.projSize) || this.projSize < 0 || this.projSize >= hiddenSize) throw new Error(`${opName}: projSize must be an integer in [0, hiddenSize = ${hiddenSize}), got ${this.projSize}`);
+    }
 
-    // PyTorch's reset_parameters: every parameter U(−1/√H, 1/√H), in the order of _flat_weights_names.
+    // PyTorch's reset_parameters: every parameter U(−1/√H, 1/√H), in the order of _flat_weights_names
+    // (w_ih, w_hh, b_ih, b_hh, then w_hr with a projection).
     const bound = 1 / Math.sqrt(hiddenSize);
     const G = this.cell.gateCount * hiddenSize;
     const make = (shape: number[]) => {
@@ -89,19 +102,20 @@ export class FusedRecurrent implements Module {
     };
     this.weights = [];
     for (let l = 0; l < this.numLayers; l++) {
-      const layerInput = l === 0 ? inputSize : this.directions * hiddenSize;
+      const layerInput = l === 0 ? inputSize : this.directions * this.stateSize;
       for (let d = 0; d < this.directions; d++) {
         const weightIh = make([G, layerInput]);
-        const weightHh = make([G, hiddenSize]);
+        const weightHh = make([G, this.stateSize]);
         const biasIh = this.hasBias ? make([G]) : undefined;
         const biasHh = this.hasBias ? make([G]) : undefined;
-        this.weights.push({ weightIh, weightHh, biasIh, biasHh });
+        const weightHr = this.projSize > 0 ? make([this.projSize, hiddenSize]) : undefined;
+        this.weights.push({ weightIh, weightHh, biasIh, biasHh, weightHr });
       }
     }
     this.defaultDropoutRng = rng.fork();
   }
 
-  /** weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, then the same with _reverse, layer by layer. */
+  /** weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} (weight_hr_l{k}), then the same with _reverse, layer by layer. */
   namedParameters(): NamedParameter[] {
     const out: NamedParameter[] = [];
     for (let l = 0; l < this.numLayers; l++) {
@@ -110,6 +124,7 @@ export class FusedRecurrent implements Module {
         const w = this.weights[l * this.directions + d];
         out.push({ name: `weight_ih${suffix}`, parameter: w.weightIh }, { name: `weight_hh${suffix}`, parameter: w.weightHh });
         if (w.biasIh && w.biasHh) out.push({ name: `bias_ih${suffix}`, parameter: w.biasIh }, { name: `bias_hh${suffix}`, parameter: w.biasHh });
+        if (w.weightHr) out.push({ name: `weight_hr${suffix}`, parameter: w.weightHr });
       }
     }
     return out;
@@ -120,7 +135,7 @@ export class FusedRecurrent implements Module {
   }
 
   private layerInputSize(l: number): number {
-    return l === 0 ? this.inputSize : this.directions * this.hiddenSize;
+    return l === 0 ? this.inputSize : this.directions * this.stateSize;
   }
 
   private workspaceFor(B: number, T: number): RecurrentWorkspace {
@@ -136,7 +151,7 @@ export class FusedRecurrent implements Module {
       ws = new RecurrentWorkspace({
         batch: B, time: T, input: this.inputSize, hidden: this.hiddenSize, layers: this.numLayers,
         directions: this.directions, gateCount: this.cell.gateCount,
-        isLstm: this.cellKind === 'lstm', isGru: this.cellKind === 'gru',
+        isLstm: this.cellKind === 'lstm', isGru: this.cellKind === 'gru', state: this.stateSize,
       });
       recent.push(ws);
       // The evicted workspace's memory goes back to the backend: with shapes that keep changing (bucketed
@@ -154,9 +169,9 @@ export class FusedRecurrent implements Module {
     assertShape(op, 'input', x, [-1, -1, this.inputSize], ['batch', 'time', 'input']);
     const [B, T] = x.shape;
     if (B < 1 || T < 1) throw new Error(`${op}: input ${x} has an empty batch or time dimension`);
-    const H = this.hiddenSize, D = this.directions, L = this.numLayers, LD = L * D;
+    const H = this.hiddenSize, S = this.stateSize, D = this.directions, L = this.numLayers, LD = L * D;
     const isLstm = this.cellKind === 'lstm';
-    if (options.h0) assertShape(op, 'h0', options.h0, [LD, B, H], ['layers·directions', 'batch', 'hidden']);
+    if (options.h0) assertShape(op, 'h0', options.h0, [LD, B, S], ['layers·directions', 'batch', 'hidden']);
     if (options.c0 && !isLstm) throw new Error(`${op}: c0 is only meaningful for an LSTM`);
     if (options.c0) assertShape(op, 'c0', options.c0, [LD, B, H], ['layers·directions', 'batch', 'hidden']);
 
@@ -165,7 +180,7 @@ export class FusedRecurrent implements Module {
     plan.plan(op, options.lengths);
     const N = plan.totalRows;
     packBatchFirst(ws.packedInput, x.data, plan, this.inputSize);
-    if (options.h0) permuteStates(ws.initialHidden, options.h0.data, plan, LD, H, true);
+    if (options.h0) permuteStates(ws.initialHidden, options.h0.data, plan, LD, S, true);
     else ws.initialHidden.fill(0);
     if (isLstm) {
       if (options.c0) permuteStates(ws.initialCell, options.c0.data, plan, LD, H, true);
@@ -179,19 +194,19 @@ export class FusedRecurrent implements Module {
       if (l > 0) {
         layerInput = ws.layerOutputs[l - 1];
         if (dropoutApplied) {
-          layerInput = this.applyDropout(ws.droppedInputs[l], ws.dropoutMasks[l], ws.layerOutputs[l - 1], N * D * H, rng);
+          layerInput = this.applyDropout(ws.droppedInputs[l], ws.dropoutMasks[l], ws.layerOutputs[l - 1], N * D * S, rng);
         }
       }
       for (let d = 0; d < D; d++) {
         this.forwardDirection(ws, l, d, layerInput);
-        // Interleave this direction's h_t into the layer output [N, D·H] (direction d owns columns dH..dH+H);
+        // Interleave this direction's h_t into the layer output [N, D·S] (direction d owns columns dS..dS+S);
         // with one direction the output is h_t's own buffer.
-        if (D > 1) copyRows(ws.layerOutputs[l], d * H, D * H, ws.caches[l * D + d].hidden, 0, H, N, H);
+        if (D > 1) copyRows(ws.layerOutputs[l], d * S, D * S, ws.caches[l * D + d].hidden, 0, S, N, S);
       }
     }
-    unpackBatchFirst(ws.output.data, ws.layerOutputs[L - 1], plan, D * H);
-    this.gatherFinalStates(ws.hN.data, ws, (c) => c.hidden);
-    if (isLstm) this.gatherFinalStates(ws.cN!.data, ws, (c) => c.cell!);
+    unpackBatchFirst(ws.output.data, ws.layerOutputs[L - 1], plan, D * S);
+    this.gatherFinalStates(ws.hN.data, ws, (c) => c.hidden, S);
+    if (isLstm) this.gatherFinalStates(ws.cN!.data, ws, (c) => c.cell!, H);
     this.lastForward = { dropoutApplied };
     return { output: ws.output, hN: ws.hN, cN: ws.cN };
   }
@@ -208,11 +223,11 @@ export class FusedRecurrent implements Module {
   private forwardDirection(ws: RecurrentWorkspace, l: number, d: number, layerInput: Float32Array): void {
     const k = kernels();
     const plan = ws.plan, T = plan.time, N = plan.totalRows;
-    const H = this.hiddenSize, G = this.cell.gateCount * H, I = this.layerInputSize(l);
+    const H = this.hiddenSize, S = this.stateSize, G = this.cell.gateCount * H, I = this.layerInputSize(l);
     const D = this.directions, B = plan.batch;
     const w = this.weights[l * D + d];
     const cache = ws.caches[l * D + d];
-    const stateOff = (l * D + d) * B * H; // this direction's slice of the sorted h0/c0
+    const stateOff = (l * D + d) * B * H; // this direction's slice of the sorted h0/c0 (S = H here)
     const isGru = this.cellKind === 'gru';
 
     // The one big input GEMM for every real step, the biases added by it: gates[N,G] = X[N,I] · W_ihᵀ + b_ih
@@ -228,18 +243,19 @@ export class FusedRecurrent implements Module {
     }
     k.gemm(false, true, N, G, I, 1, layerInput, 0, I, w.weightIh.value.data, 0, I, 0, cache.gates, 0, G, inputBias);
     // op(B) = W_hhᵀ is the same at every step: pack it once here instead of inside each step's GEMM.
-    const pack = this.packRecurrentWeight(k, true, G, H, w.weightHh.value.data);
+    const pack = this.packRecurrentWeight(k, true, G, S, w.weightHh.value.data);
+    if (this.projSize > 0) return this.forwardProjectedSteps(ws, l, d, pack);
 
     for (let s = 0; s < T; s++) {
       const t = d === 0 ? s : T - 1 - s;
       const bs = plan.batchSizes[t];
       if (bs === 0) continue;
       const row = plan.offsets[t];
-      const hPrev = this.previousState(this.hiddenPrevRows, ws.stepHiddenPrev, cache.hidden, ws.initialHidden, stateOff, plan, t, d);
+      const hPrev = this.previousState(this.hiddenPrevRows, ws.stepHiddenPrev, cache.hidden, ws.initialHidden, stateOff, plan, t, d, H);
       if (isGru) {
         k.gruStepForward(cache.hidden, row * H, cache.gates, row * G, cache.hiddenProj!, row * G, hPrev.buffer, hPrev.offset, pack, w.biasHh?.value.data ?? null, bs, H);
       } else if (this.cellKind === 'lstm') {
-        const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d);
+        const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d, H);
         k.lstmStepForward(cache.hidden, row * H, cache.cell!, row * H, cache.gates, row * G, cPrev.buffer, cPrev.offset, hPrev.buffer, hPrev.offset, pack, bs, H);
       } else {
         k.gemmPrepackedB(false, true, bs, G, H, 1, hPrev.buffer, hPrev.offset, H, pack, 1, cache.gates, row * G, G);
@@ -252,12 +268,41 @@ export class FusedRecurrent implements Module {
     }
   }
 
-  /** Packs op(B) of the per-step GEMM (W_hhᵀ [H,G] forward, W_hh [G,H] backward) into the layer's buffer. */
+  /**
+   * The time loop of an LSTM with a projection (PyTorch's proj_size), after the input GEMM filled the gates.
+   * Per step, on the bs running rows (shapes: G = 4H, P = projSize):
+   *   gates[bs,G] += h_{t−1}[bs,P] · W_hhᵀ      W_hh [G,P], packed once (`pack`)
+   *   c_t[bs,H], r_t[bs,H] = lstmCellForward    r_t = o_t ⊙ tanh(c_t), written where h_t would be without projection
+   *   h_t[bs,P] = r_t · W_hrᵀ                  W_hr [P,H]
+   * Composed from the backend's GEMM and cell kernels (no fused step kernel, so the rows are not split between
+   * threads); the path without projection never comes here.
+   */
+  private forwardProjectedSteps(ws: RecurrentWorkspace, l: number, d: number, pack: Float32Array): void {
+    const k = kernels();
+    const plan = ws.plan, T = plan.time, B = plan.batch;
+    const H = this.hiddenSize, P = this.stateSize, G = 4 * H, ld = l * this.directions + d;
+    const cache = ws.caches[ld];
+    const weightHr = this.weights[ld].weightHr!.value.data;
+    const cellOutput = cache.cellOutput!, cell = cache.cell!;
+    for (let s = 0; s < T; s++) {
+      const t = d === 0 ? s : T - 1 - s;
+      const bs = plan.batchSizes[t];
+      if (bs === 0) continue;
+      const row = plan.offsets[t];
+      const hPrev = this.previousState(this.hiddenPrevRows, ws.stepHiddenPrev, cache.hidden, ws.initialHidden, ld * B * P, plan, t, d, P);
+      const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cell, ws.initialCell, ld * B * H, plan, t, d, H);
+      k.gemmPrepackedB(false, true, bs, G, P, 1, hPrev.buffer, hPrev.offset, P, pack, 1, cache.gates, row * G, G);
+      k.lstmCellForward(cellOutput, row * H, cell, row * H, cache.gates, row * G, cPrev.buffer, cPrev.offset, bs, H);
+      k.gemm(false, true, bs, P, H, 1, cellOutput, row * H, H, weightHr, 0, H, 0, cache.hidden, row * P, P);
+    }
+  }
+
+  /** Packs op(B) of the per-step GEMM (W_hhᵀ [S,G] forward, W_hh [G,S] backward) into the layer's buffer. */
   private packRecurrentWeight(k: Kernels, transB: boolean, N: number, K: number, weight: Float32Array): Float32Array {
     if (this.weightPack?.backend !== k) {
       if (this.weightPack) this.weightPack.backend.release?.(this.weightPack.buffer);
-      const G = this.cell.gateCount * this.hiddenSize, H = this.hiddenSize;
-      this.weightPack = { backend: k, buffer: k.alloc(Math.max(k.prepackedBLength(G, H), k.prepackedBLength(H, G))) };
+      const G = this.cell.gateCount * this.hiddenSize, S = this.stateSize;
+      this.weightPack = { backend: k, buffer: k.alloc(Math.max(k.prepackedBLength(G, S), k.prepackedBLength(S, G))) };
     }
     const pack = this.weightPack.buffer;
     k.prepackB(transB, N, K, weight, 0, transB ? K : N, pack);
@@ -267,21 +312,21 @@ export class FusedRecurrent implements Module {
   /**
    * Where step t reads its previous states (h_{t−1} or c_{t−1}): in place when all its rows come from one
    * source — the previous step's rows (carried sequences are their prefix) or the initial state — and
-   * gathered into `scratch` [B,H] only at a reverse step where some sequences start and others carry on.
+   * gathered into `scratch` [B,width] only at a reverse step where some sequences start and others carry on.
    */
   private previousState(
     into: StateRows, scratch: Float32Array, states: Float32Array, initial: Float32Array, initialOff: number,
-    plan: PackedBatchPlan, t: number, d: number,
+    plan: PackedBatchPlan, t: number, d: number, width: number,
   ): StateRows {
-    const H = this.hiddenSize, carried = carriedRows(plan, t, d);
+    const carried = carriedRows(plan, t, d);
     if (carried === plan.batchSizes[t]) {
       into.buffer = states;
-      into.offset = plan.offsets[previousStep(t, d)] * H;
+      into.offset = plan.offsets[previousStep(t, d)] * width;
     } else if (carried === 0) {
       into.buffer = initial;
       into.offset = initialOff;
     } else {
-      gatherPreviousState(scratch, 0, states, initial, initialOff, plan, t, d, H);
+      gatherPreviousState(scratch, 0, states, initial, initialOff, plan, t, d, width);
       into.buffer = scratch;
       into.offset = 0;
     }
@@ -289,8 +334,8 @@ export class FusedRecurrent implements Module {
   }
 
   /** h_n[l·D+d, b] = the state of sequence b after its last real step in that direction (t=0 for reverse). */
-  private gatherFinalStates(out: Float32Array, ws: RecurrentWorkspace, pick: (c: DirectionCache) => Float32Array): void {
-    const plan = ws.plan, B = plan.batch, H = this.hiddenSize, LD = this.numLayers * this.directions;
+  private gatherFinalStates(out: Float32Array, ws: RecurrentWorkspace, pick: (c: DirectionCache) => Float32Array, H: number): void {
+    const plan = ws.plan, B = plan.batch, LD = this.numLayers * this.directions;
     for (let ld = 0; ld < LD; ld++) {
       const states = pick(ws.caches[ld]);
       const reverse = ld % this.directions === 1;
@@ -316,18 +361,18 @@ export class FusedRecurrent implements Module {
     const ws = this.workspace;
     if (!ws || !this.lastForward) throw new Error(`${op}: called before forward`);
     const plan = ws.plan, B = plan.batch, T = plan.time, N = plan.totalRows;
-    const H = this.hiddenSize, D = this.directions, L = this.numLayers, LD = L * D;
+    const H = this.hiddenSize, S = this.stateSize, D = this.directions, L = this.numLayers, LD = L * D;
     const isLstm = this.cellKind === 'lstm';
     const stateNames = ['layers·directions', 'batch', 'hidden'];
-    if (gradients.dOutput) assertShape(op, 'dOutput', gradients.dOutput, [B, T, D * H], ['batch', 'time', 'directions·hidden']);
-    if (gradients.dhN) assertShape(op, 'dhN', gradients.dhN, [LD, B, H], stateNames);
+    if (gradients.dOutput) assertShape(op, 'dOutput', gradients.dOutput, [B, T, D * S], ['batch', 'time', 'directions·hidden']);
+    if (gradients.dhN) assertShape(op, 'dhN', gradients.dhN, [LD, B, S], stateNames);
     if (gradients.dcN && !isLstm) throw new Error(`${op}: dcN is only meaningful for an LSTM`);
     if (gradients.dcN) assertShape(op, 'dcN', gradients.dcN, [LD, B, H], stateNames);
 
     // Gradient reaching the top layer's packed output; padding entries of dOutput are never read.
     let outputGrad = ws.layerGradA, inputGrad = ws.layerGradB;
-    if (gradients.dOutput) packBatchFirst(outputGrad, gradients.dOutput.data, plan, D * H);
-    else outputGrad.fill(0, 0, N * D * H);
+    if (gradients.dOutput) packBatchFirst(outputGrad, gradients.dOutput.data, plan, D * S);
+    else outputGrad.fill(0, 0, N * D * S);
     ws.hiddenGradSquares.fill(0);
 
     const needInputGradient = gradients.needInputGradient ?? true;
@@ -343,7 +388,7 @@ export class FusedRecurrent implements Module {
       outputGrad = inputGrad;
       inputGrad = swap;
     }
-    permuteStates(ws.dh0.data, ws.initialHiddenGrads, plan, LD, H, false);
+    permuteStates(ws.dh0.data, ws.initialHiddenGrads, plan, LD, S, false);
     if (isLstm) permuteStates(ws.dc0!.data, ws.initialCellGrads, plan, LD, H, false);
     this.normsWorkspace = ws;
     if (!needInputGradient) return { dh0: ws.dh0, dc0: ws.dc0 };
@@ -358,16 +403,16 @@ export class FusedRecurrent implements Module {
   ): void {
     const k = kernels();
     const plan = ws.plan, B = plan.batch, T = plan.time, N = plan.totalRows;
-    const H = this.hiddenSize, G = this.cell.gateCount * H, D = this.directions;
+    const H = this.hiddenSize, S = this.stateSize, G = this.cell.gateCount * H, D = this.directions;
     const ld = l * D + d;
     const w = this.weights[ld];
     const cache = ws.caches[ld];
-    const stateOff = ld * B * H;
+    const stateOff = ld * B * S, cellOff = ld * B * H; // this direction's slices of the sorted h0 and c0
     const isLstm = this.cellKind === 'lstm', isGru = this.cellKind === 'gru';
     // ∂L/∂h_t starts as this direction's columns of the layer-output gradient, plus dh_n at final steps. With one
     // direction those columns are the whole of it, read by nobody else: it accumulates there, without a copy.
     const dHidden = D === 1 ? outputGrad : ws.hiddenGrads;
-    if (D > 1) copyRows(dHidden, 0, H, outputGrad, d * H, D * H, N, H);
+    if (D > 1) copyRows(dHidden, 0, S, outputGrad, d * S, D * S, N, S);
     const dCell = ws.cellGrads, dGates = ws.gateGrads;
     // For LSTM and RNN the hidden projection shares the gate pre-activation, so it shares its gradient.
     const dHiddenProj = isGru ? ws.hiddenProjGrads : dGates;
@@ -376,18 +421,19 @@ export class FusedRecurrent implements Module {
     for (let r = 0; r < B; r++) {
       const finalRow = d === 1 ? plan.row(0, r) : plan.row(plan.sortedLengths[r] - 1, r);
       const b = plan.order[r];
-      if (gradients.dhN) k.axpy(dHidden, finalRow * H, 1, gradients.dhN.data, (ld * B + b) * H, H);
+      if (gradients.dhN) k.axpy(dHidden, finalRow * S, 1, gradients.dhN.data, (ld * B + b) * S, S);
       if (isLstm && gradients.dcN) k.axpy(dCell, finalRow * H, 1, gradients.dcN.data, (ld * B + b) * H, H);
     }
-    ws.initialHiddenGrads.fill(0, stateOff, stateOff + B * H);
-    if (isLstm) ws.initialCellGrads.fill(0, stateOff, stateOff + B * H);
+    ws.initialHiddenGrads.fill(0, stateOff, stateOff + B * S);
+    if (isLstm) ws.initialCellGrads.fill(0, cellOff, cellOff + B * H);
 
     // h_{t−1} of every row, for dW_hh's GEMM (and the GRU cell): forward read them in place, so gather them here.
-    for (let t = 0; t < T; t++) gatherPreviousState(ws.hiddenPrev, plan.offsets[t] * H, cache.hidden, ws.initialHidden, stateOff, plan, t, d, H);
-    // op(B) = W_hh [G,H] for dh_{t−1} at every step: packed once for the whole walk.
-    const pack = this.packRecurrentWeight(k, false, H, G, w.weightHh.value.data);
+    for (let t = 0; t < T; t++) gatherPreviousState(ws.hiddenPrev, plan.offsets[t] * S, cache.hidden, ws.initialHidden, stateOff, plan, t, d, S);
+    // op(B) = W_hh [G,S] for dh_{t−1} at every step: packed once for the whole walk.
+    const pack = this.packRecurrentWeight(k, false, S, G, w.weightHh.value.data);
+    if (this.projSize > 0) this.backwardProjectedSteps(ws, l, d, dHidden, dCell, dGates, pack);
     // Walk the steps in the opposite order to forward; each step's dh is complete when it is reached.
-    for (let s = T - 1; s >= 0; s--) {
+    else for (let s = T - 1; s >= 0; s--) {
       const t = d === 0 ? s : T - 1 - s;
       const bs = plan.batchSizes[t];
       if (bs === 0) continue;
@@ -397,7 +443,7 @@ export class FusedRecurrent implements Module {
       // The cell's backward, then dh_{t−1} (+)= dHiddenProj_t[bs,G] · W_hh[G,H] (the GRU cell writes its direct
       // z ⊙ dh term first); LSTM and GRU as one step kernel, which may split the rows between threads.
       if (isLstm) {
-        const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d);
+        const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cache.cell!, ws.initialCell, stateOff, plan, t, d, H);
         k.lstmStepBackward(dGates, row * G, ws.stepCellPrevGrad, 0, dHidden, row * H, dCell, row * H,
           cache.gates, row * G, cache.cell!, row * H, cPrev.buffer, cPrev.offset, dPrev, 0, pack, bs, H);
         this.scatterPreviousGrad(dCell, ws.initialCellGrads, stateOff, ws.stepCellPrevGrad, plan, t, d, H);
@@ -414,11 +460,44 @@ export class FusedRecurrent implements Module {
 
     // The large GEMMs over all N packed rows (dX only when asked for).
     k.gemm(true, false, G, I, N, 1, dGates, 0, G, layerInput, 0, I, 1, w.weightIh.grad.data, 0, I);
-    k.gemm(true, false, G, H, N, 1, dHiddenProj, 0, G, ws.hiddenPrev, 0, H, 1, w.weightHh.grad.data, 0, H);
+    k.gemm(true, false, G, S, N, 1, dHiddenProj, 0, G, ws.hiddenPrev, 0, S, 1, w.weightHh.grad.data, 0, S);
+    // dW_hr[P,H] += Σ_t dh_tᵀ·r_t: every row's dh_t is complete once the walk is done.
+    if (w.weightHr) k.gemm(true, false, S, H, N, 1, dHidden, 0, S, cache.cellOutput!, 0, H, 1, w.weightHr.grad.data, 0, H);
     if (inputGrad) k.gemm(false, false, N, I, G, 1, dGates, 0, G, w.weightIh.value.data, 0, I, d === 0 ? 0 : 1, inputGrad, 0, I);
     if (w.biasIh && w.biasHh) {
       k.sumRowsInto(w.biasIh.grad.data, 0, dGates, 0, N, G);
       k.sumRowsInto(w.biasHh.grad.data, 0, dHiddenProj, 0, N, G);
+    }
+  }
+
+  /**
+   * The backward of forwardProjectedSteps, latest step first; dHidden[N,P] holds ∂L/∂h_t from above and gains
+   * ∂L/∂h_{t−1} from each step before that step is reached (shapes as forward):
+   *   dr_t[bs,H] = dh_t[bs,P] · W_hr                                      (dW_hr follows after the walk)
+   *   dGates[bs,G], dc_{t−1}[bs,H] = lstmCellBackward(dr_t, dc_t)
+   *   dh_{t−1}[bs,P] = dGates · W_hh                                      W_hh [G,P], packed once (`pack`)
+   */
+  private backwardProjectedSteps(
+    ws: RecurrentWorkspace, l: number, d: number, dHidden: Float32Array, dCell: Float32Array, dGates: Float32Array, pack: Float32Array,
+  ): void {
+    const k = kernels();
+    const plan = ws.plan, T = plan.time, B = plan.batch;
+    const H = this.hiddenSize, P = this.stateSize, G = 4 * H, ld = l * this.directions + d;
+    const cache = ws.caches[ld];
+    const weightHr = this.weights[ld].weightHr!.value.data;
+    const cell = cache.cell!, dCellOutput = ws.stepCellOutputGrad, dPrev = ws.stepHiddenPrevGrad;
+    for (let s = T - 1; s >= 0; s--) {
+      const t = d === 0 ? s : T - 1 - s;
+      const bs = plan.batchSizes[t];
+      if (bs === 0) continue;
+      const row = plan.offsets[t];
+      ws.hiddenGradSquares[l * T + t] += k.sumSquares(dHidden, row * P, bs * P);
+      k.gemm(false, false, bs, H, P, 1, dHidden, row * P, P, weightHr, 0, H, 0, dCellOutput, 0, H);
+      const cPrev = this.previousState(this.cellPrevRows, ws.stepCellPrev, cell, ws.initialCell, ld * B * H, plan, t, d, H);
+      k.lstmCellBackward(dGates, row * G, ws.stepCellPrevGrad, 0, dCellOutput, 0, dCell, row * H, cache.gates, row * G, cell, row * H, cPrev.buffer, cPrev.offset, bs, H);
+      this.scatterPreviousGrad(dCell, ws.initialCellGrads, ld * B * H, ws.stepCellPrevGrad, plan, t, d, H);
+      k.gemmPrepackedB(false, false, bs, P, G, 1, dGates, row * G, G, pack, 0, dPrev, 0, P);
+      this.scatterPreviousGrad(dHidden, ws.initialHiddenGrads, ld * B * P, dPrev, plan, t, d, P);
     }
   }
 

@@ -36,6 +36,8 @@ interface CaseMeta {
   cell: 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
   numLayers: number; bidirectional: boolean; variableLengths: boolean; initialState: boolean;
   inputSize: number; hiddenSize: number; bias: boolean; dropout: number;
+  /** LSTM proj_size (projection/ fixtures only). */
+  projSize?: number;
 }
 
 function tensorOf(f: Fixture, name: string): Tensor {
@@ -47,7 +49,7 @@ function tensorOf(f: Fixture, name: string): Tensor {
 function build(meta: CaseMeta): FusedRecurrent {
   const options = {
     inputSize: meta.inputSize, hiddenSize: meta.hiddenSize, numLayers: meta.numLayers,
-    bidirectional: meta.bidirectional, bias: meta.bias, dropout: meta.dropout,
+    bidirectional: meta.bidirectional, bias: meta.bias, dropout: meta.dropout, projSize: meta.projSize,
   };
   const rng = new Rng(1);
   if (meta.cell === 'lstm') return new LSTM(options, rng);
@@ -58,10 +60,12 @@ function build(meta: CaseMeta): FusedRecurrent {
 const worst = { output: 0, gradient: 0, outputAt: '', gradientAt: '', torchOutput: 0, torchGradient: 0 };
 /** The same figures under the plain fixed-floor metric (floor 1e-3), reported for comparison only. */
 const fixedFloor = { output: 0, gradient: 0, torchOutput: 0, torchGradient: 0 };
-const cases = (loadFixture('recurrent/index.json').meta.cases as string[]);
+/** recurrent/: every cell (generate_recurrent.py); projection/: LSTM with proj_size (generate_projection.py). */
+const casesIn = (dir: string) => (loadFixture(`${dir}/index.json`).meta.cases as string[]).map((name) => `${dir}/${name}`);
+const cases = [...casesIn('recurrent'), ...casesIn('projection')];
 
 test('the fixture set covers every cell, depth, direction, lengths and initial-state option', () => {
-  const metas = cases.map((c) => loadFixture(`recurrent/${c}.json`).meta as unknown as CaseMeta);
+  const metas = cases.map((c) => loadFixture(`${c}.json`).meta as unknown as CaseMeta);
   for (const cell of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru']) {
     const mine = metas.filter((m) => m.cell === cell);
     for (const L of [1, 2, 3]) assert.ok(mine.some((m) => m.numLayers === L), `${cell} with ${L} layers`);
@@ -72,6 +76,13 @@ test('the fixture set covers every cell, depth, direction, lengths and initial-s
     }
   }
   assert.ok(cases.length >= 30);
+  const projected = metas.filter((m) => m.projSize);
+  for (const L of [1, 2, 3]) assert.ok(projected.some((m) => m.numLayers === L), `projection with ${L} layers`);
+  for (const flag of [true, false]) {
+    assert.ok(projected.some((m) => m.bidirectional === flag), `projection bidirectional=${flag}`);
+    assert.ok(projected.some((m) => m.variableLengths === flag), `projection variable lengths=${flag}`);
+    assert.ok(projected.some((m) => m.initialState === flag), `projection initial state=${flag}`);
+  }
 });
 
 // The same fixtures against every backend available here: the reference oracle, and WebAssembly SIMD where the
@@ -82,7 +93,7 @@ const backends: Kernels[] = [referenceKernels, wasm];
 
 for (const backend of backends) for (const name of cases) {
   test(`matches PyTorch on the ${backend.name} backend: ${name}`, () => withKernels(backend, () => {
-    const f = loadFixture(`recurrent/${name}.json`);
+    const f = loadFixture(`${name}.json`);
     const meta = f.meta as unknown as CaseMeta;
     const torch32 = f.meta.torchFloat32MaxRelativeError as { outputs: number; gradients: number; outputsFixedFloor: number; gradientsFixedFloor: number };
     worst.torchOutput = Math.max(worst.torchOutput, torch32.outputs);

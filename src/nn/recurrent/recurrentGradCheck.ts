@@ -22,7 +22,7 @@ export interface RecurrentGradCheckCase {
 
 export function checkRecurrentGradients(layer: FusedRecurrent, c: RecurrentGradCheckCase): GradCheckResult[] {
   const rng = new Rng(c.seed ?? 3);
-  const B = c.batch, T = c.time, H = layer.hiddenSize, LD = layer.numLayers * layer.directions;
+  const B = c.batch, T = c.time, H = layer.hiddenSize, S = layer.stateSize, LD = layer.numLayers * layer.directions;
   const isLstm = layer.cellKind === 'lstm';
   const random = (shape: number[], scale = 1) => {
     const t = Tensor.zeros(shape);
@@ -30,10 +30,10 @@ export function checkRecurrentGradients(layer: FusedRecurrent, c: RecurrentGradC
     return t;
   };
   const x = random([B, T, layer.inputSize]);
-  const h0 = c.initialState ? random([LD, B, H], 0.5) : undefined;
+  const h0 = c.initialState ? random([LD, B, S], 0.5) : undefined;
   const c0 = c.initialState && isLstm ? random([LD, B, H], 0.5) : undefined;
-  const wOutput = random([B, T, layer.directions * H]);
-  const wHidden = random([LD, B, H]);
+  const wOutput = random([B, T, layer.directions * S]);
+  const wHidden = random([LD, B, S]);
   const wCell = random([LD, B, H]);
   layer.setTraining(c.dropoutSeed !== undefined);
 

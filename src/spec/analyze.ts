@@ -82,7 +82,6 @@ export function applyDefaults(written: SeqModelSpec): SeqModelSpec {
   const spec = withSchemaDefaults(written);
   spec.training.loss ??= defaultLoss(spec.task.type);
   for (const recurrent of [spec.model.encoder, spec.model.decoder]) if (recurrent && recurrent.cell !== 'rnn') delete recurrent.nonlinearity;
-  if (spec.task.type !== 'generate') delete spec.model.initialState;
   if (spec.task.type !== 'forecast') delete spec.task.horizon;
   if (spec.data.source === 'csv') spec.data.target ??= [spec.data.columns[0]];
   return spec;

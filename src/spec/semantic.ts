@@ -101,8 +101,8 @@ export function checkSemantics(source: SpecSource, spec: SeqModelSpec, context: 
   if (model.readout !== undefined && !MANY_TO_ONE_TASKS.has(task)) {
     source.reportAt('warning', 'semantic/readout-many-to-many', `A "${task}" model reads every time step, so "readout" has no effect.`, ['model', 'readout'], 'property', { title: 'Remove "readout"', edits: source.editsToRemove(['model', 'readout']) });
   }
-  if (model.initialState !== undefined && task !== 'generate') {
-    source.reportAt('warning', 'semantic/unused-property', `"initialState" only applies to generate tasks (seq2seq starts from the encoder's state).`, ['model', 'initialState'], 'property', { title: 'Remove "initialState"', edits: source.editsToRemove(['model', 'initialState']) });
+  if (model.initialState === 'learned' && spec.training.stateful?.enabled) {
+    source.reportAt('error', 'semantic/learned-state-stateful', 'A learned initial state and stateful training both decide where a batch starts: stateful batches start from the previous batch\'s final state. Keep one.', ['model', 'initialState'], 'value', { title: 'Remove "initialState"', edits: source.editsToRemove(['model', 'initialState']) });
   }
   if (spec.training.teacherForcing && task !== 'seq2seq' && task !== 'generate') {
     source.reportAt('warning', 'semantic/unused-property', `"teacherForcing" only applies to seq2seq and generate tasks.`, ['training', 'teacherForcing'], 'key', { title: 'Remove "teacherForcing"', edits: source.editsToRemove(['training', 'teacherForcing']) });

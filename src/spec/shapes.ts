@@ -395,7 +395,7 @@ export function inferLayers(spec: SeqModelSpec, source: SpecSource, dataInfo: Sp
     inputDim: recurrentInput,
     sequence: sourceSequence,
     prefix: 'encoder',
-    learnedInitialState: task === 'generate' && model.initialState === 'learned',
+    learnedInitialState: model.initialState === 'learned',
   });
   let features: NamedShape = encoderLayer.output;
   normalizationLayer(builder, encoder, 'encoder', features, T);

@@ -138,7 +138,10 @@ export interface ModelSpec {
    * Many-to-many tasks always read every step.
    */
   readout?: 'hN' | 'last' | 'mean';
-  /** generate: initial state of the generator: zeros, or a learned vector (the tutorial's `initial_state`). */
+  /**
+   * The encoder's initial state h0 (and c0): zeros, or learned (`initial_h`/`initial_c`, one vector per layer and
+   * direction, broadcast over the batch: the tutorial's `initial_state`), for every task; not with stateful training.
+   */
   initialState?: 'zeros' | 'learned';
   /** The output head after the readout: optional hidden layers, then Linear to the task's output size. */
   head?: HeadSpec;

@@ -7,6 +7,8 @@
  *   generate (language model):                  embedding → recurrent stack (h0 zeros or learned) → per-step head
  *   seq2seq:                                    encoder stack → final state → decoder stack → per-step head
  *
+ * The encoder starts from zeros, or (`initialState: 'learned'`, any task) from learned vectors broadcast over the batch.
+ *
  * State-dict names follow the PyTorch module the exporter writes (`embedding.weight`, `encoder.weight_ih_l0`,
  * `head.output.weight`, …), so weights move between SeqLab and PyTorch without conversion.
  *
@@ -176,7 +178,7 @@ export class SequenceModel implements Module {
   readonly head: Head;
   readonly input: TokenInput | undefined;
   readonly decoderInput: TokenInput | undefined;
-  /** generate with `initialState: 'learned'`: the tutorial's `initial_state`, [L·D,1,H] (and the cell's for LSTM). */
+  /** `initialState: 'learned'`: the encoder's h0, the tutorial's `initial_state`, [L·D,1,S] (and c0 [L·D,1,H] for LSTM). */
   readonly initialHidden: Parameter | undefined;
   readonly initialCell: Parameter | undefined;
   readonly readout: 'hN' | 'last' | 'mean';
@@ -216,7 +218,7 @@ export class SequenceModel implements Module {
     } else {
       this.head = new Head(this.encoder.outputSize, info.outputSize, m.head, rng);
     }
-    if (this.task === 'generate' && m.initialState === 'learned') {
+    if (m.initialState === 'learned') {
       const L = this.encoder.numLayers * this.encoder.directions;
       this.initialHidden = new Parameter(Tensor.zeros([L, 1, this.encoder.stateSize]));
       if (this.encoder.cell === 'lstm') this.initialCell = new Parameter(Tensor.zeros([L, 1, this.encoder.hiddenSize]));
@@ -299,7 +301,7 @@ export class SequenceModel implements Module {
     const x = this.encoderInput(batch);
     const lengths = batch.lengths;
     if (this.task === 'seq2seq') return this.forwardSeq2seq(batch, x, context);
-    const { h0, c0 } = this.carriedState ?? (this.stateful ? this.statefulCarry.initial() : this.generatorInitialState(B));
+    const { h0, c0 } = this.carriedState ?? (this.stateful ? this.statefulCarry.initial() : this.encoderInitialState(B));
     const r = this.encoder.forward(x, { lengths, h0, c0 });
     this.lastEncoderState = r;
     // The layers copy h0/c0 into their workspaces, so overwriting the carry here does not disturb this backward.
@@ -325,7 +327,8 @@ export class SequenceModel implements Module {
     return new Tensor(batch.inputs.subarray(0, B * T * I), [B, T, I]);
   }
 
-  private generatorInitialState(B: number): { h0?: Tensor; c0?: Tensor } {
+  /** The encoder's h0/c0 for B sequences: the learned vectors broadcast, or none (zeros). */
+  private encoderInitialState(B: number): { h0?: Tensor; c0?: Tensor } {
     if (!this.initialHidden) return {};
     return { h0: broadcastState(this.initialHidden.value, B), c0: this.initialCell ? broadcastState(this.initialCell.value, B) : undefined };
   }
@@ -381,7 +384,7 @@ export class SequenceModel implements Module {
   // ------------------------------------------------------------------------------------------- seq2seq
 
   private encoderFinalState(batch: Batch, x: Tensor): { h0: Tensor; c0?: Tensor } {
-    const r = this.encoder.forward(x, { lengths: batch.lengths });
+    const r = this.encoder.forward(x, { lengths: batch.lengths, ...this.encoderInitialState(batch.size) });
     return bridgeState(this.encoder, this.decoder!, r.hN, r.cN);
   }
 
@@ -450,7 +453,7 @@ export class SequenceModel implements Module {
 
   /** Initial generator state for B samples: the learned vector broadcast, or zeros. */
   generatorStart(B: number): { h?: Tensor; c?: Tensor } {
-    const s = this.generatorInitialState(B);
+    const s = this.encoderInitialState(B);
     return { h: s.h0 ? heapCopy(s.h0) : undefined, c: s.c0 ? heapCopy(s.c0) : undefined };
   }
 
@@ -525,15 +528,21 @@ export class SequenceModel implements Module {
       if (r.dInput) this.decoderInput!.backward(r.dInput);
       const bridged = unbridgeGradient(this.encoder, this.decoder!, r.dh0, r.dc0);
       const e = this.encoder.backward({ ...bridged, needInputGradient: this.needsInputGradient });
+      this.accumulateInitialStateGradient(e);
       if (e.dInput) this.input?.backward(e.dInput);
       return;
     }
     const grads = this.perStep ? { dOutput: dHead } : this.readoutBackward(dHead, saved.B, saved.T, saved.lengths);
     const r = this.encoder.backward({ ...grads, needInputGradient: this.needsInputGradient });
     // A carried (truncated-BPTT) state is a constant: only the learned initial state receives dh0.
-    if (this.initialHidden && !this.carriedState) accumulateBroadcastGradient(this.initialHidden.grad, r.dh0);
-    if (this.initialCell && r.dc0 && !this.carriedState) accumulateBroadcastGradient(this.initialCell.grad, r.dc0);
+    if (!this.carriedState) this.accumulateInitialStateGradient(r);
     if (r.dInput) this.input?.backward(r.dInput);
+  }
+
+  /** The learned initial state's gradient: dh0/dc0 [L·D,B,·] summed over the batch it was broadcast to. */
+  private accumulateInitialStateGradient(r: { dh0: Tensor; dc0?: Tensor }): void {
+    if (this.initialHidden) accumulateBroadcastGradient(this.initialHidden.grad, r.dh0);
+    if (this.initialCell && r.dc0) accumulateBroadcastGradient(this.initialCell.grad, r.dc0);
   }
 
   /** Raw features (or one-hot tokens) train nothing below the encoder: its input gradient is not computed. */

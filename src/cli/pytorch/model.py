@@ -152,7 +152,7 @@ class SeqModel(nn.Module):
         self.encoder, self.encoder_norms = self._stack(model["encoder"], encoder_input, "encoder")
         out_width = self._width(model["encoder"])
         self.initial_h = self.initial_c = None
-        if self.task == "generate" and model.get("initialState") == "learned":
+        if model.get("initialState") == "learned":
             e = model["encoder"]
             rows = e.get("numLayers", 1) * (2 if e.get("bidirectional") else 1)
             self.initial_h = nn.Parameter(torch.zeros(rows, 1, self._state(e)))

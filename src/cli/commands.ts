@@ -19,7 +19,7 @@ import { FileError, withFileErrors } from '../train/fileErrors';
 import { train } from '../train/trainer';
 import { dataSummaryEvent, withDataSummary } from '../train/dataSummaryEvent';
 import { encodeWeights } from '../train/runFolder';
-import { predictOne } from '../train/predict';
+import { PredictInputError, RAW_OUTPUT_TASKS, predictMany } from '../train/predict';
 import { loadTrainedModel } from '../train/trainedModel';
 import { readPredictInputs } from '../train/predictInputs';
 import { StatefulTrainingError } from '../train/statefulBatches';
@@ -87,10 +87,18 @@ Prints every diagnostic as 'file:line:col severity message', then the shape tabl
 h_n, parameters per layer). Exit code 2 when the spec has errors.
 
   --json           print { diagnostics, layers, totals } as JSON`,
-  predict: `Usage: seqlab predict SPEC --weights FILE --input FILE [--output FILE]
+  predict: `Usage: seqlab predict SPEC --weights FILE --input FILE [--output FILE] [--batch-size N] [--raw]
 
 Runs the model with the given weights on the inputs in FILE and writes a JSON array of outputs, one per input
-in file order (to stdout without --output). FILE is either a .json array, one input per element —
+in file order (to stdout without --output).
+  --batch-size N   run up to N inputs per forward pass (default 1): inputs of different lengths are packed
+                   together (shortest first), each output equal to the input run alone; generate runs one
+                   prompt at a time; with packed: false, the "last" readout or beam search without a maxLength
+                   a batch takes inputs of one length only
+  --raw            the model's outputs instead of labels and values: classify: logits [C] per input;
+                   tag: { tokens, logits [T][C] }; forecast/regress: the outputs in the model's normalised
+                   units, before denormalisation (not for seq2seq and generate)
+ FILE is either a .json array, one input per element —
 series: [[x1, ...], ...] per time step in original units; text tasks: a string (or an array of tokens);
 generate: a prompt string ("" to start from <s>) — or a file in the spec's data format:
   csv series       the spec's columns by header; every window of data.window rows is one input
@@ -296,24 +304,30 @@ export function totalsLine(totals: SpecTotals): string {
 }
 
 function predictCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { weights: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' } });
+  const { values, positionals } = parse(args, {
+    weights: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, 'batch-size': { type: 'string' }, raw: { type: 'boolean' },
+  });
   if (values.help) {
     io.stdout(`${HELP.predict}\n`);
     return EXIT_OK;
   }
   const { specPath, specText } = readSpec(positionals, 'predict');
   if (!values.weights || !values.input) throw new UsageError(`predict needs --weights FILE and --input FILE\n\n${HELP.predict}`);
+  const batchSize = integerOption(values['batch-size'] as string | undefined, 'batch-size') ?? 1;
+  if (batchSize < 1) throw new UsageError(`--batch-size must be at least 1, got ${batchSize}`);
   const { spec, data, model } = loadTrainedModel(specPath, specText, values.weights as string, nodeRunIo);
+  if (values.raw && !RAW_OUTPUT_TASKS.includes(spec.task.type)) throw new UsageError(`--raw shows the outputs of ${RAW_OUTPUT_TASKS.join(', ')} models; ${specPath} is a ${spec.task.type} model, whose outputs are decoded tokens`);
   const inputFile = values.input as string;
   const inputs = readPredictInputs(spec, nodeRunIo.readTextFile(inputFile), inputFile);
   const rng = new Rng(spec.training.seed ?? 0);
-  const outputs = inputs.map((input) => {
-    try {
-      return predictOne(model, spec, data.info, input.value, rng);
-    } catch (error) {
-      throw new DataError(inputFile, input.line, input.column, (error as Error).message.replace(/^predict: /, ''));
-    }
-  });
+  let outputs: unknown[];
+  try {
+    outputs = predictMany(model, spec, data.info, inputs.map((input) => input.value), rng, { batchSize, raw: values.raw === true });
+  } catch (error) {
+    if (!(error instanceof PredictInputError)) throw error;
+    const input = inputs[error.index];
+    throw new DataError(inputFile, input.line, input.column, error.message.replace(/^predict: /, ''));
+  }
   const text = `${JSON.stringify(outputs, null, 2)}\n`;
   if (values.output) nodeRunIo.writeFileAtomic(values.output as string, text);
   else io.stdout(text);

@@ -16,8 +16,7 @@ import { stateDict, loadStateDict } from '../nn/stateDict';
 import { encodeSafetensors } from '../nn/safetensors';
 import { Tensor, type RngState } from '../tensor';
 import type { RunIo } from './runIo';
-import { firstNonFinite } from './runFolder';
-import { OPTIMIZER_PREFIX, readSafetensorsFile, weightTensors } from './weightsFile';
+import { checkFinite, firstNonFinite, OPTIMIZER_PREFIX, readSafetensorsFile, weightTensors } from './weightsFile';
 import { FileError } from './fileErrors';
 
 const VERSION_KEY = 'seqlab.checkpoint';
@@ -110,8 +109,7 @@ export function restoreCheckpoint(io: RunIo, filePath: string, target: RestoreTa
     refuse(`was trained on ${trainer.trainSize} training examples, but the data now gives ${target.trainSize}; the data changed since, so the run cannot continue exactly`);
   }
 
-  const nonFinite = firstNonFinite(Object.entries(tensors).map(([name, t]) => [name, t.data]));
-  if (nonFinite) refuse(`${nonFinite.name}[${nonFinite.index}] is ${nonFinite.value}; a checkpoint must hold finite numbers only`);
+  checkFinite(filePath, tensors, (where) => `${where}; a checkpoint must hold finite numbers only`);
   const buffers: Record<string, Float32Array> = {};
   for (const [name, t] of Object.entries(tensors)) {
     if (!name.startsWith(OPTIMIZER_PREFIX)) continue;

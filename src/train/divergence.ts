@@ -6,7 +6,7 @@
  */
 import type { NamedParameter } from '../nn/parameter';
 import type { TrainingSpec } from '../spec/types';
-import { firstNonFinite } from './runFolder';
+import { firstNonFinite } from './weightsFile';
 
 /** Three orders of magnitude over the untrained model's loss: no run that is learning gets there. */
 export const DEFAULT_DIVERGENCE_FACTOR = 1000;

@@ -22,10 +22,9 @@ import * as path from 'node:path';
 import { encodeSafetensors } from '../nn/safetensors';
 import { stateDict, loadStateDict } from '../nn/stateDict';
 import type { NamedParameter } from '../nn/parameter';
-import { Tensor } from '../tensor';
 import type { RunIo } from './runIo';
 import { FileError } from './fileErrors';
-import { readSafetensorsFile, weightTensors } from './weightsFile';
+import { checkFinite, readSafetensorsFile, weightTensors } from './weightsFile';
 
 export const RUN_FILES = {
   spec: 'spec.json',
@@ -85,20 +84,6 @@ export function saveWeights(io: RunIo, filePath: string, params: readonly NamedP
   io.writeFileAtomic(filePath, encodeWeights(params, metadata));
 }
 
-/** The first NaN or ±Infinity among the tensors, by name and index; undefined when all are finite. */
-export function firstNonFinite(tensors: Iterable<[string, Float32Array]>): { name: string; index: number; value: number } | undefined {
-  for (const [name, data] of tensors) {
-    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { name, index: i, value: data[i] };
-  }
-  return undefined;
-}
-
-/** Weights are bad input when any value is NaN or infinite: a model started from them cannot train. */
-export function checkFiniteWeights(filePath: string, tensors: Record<string, Tensor>): void {
-  const bad = firstNonFinite(Object.entries(tensors).map(([name, t]) => [name, t.data]));
-  if (bad) throw new FileError(filePath, `${bad.name}[${bad.index}] is ${bad.value}; weights must be finite numbers`);
-}
-
 /**
  * Load weights by name (strict: every parameter present with its shape, nothing unknown except a checkpoint's
  * `optimizer.` buffers) after checking they are finite; returns the file's metadata. Errors name the file.
@@ -106,7 +91,7 @@ export function checkFiniteWeights(filePath: string, tensors: Record<string, Ten
 export function loadWeights(io: RunIo, filePath: string, params: readonly NamedParameter[]): Record<string, string> {
   const decoded = readSafetensorsFile(io, filePath);
   const weights = weightTensors(decoded.tensors);
-  checkFiniteWeights(filePath, weights);
+  checkFinite(filePath, weights, (where) => `${where}; weights must be finite numbers`);
   try {
     loadStateDict(params, weights, { strict: true }); // checks every name and shape before copying anything
   } catch (error) {

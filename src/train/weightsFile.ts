@@ -47,10 +47,24 @@ export function checkWeightsFile(io: RunIo, file: string, layers: readonly Layer
     }
   }
   if (problems.length) throw new FileError(file, `${option} weights do not fit this spec's model: ${problems.join('; ')}`);
-  for (const [name, tensor] of Object.entries(decoded.tensors)) {
-    const index = tensor.data.findIndex((v) => !Number.isFinite(v));
-    if (index >= 0) throw new FileError(file, `${option} weights are not finite: ${name}[${index}] is ${tensor.data[index]}`);
+  checkFinite(file, decoded.tensors, (where) => `${option} weights are not finite: ${where}`);
+}
+
+/** The first NaN or ±Infinity among the tensors, by name and index; undefined when all are finite. */
+export function firstNonFinite(tensors: Iterable<[string, Float32Array]>): { name: string; index: number; value: number } | undefined {
+  for (const [name, data] of tensors) {
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { name, index: i, value: data[i] };
   }
+  return undefined;
+}
+
+/**
+ * Weights and checkpoints hold finite numbers only (a model started from NaN cannot train): a `FileError` naming
+ * the file and the first value that is not, `sentence` wording it for the file's use (`name[index] is NaN`).
+ */
+export function checkFinite(file: string, tensors: Readonly<Record<string, { data: Float32Array }>>, sentence: (where: string) => string): void {
+  const bad = firstNonFinite(Object.entries(tensors).map(([name, t]) => [name, t.data]));
+  if (bad) throw new FileError(file, sentence(`${bad.name}[${bad.index}] is ${bad.value}`));
 }
 
 function list(names: string[]): string {

@@ -269,7 +269,8 @@ function isDate(value: string): boolean {
   return DATE.test(value);
 }
 
-function describeColumn(name: string, values: string[], rowCount: number, numericJson = false): SniffedColumn {
+/** What a column of the head holds (its kind, distinct values, words per value), from its cells as text. */
+export function describeColumn(name: string, values: readonly string[], rowCount: number, numericJson = false): SniffedColumn {
   const filled = values.map((v) => v.trim()).filter((v) => v !== '');
   const distinct = new Set(filled).size;
   const meanWords = filled.length ? filled.reduce((s, v) => s + v.split(/\s+/).length, 0) / filled.length : 0;

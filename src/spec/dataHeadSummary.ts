@@ -10,6 +10,8 @@ import { dataHead, DATA_HEAD_BYTES, estimateFromHead, splitCsvLine, type DataHea
 import { dataFileRefusal } from './dataFileKind';
 import { formatBytes, formatCount, type SpecHover } from './hover';
 import type { DataSpec } from './types';
+import { describeColumn } from '../data/sniff';
+import { RunningStatistics } from '../data/runningStatistics';
 
 export type HeadColumnType = 'number' | 'text' | 'empty';
 
@@ -109,22 +111,19 @@ function jsonlSummary(head: DataHead, rows: (format: string, unit: string, inHea
   return rows('JSON lines', 'record', records.length, keys.map((key) => columnSummary(key, records.map((r) => asText(r[key])))));
 }
 
-/** A column's inferred type over the head: numeric when every non-empty value is a finite number. */
+/**
+ * A column over the head: numeric when the sniffer finds it so (a number or an index column: every non-empty value
+ * a finite number), with `RunningStatistics`' figures; otherwise its distinct values.
+ */
 export function columnSummary(name: string, raw: readonly (string | undefined)[]): HeadColumnSummary {
   const values = raw.filter((v): v is string => v !== undefined && v.trim() !== '');
   if (values.length === 0) return { name, type: 'empty', count: 0 };
-  const numbers = values.map(Number);
-  if (numbers.every(Number.isFinite)) {
-    let min = Infinity, max = -Infinity, sum = 0;
-    for (const x of numbers) {
-      if (x < min) min = x;
-      if (x > max) max = x;
-      sum += x;
-    }
-    const mean = sum / numbers.length;
-    let squares = 0;
-    for (const x of numbers) squares += (x - mean) ** 2;
-    return { name, type: 'number', count: values.length, min, max, mean, std: Math.sqrt(squares / numbers.length) };
+  const { kind } = describeColumn(name, values, values.length);
+  if (kind === 'number' || kind === 'index') {
+    const running = new RunningStatistics();
+    for (const value of values) running.add(Number(value));
+    const { min, max, mean, std } = running.result(name);
+    return { name, type: 'number', count: values.length, min, max, mean, std };
   }
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);

@@ -5,9 +5,10 @@
  */
 import type { ConllData } from '../spec/types';
 import { ExampleSplit, PackedStore, type Example } from './batching';
-import { forEachLine, ownString } from './lines';
+import { LabelInterner, shuffledSplits } from './labelledSamples';
+import { forEachLine } from './lines';
 import { RaggedIds } from './raggedIds';
-import { seededPermutation, splitCounts, splitsByRange } from './splits';
+import { splitsByRange } from './splits';
 import { TokenInterner } from './tokenStream';
 import { DataError, type DataInfo, type PreparedData } from './types';
 import { resolveTokenizer } from './dataDefaults';
@@ -51,18 +52,13 @@ export function loadConll(chunks: Iterable<string>, data: ConllData, options: Co
   const { kind: tokenizerKind, lowercase } = resolveTokenizer(data)!;
   // One pass: tokens and tags become provisional ids (first appearance), each sentence a run of both.
   const interner = new TokenInterner();
+  const tagInterner = new LabelInterner(file, 'tag', options.labels);
   const tokens = new RaggedIds();
   const tags = new RaggedIds();
-  const tagIndex = new Map<string, number>();
-  const seenTags: string[] = [];
   let maxLength = 0;
   forEachConllSentence(chunks, file, (sentence) => {
     for (const t of sentence) {
-      if (options.labels && !options.labels.includes(t.tag)) {
-        throw new DataError(file, t.line, t.tagColumn, `tag ${JSON.stringify(t.tag)} is not one of the task's labels (${options.labels.join(', ')})`);
-      }
-      let tag = tagIndex.get(t.tag);
-      if (tag === undefined) tagIndex.set(t.tag, (tag = seenTags.push(ownString(t.tag)) - 1));
+      const tag = tagInterner.id(t.tag, t.line, t.tagColumn);
       tokens.push(interner.id(lowercase ? t.token.toLowerCase() : t.token));
       tags.push(tag);
     }
@@ -70,17 +66,10 @@ export function loadConll(chunks: Iterable<string>, data: ConllData, options: Co
     tags.close();
     maxLength = Math.max(maxLength, sentence.length);
   });
-  const count = tokens.count;
-  if (count < 2) throw new DataError(file, 1, 1, `need at least 2 sentences, found ${count}`);
-  const labels = options.labels ?? [...seenTags].sort();
-  const tagId = Int32Array.from(seenTags, (tag) => labels.indexOf(tag)); // provisional → final
-
-  const order = seededPermutation(count, options.seed);
-  const counts = splitCounts(count, data.split, 'sentences');
-  const vocabulary = interner.vocabulary((visit) => {
-    for (let k = 0; k < counts.train; k++) tokens.forEach(order[k], visit);
-  }, { minFrequency: data.minFrequency });
-  const finalIds = interner.finalIdMap(vocabulary);
+  const { labels, finalId: tagId } = tagInterner.finish();
+  const { order, counts, vocabulary, finalIds } = shuffledSplits(tokens, interner, {
+    file, seed: options.seed, split: data.split, samplesNoun: 'sentences', splitNoun: 'sentences', vocabulary: { minFrequency: data.minFrequency },
+  });
 
   const describe = (example: Example) => ({
     input: Array.from(example.inputIds!, (id) => vocabulary.token(id)).join(' '),

@@ -7,8 +7,9 @@ import { ExampleSplit, PackedStore, idArrayFor, type Example } from './batching'
 import { CsvStreamParser, checkFieldCount, requireColumn } from './csv';
 import { growableInt32 } from './growable';
 import { forEachLine } from './lines';
+import { LabelInterner, shuffledSplits } from './labelledSamples';
 import { RaggedIds } from './raggedIds';
-import { seededPermutation, splitCounts, splitsByRange } from './splits';
+import { splitsByRange } from './splits';
 import { TokenInterner } from './tokenStream';
 import { resolveTokenizer } from './dataDefaults';
 import { detokenize, tokenize, type TokenizerKind } from './tokenize';
@@ -95,37 +96,25 @@ export function loadTextClassification(chunks: Iterable<string>, data: TextClass
 
   // One pass over the file: texts become provisional token ids, labels provisional label ids (first appearance).
   const interner = new TokenInterner();
+  const labelInterner = new LabelInterner(file, 'label', options.labels);
   const texts = new RaggedIds();
-  const labelIndex = new Map<string, number>();
-  const seenLabels: string[] = [];
   const rowLabels = growableInt32(1 << 12);
   let maxLength = 0;
   const onRow = (row: LabelledText) => {
-    if (options.labels && !options.labels.includes(row.label)) {
-      throw new DataError(file, row.line, row.labelColumn, `label ${JSON.stringify(row.label)} is not one of the task's labels (${options.labels.join(', ')})`);
-    }
+    const label = labelInterner.id(row.label, row.line, row.labelColumn);
     const tokens = tokenize(row.text, { tokenizer, lowercase: resolved.lowercase, maxLength: resolved.maxLength });
     if (tokens.length === 0) throw new DataError(file, row.line, row.textColumn, 'empty text (no tokens)');
     for (const token of tokens) texts.push(interner.id(token));
     texts.close();
     maxLength = Math.max(maxLength, tokens.length);
-    let label = labelIndex.get(row.label);
-    if (label === undefined) labelIndex.set(row.label, (label = seenLabels.push(row.label) - 1));
     rowLabels.push(label);
   };
   if (format === 'jsonl') forEachLabelledJsonlRow(chunks, file, textField, labelField, onRow);
   else forEachLabelledCsvRow(chunks, file, textField, labelField, onRow);
-  const count = texts.count;
-  if (count < 2) throw new DataError(file, 1, 1, `need at least 2 labelled examples, found ${count}`);
-
-  const labels = options.labels ?? [...seenLabels].sort();
-  const labelId = Int32Array.from(seenLabels, (label) => labels.indexOf(label)); // provisional → final
-  const order = seededPermutation(count, options.seed);
-  const counts = splitCounts(count, data.split, 'texts');
-  const vocabulary = interner.vocabulary((visit) => {
-    for (let k = 0; k < counts.train; k++) texts.forEach(order[k], visit);
-  }, { minFrequency: data.minFrequency, maxSize: data.maxVocab });
-  const finalIds = interner.finalIdMap(vocabulary);
+  const { labels, finalId: labelId } = labelInterner.finish();
+  const { order, counts, vocabulary, finalIds } = shuffledSplits(texts, interner, {
+    file, seed: options.seed, split: data.split, samplesNoun: 'labelled examples', splitNoun: 'texts', vocabulary: { minFrequency: data.minFrequency, maxSize: data.maxVocab },
+  });
   const labelsOfRows = rowLabels.trimmed();
 
   const describe = (example: Example) => ({

@@ -3,7 +3,8 @@
 // in a child process (bench/dataRun.ts) that sets the run up as `seqlab train` does and trains for S seconds.
 // Reports per case, twice: as `seqlab train` runs (spec analysis included) and the data path alone: file size, peak
 // RSS of the child, seconds to data ready and to the end of the first training step (from process start), steady
-// training samples/s after the first step.
+// training samples/s after the first step. Seconds are wall-clock (CPU seconds of the child in brackets: what an
+// idle machine's wall clock would about show, as a shared machine's load stretches the wall-clock ones).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -115,7 +116,7 @@ for (const c of CASES.filter((c) => !only || only.includes(c.id))) {
     }
     const target = 2 * fileMb + 200;
     const how = mode === 'train' ? 'seqlab train' : 'data only';
-    const row = `| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${fixed(result.peakRssMb, 0)} MB (≤ ${fixed(target, 0)}) | ${fixed(result.dataReadySeconds)} | ${fixed(result.firstStepSeconds)} | ${fixed(result.samplesPerSecond, 0)} | ${result.error ?? ''} |`;
+    const row = `| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${fixed(result.peakRssMb, 0)} MB (≤ ${fixed(target, 0)}) | ${fixed(result.dataReadySeconds)} (${fixed(result.dataReadyCpuSeconds)} CPU) | ${fixed(result.firstStepSeconds)} (${fixed(result.firstStepCpuSeconds)} CPU) | ${fixed(result.samplesPerSecond, 0)} | ${result.error ?? ''} |`;
     console.log(row);
     rows.push(row);
   }

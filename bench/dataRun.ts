@@ -20,6 +20,11 @@ startKernelThreads(useFastestKernels());
 const [specPath, secondsArgument, outDir, mode = 'train'] = process.argv.slice(2);
 const seconds = Number(secondsArgument ?? 10);
 const sinceStart = () => performance.now() / 1000; // performance's origin is this process's start
+/** CPU seconds of this process so far (all its threads): what an idle machine's wall clock would show. */
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 function report(fields: Record<string, unknown>): never {
   const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
@@ -38,14 +43,17 @@ async function main(): Promise<void> {
   const specText = fs.readFileSync(specPath, 'utf8');
   const setup = mode === 'data' ? dataOnly(JSON.parse(specText) as SeqModelSpec, runDir) : setUpRun({ specPath, specText, outDir: runDir }, nodeRunIo);
   const dataReadySeconds = sinceStart();
+  const dataReadyCpuSeconds = cpuSeconds();
   const batchSize = setup.spec.training.batchSize;
-  let first: { time: number; step: number } | undefined;
-  let last: { time: number; step: number } | undefined;
+  let first: { time: number; step: number; cpu: number } | undefined;
+  let last: { time: number; step: number; cpu: number } | undefined;
   const finish = () => {
     const steadySeconds = last && first ? last.time - first.time : 0;
     report({
       dataReadySeconds,
       firstStepSeconds: first?.time,
+      dataReadyCpuSeconds,
+      firstStepCpuSeconds: first?.cpu,
       samplesPerSecond: steadySeconds > 0 ? ((last!.step - first!.step) * batchSize) / steadySeconds : undefined,
       trainWindows: setup.data.info.trainSize,
     });
@@ -60,7 +68,7 @@ async function main(): Promise<void> {
     resume: false,
     emit: (event) => {
       if (event.type !== 'step') return;
-      last = { time: sinceStart(), step: event.step };
+      last = { time: sinceStart(), step: event.step, cpu: cpuSeconds() };
       first ??= last;
       if (last.time - first.time >= seconds) finish();
     },

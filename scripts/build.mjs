@@ -17,6 +17,12 @@ if (existsSync(wasmBuild)) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// The schema VS Code's JSON service gets: the spec schema without its validation keywords (src/spec/editorSchema.ts).
+{
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'editorSchema.ts')], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
 const nodeEntries = {
   extension: 'src/extension/extension.ts',
   worker: 'src/train/worker.ts',

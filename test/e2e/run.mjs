@@ -92,8 +92,6 @@ async function bundleExtensionHostTests(outDir) {
 function freshWorkspace(runDir, name) {
   const workspace = join(runDir, name);
   cpSync(join(root, 'examples'), workspace, { recursive: true, filter: (src) => !src.includes(`${join('examples', '.seqlab')}`) });
-  // The examples name their schema as "../schemas/seqmodel.schema.json", as in the repository.
-  if (!existsSync(join(runDir, 'schemas'))) cpSync(join(root, 'schemas'), join(runDir, 'schemas'), { recursive: true });
   return workspace;
 }
 

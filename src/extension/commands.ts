@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { PanelKind, StartTraining } from '../train/protocol';
-import { specTemplates } from '../spec';
+import { specTemplates, templateDataFile, type SpecTemplate } from '../spec';
 import type { TrainingRun, TrainingRunManager } from './runManager';
 import { isSpecDocument, SPEC_FILE_SUFFIX, type SpecLanguageFeatures } from './specLanguage';
 import type { PanelManager } from './panels';
@@ -180,8 +180,20 @@ async function exportToPyTorch(context: CommandContext, uri?: unknown, givenRunD
   return outDir;
 }
 
+/**
+ * The template's small data set (examples/<data.path> in the extension) copied to the same path beside the new
+ * spec, unless a file is there already: a template trains as created.
+ */
+async function copyTemplateData(template: SpecTemplate, root: vscode.Uri, extensionUri: vscode.Uri): Promise<void> {
+  const dataPath = templateDataFile(template);
+  if (dataPath === undefined) return;
+  const target = vscode.Uri.joinPath(root, dataPath);
+  if (existsSync(target.fsPath)) return;
+  await vscode.workspace.fs.copy(vscode.Uri.joinPath(extensionUri, 'examples', dataPath), target);
+}
+
 /** `templateId` skips the quick pick (links, tests). */
-async function newSpecFromTemplate(templateId?: unknown): Promise<vscode.Uri | undefined> {
+async function newSpecFromTemplate(context: CommandContext, templateId?: unknown): Promise<vscode.Uri | undefined> {
   const templates = specTemplates();
   const given = templates.find((template) => template.id === templateId);
   if (typeof templateId === 'string' && !given) {
@@ -202,6 +214,7 @@ async function newSpecFromTemplate(templateId?: unknown): Promise<vscode.Uri | u
   let target = vscode.Uri.joinPath(root, `${picked.template.id}${SPEC_FILE_SUFFIX}`);
   for (let copy = 2; existsSync(target.fsPath); copy++) target = vscode.Uri.joinPath(root, `${picked.template.id}-${copy}${SPEC_FILE_SUFFIX}`);
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(picked.template.text));
+  await copyTemplateData(picked.template, root, context.extensionContext.extensionUri);
   await vscode.window.showTextDocument(target);
   return target;
 }
@@ -259,7 +272,7 @@ export function registerCommands(context: CommandContext): void {
       return other.runDir;
     },
     'seqlab.exportPyTorch': (uri, runDir) => exportToPyTorch(context, uri, typeof runDir === 'string' ? runDir : undefined),
-    'seqlab.newSpecFromTemplate': (templateId) => newSpecFromTemplate(templateId),
+    'seqlab.newSpecFromTemplate': (templateId) => newSpecFromTemplate(context, templateId),
     'seqlab.newSpecFromDataFile': (uri) => newSpecFromDataFile(uri),
     'seqlab.openExample': (name) => openExample(context.extensionContext.extensionUri, name),
   };

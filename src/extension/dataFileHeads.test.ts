@@ -13,7 +13,7 @@ import type { DataFileIo } from '../train/dataFileProbe';
 import { probeDataFileSync } from '../train/dataFileProbe';
 import { DataFileHeads } from './dataFileHeads';
 
-const classifier = specTemplates().find((t) => t.id === 'classifier')!.text; // data/reviews.csv, labels negative/positive
+const classifier = specTemplates().find((t) => t.id === 'classifier')!.text; // data/sentiment.csv, labels negative/positive
 const covered = (text: string, d: { offset: number; length: number }) => text.slice(d.offset, d.offset + d.length);
 
 /** What the editor does: analyse, and when the head cache reports a change, analyse again. */
@@ -38,13 +38,13 @@ function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
 test('a directory, a character device and a missing file get a located diagnostic on data.path', async () => {
   await withTempDir(async (dir) => {
     const cases: [string, string, RegExp][] = [
-      [join(dir, 'data', 'reviews.csv'), 'semantic/data-not-a-file', /is a directory, not a regular file/],
+      [join(dir, 'data', 'sentiment.csv'), 'semantic/data-not-a-file', /is a directory, not a regular file/],
       ['/dev/null', 'semantic/data-not-a-file', /is a character device, not a regular file/],
       [join(dir, 'data', 'absent.csv'), 'semantic/file-not-found', /not found/],
     ];
-    fs.mkdirSync(join(dir, 'data', 'reviews.csv'), { recursive: true });
+    fs.mkdirSync(join(dir, 'data', 'sentiment.csv'), { recursive: true });
     for (const [dataPath, code, message] of cases) {
-      const spec = classifier.replace('data/reviews.csv', dataPath.startsWith(dir) ? dataPath.slice(dir.length + 1) : dataPath);
+      const spec = classifier.replace('data/sentiment.csv', dataPath.startsWith(dir) ? dataPath.slice(dir.length + 1) : dataPath);
       const heads = new DataFileHeads(() => {});
       const context = { specPath: join(dir, 'c.seqmodel.json'), dataFile: (p: string) => heads.peek(p) };
       analyzeSpec(spec, context);
@@ -94,7 +94,7 @@ test('the head is cached by size and mtime: read again (and re-analysed) only wh
   const { io, reads } = fakeIo(file);
   const changes: string[] = [];
   const heads = new DataFileHeads((p) => changes.push(p), io);
-  const path = '/w/data/reviews.csv';
+  const path = '/w/data/sentiment.csv';
   assert.equal(heads.peek(path), undefined, 'nothing known at first, and no waiting for it');
   await heads.settled(path);
   const first = heads.peek(path);
@@ -123,7 +123,7 @@ test('a head never reads more than DATA_HEAD_BYTES, and analysis never reads a f
   const big = new TextEncoder().encode(`text,label\n${'some words,positive\n'.repeat(20_000)}`); // 380 kB
   const { io, reads } = fakeIo({ bytes: big, mtimeMs: 1 });
   const heads = new DataFileHeads(() => {}, io);
-  const analysis = await analyseLikeTheEditor('/w/c.seqmodel.json', heads, '/w/data/reviews.csv');
+  const analysis = await analyseLikeTheEditor('/w/c.seqmodel.json', heads, '/w/data/sentiment.csv');
   assert.deepEqual(reads, [DATA_HEAD_BYTES]);
   const facts = analysis.dataFile?.facts;
   assert.equal(facts?.status === 'file' && facts.complete, false);
@@ -132,7 +132,7 @@ test('a head never reads more than DATA_HEAD_BYTES, and analysis never reads a f
   // The Node io on a real file, with every whole-file read of `fs` made to throw.
   await withTempDir(async (dir) => {
     fs.mkdirSync(join(dir, 'data'));
-    const dataPath = join(dir, 'data', 'reviews.csv');
+    const dataPath = join(dir, 'data', 'sentiment.csv');
     writeFileSync(dataPath, big);
     const throwing = () => assert.fail('a whole-file read of the data');
     const mocks = [mock.method(fs, 'readFileSync', throwing), mock.method(fs, 'readFile', throwing), mock.method(fs.promises, 'readFile', throwing)];

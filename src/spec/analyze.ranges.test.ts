@@ -137,7 +137,7 @@ test('labels are checked against the data', () => {
   const classifier = JSON.parse(specTemplates().find((t) => t.id === 'classifier')!.text);
   const text = JSON.stringify(classifier, null, 2);
   const csv = 'text,label\ngreat film,positive\nawful,negative\nmeh,neutral\n';
-  const context = { specPath: '/s/c.seqmodel.json', readTextFile: (p: string) => (p === '/s/data/reviews.csv' ? csv : undefined) };
+  const context = { specPath: '/s/c.seqmodel.json', readTextFile: (p: string) => (p === '/s/data/sentiment.csv' ? csv : undefined) };
   const [d] = withCode(analyzeSpec(text, context), 'semantic/label-not-listed');
   assert.match(d.message, /"neutral"/);
   assert.equal(covered(text, d), '[\n      "negative",\n      "positive"\n    ]');

@@ -31,8 +31,8 @@ test('a head cut mid-line keeps only its complete lines', () => {
 });
 
 test('labels from a partial head: a cut label is not reported, an unseen listed label is not called unused', () => {
-  const text = template('classifier'); // labels negative, positive; data/reviews.csv
-  const dataPath = '/s/data/reviews.csv';
+  const text = template('classifier'); // labels negative, positive; data/sentiment.csv
+  const dataPath = '/s/data/sentiment.csv';
   const cut = headFacts('text,label\ngreat film,positive\nawful,negative\nmeh,neu', 50_000_000);
   const fromHead = analyzeSpec(text, contextFor(dataPath, cut));
   assert.deepEqual(withCode(fromHead, 'semantic/label-not-listed'), [], 'the partial last line ("neu") is dropped');
@@ -62,16 +62,16 @@ test('rows of a partial head are not counted as the whole file', () => {
 
 test('a data path that is not a regular file is refused on data.path; facts not known yet wait', () => {
   const text = template('classifier');
-  const dataPath = '/s/data/reviews.csv';
+  const dataPath = '/s/data/sentiment.csv';
   for (const kind of ['fifo', 'directory', 'character-device', 'block-device', 'socket'] as DataFileKind[]) {
     const [d, ...rest] = withCode(analyzeSpec(text, contextFor(dataPath, { status: 'not-a-file', kind })), 'semantic/data-not-a-file');
     assert.equal(rest.length, 0);
     assert.equal(d.severity, 'error');
-    assert.equal(covered(text, d), '"data/reviews.csv"', kind);
-    assert.match(d.message, /^\/s\/data\/reviews\.csv is .*not a regular file/);
+    assert.equal(covered(text, d), '"data/sentiment.csv"', kind);
+    assert.match(d.message, /^\/s\/data\/sentiment\.csv is .*not a regular file/);
   }
   const [missing] = withCode(analyzeSpec(text, contextFor(dataPath, { status: 'missing' })), 'semantic/file-not-found');
-  assert.equal(covered(text, missing), '"data/reviews.csv"');
+  assert.equal(covered(text, missing), '"data/sentiment.csv"');
   const pending = analyzeSpec(text, contextFor(dataPath, undefined));
   assert.deepEqual(pending.diagnostics.filter((d) => d.code.startsWith('semantic/')), [], 'no file diagnostic before the stat is known');
   assert.equal(pending.dataFile?.absolutePath, dataPath, 'the analysis says which file it waits for');

@@ -15,11 +15,11 @@ function hoverOnDataPath(text: string, facts: DataFileFacts | undefined) {
 }
 
 test('columns get their type and head statistics; the row count is exact only for a whole file', () => {
-  const text = template('classifier'); // data/reviews.csv
+  const text = template('classifier'); // data/sentiment.csv
   const head = 'text,label,stars\ngreat film,positive,5\nawful,negative,1\nfine,positive,4\nmeh,negat';
   const hover = hoverOnDataPath(text, fileFacts(head, 200_000_000));
   assert.ok(hover);
-  assert.equal(text.slice(hover.offset, hover.offset + hover.length), '"data/reviews.csv"');
+  assert.equal(text.slice(hover.offset, hover.offset + hover.length), '"data/sentiment.csv"');
   assert.match(hover.markdown, /CSV, 200\.0 MB/);
   assert.match(hover.markdown, /≈ [\d,]+ rows, estimated from the first 65\.5 kB \(3 rows\)/);
   assert.match(hover.markdown, /\| `stars` \| number \| min 1 · max 5 · mean 3\.33 · std 1\.7 \|/);
@@ -28,14 +28,14 @@ test('columns get their type and head statistics; the row count is exact only fo
 
   const whole = 'text,label\ngreat film,positive\nawful,negative\n';
   const exact = hoverOnDataPath(text, fileFacts(whole, whole.length))!.markdown;
-  assert.match(exact, /^\*\*Data file\*\* `data\/reviews\.csv` — CSV, 46 B\n\n2 rows \(the whole file\)\./);
+  assert.match(exact, /^\*\*Data file\*\* `data\/sentiment\.csv` — CSV, 46 B\n\n2 rows \(the whole file\)\./);
   assert.doesNotMatch(exact, /≈|full read/);
 });
 
 test('the hover says what is known when the file is refused, missing or not read yet', () => {
   const text = template('classifier');
   assert.match(hoverOnDataPath(text, { status: 'not-a-file', kind: 'fifo' })!.markdown, /is a named pipe \(FIFO\), not a regular file/);
-  assert.match(hoverOnDataPath(text, { status: 'missing' })!.markdown, /Not found: `\/s\/data\/reviews\.csv`/);
+  assert.match(hoverOnDataPath(text, { status: 'missing' })!.markdown, /Not found: `\/s\/data\/sentiment\.csv`/);
   assert.match(hoverOnDataPath(text, undefined)!.markdown, /Reading its first 65\.5 kB/);
   const analysis = analyzeSpec(text, { specPath: '/s/spec.seqmodel.json', dataFile: () => ({ status: 'missing' }) });
   assert.equal(dataPathHoverAt(analysis, text.indexOf('"encoder"')), undefined, 'elsewhere it is the layer hover');

@@ -82,7 +82,7 @@ test('a vanilla RNN on short windows is not linted', () => {
 });
 
 test('lint/validation-outside-training-range: a trending series warns, the fix predicts the change from the last value, a seasonal one is quiet', () => {
-  const csv = (f: (i: number) => number) => `value\n${Array.from({ length: 300 }, (_, i) => f(i).toFixed(3)).join('\n')}\n`;
+  const csv = (f: (i: number) => number) => `load\n${Array.from({ length: 300 }, (_, i) => f(i).toFixed(3)).join('\n')}\n`;
   const context = (text: string) => ({ specPath: '/work/f.seqmodel.json', readTextFile: () => text });
   const trending = context(csv((i) => 300 + 0.1 * i));
   const text = JSON.stringify(template('forecaster'), null, 2);
@@ -90,7 +90,7 @@ test('lint/validation-outside-training-range: a trending series warns, the fix p
   const found = withCode(analysis, 'lint/validation-outside-training-range');
   assert.equal(found.length, 1, analysis.diagnostics.map((d) => d.code).join(', '));
   assert.equal(found[0].severity, 'warning');
-  assert.match(found[0].message, /^100% of the validation targets of "value" lie outside the range of the training rows/);
+  assert.match(found[0].message, /^100% of the validation targets of "load" lie outside the range of the training rows/);
   const fixed = analyzeSpec(applyEdits(text, found[0].fix!.edits), trending);
   assert.equal(fixed.spec?.data.source === 'csv' && fixed.spec.data.normalize, 'last-value');
   assert.deepEqual(withCode(fixed, 'lint/validation-outside-training-range'), []);

@@ -1,6 +1,7 @@
 /**
  * One starting spec per model of the tutorial, plus the adding problem: the extension's "New Spec from Template"
- * writes `text` to `<id>.seqmodel.json`. Each passes analysis without errors or warnings (templates.test.ts).
+ * writes `text` to `<id>.seqmodel.json` and copies the small data set its `data.path` names from the bundled
+ * examples (examples/<data.path>) beside it, so a template trains as created (templates.data.test.ts).
  */
 
 export interface SpecTemplate {
@@ -16,6 +17,12 @@ export function specText(body: Record<string, unknown>): string {
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
+/** The data file a template trains on (its `data.path`, relative to the spec), shipped as examples/<path>; none for synthetic data. */
+export function templateDataFile(template: SpecTemplate): string | undefined {
+  const path = (JSON.parse(template.text) as { data?: { path?: unknown } }).data?.path;
+  return typeof path === 'string' ? path : undefined;
+}
+
 export function specTemplates(): SpecTemplate[] {
   return [
     {
@@ -24,9 +31,9 @@ export function specTemplates(): SpecTemplate[] {
       description: 'Many-to-one regression: 30 past values of a CSV column → the next value; z-score fitted on the training split.',
       text: specText({
         name: 'forecaster',
-        description: 'Stacked LSTM forecasting the next value of a series from the last 30 (the tutorial\'s StockForecaster).',
+        description: 'Stacked LSTM forecasting the next value of a series from the last 30 (the tutorial\'s StockForecaster), here hourly electricity load: point data.path and columns at your own CSV.',
         task: { type: 'forecast', horizon: 1 },
-        data: { source: 'csv', path: 'data/series.csv', columns: ['value'], target: ['value'], window: 30, normalize: 'zscore', split: { validation: 0.15, test: 0.15 } },
+        data: { source: 'csv', path: 'data/load.csv', columns: ['load'], target: ['load'], window: 30, normalize: 'zscore', split: { validation: 0.15, test: 0.15 } },
         model: { encoder: { cell: 'lstm', hiddenSize: 64, numLayers: 2, dropout: 0.1 }, readout: 'hN' },
         training: { epochs: 30, batchSize: 32, seed: 1, optimizer: { type: 'adam', lr: 0.001 }, loss: 'mse', clipGradNorm: 1.0, earlyStopping: { patience: 5 } },
       }),
@@ -39,7 +46,7 @@ export function specTemplates(): SpecTemplate[] {
         name: 'classifier',
         description: 'Many-to-one text classifier (the tutorial\'s SentimentClassifier, bidirectional).',
         task: { type: 'classify', labels: ['negative', 'positive'] },
-        data: { source: 'text-classification', path: 'data/reviews.csv', format: 'csv', textField: 'text', labelField: 'label', tokenizer: 'word', lowercase: true, minFrequency: 2, maxLength: 64, bucketByLength: true, split: { validation: 0.1, test: 0.1 } },
+        data: { source: 'text-classification', path: 'data/sentiment.csv', format: 'csv', textField: 'text', labelField: 'label', tokenizer: 'word', lowercase: true, minFrequency: 2, maxLength: 64, bucketByLength: true, split: { validation: 0.1, test: 0.1 } },
         model: { embedding: { dim: 64, dropout: 0.2 }, encoder: { cell: 'lstm', hiddenSize: 64, bidirectional: true, packed: true }, readout: 'hN' },
         training: { epochs: 10, batchSize: 32, seed: 1, optimizer: { type: 'adam', lr: 0.002 }, loss: 'cross-entropy', clipGradNorm: 1.0, earlyStopping: { patience: 3, metric: 'accuracy' } },
       }),
@@ -52,7 +59,7 @@ export function specTemplates(): SpecTemplate[] {
         name: 'generator',
         description: 'Character-level LSTM language model (the tutorial\'s one-to-many generator).',
         task: { type: 'generate' },
-        data: { source: 'text', path: 'data/corpus.txt', tokenizer: 'char', lowercase: false, window: 100, split: { validation: 0.1 } },
+        data: { source: 'text', path: 'data/coriolanus.txt', tokenizer: 'char', lowercase: false, window: 100, split: { validation: 0.1 } },
         model: { embedding: { dim: 32 }, encoder: { cell: 'lstm', hiddenSize: 128, numLayers: 2, dropout: 0.2 }, initialState: 'learned' },
         training: { epochs: 20, batchSize: 32, seed: 1, optimizer: { type: 'adam', lr: 0.003 }, loss: 'cross-entropy', clipGradNorm: 1.0, decoding: { strategy: 'sample', temperature: 0.8, maxLength: 200 } },
       }),
@@ -65,8 +72,8 @@ export function specTemplates(): SpecTemplate[] {
         name: 'tagger',
         description: 'Bidirectional LSTM tagger (the tutorial\'s NERTagger).',
         task: { type: 'tag' },
-        data: { source: 'conll', path: 'data/train.conll', lowercase: false, minFrequency: 1, bucketByLength: true, split: { validation: 0.1, test: 0.1 } },
-        model: { embedding: { dim: 64 }, encoder: { cell: 'lstm', hiddenSize: 64, bidirectional: true, packed: true } },
+        data: { source: 'conll', path: 'data/tagger.conll', lowercase: false, minFrequency: 1, bucketByLength: true, split: { validation: 0.1, test: 0.1 } },
+        model: { embedding: { dim: 64, dropout: 0.2 }, encoder: { cell: 'lstm', hiddenSize: 64, bidirectional: true, packed: true } },
         training: { epochs: 15, batchSize: 16, seed: 1, optimizer: { type: 'adam', lr: 0.002 }, loss: 'cross-entropy', clipGradNorm: 1.0 },
       }),
     },
@@ -78,7 +85,7 @@ export function specTemplates(): SpecTemplate[] {
         name: 'seq2seq',
         description: 'Encoder-decoder with teacher forcing decaying from 1.0 to 0.0 (the tutorial\'s Encoder/Decoder).',
         task: { type: 'seq2seq' },
-        data: { source: 'pairs', path: 'data/pairs.tsv', tokenizer: 'char', sharedVocabulary: true, maxLength: 32, split: { validation: 0.1, test: 0.1 } },
+        data: { source: 'pairs', path: 'data/reverse.tsv', tokenizer: 'char', sharedVocabulary: true, maxLength: 32, split: { validation: 0.1, test: 0.1 } },
         model: { embedding: { dim: 64 }, encoder: { cell: 'lstm', hiddenSize: 128 }, decoder: { cell: 'lstm', hiddenSize: 128 } },
         training: { epochs: 30, batchSize: 64, seed: 1, optimizer: { type: 'adam', lr: 0.002 }, loss: 'cross-entropy', clipGradNorm: 1.0, teacherForcing: { start: 1.0, end: 0.0, decay: 'linear' }, decoding: { strategy: 'greedy', maxLength: 40 } },
       }),

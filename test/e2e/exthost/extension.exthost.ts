@@ -415,6 +415,17 @@ suite('SeqLab in the extension host', () => {
     assert.deepEqual(errors.map((d) => d.message), []);
   });
 
+  test('New Spec from Template brings the data the template trains on', async () => {
+    const template = specTemplates().find((t) => t.id === 'forecaster')!;
+    const dataFile = join(workspaceRoot(), (JSON.parse(template.text) as { data: { path: string } }).data.path);
+    rmSync(dataFile, { force: true });
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('seqlab.newSpecFromTemplate', template.id);
+    assert.ok(uri && existsSync(dataFile), `${dataFile} was not copied beside the new spec`);
+    const readTextFile = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    const errors = analyzeSpec(template.text, { specPath: uri.fsPath, readTextFile }).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.message), []);
+  });
+
   test('the architecture panel loads in the browser, says ready and receives the diagram', async () => {
     const seqlab = await api();
     const uri = vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json'));

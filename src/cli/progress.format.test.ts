@@ -25,8 +25,9 @@ test('a terminal redraws the bar in place and prints epochs and the summary on t
   reporter.finish(finished, { persistenceRmse: 5.01 });
   assert.match(out, /^training forecaster \(forecast, 50,753 parameters\) → \/r\n/);
   assert.match(out, /\r\x1b\[2Kepoch 3\/20 .* step 51\/200/, 'the second bar overwrites the first');
-  assert.match(out, /epoch 3: train loss 0\.2000 {2}val loss 0\.2500 {2}rmse 3\.500 {2}\(best\)\n/);
-  assert.match(out, /final rmse\s+3\.230\n\s+baseline persistenceRmse\s+5\.010\n/);
+  // Metric and baseline names as people write them, the way the panels show them.
+  assert.match(out, /epoch 3: train loss 0\.2000 {2}val loss 0\.2500 {2}RMSE 3\.500 {2}\(best\)\n/);
+  assert.match(out, /final RMSE\s+3\.230\n\s+baseline persistence RMSE\s+5\.010\n/);
 });
 
 test('JSON lines: one parseable object per event, gates left out, a closing summary', () => {
@@ -51,8 +52,8 @@ test('the summary shows the held-out test figures apart, with the checkpoint, th
   terminal.event(evaluation);
   assert.equal(out, '', 'reported once, in the summary');
   terminal.finish(finished, { persistenceRmse: 5.01 });
-  assert.match(out, /final rmse\s+3\.230\n/);
-  assert.match(out, /test \(held out\)\s+best checkpoint of epoch 9, all 1,200 examples\n\s+test loss\s+0\.2000\n\s+test rmse\s+3\.400\n\s+test baseline persistenceRmse\s+5\.200\n/);
+  assert.match(out, /final RMSE\s+3\.230\n/);
+  assert.match(out, /test \(held out\)\s+best checkpoint of epoch 9, all 1,200 examples\n\s+test loss\s+0\.2000\n\s+test RMSE\s+3\.400\n\s+test baseline persistence RMSE\s+5\.200\n/);
   const lines: string[] = [];
   const json = jsonReporter((l) => lines.push(l));
   json.event(evaluation);

@@ -5,6 +5,7 @@
 import type { RunFinished, TestEvaluation, TrainerEvent } from '../train/protocol';
 import { testReport } from '../train/evaluate';
 import { formatDataSummary } from '../data/summary';
+import { metricDisplayName } from '../train/metrics';
 
 export interface Reporter {
   event(event: TrainerEvent): void;
@@ -69,7 +70,7 @@ export function terminalReporter(write: (text: string) => void): Reporter {
           return;
         case 'epoch': {
           clearBar();
-          const metrics = Object.entries(event.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join('  ');
+          const metrics = Object.entries(event.metrics).map(([k, v]) => `${metricDisplayName(k)} ${v.toPrecision(4)}`).join('  ');
           write(`epoch ${event.epoch}: train loss ${event.trainLoss.toPrecision(4)}  val loss ${event.validationLoss.toPrecision(4)}  ${metrics}${event.best ? '  (best)' : ''}\n`);
           return;
         }
@@ -97,11 +98,11 @@ export function terminalReporter(write: (text: string) => void): Reporter {
 export function summaryTable(result: RunFinished, baselines: Record<string, number>, test?: TestEvaluation): string {
   const rows: [string, string][] = [
     ['status', result.status],
-    ['epochs', String(result.epochs)],
+    ['epochs completed', String(result.epochs)], // a run stopped inside its first epoch completed 0
     ['steps', String(result.steps)],
     ['best validation loss', Number.isFinite(result.bestValidationLoss) ? `${result.bestValidationLoss.toPrecision(4)} (epoch ${result.bestEpoch})` : '—'],
-    ...Object.entries(result.finalMetrics).map(([k, v]): [string, string] => [`final ${k}`, v.toPrecision(4)]),
-    ...Object.entries(baselines).map(([k, v]): [string, string] => [`baseline ${k}`, v.toPrecision(4)]),
+    ...Object.entries(result.finalMetrics).map(([k, v]): [string, string] => [`final ${metricDisplayName(k)}`, v.toPrecision(4)]),
+    ...Object.entries(baselines).map(([k, v]): [string, string] => [`baseline ${metricDisplayName(k)}`, v.toPrecision(4)]),
     ...(test ? testRows(test) : []),
     ['time', formatDuration(result.seconds)],
     ['run folder', result.runDir],
@@ -118,7 +119,7 @@ function testRows(test: TestEvaluation): [string, string][] {
   return [
     ['test (held out)', `${weights}, all ${test.size.toLocaleString('en-US')} examples`],
     ['test loss', test.loss.toPrecision(4)],
-    ...Object.entries(test.metrics).map(([k, v]): [string, string] => [`test ${k}`, v.toPrecision(4)]),
-    ...Object.entries(test.baselines).map(([k, v]): [string, string] => [`test baseline ${k}`, v.toPrecision(4)]),
+    ...Object.entries(test.metrics).map(([k, v]): [string, string] => [`test ${metricDisplayName(k)}`, v.toPrecision(4)]),
+    ...Object.entries(test.baselines).map(([k, v]): [string, string] => [`test baseline ${metricDisplayName(k)}`, v.toPrecision(4)]),
   ];
 }

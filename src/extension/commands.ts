@@ -97,12 +97,12 @@ function trackProgress(context: CommandContext, run: TrainingRun, specName: stri
           subscription.dispose();
           resolve();
           if (event.status === 'failed' || event.status === 'diverged') {
-            void vscode.window.showErrorMessage(`SeqLab: ${specName} ${event.status}: ${event.message}`, 'Show Output').then((choice) => {
+            void vscode.window.showErrorMessage(`SeqLab: ${specName}: ${event.message}`, 'Show Output').then((choice) => {
               if (choice) context.output.show(true);
             });
           } else {
-            const best = Number.isFinite(event.bestValidationLoss) ? `, best validation loss ${event.bestValidationLoss.toPrecision(4)}` : '';
-            void vscode.window.showInformationMessage(`SeqLab: ${specName} ${event.status} after ${event.steps} steps${best}.`);
+            // The trainer's one-sentence outcome as it is (src/train/runOutcome.ts): figures added here repeated it.
+            void vscode.window.showInformationMessage(`SeqLab: ${specName}: ${event.message}`);
           }
         }
       });

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import type { EpochEnd, RunFinished, RunStarted, TestEvaluation, TrainerEvent } from '../train/protocol';
 import { RUN_FILES, readJsonLines } from '../train/runFolder';
 import { nodeRunIo } from '../train/runIo';
+import { metricDisplayNames } from '../train/metrics';
 
 type JsonObject = Record<string, unknown>;
 
@@ -62,6 +63,7 @@ export function loadRunHistory(runDir: string): TrainerEvent[] {
     stepsPerEpoch: epochs.length > 0 ? Math.round((epochs.at(-1)?.step ?? 0) / epochs.length) : 0,
     metricNames: Object.keys(epochs.at(-1)?.metrics ?? {}),
   };
+  started.metricLabels = metricDisplayNames([...started.metricNames, ...Object.keys(figures(report?.baselines))]);
   const history: TrainerEvent[] = [started, ...epochs];
   const testEvaluation = testEvaluationFrom(report?.test);
   if (testEvaluation) history.push(testEvaluation);

@@ -21,4 +21,8 @@ test('paused, queued and finished runs say so', () => {
   const completed = describeTrainingStatus({ specName: 'f', state: 'finished', otherActiveRuns: 0,
     finished: { type: 'runFinished', status: 'completed', message: '', epochs: 1, steps: 3, bestValidationLoss: 0.00123, bestEpoch: 1, finalMetrics: {}, seconds: 1, runDir: '' } });
   assert.equal(completed.text, '$(check) f completed · best val 1.23e-3');
+  const early = describeTrainingStatus({ specName: 'f', state: 'finished', otherActiveRuns: 0,
+    finished: { type: 'runFinished', status: 'early-stopped', message: 'Stopped early after 9 epochs (270 steps): no improvement of validation token accuracy for 3 epochs; best epoch 6 (validation loss 0.1546).', epochs: 9, steps: 270, bestValidationLoss: 0.1546, bestEpoch: 6, finalMetrics: {}, seconds: 1, runDir: '' } });
+  assert.equal(early.text, '$(check) f stopped early · best val 0.1546');
+  assert.equal(early.tooltip, 'Stopped early after 9 epochs (270 steps): no improvement of validation token accuracy for 3 epochs; best epoch 6 (validation loss 0.1546).\nClick for the dashboard.');
 });

@@ -32,9 +32,11 @@ export function describeTrainingStatus(input: TrainingStatusInput): { text: stri
       return { text: `$(clock) ${input.specName} queued${others}`, tooltip: 'Waiting for a free training slot. Click for the dashboard.' };
     case 'finished': {
       const status = input.finished?.status ?? 'finished';
+      const word = status === 'early-stopped' ? 'stopped early' : status;
       const icon = status === 'completed' || status === 'early-stopped' ? '$(check)' : status === 'stopped' ? '$(debug-stop)' : '$(error)';
       const best = input.finished && Number.isFinite(input.finished.bestValidationLoss) ? ` · best val ${formatLoss(input.finished.bestValidationLoss)}` : '';
-      return { text: `${icon} ${input.specName} ${status}${best}${others}`, tooltip: `${input.finished?.message ?? ''}\nClick for the dashboard.`.trim() };
+      // The tooltip is the trainer's one-sentence outcome (src/train/runOutcome.ts), as it is.
+      return { text: `${icon} ${input.specName} ${word}${best}${others}`, tooltip: `${input.finished?.message ?? ''}\nClick for the dashboard.`.trim() };
     }
     default: {
       const icon = input.state === 'paused' ? '$(debug-pause)' : '$(sync~spin)';

@@ -84,7 +84,7 @@ test('a full disk mid-run stops it as failed naming the file; the previous check
     });
     const result = await run(io, runDir);
     assert.equal(result.status, 'failed');
-    assert.equal(result.message, `${path.join(runDir, target)}: the disk is full: cannot write it; the run stopped in epoch 2 at step 6 and the last checkpoint (epoch 1, step 3) is kept at ${path.join(runDir, 'model.safetensors')}`);
+    assert.match(result.message, new RegExp(`^Failed at step 6, in epoch 2: ${path.join(runDir, target)}: the disk is full: cannot write it; best epoch \\d \\(validation loss [\\d.]+\\); the last checkpoint \\(epoch 1, step 3\\) is kept at ${path.join(runDir, 'model.safetensors')}\\.$`));
     const { metadata } = decodeSafetensors(new Uint8Array(fs.readFileSync(path.join(runDir, 'model.safetensors'))));
     assert.equal(metadata.step, '3', 'the checkpoint on disk is still the one of epoch 1');
     assert.equal(await assertResumesExactlyOrRefuses(runDir, expected, `disk full at ${target}`), 'continued');

@@ -26,6 +26,23 @@ export function metricNamesFor(task: TaskType): string[] {
   }
 }
 
+/** Words people write in capitals. */
+const ACRONYMS: Record<string, string> = { mse: 'MSE', rmse: 'RMSE', mae: 'MAE', f1: 'F1' };
+
+/**
+ * How people write a metric's (or a baseline's) name: `tokenAccuracy` → "token accuracy", `rmse` → "RMSE",
+ * `persistenceRmse` → "persistence RMSE". The camelCase key stays the name in files and messages between parts.
+ */
+export function metricDisplayName(metric: string): string {
+  const words = metric.split(/(?<=[a-z0-9])(?=[A-Z])/).map((word) => word.toLowerCase());
+  return words.map((word) => ACRONYMS[word] ?? word).join(' ');
+}
+
+/** Display names by metric, as `RunStarted.metricLabels` carries them to the panels. */
+export function metricDisplayNames(metrics: readonly string[]): Record<string, string> {
+  return Object.fromEntries(metrics.map((metric) => [metric, metricDisplayName(metric)]));
+}
+
 /** Metrics where larger is better (early stopping and "best" compare the other way round). */
 export function higherIsBetter(metric: string): boolean {
   return ['accuracy', 'f1', 'tokenAccuracy', 'exactMatch'].includes(metric);

@@ -22,6 +22,8 @@ export interface RunStarted {
   stepsPerEpoch: number;
   /** Names of the metrics this task reports (e.g. ['rmse', 'mae'] or ['accuracy', 'f1']). */
   metricNames: string[];
+  /** How to write each metric's and baseline's name ("token accuracy"); panels fall back to the raw name without it. */
+  metricLabels?: Record<string, string>;
 }
 
 export interface StepProgress {

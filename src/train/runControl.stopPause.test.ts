@@ -34,7 +34,9 @@ test('pause holds the trainer before the next step, resume continues, stop ends 
   const result = await run;
   assert.equal(result.status, 'stopped');
   assert.ok(steps.length <= stepsAtStop + 1, `stopped within one step (${stepsAtStop} → ${steps.length})`);
-  assert.match(result.message, /^stopped at epoch (\d+) step (\d+); the last checkpoint \(epoch \1, step \2\) is kept at \/run\/model\.safetensors$/);
+  // Stopped inside an epoch: that epoch and the step, said once; the checkpoint is the stop's own.
+  assert.match(result.message, /^Stopped at step (\d+), in epoch (\d+) \(\d+ of its \d+ steps\)(; best epoch \d+ \(validation loss [\d.e+-]+\))?; its checkpoint is kept at \/run\/model\.safetensors\.$/);
+  assert.doesNotMatch(result.message, /0 epochs/);
 });
 
 test('stop while paused ends the run', async () => {
@@ -47,6 +49,7 @@ test('stop while paused ends the run', async () => {
   const result = await run;
   assert.equal(result.status, 'stopped');
   assert.equal(result.steps, 0);
+  assert.equal(result.message, 'Stopped before the first step; the untrained weights are kept at /run/model.safetensors.');
 });
 
 test('the worker turns an exception into a log event and runFinished{status: failed}', async () => {

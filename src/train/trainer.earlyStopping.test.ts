@@ -14,7 +14,7 @@ test('early stopping ends the run after `patience` epochs without improvement an
   assert.equal(result.epochs, 3);
   assert.equal(result.bestEpoch, 1);
   assert.deepEqual(r.of('epoch').map((e) => e.best), [true, false, false]);
-  assert.match(result.message, /no improvement of validation loss for 2 epochs; best epoch 1/);
+  assert.match(result.message, /^Stopped early after 3 epochs \(9 steps\): no improvement of validation loss for 2 epochs; best epoch 1 \(validation loss [\d.]+\)\.$/);
 });
 
 test('early stopping on a metric the task does not report falls back to the validation loss', async () => {

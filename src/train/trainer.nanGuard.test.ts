@@ -35,7 +35,7 @@ test('a NaN loss stops the run with a clear message and keeps the last good chec
   const result = await train({ spec, data: poisoned(prepareSynthetic(spec), 4), io, runDir: '/run', emit, now: steppingClock() });
 
   assert.equal(result.status, 'diverged');
-  assert.equal(result.message, 'loss became NaN at epoch 2 step 4: the learning rate 0.01 is likely too high (lower training.optimizer.lr); the last checkpoint (epoch 1, step 3) is kept at /run/model.safetensors');
+  assert.match(result.message, /^Diverged at step 4, in epoch 2: loss became NaN; the learning rate 0\.01 is likely too high \(lower training\.optimizer\.lr\); best epoch 1 \(validation loss [\d.]+\); the last checkpoint \(epoch 1, step 3\) is kept at \/run\/model\.safetensors\.$/);
   assert.equal(r.of('epoch').length, 1, 'no epoch completes after the NaN');
   assert.ok(r.of('log').some((l) => l.level === 'error' && l.message === result.message));
   assert.deepEqual(io.files.get('/run/model.safetensors'), checkpointAfterEpoch1, 'model.safetensors is still the epoch-1 checkpoint');
@@ -52,6 +52,6 @@ test('a run that diverges in its first epoch still leaves the initial weights as
   const io = memoryRunIo();
   const result = await train({ spec, data: poisoned(prepareSynthetic(spec), 1), io, runDir: '/run', emit: () => {}, now: steppingClock() });
   assert.equal(result.status, 'diverged');
-  assert.match(result.message, /^loss became NaN at epoch 1 step 1: .*; the last checkpoint \(epoch 0, step 0\) is kept at \/run\/model\.safetensors$/);
+  assert.match(result.message, /^Diverged at step 1, in epoch 1: loss became NaN; .*; the untrained weights are kept at \/run\/model\.safetensors\.$/);
   assert.ok(io.files.has('/run/model.safetensors'));
 });

@@ -19,7 +19,8 @@ import type { SeqModelSpec } from '../spec/types';
 import type { Batch, PreparedData } from '../data/types';
 import type { EpochEnd, PredictionSample, RunFinished, TestEvaluation, TrainerEvent } from './protocol';
 import { SequenceModel } from './model';
-import { higherIsBetter, metricNamesFor, perClassScores } from './metrics';
+import { higherIsBetter, metricDisplayName, metricDisplayNames, metricNamesFor, perClassScores } from './metrics';
+import { runOutcomeSentence, type RunOutcomeFacts } from './runOutcome';
 import { evaluateSplit, evaluateTestSplit, testReport } from './evaluate';
 import { ValidationRecorder } from './validationRecord';
 import { createOptimizer, createSchedule, teacherForcingRatio } from './optimization';
@@ -110,9 +111,9 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     seed, trainSize: data.train.size, random: { dropout: [] },
   };
   let metricLines: unknown[] = [];
-  /** Where the checkpoint on disk stands (the epoch its last step belongs to): messages about the run's end name it. */
-  let committed = { epoch: 0, step: 0 };
-  const lastCheckpoint = () => `the last checkpoint (epoch ${committed.epoch}, step ${committed.step}) is kept at ${checkpointFile}`;
+  /** Where the checkpoint on disk stands (the epoch its last step belongs to): the run's outcome names it. */
+  let committed = { epoch: 0, step: 0, partial: false };
+  let resumedFrom: RunOutcomeFacts['resumedFrom'];
   if (options.resume) {
     state = restoreCheckpoint(io, checkpointFile, { params, optimizer, spec, trainSize: data.train.size, generators: generators.length }, io.exists(file(LEGACY_RUN_FILES.state)));
     generators.forEach((g, i) => g.setState(state.random.dropout[i]));
@@ -121,7 +122,8 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     seed = state.seed; // the epochs' shuffles and coins come from the run's own seed, whatever --seed says now
     // Lines of an epoch past the checkpoint (a crash between writing metrics and committing) are replayed.
     metricLines = readJsonLines(io, file(RUN_FILES.metrics)).filter((line) => ((line as { epoch?: number }).epoch ?? 0) <= state.epoch);
-    committed = { epoch: state.epoch + (state.stepInEpoch > 0 ? 1 : 0), step: state.step };
+    committed = { epoch: state.epoch + (state.stepInEpoch > 0 ? 1 : 0), step: state.step, partial: state.stepInEpoch > 0 };
+    resumedFrom = { epoch: state.epoch, step: state.step };
     try {
       writeJson(io, file(RUN_FILES.spec), spec); // the same bytes again: refuses a folder that can no longer be written
     } catch (error) {
@@ -142,6 +144,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   emit({
     type: 'runStarted', runId: path.basename(runDir), runDir, specName: spec.name, task,
     parameterCount: parameterCount(params), kernels: kernels().name, totalSteps, epochs, stepsPerEpoch: perEpoch, metricNames,
+    metricLabels: metricDisplayNames([...metricNames, ...Object.keys(options.baselines ?? {})]),
   });
   if (options.resume) emit({ type: 'log', level: 'info', message: `resuming after epoch ${state.epoch} (step ${state.step})` });
   if (statefulPlan) {
@@ -159,6 +162,13 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   let finalMetrics: Record<string, number> = {};
   let status: RunFinished['status'] = 'completed';
   let message = '';
+  /** How the run ended beyond its status and counters: what `outcome()` says. */
+  let ending: Pick<RunOutcomeFacts, 'reason' | 'at' | 'stepInEpoch' | 'notSaved'> = {};
+  const outcome = () => runOutcomeSentence({
+    status, epochs: state.epoch, steps: state.step, stepsPerEpoch: perEpoch, bestValidationLoss: state.bestValidationLoss,
+    bestEpoch: state.bestEpoch, resumedFrom, ...ending,
+    ...(status === 'completed' || status === 'early-stopped' ? {} : { checkpoint: { file: checkpointFile, ...committed } }),
+  });
 
   /**
    * Commit the checkpoint: one file, one atomic rename. `partEpoch` describes a run stopped mid-epoch. Returns a
@@ -174,19 +184,22 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     const encoded = encodeCheckpoint(params, optimizer.stateDict(), state, spec);
     if ('nonFinite' in encoded) return `${encoded.nonFinite.name}[${encoded.nonFinite.index}] is ${encoded.nonFinite.value}`;
     io.writeFileAtomic(checkpointFile, encoded.bytes);
-    committed = { epoch: state.epoch + (partEpoch ? 1 : 0), step: state.step };
+    const partial = (partEpoch?.steps ?? 0) > 0;
+    committed = { epoch: state.epoch + (partial ? 1 : 0), step: state.step, partial };
     return undefined;
   }
 
   const diverge = (what: string, epoch: number, step: number) => {
     status = 'diverged';
-    message = `${what} at epoch ${epoch} step ${step}: ${likelyCause(training, optimizer.lr)}; ${lastCheckpoint()}`;
+    ending = { at: { epoch, step }, reason: `${what}; ${likelyCause(training, optimizer.lr)}` };
+    message = outcome();
     emit({ type: 'log', level: 'error', message });
   };
   /** A write that failed (disk full, folder made read-only): the run stops, the committed checkpoint stays valid. */
   const writeFailed = (error: unknown, epoch: number) => {
     status = 'failed';
-    message = `${(error as Error).message}; the run stopped in epoch ${epoch} at step ${state.step} and ${lastCheckpoint()}`;
+    ending = { at: { epoch, step: state.step }, reason: (error as Error).message };
+    message = outcome();
     emit({ type: 'log', level: 'error', message });
   };
 
@@ -217,6 +230,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
   };
 
   const finish = (): RunFinished => {
+    message = outcome(); // the same sentence a diverged or failed run logged: nothing changed since
     const result: RunFinished = {
       type: 'runFinished', status, message, epochs: state.epoch, steps: state.step,
       bestValidationLoss: state.bestValidationLoss, bestEpoch: state.bestEpoch, finalMetrics,
@@ -265,7 +279,7 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
         status = 'stopped';
         // Mid-epoch: a stateful run's carried hidden state is not part of a checkpoint, so it keeps the last one.
         const refused = statefulPlan ? undefined : commitOrFail(() => commitCheckpoint({ steps: stepInEpoch, lossSum: trainLossSum, lossCount: trainLossCount, stepRng }), epoch);
-        if (status === 'stopped') message = `stopped at epoch ${epoch} step ${state.step}; ${refused ? `not saved (${refused}); ` : ''}${lastCheckpoint()}`;
+        if (status === 'stopped') ending = { stepInEpoch, notSaved: refused };
         break epochLoop;
       }
       optimizer.zeroGrad();
@@ -370,14 +384,13 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     }
     if (training.earlyStopping && state.epochsWithoutImprovement >= training.earlyStopping.patience) {
       status = 'early-stopped';
-      message = `no improvement of validation ${stopMetric} for ${training.earlyStopping.patience} epochs; best epoch ${state.bestEpoch}`;
+      ending = { reason: `no improvement of validation ${metricDisplayName(stopMetric)} for ${training.earlyStopping.patience} epochs` };
       break;
     }
   }
 
   testEvaluation = evaluateHeldOutTest();
   if (testEvaluation) emit(testEvaluation);
-  if (status === 'completed') message = `trained ${state.epoch} epochs (${state.step} steps); best validation loss ${state.bestValidationLoss.toPrecision(4)} at epoch ${state.bestEpoch}`;
   return finish();
 }
 

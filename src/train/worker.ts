@@ -11,6 +11,7 @@ import { nodeRunIo } from './runIo';
 import { RunControl } from './runControl';
 import { setUpRun } from './session';
 import { train } from './trainer';
+import { runOutcomeSentence } from './runOutcome';
 import { dataSummaryEvent, withDataSummary } from './dataSummaryEvent';
 import { rolloutOfRun } from './rolloutRun';
 
@@ -36,7 +37,8 @@ export async function runTrainingCommand(command: StartTraining, control: RunCon
     const message = error instanceof Error ? error.message : String(error);
     post({ type: 'log', level: 'error', message });
     const failed: RunFinished = {
-      type: 'runFinished', status: 'failed', message, epochs: 0, steps: 0, bestValidationLoss: NaN, bestEpoch: 0,
+      type: 'runFinished', status: 'failed', epochs: 0, steps: 0, bestValidationLoss: NaN, bestEpoch: 0,
+      message: runOutcomeSentence({ status: 'failed', epochs: 0, steps: 0, stepsPerEpoch: 0, bestValidationLoss: NaN, bestEpoch: 0, reason: message }),
       finalMetrics: {}, seconds: (performance.now() - started) / 1000, runDir,
     };
     post(failed);

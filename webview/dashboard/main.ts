@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { HostToWebview, TrainerEvent } from '../../src/train/protocol';
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration, yAxis } from '../shared/charts';
 import { mixColours, type Rgba } from '../shared/colourScale';
-import { addDashboardEvent, dashboardSeriesFrom, emptyDashboardSeries, runStatusText, type DashboardSeries, type HostRunState, type Point } from '../shared/dashboardSeries';
+import { addDashboardEvent, dashboardSeriesFrom, emptyDashboardSeries, metricLabel, runStatusText, type DashboardSeries, type HostRunState, type Point } from '../shared/dashboardSeries';
 import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
 import { formatCount, formatScalar } from '../shared/format';
 import { debiasedExponentialMovingAverage } from '../shared/smoothing';
@@ -150,11 +150,11 @@ function render(): void {
   lossChart.update('none');
 
   const metricNames = series.runStarted?.metricNames.length ? series.runStarted.metricNames : Object.keys(series.metrics);
-  const metricSets = metricNames.map((name, i) => lineDataset(name, theme.palette[i % theme.palette.length], series.metrics[name] ?? [], { pointRadius: 3, borderWidth: 2 }));
+  const metricSets = metricNames.map((name, i) => lineDataset(metricLabel(series, name), theme.palette[i % theme.palette.length], series.metrics[name] ?? [], { pointRadius: 3, borderWidth: 2 }));
   if (compared !== undefined) {
     metricNames.forEach((name, i) => {
       const points = compared!.metrics[name];
-      if (points) metricSets.push(lineDataset(`${comparisonLabel}${name}`, { ...theme.palette[i % theme.palette.length], alpha: 0.7 }, points, { pointRadius: 2, ...dashed }));
+      if (points) metricSets.push(lineDataset(`${comparisonLabel}${metricLabel(series, name)}`, { ...theme.palette[i % theme.palette.length], alpha: 0.7 }, points, { pointRadius: 2, ...dashed }));
     });
   }
   metricsChart.data.datasets = metricSets;
@@ -195,7 +195,7 @@ function renderStatus(): void {
   if (latest) rows.push(['Last loss', formatScalar(latest.loss)], ['Learning rate', formatScalar(latest.lr)], ['Samples/s', formatCount(latest.samplesPerSecond)]);
   if (series.latestEpoch) {
     rows.push(['Validation loss', formatScalar(series.latestEpoch.validationLoss)]);
-    for (const [name, value] of Object.entries(series.latestEpoch.metrics)) rows.push([name, formatScalar(value)]);
+    for (const [name, value] of Object.entries(series.latestEpoch.metrics)) rows.push([metricLabel(series, name), formatScalar(value)]);
   }
   if (series.bestEpoch) rows.push(['Best epoch', `${series.bestEpoch.epoch} (validation ${formatScalar(series.bestEpoch.validationLoss)})`]);
   if (compared?.finished) rows.push(['Compared run best', formatScalar(compared.finished.bestValidationLoss)]);
@@ -231,7 +231,7 @@ function renderDataSummary(): void {
 function renderTestEvaluation(): void {
   testBlock.toggleAttribute('hidden', series.test === undefined);
   if (series.test === undefined) return;
-  const view = testEvaluationView(series.test);
+  const view = testEvaluationView(series.test, series.runStarted?.metricLabels);
   const pairs = (rows: [string, string][]) => rows.flatMap(([term, value]) => [element('dt', {}, term), element('dd', {}, value)]);
   testHeading.textContent = view.title;
   const parts: Node[] = [testHeading, element('dl', { class: 'stats', 'aria-label': 'Test figures' }, ...pairs(view.figures))];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrainerEvent } from '../../src/train/protocol';
-import { addDashboardEvent, dashboardSeriesFrom, runStatusText } from './dashboardSeries';
+import { addDashboardEvent, dashboardSeriesFrom, metricLabel, runStatusText } from './dashboardSeries';
 
 const started: TrainerEvent = {
   type: 'runStarted', runId: 'r1', runDir: '/runs/r1', specName: 'forecaster', task: 'forecast', parameterCount: 17_345,
@@ -46,6 +46,15 @@ test('the status line tells epoch, step, progress, speed and ETA, or the outcome
     type: 'runFinished', status: 'diverged', message: 'loss became NaN', epochs: 1, steps: 57, bestValidationLoss: 0.25, bestEpoch: 1,
     finalMetrics: {}, seconds: 125, runDir: '/runs/r1',
   });
-  assert.equal(runStatusText(series, 'finished'), 'Diverged after 1 epochs, 57 steps in 2m 05s · best validation loss 0.25 (epoch 1) · loss became NaN');
+  assert.equal(runStatusText(series, 'finished'), 'Diverged: loss became NaN', 'a run recorded before the one-sentence outcome');
+  const sentence = 'Stopped at step 63, in epoch 1 (63 of its 100 steps); its checkpoint is kept at /runs/r1/model.safetensors.';
+  addDashboardEvent(series, { type: 'runFinished', status: 'stopped', message: sentence, epochs: 0, steps: 63, bestValidationLoss: Infinity, bestEpoch: 0, finalMetrics: {}, seconds: 9, runDir: '/runs/r1' });
+  assert.equal(runStatusText(series, 'finished'), sentence, 'the trainer\'s sentence as it is: no "after 0 epochs" beside "in epoch 1"');
   assert.equal(runStatusText(dashboardSeriesFrom([]), 'idle'), 'No training run yet');
+});
+
+test('metric names are shown with the run\'s own labels, raw only for runs without them', () => {
+  const labelled = dashboardSeriesFrom([{ ...started, metricNames: ['tokenAccuracy'], metricLabels: { tokenAccuracy: 'token accuracy' } } as TrainerEvent]);
+  assert.equal(metricLabel(labelled, 'tokenAccuracy'), 'token accuracy');
+  assert.equal(metricLabel(dashboardSeriesFrom([started]), 'rmse'), 'rmse');
 });

@@ -90,17 +90,22 @@ export function dashboardSeriesFrom(events: readonly TrainerEvent[]): DashboardS
   return series;
 }
 
+/** A metric's name as people write it ("token accuracy"), from the run's own labels; the raw name otherwise. */
+export function metricLabel(series: DashboardSeries, metric: string): string {
+  return series.runStarted?.metricLabels?.[metric] ?? metric;
+}
+
 export type HostRunState = 'idle' | 'running' | 'paused' | 'finished';
 
 /** The status line under the buttons, e.g. "Running · epoch 3/20 · step 560/4,000 (14%) · 1,234 samples/s · ETA 1m 40s". */
 export function runStatusText(series: DashboardSeries, hostState: HostRunState | undefined): string {
   const finished = series.finished;
   if (finished !== undefined) {
+    // The trainer's message is the whole outcome in one sentence (src/train/runOutcome.ts): figures added here
+    // repeated or contradicted it. Runs recorded before it said only the reason, in lower case: the word leads.
     const outcome = { completed: 'Completed', stopped: 'Stopped', 'early-stopped': 'Stopped early', diverged: 'Diverged', failed: 'Failed' }[finished.status];
-    const parts = [`${outcome} after ${finished.epochs} epochs, ${formatCount(finished.steps)} steps in ${formatDuration(finished.seconds)}`];
-    if (Number.isFinite(finished.bestValidationLoss)) parts.push(`best validation loss ${formatScalar(finished.bestValidationLoss)} (epoch ${finished.bestEpoch})`);
-    if (finished.message) parts.push(finished.message);
-    return parts.join(' · ');
+    if (/^[A-Z]/.test(finished.message)) return finished.message;
+    return finished.message ? `${outcome}: ${finished.message}` : `${outcome}.`;
   }
   const step = series.latestStep;
   const started = series.runStarted;

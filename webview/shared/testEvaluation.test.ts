@@ -16,6 +16,9 @@ test('the test block names the split, the checkpoint and its epoch, and says it 
   assert.match(view.note, /validation chose the checkpoint/);
   assert.deepEqual(view.figures, [['loss', '0.4123'], ['accuracy', '0.8125'], ['f1', '0.79']]);
   assert.deepEqual(view.baselines, [['majorityAccuracy', '0.5']]);
+  const labelled = testEvaluationView(evaluation, { f1: 'F1', majorityAccuracy: 'majority accuracy' });
+  assert.deepEqual(labelled.figures.map(([name]) => name), ['loss', 'accuracy', 'F1']);
+  assert.deepEqual(labelled.baselines.map(([name]) => name), ['majority accuracy']);
 });
 
 test('without a validation choice the block says the final weights were evaluated', () => {

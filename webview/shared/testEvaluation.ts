@@ -16,7 +16,8 @@ export interface TestEvaluationView {
   baselines: [string, string][];
 }
 
-export function testEvaluationView(test: TestEvaluation): TestEvaluationView {
+/** `labels`: names as people write them (`RunStarted.metricLabels`); raw names without. */
+export function testEvaluationView(test: TestEvaluation, labels: Record<string, string> = {}): TestEvaluationView {
   const weights = test.checkpoint === 'best' ? 'best checkpoint' : 'final weights';
   const examples = `${formatCount(test.size)} test example${test.size === 1 ? '' : 's'}`;
   const chosen = test.checkpoint === 'best'
@@ -25,7 +26,7 @@ export function testEvaluationView(test: TestEvaluation): TestEvaluationView {
   return {
     title: `Test (held out, ${weights} of epoch ${test.epoch})`,
     note: `Evaluated once, after training, on all ${examples}: ${chosen}.`,
-    figures: [['loss', formatScalar(test.loss)], ...Object.entries(test.metrics).map(([name, value]): [string, string] => [name, formatScalar(value)])],
-    baselines: Object.entries(test.baselines).map(([name, value]): [string, string] => [name, formatScalar(value)]),
+    figures: [['loss', formatScalar(test.loss)], ...Object.entries(test.metrics).map(([name, value]): [string, string] => [labels[name] ?? name, formatScalar(value)])],
+    baselines: Object.entries(test.baselines).map(([name, value]): [string, string] => [labels[name] ?? name, formatScalar(value)]),
   };
 }

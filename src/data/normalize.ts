@@ -17,11 +17,19 @@ export class ZScore {
    * `RunningStatistics`): no second pass over the rows and no copy of the table, however large the split.
    */
   static fit(table: ArrayLike<number>, columnCount: number, rowCount: number): ZScore {
+    return ZScore.fitRows((visit) => visit(table), columnCount, rowCount);
+  }
+
+  /**
+   * `fit` over a table handed out in order as chunks of whole rows: the same updates in the same order, so a
+   * table streamed from disk (the data cache) gets the same statistics to the bit.
+   */
+  static fitRows(eachRows: RowChunks, columnCount: number, rowCount: number): ZScore {
     if (rowCount < 1) throw new Error('ZScore.fit: no rows to fit on');
     const running = Array.from({ length: columnCount }, () => new RunningStatistics());
-    for (let row = 0; row < rowCount; row++) {
-      for (let k = 0; k < columnCount; k++) running[k].add(table[row * columnCount + k]);
-    }
+    forRows(eachRows, columnCount, rowCount, (rows, row) => {
+      for (let k = 0; k < columnCount; k++) running[k].add(rows[row * columnCount + k]);
+    });
     const mean = new Float64Array(columnCount);
     const std = new Float64Array(columnCount);
     running.forEach((r, k) => {
@@ -38,14 +46,26 @@ export class ZScore {
    * reads and predicts there. Constant columns get 1.
    */
   static fitChanges(table: ArrayLike<number>, columnCount: number, rowCount: number): ZScore {
+    return ZScore.fitChangesRows((visit) => visit(table), columnCount, rowCount);
+  }
+
+  /** `fitChanges` over chunks of whole rows (see `fitRows`). */
+  static fitChangesRows(eachRows: RowChunks, columnCount: number, rowCount: number): ZScore {
     if (rowCount < 2) throw new Error('ZScore.fitChanges: need two rows to see a change');
     const scale = new Float64Array(columnCount);
-    for (let row = 1; row < rowCount; row++) {
+    const previous = new Float64Array(columnCount);
+    let first = true;
+    forRows(eachRows, columnCount, rowCount, (rows, row) => {
       for (let k = 0; k < columnCount; k++) {
-        const d = table[row * columnCount + k] - table[(row - 1) * columnCount + k];
-        scale[k] += d * d;
+        const value = rows[row * columnCount + k];
+        if (!first) {
+          const d = value - previous[k];
+          scale[k] += d * d;
+        }
+        previous[k] = value;
       }
-    }
+      first = false;
+    });
     for (let k = 0; k < columnCount; k++) {
       const s = Math.sqrt(scale[k] / (rowCount - 1));
       scale[k] = s > 1e-12 ? s : 1;
@@ -79,4 +99,17 @@ export class ZScore {
   static fromJSON(json: { mean: readonly number[]; std: readonly number[] }): ZScore {
     return new ZScore(Float64Array.from(json.mean), Float64Array.from(json.std));
   }
+}
+
+/** A table handed out in order as chunks of whole rows: `eachRows(visit)` calls `visit` once per chunk. */
+export type RowChunks = (visit: (rows: ArrayLike<number>) => void) => void;
+
+/** Calls `each(rows, row)` for rows [0, rowCount) of the chunked table, in order. */
+function forRows(eachRows: RowChunks, columnCount: number, rowCount: number, each: (rows: ArrayLike<number>, row: number) => void): void {
+  let seen = 0;
+  eachRows((rows) => {
+    const inChunk = Math.min(rows.length / columnCount, rowCount - seen);
+    for (let row = 0; row < inChunk; row++) each(rows, row);
+    seen += Math.max(0, inChunk);
+  });
 }

@@ -84,6 +84,12 @@ const LONGEST_PIECE = 1 << 20;
 function readTokenIds(chunks: Iterable<string>, tokenizer: TokenizerKind, lowercase: boolean, interner: TokenInterner, byteLength?: number): IdArray {
   const ids = new GrowableIds(1 << 20);
   if (tokenizer === 'char' && byteLength !== undefined) ids.reserve(byteLength);
+  forEachTokenId(chunks, tokenizer, lowercase, interner, (id) => ids.push(id));
+  return ids.trimmed();
+}
+
+/** Calls `push` with the provisional id of every token of the text, in order (see `readTokenIds`). */
+export function forEachTokenId(chunks: Iterable<string>, tokenizer: TokenizerKind, lowercase: boolean, interner: TokenInterner, push: (id: number) => void): void {
   const add = (piece: string) => {
     if (piece === '') return;
     const text = lowercase ? piece.toLowerCase() : piece;
@@ -93,11 +99,11 @@ function readTokenIds(chunks: Iterable<string>, tokenizer: TokenizerKind, lowerc
         const c = text.charCodeAt(i);
         const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
         const pair = c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
-        ids.push(interner.id(pair ? text.slice(i, ++i + 1) : text[i]));
+        push(interner.id(pair ? text.slice(i, ++i + 1) : text[i]));
       }
       return;
     }
-    for (const token of tokenize(text, { tokenizer })) ids.push(interner.id(token));
+    for (const token of tokenize(text, { tokenizer })) push(interner.id(token));
   };
   let carry = '';
   let first = true;
@@ -118,14 +124,11 @@ function readTokenIds(chunks: Iterable<string>, tokenizer: TokenizerKind, lowerc
     text = '';
   }
   add(carry);
-  return ids.trimmed();
 }
 
 export function loadPlainText(chunks: Iterable<string>, data: PlainTextData, options: PlainTextOptions): PreparedData {
   const { file } = options;
-  const W = data.window;
-  if (!Number.isInteger(W) || W < 1) throw new DataError(file, 1, 1, `window must be a positive integer, got ${W}`);
-  const { kind: tokenizer, lowercase } = resolveTokenizer(data)!;
+  const { tokenizer, lowercase } = planPlainText(data, file);
   const interner = new TokenInterner();
   const provisional = readTokenIds(chunks, tokenizer, lowercase, interner, options.byteLength);
   const counts = splitCounts(provisional.length, data.split, 'tokens');
@@ -133,18 +136,36 @@ export function loadPlainText(chunks: Iterable<string>, data: PlainTextData, opt
     for (let i = 0; i < counts.train; i++) visit(provisional[i]);
   }, { minFrequency: data.minFrequency, maxSize: data.maxVocab });
   const ids = interner.finalIds(provisional, vocabulary);
+  return plainTextData(data, file, vocabulary, provisional.length, (start, length, stride) => new TokenWindowStore(ids, start, length, data.window, stride));
+}
 
+/** The tokenizer of a text spec, once its window is checked. */
+export function planPlainText(data: PlainTextData, file: string): { tokenizer: TokenizerKind; lowercase: boolean } {
+  const W = data.window;
+  if (!Number.isInteger(W) || W < 1) throw new DataError(file, 1, 1, `window must be a positive integer, got ${W}`);
+  const { kind: tokenizer, lowercase } = resolveTokenizer(data)!;
+  return { tokenizer, lowercase };
+}
+
+/**
+ * The prepared data of a token stream of `tokenCount` final ids, whatever holds them: `store(start, length,
+ * stride)` makes the windows over ids [start, start+length) (in memory, or read from the disk cache per batch).
+ */
+export function plainTextData(data: PlainTextData, file: string, vocabulary: Vocabulary, tokenCount: number, store: (start: number, length: number, stride: number) => ExampleStore): PreparedData {
+  const W = data.window;
+  const { tokenizer, lowercase } = planPlainText(data, file);
+  const counts = splitCounts(tokenCount, data.split, 'tokens');
   const parts = [
     { what: 'training', start: 0, length: counts.train, stride: Math.max(1, Math.floor(W / 2)) },
     { what: 'validation', start: counts.train, length: counts.validation, stride: W },
-    { what: 'test', start: counts.train + counts.validation, length: provisional.length - counts.train - counts.validation, stride: W },
+    { what: 'test', start: counts.train + counts.validation, length: tokenCount - counts.train - counts.validation, stride: W },
   ];
   for (const part of parts) {
     if (part.length < W && part.length > 0) {
       throw new DataError(file, 1, 1, `the ${part.what} text has ${part.length} tokens, fewer than the window (${W}); lower the window or change the split`);
     }
   }
-  const [train, validation, test] = parts.map((part) => new TokenWindowStore(ids, part.start, part.length, W, part.stride));
+  const [train, validation, test] = parts.map((part) => store(part.start, part.length, part.stride));
   const describe = (example: Example) => ({
     input: detokenize(vocabulary.decode(example.inputIds!), tokenizer),
     target: detokenize(vocabulary.decode(example.targetIds!), tokenizer),

@@ -11,6 +11,9 @@ import { loadCsvSeries } from './series';
 import { loadSynthetic } from './synthetic';
 import { loadTextClassification } from './textClassification';
 import { textChunks } from './textChunks';
+import { throughDataCache } from './cache/dataCache';
+import { seriesCacheLoader } from './cache/seriesCache';
+import { textCacheLoader } from './cache/textCache';
 import { DataError, type DataIo, type PreparedData } from './types';
 
 /** Which task types each data source can feed. */
@@ -46,7 +49,7 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
     case 'csv': {
       const { text, file, byteLength } = read(data.path);
       const targetColumns = data.target ?? [data.columns[0]];
-      prepared = loadCsvSeries(text, {
+      const options = {
         file,
         window: data.window,
         horizon: spec.task.horizon ?? 1,
@@ -55,7 +58,8 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
         normalize: data.normalize ?? 'zscore',
         split: data.split,
         byteLength,
-      });
+      } as const;
+      prepared = throughDataCache(io, specDir, file, seriesCacheLoader(text, options, { data, horizon: options.horizon })) ?? loadCsvSeries(text, options);
       break;
     }
     case 'text-classification': {
@@ -75,7 +79,7 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
     }
     case 'text': {
       const { text, file, byteLength } = read(data.path);
-      prepared = loadPlainText(text, data, { file, byteLength });
+      prepared = throughDataCache(io, specDir, file, textCacheLoader(text, data, file)) ?? loadPlainText(text, data, { file, byteLength });
       break;
     }
     case 'synthetic':

@@ -5,13 +5,13 @@
  */
 import type { CsvSeriesData } from '../spec/types';
 import { CsvStreamParser, checkFieldCount } from './csv';
-import { ExampleSplit, type Example } from './batching';
+import { ExampleSplit, type Example, type ExampleStore } from './batching';
 import { growableFloat32 } from './growable';
-import { ZScore } from './normalize';
-import { SeriesWindowStore } from './seriesWindows';
-import { splitCounts, splitsByRange } from './splits';
+import { ZScore, type RowChunks } from './normalize';
+import { SeriesWindowStore, type SeriesWindowShape } from './seriesWindows';
+import { splitCounts, splitsByRange, type SplitCounts } from './splits';
 import { RunningStatistics } from './runningStatistics';
-import { DataError, type ColumnStatistics, type DataInfo, type PreparedData } from './types';
+import { DataError, type ColumnStatistics, type DataInfo, type DataStats, type PreparedData } from './types';
 
 export interface SeriesTable {
   /** Column names of `values`. */
@@ -34,9 +34,32 @@ export function readNumericColumns(text: string, file: string, columns: readonly
  * taken from the exact values on the way. A bad cell is reported at its own line and column.
  */
 export function readNumericColumnsFrom(chunks: Iterable<string>, file: string, columns: readonly string[], byteLength?: number): SeriesTable {
-  const C = columns.length;
   const values = growableFloat32(1 << 16);
+  let read = 0;
+  const { rowCount, statistics } = forEachNumericRow(chunks, file, columns, (row) => {
+    for (let c = 0; c < row.length; c++) values.push(row[c]);
+  }, (chunkLength) => {
+    read += chunkLength;
+    if (byteLength !== undefined && values.length > 0 && read < byteLength) {
+      // Values per character so far, scaled to the whole file, plus 5%: the table is sized from the first chunk
+      // and resized only when the rest of the file projects past it, to its projection rather than double.
+      const projected = (values.length * byteLength) / read;
+      if (projected > values.capacity) values.reserve(Math.ceil(projected * 1.05));
+    }
+  });
+  return { columns: [...columns], values: values.trimmed(), rowCount, statistics };
+}
+
+/**
+ * Streams the named numeric columns of a CSV given in chunks: `onRow` sees each record's exact values (one reused
+ * [C] array), `afterChunk` the length of each chunk once it is parsed. Returns the rows and the column statistics
+ * (of the exact values). A bad cell is reported at its own line and column.
+ */
+export function forEachNumericRow(chunks: Iterable<string>, file: string, columns: readonly string[], onRow: (row: Float64Array) => void, afterChunk?: (chunkLength: number) => void): { rowCount: number; statistics: ColumnStatistics[] } {
+  const C = columns.length;
+  const row = new Float64Array(C);
   const running = columns.map(() => new RunningStatistics());
+  let rowCount = 0;
   let indices: number[] | undefined;
   let headerLength = 0;
   const parser = new CsvStreamParser(file, (record) => {
@@ -62,25 +85,19 @@ export function readNumericColumnsFrom(chunks: Iterable<string>, file: string, c
         const what = trimmed === '' ? 'an empty cell is' : `${JSON.stringify(field.text)} is`;
         throw new DataError(file, field.line, field.column, `${what} not a number in column ${JSON.stringify(columns[c])}`);
       }
-      values.push(value);
+      row[c] = value;
       running[c].add(value);
     }
+    rowCount++;
+    onRow(row);
   });
-  let read = 0;
   for (const chunk of chunks) {
     parser.push(chunk);
-    read += chunk.length;
-    if (byteLength !== undefined && values.length > 0 && read < byteLength) {
-      // Values per character so far, scaled to the whole file, plus 5%: the table is sized from the first chunk
-      // and resized only when the rest of the file projects past it, to its projection rather than double.
-      const projected = (values.length * byteLength) / read;
-      if (projected > values.capacity) values.reserve(Math.ceil(projected * 1.05));
-    }
+    afterChunk?.(chunk.length);
   }
   parser.end();
   if (!indices) throw new DataError(file, 1, 1, 'the file is empty (a header row is expected)');
-  const rowCount = values.length / Math.max(1, C);
-  return { columns: [...columns], values: values.trimmed(), rowCount, statistics: running.map((r, c) => r.result(columns[c])) };
+  return { rowCount, statistics: running.map((r, c) => r.result(columns[c])) };
 }
 
 export interface SeriesWindowOptions {
@@ -97,45 +114,103 @@ export interface SeriesWindowOptions {
 
 /** `chunks`: the file's text in pieces (one string is one piece). */
 export function loadCsvSeries(chunks: Iterable<string>, options: SeriesWindowOptions): PreparedData {
-  // The table holds the inputs, then any target column that is not also an input.
-  const tableColumns = [...options.inputColumns, ...options.targetColumns.filter((c) => !options.inputColumns.includes(c))];
-  const table = readNumericColumnsFrom(chunks, options.file, tableColumns, options.byteLength);
+  const table = readNumericColumnsFrom(chunks, options.file, seriesTableColumns(options), options.byteLength);
   return windowSeries(table, options);
 }
 
-/** Takes `table` over: its values become the windows' store (z-scored in place when the spec asks for it). */
-export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): PreparedData {
+/** The table holds the inputs, then any target column that is not also an input. */
+export function seriesTableColumns(options: Pick<SeriesWindowOptions, 'inputColumns' | 'targetColumns'>): string[] {
+  return [...options.inputColumns, ...options.targetColumns.filter((c) => !options.inputColumns.includes(c))];
+}
+
+/** What windowing a table of `rowCount` rows gives: split sizes, column positions, the rows statistics may see. */
+export interface SeriesPlan {
+  counts: SplitCounts;
+  inputColumnIndex: number[];
+  targetColumnIndex: number[];
+  /** Rows touched by training examples: inputs of the last one plus its furthest target. */
+  trainingRows: number;
+  relative: boolean;
+}
+
+/** Checks the window, horizon and columns against a table of `rowCount` rows (DataErrors naming `options.file`). */
+export function planSeries(rowCount: number, columns: readonly string[], options: SeriesWindowOptions): SeriesPlan {
   const { window: W, horizon: Hz, file } = options;
   if (!Number.isInteger(W) || W < 1) throw new DataError(file, 1, 1, `window must be a positive integer, got ${W}`);
   if (!Number.isInteger(Hz) || Hz < 1) throw new DataError(file, 1, 1, `horizon must be a positive integer, got ${Hz}`);
-  const C = table.columns.length;
-  const N = table.rowCount;
+  const N = rowCount;
   const exampleCount = N - W - Hz + 1;
   if (exampleCount < 2) {
     throw new DataError(file, 1, 1, `${N} rows are too few for window ${W} and horizon ${Hz} (need at least ${W + Hz + 1})`);
   }
   const counts = splitCounts(exampleCount, options.split, 'windows');
-  const inputColumnIndex = options.inputColumns.map((name) => table.columns.indexOf(name));
-  const targetColumnIndex = options.targetColumns.map((name) => table.columns.indexOf(name));
-  const I = inputColumnIndex.length;
-  const K = targetColumnIndex.length;
-
-  // Rows touched by training examples: inputs of the last one plus its furthest target.
-  const trainingRows = counts.train - 1 + W + Hz;
   const relative = options.normalize === 'last-value';
   if (relative) {
     // The inverse adds the last observed target back, and prediction finds it in the last input row.
     const missing = options.targetColumns.filter((c) => !options.inputColumns.includes(c));
     if (missing.length) throw new DataError(file, 1, 1, `normalize "last-value" predicts the change from the last value, so every target must also be an input column (${missing.map((c) => JSON.stringify(c)).join(', ')} is not)`);
   }
-  const normalizer = relative ? ZScore.fitChanges(table.values, C, trainingRows) : options.normalize === 'zscore' ? ZScore.fit(table.values, C, trainingRows) : undefined;
-  // One float32 table shared by every split's windows, z-scored in place (in float64, rounded once); relative
-  // windows are taken from the original values, each against its own last row, as they are written.
-  const scaled = table.values; // [N,C]
-  if (normalizer && !relative) normalizer.normalizeTable(scaled);
-  const relativeScale = relative ? normalizer!.std.map((s) => 1 / s) : undefined;
-  const shape = { window: W, horizon: Hz, columnCount: C, inputColumns: Int32Array.from(inputColumnIndex), targetColumns: Int32Array.from(targetColumnIndex), relativeScale };
-  const split = (start: number, end: number) => new ExampleSplit(new SeriesWindowStore(scaled, shape, start, end - start), describe);
+  return {
+    counts,
+    inputColumnIndex: options.inputColumns.map((name) => columns.indexOf(name)),
+    targetColumnIndex: options.targetColumns.map((name) => columns.indexOf(name)),
+    trainingRows: counts.train - 1 + W + Hz,
+    relative,
+  };
+}
+
+/**
+ * The normaliser fitted on the training rows, which `eachRows` hands out in order as chunks of whole rows of the
+ * float32 table (one chunk: the table in memory; many: a table streamed from disk — the same figures either way).
+ */
+export function fitSeriesNormalizer(plan: SeriesPlan, normalize: SeriesWindowOptions['normalize'], eachRows: RowChunks, columnCount: number): ZScore | undefined {
+  if (plan.relative) return ZScore.fitChangesRows(eachRows, columnCount, plan.trainingRows);
+  return normalize === 'zscore' ? ZScore.fitRows(eachRows, columnCount, plan.trainingRows) : undefined;
+}
+
+/**
+ * Rows of the float32 table in original units → what windows read, in place: z-scored (in float64, rounded once);
+ * relative windows are taken from the original values, each against its own last row, as they are written.
+ * `rows` holds whole rows, so `i % C` is the column.
+ */
+export function scaleSeriesRows(rows: Float32Array, normalizer: ZScore | undefined, plan: SeriesPlan): void {
+  if (normalizer && !plan.relative) normalizer.normalizeTable(rows);
+}
+
+/** Takes `table` over: its values become the windows' store (z-scored in place when the spec asks for it). */
+export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): PreparedData {
+  const C = table.columns.length;
+  const plan = planSeries(table.rowCount, table.columns, options);
+  const normalizer = fitSeriesNormalizer(plan, options.normalize, (visit) => visit(table.values), C);
+  const scaled = table.values; // [N,C], one float32 table shared by every split's windows
+  scaleSeriesRows(scaled, normalizer, plan);
+  const shape = seriesWindowShape(plan, options, C, normalizer);
+  const stats = { rows: table.rowCount, columns: table.statistics };
+  return seriesData(plan, options, table.columns, normalizer, stats, (start, count) => new SeriesWindowStore(scaled, shape, start, count));
+}
+
+/** How windows are cut from a table of `columnCount` columns. */
+export function seriesWindowShape(plan: SeriesPlan, options: SeriesWindowOptions, columnCount: number, normalizer: ZScore | undefined): SeriesWindowShape {
+  return {
+    window: options.window,
+    horizon: options.horizon,
+    columnCount,
+    inputColumns: Int32Array.from(plan.inputColumnIndex),
+    targetColumns: Int32Array.from(plan.targetColumnIndex),
+    relativeScale: plan.relative ? normalizer!.std.map((s) => 1 / s) : undefined,
+  };
+}
+
+/**
+ * The prepared data of a windowed series, whatever holds its table: `store(start, count)` makes the windows of
+ * one split (in memory, or read from the disk cache per batch).
+ */
+export function seriesData(plan: SeriesPlan, options: SeriesWindowOptions, columns: readonly string[], normalizer: ZScore | undefined, stats: DataStats, store: (start: number, count: number) => ExampleStore): PreparedData {
+  const { window: W, horizon: Hz } = options;
+  const { counts, inputColumnIndex, targetColumnIndex, relative } = plan;
+  const I = inputColumnIndex.length;
+  const K = targetColumnIndex.length;
+  const split = (start: number, end: number) => new ExampleSplit(store(start, end - start), describe);
 
   const denormalizeTargets = (values: Float32Array, anchors?: Float32Array): void => {
     if (!normalizer) return;
@@ -170,8 +245,8 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
     relativeToLastValue: relative || undefined,
     inputColumns: [...options.inputColumns],
     targetColumns: [...options.targetColumns],
-    normalizerColumns: normalizer ? [...table.columns] : undefined,
-    stats: { rows: N, columns: table.statistics },
+    normalizerColumns: normalizer ? [...columns] : undefined,
+    stats,
     horizon: Hz,
     maxLength: W,
     trainSize: counts.train,

@@ -68,8 +68,8 @@ export function summarizeData(prepared: PreparedData, known: KnownFigures = {}):
   const labelNames = info.task === 'classify' || info.task === 'tag' ? info.labels ?? [] : undefined;
   const labelCounts = labelNames?.map(() => ({ train: 0, validation: 0, test: 0 }));
   const lengths: number[] = [];
-  // Series examples all have one length (data.window, or the generator's length): no pass over the batches.
-  const uniformLength = info.kind === 'series';
+  // Series and text windows all have one length (data.window, or the generator's length): no pass over the batches.
+  const uniformLength = info.kind === 'series' || info.task === 'generate';
   for (const [name, split] of splits) {
     if (!split || uniformLength) continue;
     for (const batch of split.batches(SUMMARY_BATCH, { shuffle: false })) {

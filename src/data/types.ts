@@ -13,6 +13,7 @@ import type { TaskType } from '../spec/types';
 import type { Vocabulary } from './vocabulary';
 import type { ZScore } from './normalize';
 import type { TokenizerKind } from './tokenize';
+import type { DataCacheIo } from './cache/cacheIo';
 
 export type { Vocabulary } from './vocabulary';
 export type { ZScore } from './normalize';
@@ -63,6 +64,8 @@ export interface DataInfo {
   trainSize: number;
   validationSize: number;
   testSize: number;
+  /** Set when the data is read from the disk cache (`src/data/cache`): its folder, and whether this load built it. */
+  cache?: { folder: string; built: boolean; seconds: number };
   /**
    * forecast: maps model outputs (normalised units, laid out [Hz,K] per example) back to original units, in
    * place. Identity when there is no normaliser. Metrics in original units = metric(denormalize(pred), denormalize(y)).
@@ -149,6 +152,8 @@ export interface PreparedData {
   train: DataSplit;
   validation: DataSplit;
   test?: DataSplit;
+  /** Releases the files the splits read from (data in the disk cache); the splits are unusable afterwards. */
+  close?(): void;
 }
 
 /** What `prepareData` needs from its host: the CLI and worker pass fs-based io, tests pass an in-memory map. */
@@ -159,6 +164,8 @@ export interface DataIo {
    * (`textChunks`), so a file is never one string; without it they fall back to `readTextFile`.
    */
   openFile?(path: string): DataFile;
+  /** Present where data larger than a threshold may be converted once into a binary cache (`src/data/cache`). */
+  cache?: DataCacheIo;
 }
 
 /** A file open for synchronous positional reads (Node: `fs.openSync` + `fs.readSync`). */

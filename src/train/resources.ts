@@ -69,6 +69,8 @@ function optimizerBufferCount(spec: SeqModelSpec): number {
  * them). A CSV series is one table whose windows are offsets into it: about a row per example.
  */
 function dataBytesOf(spec: SeqModelSpec, info: DataInfo): number {
+  // Read per batch from the disk cache: in memory only the shuffled order of the training examples.
+  if (info.cache) return info.trainSize * 4;
   const examples = info.trainSize + info.validationSize + info.testSize;
   if (spec.data.source === 'csv') return (examples + info.maxLength) * (info.inputSize + info.outputSize) * FLOAT_BYTES;
   const perStep = info.kind === 'series' ? info.inputSize : 1;

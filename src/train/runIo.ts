@@ -10,12 +10,16 @@ import * as path from 'node:path';
 import { withFileErrors } from './fileErrors';
 import type { DataFile } from '../data/types';
 import { openNodeDataFile } from './nodeDataFile';
+import { nodeDataCacheIo } from './nodeDataCache';
+import type { DataCacheIo } from '../data/cache/cacheIo';
 
 export interface RunIo {
   readFile(filePath: string): Uint8Array;
   readTextFile(filePath: string): string;
   /** Positional reads, for data files read in chunks (see `DataIo.openFile`). */
   openFile?(filePath: string): DataFile;
+  /** The disk cache for data larger than memory (see `DataIo.cache`). */
+  cache?: DataCacheIo;
   exists(filePath: string): boolean;
   makeDirectory(dirPath: string): void;
   /**
@@ -37,6 +41,7 @@ export const nodeRunIo: RunIo = {
   readFile: (filePath) => withFileErrors(filePath, 'read', () => new Uint8Array(fs.readFileSync(filePath))),
   readTextFile: (filePath) => withFileErrors(filePath, 'read', () => fs.readFileSync(filePath, 'utf8')),
   openFile: (filePath) => withFileErrors(filePath, 'read', () => openNodeDataFile(filePath)),
+  cache: nodeDataCacheIo,
   exists: (filePath) => fs.existsSync(filePath),
   makeDirectory: (dirPath) => {
     withFileErrors(dirPath, 'create', () => fs.mkdirSync(dirPath, { recursive: true }));

@@ -29,10 +29,14 @@ export async function runTrainingCommand(command: StartTraining, control: RunCon
     }, nodeRunIo);
     runDir = setup.runDir;
     for (const w of setup.warnings) post({ type: 'log', level: 'warning', message: `${command.specPath}:${w.range.start.line + 1}:${w.range.start.character + 1} ${w.message}` });
-    return await train({
-      spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: withDataSummary(post, dataSummaryEvent(setup.data, setup.baselines)), control,
-      overrides: command.overrides, initWeights: command.initWeights, resume: setup.resume, baselines: setup.baselines,
-    });
+    try {
+      return await train({
+        spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: withDataSummary(post, dataSummaryEvent(setup.data, setup.baselines)), control,
+        overrides: command.overrides, initWeights: command.initWeights, resume: setup.resume, baselines: setup.baselines,
+      });
+    } finally {
+      setup.data.close?.(); // workers share the extension host's file descriptors: a cache file must not stay open
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     post({ type: 'log', level: 'error', message });

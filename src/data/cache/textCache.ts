@@ -1,0 +1,130 @@
+/**
+ * Plain text (language modelling) through the disk cache. The text is tokenised once into provisional ids on
+ * disk (16 bits each, widened to 32 only if the text has more distinct tokens), the vocabulary is counted over the
+ * training part read back in chunks, and the final ids are written in the narrowest type it allows (`ids.bin`):
+ * the same ids as in memory, without an array as long as the text. A window is one positional read of W ids
+ * (`DiskWindowStore`).
+ */
+import { idArrayFor, type IdArray } from '../batching';
+import { forEachTokenId, planPlainText, plainTextData, TokenWindowStore } from '../plainText';
+import type { PlainTextData } from '../../spec/types';
+import { splitCounts } from '../splits';
+import { TokenInterner } from '../tokenStream';
+import type { DataFile, PreparedData } from '../types';
+import { DiskWindowStore } from './diskWindows';
+import { Vocabulary } from '../vocabulary';
+import { BufferedWriter, bytesOf, dtypeOf, forEachStoredChunk, storedArray, type StoredDtype } from './cacheIo';
+import type { CachedArray, CacheHostIo } from './cacheFolder';
+import type { CachedLoader } from './dataCache';
+
+export const TEXT_IDS_FILE = 'ids.bin';
+
+export interface TextCachePayload {
+  vocabulary: string[];
+  tokenCount: number;
+  dtype: StoredDtype;
+}
+
+const BUFFER_IDS = 1 << 20;
+
+/** Provisional ids written as they come: uint16 until an id needs more, then the file is rewritten as int32 once. */
+class ProvisionalIdFile {
+  count = 0;
+  dtype: StoredDtype = 'uint16';
+  private writer: BufferedWriter;
+
+  constructor(private readonly io: CacheHostIo, private readonly folder: string) {
+    this.writer = new BufferedWriter(io.cache.createFile(this.path), new Uint16Array(BUFFER_IDS));
+  }
+
+  get path(): string {
+    return `${this.folder}/provisional.${this.dtype}`;
+  }
+
+  push(id: number): void {
+    if (id > 0xffff && this.dtype === 'uint16') this.widen();
+    this.writer.push(id);
+    this.count++;
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+
+  private widen(): void {
+    this.writer.close();
+    const narrowPath = this.path;
+    this.dtype = 'int32';
+    const wide = new BufferedWriter(this.io.cache.createFile(this.path), new Int32Array(BUFFER_IDS));
+    const narrow = this.io.openFile!(narrowPath);
+    try {
+      forEachStoredChunk(narrow, 'uint16', 0, this.count, narrowPath, (ids) => {
+        for (let i = 0; i < ids.length; i++) wide.push(ids[i]);
+      });
+    } finally {
+      narrow.close();
+    }
+    this.io.cache.remove(narrowPath);
+    this.writer = wide;
+  }
+}
+
+export function buildTextCache(io: CacheHostIo, folder: string, chunks: Iterable<string>, data: PlainTextData, file: string): { files: Record<string, CachedArray>; payload: TextCachePayload } {
+  const { tokenizer, lowercase } = planPlainText(data, file);
+  const interner = new TokenInterner();
+  const provisional = new ProvisionalIdFile(io, folder);
+  try {
+    forEachTokenId(chunks, tokenizer, lowercase, interner, (id) => provisional.push(id));
+  } finally {
+    provisional.close();
+  }
+  const count = provisional.count;
+  const counts = splitCounts(count, data.split, 'tokens');
+  const provisionalFile = io.openFile!(provisional.path);
+  try {
+    const eachId = (end: number, visit: (id: number) => void) =>
+      forEachStoredChunk(provisionalFile, provisional.dtype, 0, end, provisional.path, (ids) => {
+        for (let i = 0; i < ids.length; i++) visit(ids[i]);
+      });
+    const vocabulary = interner.vocabulary((visit) => eachId(counts.train, visit), { minFrequency: data.minFrequency, maxSize: data.maxVocab });
+    const finalId = interner.finalIdMap(vocabulary);
+    const buffer = idArrayFor(vocabulary.size - 1, BUFFER_IDS);
+    const out = new BufferedWriter(io.cache.createFile(`${folder}/${TEXT_IDS_FILE}`), buffer);
+    eachId(count, (id) => out.push(finalId[id]));
+    out.close();
+    const dtype = dtypeOf(buffer);
+    return {
+      files: { [TEXT_IDS_FILE]: { dtype, shape: [count], bytes: count * buffer.BYTES_PER_ELEMENT } },
+      payload: { vocabulary: [...vocabulary.tokens], tokenCount: count, dtype },
+    };
+  } finally {
+    provisionalFile.close();
+    io.cache.remove(provisional.path);
+  }
+}
+
+export function openTextCache(io: CacheHostIo, folder: string, payload: TextCachePayload, data: PlainTextData, file: string): PreparedData {
+  const path = `${folder}/${TEXT_IDS_FILE}`;
+  const ids = io.openFile!(path);
+  const vocabulary = Vocabulary.fromJSON({ tokens: payload.vocabulary });
+  return plainTextData(data, file, vocabulary, payload.tokenCount, (start, length, stride) => diskTokenWindows(ids, path, payload.dtype, start, length, data.window, stride));
+}
+
+/** `TokenWindowStore`'s windows with the ids on disk: window i is ids [start+i·stride, +W) of `ids.bin`. */
+export function diskTokenWindows(file: DataFile, path: string, dtype: StoredDtype, start: number, length: number, W: number, stride: number): DiskWindowStore {
+  const scratch = storedArray(dtype, W) as IdArray;
+  // As many windows as the in-memory store over the same range has.
+  const count = new TokenWindowStore(scratch, start, length, W, stride).count;
+  const size = scratch.BYTES_PER_ELEMENT;
+  return new DiskWindowStore(file, path, bytesOf(scratch), new TokenWindowStore(scratch, 0, W, W, 1), count, (i) => (start + i * stride) * size);
+}
+
+/** How `throughDataCache` builds and opens a text cache; `keyData`: the spec's `data` section. */
+export function textCacheLoader(chunks: Iterable<string>, data: PlainTextData, file: string): CachedLoader<TextCachePayload> {
+  return {
+    kind: 'tokens',
+    keyData: { data },
+    build: (io, folder) => buildTextCache(io, folder, chunks, data, file),
+    open: (io, folder, payload) => openTextCache(io, folder, payload, data, file),
+  };
+}

@@ -93,7 +93,7 @@ test('shapes with sizes only the data knows print the name alone, and totals say
   assert.doesNotMatch(table, /seq=seq/);
   assert.equal(
     totalsLine({ parameters: 25218, parameterFormula: '25218 + vocab·32', flopsPerStep: 1000, bpttActivationBytes: 0 }),
-    'total parameters 25,218 + vocab·32, 1,000 FLOPs per step, backpropagation-through-time memory unknown (the sequence length comes from the data)',
+    'total parameters 25,218 + 32·vocab, 1,000 FLOPs per step, backpropagation-through-time memory unknown (the sequence length comes from the data)',
   );
   assert.match(totalsLine({ parameters: 10, flopsPerStep: 1, bpttActivationBytes: 3_500_000, sequenceLength: 30 }), /3\.50 MB of activations for backpropagation through time \(T=30\)$/);
   assert.match(totalsLine({ parameters: 10, flopsPerStep: 1, bpttActivationBytes: 512, sequenceLength: 2 }), /, 512 B of activations/);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Rng } from '../tensor';
 import type { LayerInfo, NamedShape, SpecTotals } from '../spec/analysisTypes';
-import { formatBytes, formatNamedShape } from '../spec'; // the hover's units, so both say the same figure
+import { formatBytes, formatNamedShape, formatParameterCount } from '../spec'; // the hover's units, so both say the same figure
 import { DataError } from '../data';
 import { validationBudgetText } from '../spec/validationBudget';
 import { formatDataSummary, summarizeData } from '../data/summary';
@@ -15,6 +15,7 @@ import { nodeRunIo } from '../train/runIo';
 import { RunControl } from '../train/runControl';
 import { SpecError, formatDiagnostic, setUpRun } from '../train/session';
 import { validateRun } from '../train/validateRun';
+import { recordDataSizes } from '../train/knownDataSizes';
 import { FileError, withFileErrors } from '../train/fileErrors';
 import { train } from '../train/trainer';
 import { dataSummaryEvent, withDataSummary } from '../train/dataSummaryEvent';
@@ -263,7 +264,7 @@ function pytorchOptions(values: ParsedArgs['values']): { python: string; nproc: 
 export function shapeTable(layers: readonly LayerInfo[]): string {
   const header = ['layer', 'input', 'output', 'h_n', 'parameters'];
   const shape = (s: NamedShape | undefined) => (s ? formatNamedShape(s) : '');
-  const rows = layers.map((l) => [l.label, shape(l.input), shape(l.output), shape(l.hN), l.parameterFormula ?? l.parameters.toLocaleString('en-US')]);
+  const rows = layers.map((l) => [l.label, shape(l.input), shape(l.output), shape(l.hN), formatParameterCount(l.parameters, l.parameterFormula)]);
   return alignedTable(header, rows);
 }
 
@@ -276,6 +277,8 @@ function checkCommand(args: string[], io: CliIo): number {
   const { specPath, specText } = readSpec(positionals, 'check');
   // The very check `train` runs before it starts: spec, data, sizes the data decides, memory.
   const { analysis, data, dataSizes, memory, refusal } = validateRun({ specPath, specText }, nodeRunIo);
+  // For the editor: its parameter count then uses the sizes this data gave (src/train/knownDataSizes.ts).
+  if (!refusal && analysis.spec && dataSizes) recordDataSizes(nodeRunIo, specPath, analysis.spec, dataSizes);
   const summary = data ? summarizeData(data) : undefined;
   // A refusal that is not a spec diagnostic (a data file's line, a stateful setup) is printed after them.
   const otherProblem = refusal && !(refusal instanceof SpecError) ? refusal.message : undefined;
@@ -294,9 +297,7 @@ function checkCommand(args: string[], io: CliIo): number {
 
 /** The totals under the shape table: parameters (with the data-dependent terms when unknown), FLOPs, BPTT memory. */
 export function totalsLine(totals: SpecTotals): string {
-  const exact = totals.parameters.toLocaleString('en-US');
-  const unknownTerms = totals.parameterFormula?.replace(/^\d+ \+ /, '');
-  const parameters = unknownTerms ? `${exact} + ${unknownTerms}` : exact;
+  const parameters = formatParameterCount(totals.parameters, totals.parameterFormula);
   const bptt = totals.sequenceLength !== undefined
     ? `${formatBytes(totals.bpttActivationBytes)} of activations for backpropagation through time (T=${totals.sequenceLength})`
     : 'backpropagation-through-time memory unknown (the sequence length comes from the data)';

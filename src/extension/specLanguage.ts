@@ -3,9 +3,12 @@
  * analysis' `fix` edits, shape hovers, the data.path hover and the CodeLens line. All analysis is the pure `analyzeSpec` of src/spec;
  * this module only converts offsets and ranges to VS Code objects and caches one analysis per document version.
  * Data files are seen through `DataFileHeads` (stat and first 64 KB, asynchronously): analysis never waits for them.
+ * The parameter count uses the data's sizes where they can be known without loading the data (knownDataSizes.ts):
+ * a generator, a file its head holds whole, or what the latest check or run recorded (read through the same heads).
  */
 import * as vscode from 'vscode';
-import { analyzeSpec, dataPathHoverAt, hoverAt, type SpecAnalysis, type SpecDiagnostic } from '../spec';
+import { dataPathHoverAt, formatParameterCount, hoverAt, pendingSizesNote, type SpecAnalysis, type SpecDiagnostic } from '../spec';
+import { analyzeSpecWithKnownSizes, dataSizesRecordPath } from '../train/knownDataSizes';
 import { DataFileHeads } from './dataFileHeads';
 
 export const SPEC_LANGUAGE_ID = 'seqmodel';
@@ -50,6 +53,7 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
 
   constructor(private readonly delayMs: () => number, private readonly log: (line: string) => void) {
     const selector: vscode.DocumentSelector = [{ language: SPEC_LANGUAGE_ID }, { pattern: `**/*${SPEC_FILE_SUFFIX}` }];
+    const sizesRecords = vscode.workspace.createFileSystemWatcher('**/.seqlab/data-sizes/*.json');
     this.disposables.push(
       this.diagnostics,
       this.analyzedEmitter,
@@ -58,6 +62,10 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
       vscode.languages.registerCodeLensProvider(selector, this),
       vscode.languages.registerCodeActionsProvider(selector, this, { providedCodeActionKinds: SpecLanguageFeatures.providedCodeActionKinds }),
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
+      sizesRecords,
+      // A check or run recorded the data's sizes: look again, so the count updates without an edit.
+      sizesRecords.onDidCreate((uri) => this.dataFiles.peek(uri.fsPath)),
+      sizesRecords.onDidChange((uri) => this.dataFiles.peek(uri.fsPath)),
       vscode.workspace.onDidChangeTextDocument((change) => this.schedule(change.document, this.delayMs())),
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.diagnostics.delete(document.uri);
@@ -73,7 +81,7 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
     const cached = this.cache.get(key);
     if (cached && cached.version === document.version) return cached.analysis;
     const started = Date.now();
-    const analysis = analyzeSpec(document.getText(), {
+    const analysis = analyzeSpecWithKnownSizes(document.getText(), {
       specPath: document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
       dataFile: (absolutePath) => this.dataFiles.peek(absolutePath),
     });
@@ -83,11 +91,12 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
     return analysis;
   }
 
-  /** A data file's stat or head changed (or arrived): analyse again the specs that name it. */
+  /** A data file's (or a data-sizes record's) stat or head changed (or arrived): analyse again the specs that use it. */
   private dataFileChanged(absolutePath: string): void {
     for (const document of vscode.workspace.textDocuments) {
       const cached = this.cache.get(document.uri.toString());
-      if (cached?.analysis.dataFile?.absolutePath !== absolutePath) continue;
+      const recorded = document.uri.scheme === 'file' && dataSizesRecordPath(document.uri.fsPath) === absolutePath;
+      if (cached?.analysis.dataFile?.absolutePath !== absolutePath && !recorded) continue;
       this.cache.delete(document.uri.toString());
       this.schedule(document, 0);
     }
@@ -127,11 +136,13 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
     const analysis = this.analysisFor(document);
     const top = new vscode.Range(0, 0, 0, 0);
     const errors = analysis.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-    const parameters = errors === 0 ? `${analysis.totals.parameters.toLocaleString('en-US')} parameters` : `${errors} error${errors === 1 ? '' : 's'}`;
+    const totals = analysis.totals;
+    const parameters = errors === 0 ? `${formatParameterCount(totals.parameters, totals.parameterFormula)} parameters` : `${errors} error${errors === 1 ? '' : 's'}`;
+    const pending = errors === 0 ? pendingSizesNote(totals.parameterFormula) : undefined;
     return [
       new vscode.CodeLens(top, { title: '$(play) Train', command: 'seqlab.train', arguments: [document.uri] }),
       new vscode.CodeLens(top, { title: '$(type-hierarchy) Architecture', command: 'seqlab.openArchitecture', arguments: [document.uri] }),
-      new vscode.CodeLens(top, { title: parameters, command: 'seqlab.openArchitecture', arguments: [document.uri] }),
+      new vscode.CodeLens(top, { title: parameters, command: 'seqlab.openArchitecture', arguments: [document.uri], ...(pending ? { tooltip: pending } : {}) }),
     ];
   }
 

@@ -5,7 +5,7 @@
  * seq2seq draws the decoder to the right of the encoder, fed by the encoder's final state.
  */
 import type { LayerInfo, LayerKind, NamedShape, SpecAnalysis } from './analysisTypes';
-import { formatCount } from './hover';
+import { formatParameterCount } from './parameterCount';
 import { formatNamedShape } from './shapes';
 
 export interface DiagramPoint {
@@ -75,8 +75,7 @@ function isRecurrent(layer: LayerInfo): boolean {
 function detailOf(layer: LayerInfo): string {
   const parts: string[] = [];
   if (layer.recurrent) parts.push(`hidden ${layer.recurrent.hiddenSize}`);
-  if (layer.parameterFormula) parts.push(`${layer.parameterFormula} params`);
-  else if (layer.parameters > 0) parts.push(`${formatCount(layer.parameters)} params`);
+  if (layer.parameters > 0 || layer.parameterFormula) parts.push(`${formatParameterCount(layer.parameters, layer.parameterFormula)} params`);
   if (parts.length === 0) parts.push(formatNamedShape(layer.output));
   return parts.join(' · ');
 }

@@ -67,7 +67,7 @@ const CASES: HoverCase[] = [
     text: TAGGER.replace('"bidirectional"', '"bidirec$0tional"'),
     expect: ['output `[batch=16, seq, hidden=128]`', 'h_n `[layers·dirs=2, batch=16, hidden=64]`', '`encoder.weight_ih_l0_reverse`', '**Parameters:** 66,560', 'One time step (each direction)'],
   },
-  { name: 'embedding with an unknown vocabulary shows the name', text: TAGGER.replace('"dim": 64', '"dim": $064'), expect: ['**Embedding vocab → 64**', 'output `[batch=16, seq, embedding=64]`', '**Parameters:** 0 + vocab·64', '| `embedding.weight` | `[?, 64]` | — |'] },
+  { name: 'embedding with an unknown vocabulary shows the name', text: TAGGER.replace('"dim": 64', '"dim": $064'), expect: ['**Embedding vocab → 64**', 'output `[batch=16, seq, embedding=64]`', '**Parameters:** 64·vocab', '| `embedding.weight` | `[?, 64]` | — |', 'vocab = the vocabulary size: known from the data after the first `seqlab check` or run of this spec'] },
   { name: 'sequence length from the data when the spec does not fix it', text: TAGGER.replace('"bidirectional"', '"bidirec$0tional"'), context: { dataInfo: { sequenceLength: 40 } }, expect: ['output `[batch=16, seq=40, hidden=128]`', 'BPTT activations'] },
   { name: 'embedding with the vocabulary from the data', text: TAGGER.replace('"dim": 64', '"dim": $064'), context: { dataInfo: { vocabSize: 1000 } }, expect: ['**Embedding 1000 → 64**', '**Parameters:** 64,000'] },
   {

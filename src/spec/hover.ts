@@ -5,6 +5,7 @@
  */
 import type { LayerInfo, SpecAnalysis, SpecDiagnostic } from './analysisTypes';
 import { formatNamedShape } from './shapes';
+import { formatParameterCount, pendingSizesNote } from './parameterCount';
 import { validationBudgetText } from './validationBudget';
 
 export interface SpecHover {
@@ -75,7 +76,7 @@ export function layerMarkdown(layer: LayerInfo, analysis: SpecAnalysis): string 
   if (layer.cN) lines.push(`c_n \`${formatNamedShape(layer.cN)}\`  `);
   lines.push('');
   if (layer.parameters > 0 || layer.parameterFormula) {
-    lines.push(`**Parameters:** ${layer.parameterFormula ? `${formatCount(layer.parameters)} + ${layer.parameterFormula.split(' + ').filter((t) => !/^\d+$/.test(t)).join(' + ')}` : formatCount(layer.parameters)}`, '');
+    lines.push(`**Parameters:** ${formatParameterCount(layer.parameters, layer.parameterFormula)}`, '');
     lines.push('| tensor | shape | count |', '|---|---|---:|');
     for (const p of layer.parameterShapes) {
       const count = p.shape.some((d) => d < 0) ? '—' : formatCount(p.shape.reduce((a, b) => a * b, 1));
@@ -101,6 +102,8 @@ export function layerMarkdown(layer: LayerInfo, analysis: SpecAnalysis): string 
   if (layer.notes?.length) lines.push('');
   const totals = analysis.totals;
   if (analysis.validationBudget) lines.push(`_${validationBudgetText(analysis.validationBudget)}_  `);
-  lines.push(`_Model: ${formatCount(totals.parameters)}${totals.parameterFormula ? ' + data-dependent' : ''} parameters · ${formatFlops(totals.flopsPerStep)}/step${totals.bpttActivationBytes ? ` · ${formatBytes(totals.bpttActivationBytes)} BPTT activations` : ''}_`);
+  lines.push(`_Model: ${formatParameterCount(totals.parameters, totals.parameterFormula)} parameters · ${formatFlops(totals.flopsPerStep)}/step${totals.bpttActivationBytes ? ` · ${formatBytes(totals.bpttActivationBytes)} BPTT activations` : ''}_`);
+  const pending = pendingSizesNote(totals.parameterFormula);
+  if (pending) lines.push('', `_${pending}._`);
   return lines.join('\n');
 }

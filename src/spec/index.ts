@@ -5,6 +5,7 @@ export { analyzeSpec, applyDefaults } from './analyze';
 export { hoverAt, layerAt, layerMarkdown, formatBytes, formatCount, formatFlops, type SpecHover } from './hover';
 export { buildDiagram, type Diagram, type DiagramEdge, type DiagramNode, type DiagramOptions, type DiagramPoint } from './diagram';
 export { specTemplates, templateDataFile, type SpecTemplate } from './templates';
+export { formatParameterCount, pendingSizesNote } from './parameterCount';
 export { specSchema } from './schemaValidation';
 export { formatNamedShape, recurrentLayerDirectionParameters, recurrentStackParameters, GATES_PER_CELL } from './shapes';
 export { resolveDataPath } from './dataFiles';

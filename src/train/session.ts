@@ -13,6 +13,7 @@ import { FileError, withFileErrors } from './fileErrors';
 import type { MachineMemory } from './resources';
 import type { RunIo } from './runIo';
 import { RUN_FILES, newRunDirectory } from './runFolder';
+import { recordDataSizes } from './knownDataSizes';
 import { SpecError, formatDiagnostic, validateRun } from './validateRun';
 import { checkWeightsFile } from './weightsFile';
 
@@ -69,6 +70,8 @@ export function setUpRun(request: RunRequest, io: RunIo): RunSetup {
   } catch {
     /* a baseline is a courtesy, not a reason to refuse training */
   }
+  // For the editor: its parameter count then uses the sizes this data gave (knownDataSizes.ts).
+  if (validation.dataSizes) recordDataSizes(io, request.specPath, spec, validation.dataSizes);
   return { spec: trainedSpec, data, runDir, resume: Boolean(request.resumeFrom), baselines, warnings: validation.analysis.diagnostics.filter((d) => d.severity !== 'error') };
 }
 

@@ -18,7 +18,8 @@ import { validateRun } from '../train/validateRun';
 import { recordDataSizes } from '../train/knownDataSizes';
 import { FileError, withFileErrors } from '../train/fileErrors';
 import { train } from '../train/trainer';
-import { dataSummaryEvent, withDataSummary } from '../train/dataSummaryEvent';
+import { dataSummaryEvent, withDataSummary, withRunDataSummary } from '../train/dataSummaryEvent';
+import { dataFileStamp, saveDataSummary } from '../train/dataSummaryFile';
 import { encodeWeights } from '../train/runFolder';
 import { PredictInputError, RAW_OUTPUT_TASKS, predictMany } from '../train/predict';
 import { loadTrainedModel } from '../train/trainedModel';
@@ -228,7 +229,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
       log: (line) => io.stderr(`${line}\n`), onStop: (stop) => io.onInterrupt?.(stop),
     }) : await train({
       spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, control,
-      emit: withDataSummary((e) => { started ||= e.type === 'runStarted'; reporter.event(e); }, dataSummaryEvent(setup.data, setup.baselines)),
+      emit: withRunDataSummary((e) => { started ||= e.type === 'runStarted'; reporter.event(e); }, setup, nodeRunIo),
       overrides, initWeights: values.init as string | undefined, resume: setup.resume, baselines: setup.baselines,
     });
   } catch (error) {
@@ -280,6 +281,7 @@ function checkCommand(args: string[], io: CliIo): number {
   // For the editor: its parameter count then uses the sizes this data gave (src/train/knownDataSizes.ts).
   if (!refusal && analysis.spec && dataSizes) recordDataSizes(nodeRunIo, specPath, analysis.spec, dataSizes);
   const summary = data ? summarizeData(data) : undefined;
+  if (summary && !refusal) saveDataSummary(nodeRunIo, summary, { specPath, file: dataFileStamp(analysis) }); // for the editor's data.path hover
   // A refusal that is not a spec diagnostic (a data file's line, a stateful setup) is printed after them.
   const otherProblem = refusal && !(refusal instanceof SpecError) ? refusal.message : undefined;
   if (values.json) {

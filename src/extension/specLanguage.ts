@@ -7,9 +7,10 @@
  * a generator, a file its head holds whole, or what the latest check or run recorded (read through the same heads).
  */
 import * as vscode from 'vscode';
-import { dataPathHoverAt, formatParameterCount, hoverAt, pendingSizesNote, type SpecAnalysis, type SpecDiagnostic } from '../spec';
+import { dataPathHoverAt, formatParameterCount, hoverAt, isOnDataPath, pendingSizesNote, type SpecAnalysis, type SpecDiagnostic } from '../spec';
 import { analyzeSpecWithKnownSizes, dataSizesRecordPath } from '../train/knownDataSizes';
 import { DataFileHeads } from './dataFileHeads';
+import { SavedDataSummaries } from './savedDataSummaries';
 
 export const SPEC_LANGUAGE_ID = 'seqmodel';
 export const SPEC_FILE_SUFFIX = '.seqmodel.json';
@@ -47,6 +48,8 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
   private readonly disposables: vscode.Disposable[] = [];
   /** Data files as far as their stat and first bytes go: analysis never reads one whole, nor synchronously. */
   private readonly dataFiles = new DataFileHeads((absolutePath) => this.dataFileChanged(absolutePath));
+  /** The last full data summary of each spec (a run's or `seqlab check`'s), for the data.path hover. */
+  private readonly savedSummaries = new SavedDataSummaries();
   /** Fires after every (debounced) analysis: the architecture panel re-renders from it. */
   readonly onDidAnalyze = this.analyzedEmitter.event;
   readonly onDidChangeCodeLenses = this.codeLensEmitter.event;
@@ -122,10 +125,11 @@ export class SpecLanguageFeatures implements vscode.Disposable, vscode.HoverProv
     this.analyzedEmitter.fire({ document, analysis });
   }
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const analysis = this.analysisFor(document);
     const offset = document.offsetAt(position);
-    const hover = dataPathHoverAt(analysis, offset) ?? hoverAt(analysis, offset);
+    const saved = isOnDataPath(analysis, offset) && document.uri.scheme === 'file' ? await this.savedSummaries.latest(document.uri.fsPath) : undefined;
+    const hover = dataPathHoverAt(analysis, offset, saved) ?? hoverAt(analysis, offset);
     if (!hover) return undefined;
     const markdown = new vscode.MarkdownString(hover.markdown);
     const range = new vscode.Range(document.positionAt(hover.offset), document.positionAt(hover.offset + hover.length));

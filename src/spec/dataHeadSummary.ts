@@ -11,6 +11,8 @@ import { dataFileRefusal } from './dataFileKind';
 import { formatBytes, formatCount, type SpecHover } from './hover';
 import type { DataSpec } from './types';
 import { describeColumn } from '../data/sniff';
+import { formatDataSummary } from '../data/summary';
+import { recordDescribes, type DataSummaryRecord } from '../data/summaryRecord';
 import { RunningStatistics } from '../data/runningStatistics';
 
 export type HeadColumnType = 'number' | 'text' | 'empty';
@@ -136,15 +138,24 @@ const number = (x: number) => (Number.isInteger(x) ? count(x) : Math.abs(x) >= 1
 const bytes = formatBytes;
 const code = (text: string) => `\`${text.replace(/`/g, "'").slice(0, 80)}\``;
 
-/** The hover over the `data.path` value, or undefined elsewhere. */
-export function dataPathHoverAt(analysis: SpecAnalysis, offset: number): SpecHover | undefined {
+/**
+ * The hover over the `data.path` value, or undefined elsewhere. `saved`: the spec's last full data summary (a run's
+ * or `seqlab check`'s), shown instead of the head's figures while it describes the file as it is now.
+ */
+export function dataPathHoverAt(analysis: SpecAnalysis, offset: number, saved?: DataSummaryRecord): SpecHover | undefined {
   const file = analysis.dataFile;
-  if (!file || offset < file.offset || offset > file.offset + file.length) return undefined;
-  return { markdown: dataFileMarkdown(file), offset: file.offset, length: file.length };
+  if (!file || !isOnDataPath(analysis, offset)) return undefined;
+  return { markdown: dataFileMarkdown(file, saved), offset: file.offset, length: file.length };
 }
 
-/** The hover text on `data.path`: the file as far as its stat and head tell. */
-export function dataFileMarkdown(file: SpecDataFile): string {
+/** The offset is on the `data.path` value (where the data file hover shows). */
+export function isOnDataPath(analysis: SpecAnalysis, offset: number): boolean {
+  const file = analysis.dataFile;
+  return file !== undefined && offset >= file.offset && offset <= file.offset + file.length;
+}
+
+/** The hover text on `data.path`: the file's last full summary when it is unchanged since, else its stat and head. */
+export function dataFileMarkdown(file: SpecDataFile, saved?: DataSummaryRecord): string {
   const data = file.data;
   const title = `**Data file** ${code(file.path)}`;
   const facts = file.facts;
@@ -152,6 +163,10 @@ export function dataFileMarkdown(file: SpecDataFile): string {
   if (facts.status === 'missing') return `${title}\n\nNot found: ${code(file.absolutePath)} (paths are relative to the spec file).`;
   if (facts.status === 'not-a-file') return `${title}\n\n${code(file.absolutePath)} ${dataFileRefusal(facts.kind)}`;
   if (facts.status === 'unreadable') return `${title}\n\nCannot read ${code(file.absolutePath)}: ${facts.reason}`;
+  if (saved && recordDescribes(saved, { path: file.absolutePath, size: facts.size, mtimeMs: facts.mtimeMs })) {
+    const full = fullSummaryMarkdown(saved);
+    if (full) return `${title} — ${bytes(facts.size)}\n\n${full}`;
+  }
   let summary: HeadSummary;
   try {
     summary = summarizeDataHead(data, facts);
@@ -169,6 +184,19 @@ export function dataFileMarkdown(file: SpecDataFile): string {
   }
   if (!summary.complete) lines.push('', 'Every label, the vocabulary size and the split sizes are known only after a full read.');
   return lines.join('\n');
+}
+
+/** The saved summary as `seqlab check` prints it, saying which full read made it; undefined if it cannot be shown. */
+function fullSummaryMarkdown(record: DataSummaryRecord): string | undefined {
+  let text: string;
+  try {
+    text = formatDataSummary(record.summary);
+  } catch {
+    return undefined; // a record of another shape: the head summary instead
+  }
+  const by = record.by === 'run' ? 'the last run' : '`seqlab check`';
+  const when = record.at.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+  return `The whole file, as ${by} read it (${when}; the file is unchanged since):\n\n\`\`\`text\n${text.replace(/`/g, "'")}\n\`\`\``;
 }
 
 function columnFigures(column: HeadColumnSummary): string {

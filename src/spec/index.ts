@@ -9,5 +9,5 @@ export { formatParameterCount, pendingSizesNote } from './parameterCount';
 export { specSchema } from './schemaValidation';
 export { formatNamedShape, recurrentLayerDirectionParameters, recurrentStackParameters, GATES_PER_CELL } from './shapes';
 export { resolveDataPath } from './dataFiles';
-export { dataPathHoverAt } from './dataHeadSummary';
+export { dataPathHoverAt, isOnDataPath } from './dataHeadSummary';
 export { specFromSniff, specNameFor, type SpecFromDataOptions } from './specFromData';

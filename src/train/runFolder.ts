@@ -7,6 +7,7 @@
  *                        the safetensors metadata (`seqlab.trainer`, …) — see checkpoint.ts
  *   best.safetensors     the weights of the best validation epoch (weights only), a unit of its own
  *   metrics.jsonl        one JSON line per validated epoch
+ *   data-summary.json    the full data summary, written when the run starts (dataSummaryFile.ts)
  *   report.json          how the run ended, final metrics and baselines; `test`: the held-out test evaluation
  * Why one file rather than a checkpoint folder: a file is replaced by one rename on every platform, while a
  * folder cannot be renamed over a non-empty one — switching folders takes two renames (or a symlink, which

@@ -9,6 +9,8 @@ import type { SpecDiagnostic } from '../spec/analysisTypes';
 import type { SeqModelSpec } from '../spec/types';
 import { baselines as computeBaselines } from '../data';
 import type { PreparedData } from '../data/types';
+import type { DataFileStamp } from '../data/summaryRecord';
+import { dataFileStamp } from './dataSummaryFile';
 import { FileError, withFileErrors } from './fileErrors';
 import type { MachineMemory } from './resources';
 import type { RunIo } from './runIo';
@@ -29,6 +31,9 @@ export function loadSpec(specPath: string, specText: string, io: RunIo): { spec:
 export interface RunSetup {
   spec: SeqModelSpec;
   data: PreparedData;
+  specPath: string;
+  /** The data file read (its stat when validated), for the saved data summary. */
+  dataFile?: DataFileStamp;
   runDir: string;
   resume: boolean;
   baselines: Record<string, number>;
@@ -72,7 +77,7 @@ export function setUpRun(request: RunRequest, io: RunIo): RunSetup {
   }
   // For the editor: its parameter count then uses the sizes this data gave (knownDataSizes.ts).
   if (validation.dataSizes) recordDataSizes(io, request.specPath, spec, validation.dataSizes);
-  return { spec: trainedSpec, data, runDir, resume: Boolean(request.resumeFrom), baselines, warnings: validation.analysis.diagnostics.filter((d) => d.severity !== 'error') };
+  return { spec: trainedSpec, data, specPath: request.specPath, dataFile: dataFileStamp(validation.analysis), runDir, resume: Boolean(request.resumeFrom), baselines, warnings: validation.analysis.diagnostics.filter((d) => d.severity !== 'error') };
 }
 
 /** The spec a run folder trained: a folder without a readable spec.json cannot be resumed. */

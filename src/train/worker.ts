@@ -12,7 +12,7 @@ import { RunControl } from './runControl';
 import { setUpRun } from './session';
 import { train } from './trainer';
 import { runOutcomeSentence } from './runOutcome';
-import { dataSummaryEvent, withDataSummary } from './dataSummaryEvent';
+import { withRunDataSummary } from './dataSummaryEvent';
 import { rolloutOfRun } from './rolloutRun';
 
 export function transferablesOf(event: TrainerEvent): ArrayBuffer[] {
@@ -31,7 +31,7 @@ export async function runTrainingCommand(command: StartTraining, control: RunCon
     for (const w of setup.warnings) post({ type: 'log', level: 'warning', message: `${command.specPath}:${w.range.start.line + 1}:${w.range.start.character + 1} ${w.message}` });
     try {
       return await train({
-        spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: withDataSummary(post, dataSummaryEvent(setup.data, setup.baselines)), control,
+        spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, emit: withRunDataSummary(post, setup, nodeRunIo), control,
         overrides: command.overrides, initWeights: command.initWeights, resume: setup.resume, baselines: setup.baselines,
       });
     } finally {

@@ -284,6 +284,15 @@ suite('SeqLab in the extension host', () => {
     assert.equal(held.series.truth.length, held.size);
     const testError = held.series.truth.reduce((sum, v, i) => sum + Math.abs(v - held.series!.predicted[i]), 0) / held.size;
     assert.ok(Math.abs(testError - held.metrics.mae) <= 1e-4 * held.metrics.mae, `test series MAE ${testError} vs ${held.metrics.mae}`);
+    // The run kept its full data summary, and the data.path hover now shows it (the file is unchanged since).
+    assert.equal(JSON.parse(readFileSync(join(finished.runDir, 'data-summary.json'), 'utf8')).by, 'run');
+    const at = document.positionAt(document.getText().indexOf('"data/load.csv"') + 2);
+    const hover = await until('the data.path hover with the run\'s full summary', async () => {
+      const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, at);
+      const text = (found ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      return /The whole file, as the last run read it/.test(text) ? text : undefined;
+    });
+    assert.match(hover, /data: forecast, [\d,]+ rows; [\d,]+ windows: train/);
   });
 
   test('Stop Training ends a running run within a step', async () => {

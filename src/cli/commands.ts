@@ -18,7 +18,7 @@ import { validateRun } from '../train/validateRun';
 import { recordDataSizes } from '../train/knownDataSizes';
 import { FileError, withFileErrors } from '../train/fileErrors';
 import { train } from '../train/trainer';
-import { dataSummaryEvent, withDataSummary, withRunDataSummary } from '../train/dataSummaryEvent';
+import { withRunDataSummary } from '../train/dataSummaryEvent';
 import { dataFileStamp, saveDataSummary } from '../train/dataSummaryFile';
 import { encodeWeights } from '../train/runFolder';
 import { PredictInputError, RAW_OUTPUT_TASKS, predictMany } from '../train/predict';
@@ -225,7 +225,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   try {
     result = pytorch ? await trainWithPytorch({
       ...pytorch, specPath, setup, overrides, initWeights: values.init as string | undefined,
-      emit: withDataSummary((e) => { started ||= e.type === 'runStarted'; reporter.event(e); }, dataSummaryEvent(setup.data, setup.baselines)),
+      emit: withRunDataSummary((e) => { started ||= e.type === 'runStarted'; reporter.event(e); }, setup, nodeRunIo),
       log: (line) => io.stderr(`${line}\n`), onStop: (stop) => io.onInterrupt?.(stop),
     }) : await train({
       spec: setup.spec, data: setup.data, io: nodeRunIo, runDir: setup.runDir, control,

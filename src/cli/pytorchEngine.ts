@@ -101,9 +101,11 @@ export async function trainWithPytorch(options: PytorchRunOptions): Promise<RunF
   process.on('SIGHUP', stop);
   process.on('exit', killOnExit);
   const stderrTail: string[] = [];
+  let sawFinished = false;
   const relay = (line: string, fromStderr: boolean) => {
     const text = line.replace(/^\[[^\]]*\]:/, ''); // torchrun's "[default0]:" prefix
     const event = parseEvent(text);
+    sawFinished ||= event?.type === 'runFinished';
     if (event) emit(event);
     else if (text.trim()) {
       if (fromStderr) stderrTail.splice(0, Math.max(0, stderrTail.length - 20), text);
@@ -117,7 +119,9 @@ export async function trainWithPytorch(options: PytorchRunOptions): Promise<RunF
   process.off('SIGHUP', stop);
   process.off('exit', killOnExit);
   signalGroup(child, 'SIGKILL'); // a worker left behind by a crashed launcher
-  return finishedRun(runDir, setup.baselines, code, stderrTail);
+  const result = finishedRun(runDir, setup.baselines, code, stderrTail);
+  if (result.status === 'failed' && !sawFinished) emit(result); // train.py ended without saying how
+  return result;
 }
 
 /** The event a line of train.py's output holds, when it is one. */

@@ -114,9 +114,11 @@ function trackProgress(context: CommandContext, run: TrainingRun, specName: stri
   );
 }
 
-async function train(context: CommandContext, uri?: unknown, options: TrainCommandOptions = {}): Promise<string | undefined> {
+async function train(context: CommandContext, uri?: unknown, options: TrainCommandOptions = {}, pytorch?: StartTraining['pytorch']): Promise<string | undefined> {
   const document = await pickSpecDocument(uri);
   if (!document) return undefined;
+  // PyTorch runs through the CLI, which reads the spec file: unsaved edits are saved first.
+  if (pytorch && document.isDirty && !(await document.save())) return undefined;
   const analysis = context.language.analysisFor(document);
   const errors = analysis.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0) {
@@ -131,6 +133,7 @@ async function train(context: CommandContext, uri?: unknown, options: TrainComma
   const specName = analysis.spec?.name ?? basename(document.uri.fsPath, SPEC_FILE_SUFFIX);
   const command: StartTraining = { type: 'start', specPath: document.uri.fsPath, specText: document.getText() };
   if (options.overrides) command.overrides = options.overrides;
+  if (pytorch) command.pytorch = pytorch;
   const run = context.runs.start(command);
   context.session.showLiveRun(run);
   if (!options.background) context.panels.show('dashboard', true);
@@ -225,6 +228,11 @@ export function registerCommands(context: CommandContext): void {
   };
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'seqlab.train': (uri, options) => train(context, uri, (options ?? {}) as TrainCommandOptions),
+    'seqlab.trainWithPytorch': (uri, options) => {
+      const settings = vscode.workspace.getConfiguration('seqlab');
+      const pytorch = { python: settings.get<string>('pythonPath', 'python3') || 'python3', nproc: settings.get<number>('pytorchProcesses', 1) };
+      return train(context, uri, (options ?? {}) as TrainCommandOptions, pytorch);
+    },
     'seqlab.stop': async () => {
       const run = await pickActiveRun(context, 'stop');
       if (run) context.runs.stop(run.id);

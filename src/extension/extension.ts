@@ -5,8 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { PanelKind, RunFinished, TrainerEvent, WebviewToHost } from '../train/protocol';
 import { TrainingRunManager } from './runManager';
+import { PytorchRunProcess } from './pytorchRun';
 import { SpecLanguageFeatures } from './specLanguage';
 import { SweepLanguageFeatures } from './sweepLanguage';
 import { PanelManager } from './panels';
@@ -56,6 +58,9 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
     maxConcurrentRuns: () => configuration().get<number>('maxConcurrentRuns', 2),
     threadsPerRun: () => configuration().get<number>('threadsPerRun', 2),
     log,
+    createWorker: (scriptPath, env, command) => (command.pytorch
+      ? new PytorchRunProcess(join(context.extensionPath, 'dist', 'cli.js'), command.pytorch, env)
+      : new Worker(scriptPath, { env })),
   });
   const language = new SpecLanguageFeatures(() => configuration().get<number>('diagnosticsDelayMs', 300), log);
   const sweepLanguage = new SweepLanguageFeatures(() => configuration().get<number>('diagnosticsDelayMs', 300));

@@ -39,7 +39,8 @@ export interface RunManagerOptions {
   /** 1: each run computes on one thread (SEQLAB_THREADS=1 in its worker); read when the run starts. */
   threadsPerRun?: () => number;
   log: (line: string) => void;
-  createWorker?: (scriptPath: string, env: NodeJS.ProcessEnv) => WorkerLike;
+  /** `command`: the run's start command (a PyTorch run gets a process instead of a worker thread). */
+  createWorker?: (scriptPath: string, env: NodeJS.ProcessEnv, command: StartTraining) => WorkerLike;
   /** How long a worker may take to acknowledge `stop` before it is terminated. */
   stopTimeoutMs?: number;
 }
@@ -178,7 +179,7 @@ export class TrainingRunManager {
     const env = this.options.threadsPerRun?.() === 1 ? { ...process.env, SEQLAB_THREADS: '1' } : process.env;
     let worker: WorkerLike;
     try {
-      worker = createWorker(this.options.workerScriptPath, env);
+      worker = createWorker(this.options.workerScriptPath, env, run.command);
     } catch (error) {
       this.finish(run, failedEvent(`Could not start the training worker: ${(error as Error).message}`, run));
       return;

@@ -208,6 +208,8 @@ export interface StartTraining {
   initWeights?: string;
   resumeFrom?: string;
   overrides?: { epochs?: number; maxSteps?: number; seed?: number };
+  /** Train with PyTorch (`seqlab train --engine pytorch`) instead of the worker: the interpreter and processes. */
+  pytorch?: { python: string; nproc: number };
 }
 
 /** An autoregressive rollout of a run's weights (best.safetensors, else the checkpoint), in a worker of its own. */

@@ -311,6 +311,25 @@ suite('SeqLab in the extension host', () => {
     assert.deepEqual(seqlab.activeRuns(), []);
   });
 
+  test('Train with PyTorch streams a live PyTorch run into the dashboard and leaves a run folder', async () => {
+    const seqlab = await api();
+    // Debian's torch (the test run installs it); the PATH's python3 may be another interpreter.
+    await vscode.workspace.getConfiguration('seqlab').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
+    const uri = vscode.Uri.file(join(workspaceRoot(), 'forecaster.seqmodel.json'));
+    const runId = await vscode.commands.executeCommand<string>('seqlab.trainWithPytorch', uri, { overrides: { epochs: 2, maxSteps: 8 } });
+    assert.ok(runId, 'seqlab.trainWithPytorch returned no run id');
+    const finished = await seqlab.waitForRunFinished(runId, 240_000);
+    assert.equal(finished.status, 'completed', finished.message);
+    const events = seqlab.events.filter((e) => e.runId === runId).map((e) => e.event);
+    const started = events.find((e) => e.type === 'runStarted');
+    assert.match(started?.type === 'runStarted' ? started.kernels ?? '' : '', /^pytorch /, 'the dashboard was told it is a PyTorch run');
+    for (const type of ['step', 'epoch', 'runFinished']) assert.ok(events.some((e) => e.type === type), `no ${type} event`);
+    assert.equal(seqlab.displayedRunDir(), finished.runDir, 'the dashboard shows the PyTorch run');
+    const report = JSON.parse(readFileSync(join(finished.runDir, 'report.json'), 'utf8'));
+    assert.deepEqual([report.status, report.engine, report.steps], ['completed', 'pytorch', 8]);
+    assert.ok(existsSync(join(finished.runDir, 'best.safetensors')));
+  });
+
   test('Export to PyTorch writes the model through the CLI from the displayed run', async () => {
     const seqlab = await api();
     const runsDir = join(workspaceRoot(), '.seqlab', 'runs');

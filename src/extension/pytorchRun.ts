@@ -42,7 +42,8 @@ export class PytorchRunProcess implements WorkerLike {
   }
 
   terminate(): Promise<number> {
-    this.signal('SIGTERM');
+    // After its runFinished the process is writing its last lines and exits by itself; before it, this is a stop.
+    if (!this.finished) this.signal('SIGTERM');
     return Promise.resolve(0);
   }
 

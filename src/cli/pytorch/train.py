@@ -329,7 +329,7 @@ def main():
     progress = {"epoch": 0, "step": 0, "committed": 0}
 
     def stop(signum, _frame):
-        if folder is not None:
+        if folder is not None and not progress.get("reported"):
             message = f"stopped at epoch {progress['epoch'] + 1} step {progress['step']}; the last checkpoint (step {progress['committed']}) is kept at {folder.file('model.safetensors')}"
             finish("stopped", message)
         os._exit(0)
@@ -358,6 +358,7 @@ def main():
                       lastCheckpoint=folder.file("model.safetensors"), lastCheckpointStep=progress["committed"],
                       engine="pytorch", processes=world, device=device.type, torch=torch.__version__)
         del report["type"]
+        progress["reported"] = True  # a stop arriving after this leaves the report as it is
         folder.report(report)
         emit(result)
 

@@ -9,9 +9,11 @@ import { Rng } from '../tensor';
 import type { LayerInfo, NamedShape, SpecTotals } from '../spec/analysisTypes';
 import { formatBytes, formatNamedShape, formatParameterCount } from '../spec'; // the hover's units, so both say the same figure
 import { DataError } from '../data';
+import type { DataInfo } from '../data/types';
 import { validationBudgetText } from '../spec/validationBudget';
 import { formatDataSummary, summarizeData } from '../data/summary';
 import { nodeRunIo } from '../train/runIo';
+import { CACHE_THRESHOLD_ENV } from '../train/nodeDataCache';
 import { RunControl } from '../train/runControl';
 import { SpecError, formatDiagnostic, setUpRun } from '../train/session';
 import { validateRun } from '../train/validateRun';
@@ -48,6 +50,10 @@ export class UsageError extends Error {}
 /** A run that started and then failed: exit 1 whatever the cause, even a file error (a disk filling up). */
 export class RunFailure extends Error {}
 
+const CACHE_THRESHOLD_HELP = `  --cache-threshold MB  a data file of at least MB megabytes is converted once into a binary cache
+                   (.seqlab/cache/ beside the spec) and read per batch (0: always; default a quarter of the free
+                   memory, or $${CACHE_THRESHOLD_ENV})`;
+
 export const HELP: Record<string, string> = {
   main: `seqlab — train and inspect recurrent sequence models from *.seqmodel.json specs
 
@@ -64,7 +70,7 @@ Commands:
 
 Run 'seqlab <command> --help' for the options of a command.
 Exit codes: 0 success, 1 the run failed or diverged, 2 bad spec, data or arguments.`,
-  train: `Usage: seqlab train SPEC [--out DIR] [--init WEIGHTS.safetensors] [--epochs N] [--max-steps N] [--seed N] [--resume RUN_DIR] [--json]
+  train: `Usage: seqlab train SPEC [--out DIR] [--init WEIGHTS.safetensors] [--epochs N] [--max-steps N] [--seed N] [--resume RUN_DIR] [--cache-threshold MB] [--json]
 
 Trains the model SPEC describes. A progress bar (epoch, step, loss, samples/s, ETA) on a terminal; one JSON
 event per line with --json or when the output is not a terminal; a summary table at the end.
@@ -75,6 +81,7 @@ event per line with --json or when the output is not a terminal; a summary table
   --max-steps N    stop after N optimizer steps in total
   --seed N         override training.seed
   --resume DIR     continue the run in DIR from its last checkpoint
+${CACHE_THRESHOLD_HELP}
   --json           JSON lines output
 
   --engine pytorch train with PyTorch instead: the run folder gets the exported project (pytorch/), whose
@@ -83,11 +90,12 @@ event per line with --json or when the output is not a terminal; a summary table
   --device D       cpu or cuda (default: cuda when PyTorch sees a GPU)
   --python P       the Python interpreter with PyTorch (default python3)
   --data embed     train on data.safetensors (the prepared splits) instead of reading the data file`,
-  check: `Usage: seqlab check SPEC [--json]
+  check: `Usage: seqlab check SPEC [--cache-threshold MB] [--json]
 
 Prints every diagnostic as 'file:line:col severity message', then the shape table (input and output shapes,
 h_n, parameters per layer). Exit code 2 when the spec has errors.
 
+${CACHE_THRESHOLD_HELP}
   --json           print { diagnostics, layers, totals } as JSON`,
   predict: `Usage: seqlab predict SPEC --weights FILE --input FILE [--output FILE] [--batch-size N] [--raw]
 
@@ -123,6 +131,13 @@ model.safetensors (the weights). --data embed (and synthetic data) adds data.saf
 and trains on them instead of the file. The run folder's weights load back with 'seqlab predict --weights'.`,
   ...SWEEP_HELP,
 };
+
+/** --cache-threshold MB: passed on as the environment variable the data io reads (also the worker's). */
+function applyCacheThreshold(value: string | undefined): void {
+  if (value === undefined) return;
+  if (!(value.trim() !== '' && Number(value) >= 0)) throw new UsageError(`--cache-threshold must be a number of megabytes ≥ 0, got '${value}'`);
+  process.env[CACHE_THRESHOLD_ENV] = value;
+}
 
 interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;
@@ -197,13 +212,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
     out: { type: 'string' }, init: { type: 'string' }, epochs: { type: 'string' }, 'max-steps': { type: 'string' },
-    seed: { type: 'string' }, json: { type: 'boolean' }, resume: { type: 'string' },
+    seed: { type: 'string' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'cache-threshold': { type: 'string' },
     engine: { type: 'string' }, nproc: { type: 'string' }, device: { type: 'string' }, python: { type: 'string' }, data: { type: 'string' },
   });
   if (values.help) {
     io.stdout(`${HELP.train}\n`);
     return EXIT_OK;
   }
+  applyCacheThreshold(values['cache-threshold'] as string | undefined);
   const overrides = {
     epochs: integerOption(values.epochs as string | undefined, 'epochs'),
     maxSteps: integerOption(values['max-steps'] as string | undefined, 'max-steps'),
@@ -218,6 +234,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   }, nodeRunIo);
   const reporter = values.json || !io.isTTY ? jsonReporter((line) => io.stdout(`${line}\n`)) : terminalReporter((text) => io.stdout(text));
   for (const w of setup.warnings) io.stderr(`${formatDiagnostic(specPath, w)}\n`);
+  if (setup.data.info.cache) io.stderr(`${dataCacheLine(setup.data.info.cache)}\n`);
   const control = new RunControl();
   io.onInterrupt?.(() => control.stop());
   let started = false;
@@ -270,11 +287,12 @@ export function shapeTable(layers: readonly LayerInfo[]): string {
 }
 
 function checkCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, 'cache-threshold': { type: 'string' } });
   if (values.help) {
     io.stdout(`${HELP.check}\n`);
     return EXIT_OK;
   }
+  applyCacheThreshold(values['cache-threshold'] as string | undefined);
   const { specPath, specText } = readSpec(positionals, 'check');
   // The very check `train` runs before it starts: spec, data, sizes the data decides, memory.
   const { analysis, data, dataSizes, memory, refusal } = validateRun({ specPath, specText }, nodeRunIo);
@@ -294,7 +312,13 @@ function checkCommand(args: string[], io: CliIo): number {
   if (analysis.layers.length) io.stdout(`${shapeTable(analysis.layers)}\n\n${totalsLine(analysis.totals)}\n`);
   if (analysis.validationBudget) io.stdout(`${validationBudgetText(analysis.validationBudget)}\n`);
   if (summary) io.stdout(`\n${formatDataSummary(summary)}\n`);
+  if (data?.info.cache) io.stdout(`${dataCacheLine(data.info.cache)}\n`);
   return refusal ? EXIT_USAGE : EXIT_OK;
+}
+
+/** Where the data is read from when it goes through the disk cache, and whether this load built it. */
+function dataCacheLine(cache: NonNullable<DataInfo['cache']>): string {
+  return `data read per batch from the disk cache ${cache.folder} (${cache.built ? `built in ${cache.seconds.toFixed(1)} s` : 'reused'})`;
 }
 
 /** The totals under the shape table: parameters (with the data-dependent terms when unknown), FLOPs, BPTT memory. */

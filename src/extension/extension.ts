@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
     workerScriptPath: join(context.extensionPath, 'dist', 'worker.js'),
     maxConcurrentRuns: () => configuration().get<number>('maxConcurrentRuns', 2),
     threadsPerRun: () => configuration().get<number>('threadsPerRun', 2),
+    dataCacheThresholdMB: () => configuration().get<number | null>('dataCacheThresholdMB', null),
     log,
     createWorker: (scriptPath, env, command) => (command.pytorch
       ? new PytorchRunProcess(join(context.extensionPath, 'dist', 'cli.js'), command.pytorch, env)

@@ -150,6 +150,23 @@ test('stopping a queued run finishes it without starting a worker', hangGuard, a
   manager.dispose();
 });
 
+test('seqlab.dataCacheThresholdMB reaches the worker as SEQLAB_CACHE_THRESHOLD_MB; null leaves the default', hangGuard, async () => {
+  for (const threshold of [0, 512, null]) {
+    let env: NodeJS.ProcessEnv | undefined;
+    const manager = new TrainingRunManager({
+      workerScriptPath: fakeWorkerPath,
+      maxConcurrentRuns: () => 2,
+      dataCacheThresholdMB: () => threshold,
+      log: () => {},
+      createWorker: (path, workerEnv) => { env = workerEnv; return new Worker(path, { env: workerEnv }); },
+    });
+    const run = manager.start(startCommand({ mode: 'train', steps: 1 }));
+    await finished(manager, run);
+    assert.equal(env?.SEQLAB_CACHE_THRESHOLD_MB, threshold === null ? process.env.SEQLAB_CACHE_THRESHOLD_MB : String(threshold));
+    manager.dispose();
+  }
+});
+
 test('seqlab.threadsPerRun = 1 starts the worker with SEQLAB_THREADS=1; 2 leaves the choice to the worker', hangGuard, async () => {
   for (const threads of [1, 2]) {
     let env: NodeJS.ProcessEnv | undefined;

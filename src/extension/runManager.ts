@@ -38,6 +38,8 @@ export interface RunManagerOptions {
   maxConcurrentRuns: () => number;
   /** 1: each run computes on one thread (SEQLAB_THREADS=1 in its worker); read when the run starts. */
   threadsPerRun?: () => number;
+  /** `seqlab.dataCacheThresholdMB`: data files from this size up go through the disk cache (null: the worker's default). */
+  dataCacheThresholdMB?: () => number | null | undefined;
   log: (line: string) => void;
   /** `command`: the run's start command (a PyTorch run gets a process instead of a worker thread). */
   createWorker?: (scriptPath: string, env: NodeJS.ProcessEnv, command: StartTraining) => WorkerLike;
@@ -176,7 +178,9 @@ export class TrainingRunManager {
   private launch(run: TrainingRun): void {
     const createWorker = this.options.createWorker ?? ((path: string, env: NodeJS.ProcessEnv) => new Worker(path, { env }));
     // 1 leaves a core free; otherwise the worker decides (a helper thread where the machine has a second core).
-    const env = this.options.threadsPerRun?.() === 1 ? { ...process.env, SEQLAB_THREADS: '1' } : process.env;
+    let env = this.options.threadsPerRun?.() === 1 ? { ...process.env, SEQLAB_THREADS: '1' } : process.env;
+    const cacheThreshold = this.options.dataCacheThresholdMB?.();
+    if (typeof cacheThreshold === 'number' && cacheThreshold >= 0) env = { ...env, SEQLAB_CACHE_THRESHOLD_MB: String(cacheThreshold) };
     let worker: WorkerLike;
     try {
       worker = createWorker(this.options.workerScriptPath, env, run.command);

@@ -1,7 +1,7 @@
 /**
  * `DataCacheIo` on Node: the disk cache's folders and sequential writes, and the size threshold above which
  * data goes through the cache. The threshold comes from `SEQLAB_CACHE_THRESHOLD_MB` (the CLI's
- * `--cache-threshold`), else a quarter of the memory free when the data is loaded: a file held in memory costs up
+ * `--cache-threshold`, the extension's `seqlab.dataCacheThresholdMB` setting), else a quarter of the memory free when the data is loaded: a file held in memory costs up
  * to about twice its size while it is read.
  */
 import * as fs from 'node:fs';

@@ -5,6 +5,8 @@
 // RSS of the child, seconds to data ready and to the end of the first training step (from process start), steady
 // training samples/s after the first step. Seconds are wall-clock (CPU seconds of the child in brackets: what an
 // idle machine's wall clock would about show, as a shared machine's load stretches the wall-clock ones).
+// The `cache-*` cases run `seqlab train` through the disk cache (SEQLAB_CACHE_THRESHOLD_MB=0) twice instead: the
+// first run builds the cache (its build time in the note), the second reuses it.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -88,6 +90,8 @@ interface Case {
   id: string;
   what: string;
   make(): string; // the spec path
+  /** Through the disk cache (threshold 0): a first run builds it, a second reuses it; target ≤ 1 GB peak RSS. */
+  cache?: boolean;
 }
 
 const CASES: Case[] = [
@@ -96,6 +100,8 @@ const CASES: Case[] = [
   { id: 'text-20mb', what: 'char text 20 MB (generator)', make: () => specFor('generator', { path: writeFile('text-20mb.txt', () => textOf(20e6)) }, 'text-20mb') },
   { id: 'text-1gb', what: 'char text 1 GB (generator)', make: () => specFor('generator', { path: writeFile('text-1gb.txt', () => textOf(1e9)) }, 'text-1gb') },
   { id: 'jsonl-1m', what: 'JSONL text classification 1M rows (sentiment)', make: () => specFor('sentiment', { path: writeFile('reviews-1m.jsonl', () => reviews(1e6)), format: 'jsonl' }, 'jsonl-1m') },
+  { id: 'cache-csv-20m', what: 'CSV series 20M rows × 2 (forecaster), disk cache', cache: true, make: () => specFor('forecaster', { path: writeFile('cache-series-20m.csv', () => seriesRows(2e7)) }, 'cache-csv-20m') },
+  { id: 'cache-text-1gb', what: 'char text 1 GB (generator), disk cache', cache: true, make: () => specFor('generator', { path: writeFile('cache-text-1gb.txt', () => textOf(1e9)) }, 'cache-text-1gb') },
 ];
 
 const fixed = (x: unknown, digits = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -105,8 +111,10 @@ for (const c of CASES.filter((c) => !only || only.includes(c.id))) {
   const specPath = c.make();
   const dataFile = JSON.parse(fs.readFileSync(specPath, 'utf8')).data.path as string;
   const fileMb = fs.statSync(dataFile).size / 1e6;
-  for (const mode of ['train', 'data']) {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'dataRun.ts'), specPath, String(seconds), folder, mode], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  for (const mode of c.cache ? ['cache build', 'cache reused'] : ['train', 'data']) {
+    const env = c.cache ? { ...process.env, SEQLAB_CACHE_THRESHOLD_MB: '0' } : process.env;
+    const runMode = c.cache ? 'train' : mode;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'dataRun.ts'), specPath, String(seconds), folder, runMode], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env });
     const line = child.stdout.trim().split('\n').pop() ?? '';
     let result: Record<string, unknown>;
     try {
@@ -114,13 +122,16 @@ for (const c of CASES.filter((c) => !only || only.includes(c.id))) {
     } catch {
       result = { error: `exit ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 200)}` };
     }
-    const target = 2 * fileMb + 200;
-    const how = mode === 'train' ? 'seqlab train' : 'data only';
-    const row = `| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${fixed(result.peakRssMb, 0)} MB (≤ ${fixed(target, 0)}) | ${fixed(result.dataReadySeconds)} (${fixed(result.dataReadyCpuSeconds)} CPU) | ${fixed(result.firstStepSeconds)} (${fixed(result.firstStepCpuSeconds)} CPU) | ${fixed(result.samplesPerSecond, 0)} | ${result.error ?? ''} |`;
+    const target = c.cache ? 1024 : 2 * fileMb + 200;
+    const how = c.cache ? `seqlab train, ${mode}` : mode === 'train' ? 'seqlab train' : 'data only';
+    const cache = result.cache as { built: boolean; seconds: number } | undefined;
+    const note = cache ? (cache.built ? `cache built in ${fixed(cache.seconds)} s` : 'cache reused') : '';
+    const row = `| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${fixed(result.peakRssMb, 0)} MB (≤ ${fixed(target, 0)}) | ${fixed(result.dataReadySeconds)} (${fixed(result.dataReadyCpuSeconds)} CPU) | ${fixed(result.firstStepSeconds)} (${fixed(result.firstStepCpuSeconds)} CPU) | ${fixed(result.samplesPerSecond, 0)} | ${[note, result.error ?? ''].filter(Boolean).join('; ')} |`;
     console.log(row);
     rows.push(row);
   }
   fs.rmSync(dataFile, { force: true }); // the next case gets the disk space back
+  fs.rmSync(path.join(folder, '.seqlab', 'cache'), { recursive: true, force: true });
 }
 console.log('\n| case | path | file | peak RSS (target) | data ready (s) | first step (s) | steady samples/s | note |\n|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       firstStepCpuSeconds: first?.cpu,
       samplesPerSecond: steadySeconds > 0 ? ((last!.step - first!.step) * batchSize) / steadySeconds : undefined,
       trainWindows: setup.data.info.trainSize,
+      cache: setup.data.info.cache,
     });
   };
   await train({

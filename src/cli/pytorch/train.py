@@ -374,6 +374,9 @@ def main():
 
     status, message = "completed", ""
     clip_norm, clip_value = training.get("clipGradNorm"), training.get("clipGradValue")
+    # The throttle of step events runs across epochs: with epochs shorter than --progress-seconds, restarting it
+    # each epoch would hold every step event back until the run's last step. The first step is always shown.
+    last_step_event = -math.inf
     for epoch in range(1, args.epochs + 1):
         if progress["step"] >= total_steps:
             break
@@ -417,7 +420,7 @@ def main():
             progress["step"] += 1
             window_samples += batch_examples
             now = time.time()
-            if now - window_started >= args.progress_seconds or progress["step"] >= total_steps:
+            if now - last_step_event >= args.progress_seconds or progress["step"] >= total_steps:
                 rate = window_samples / max(1e-9, now - window_started)
                 steps_per_second = progress["step"] / max(1e-9, now - started)
                 event = {"type": "step", "epoch": epoch, "step": progress["step"], "totalSteps": total_steps, "loss": batch_loss,
@@ -426,7 +429,7 @@ def main():
                 if task == "seq2seq":
                     event["teacherForcing"] = ratio
                 emit(event)
-                window_samples, window_started = 0, now
+                window_samples, window_started, last_step_event = 0, now, now
             if progress["step"] >= total_steps:
                 break
         if status != "completed":

@@ -61,4 +61,9 @@ test('the quick-pick description names spec, status, best loss and epochs', () =
     'forecaster · completed · best val loss 0.01235 · 20 epochs',
   );
   assert.equal(describeRunFolder({ name: 'f-1', runDir: '/r', startedAt: new Date(0) }), 'f-1 · no report');
+  // The report's status word is shown as the status bar and the Runs view say it, not raw.
+  assert.equal(
+    describeRunFolder({ name: 'f-2', runDir: '/r', startedAt: new Date(0), specName: 'forecaster', status: 'early-stopped', epochs: 7 }),
+    'forecaster · stopped early · 7 epochs',
+  );
 });

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { RunStatus } from '../train/protocol';
 
 export interface RunFolderSummary {
   name: string;
@@ -62,8 +63,18 @@ export function listRunFolders(workspaceRoots: readonly string[]): RunFolderSumm
 
 /** One line for a quick pick: what was trained, how it ended, and its best validation loss. */
 export function describeRunFolder(run: RunFolderSummary): string {
-  const parts = [run.specName ?? run.name, run.status ?? 'no report'];
+  const parts = [run.specName ?? run.name, run.status ? statusWord(run.status) : 'no report'];
   if (run.bestValidationLoss !== undefined && Number.isFinite(run.bestValidationLoss)) parts.push(`best val loss ${run.bestValidationLoss.toPrecision(4)}`);
   if (run.epochs !== undefined) parts.push(`${run.epochs} epoch${run.epochs === 1 ? '' : 's'}`);
   return parts.join(' · ');
+}
+
+const STATUS_WORDS: Record<RunStatus, string> = {
+  running: 'running', completed: 'completed', 'early-stopped': 'stopped early', pruned: 'stopped early by the sweep (pruned)',
+  stopped: 'stopped', diverged: 'diverged', failed: 'failed', pending: 'waiting to start', interrupted: 'interrupted (no report; can be resumed)',
+};
+
+/** How a run's status reads in the Runs view, the Open Run list and the status bar (a word the report did not define stays as it is). */
+export function statusWord(status: string): string {
+  return (STATUS_WORDS as Record<string, string>)[status] ?? status;
 }

@@ -4,6 +4,7 @@
  * `runsTree.ts` turns these nodes into TreeItems; unit tested.
  */
 import type { RunRecord, RunStatus } from './runRecords';
+import { statusWord } from './runFolders';
 // The panels' number format (pure, no DOM), so the tree and the runs table print a figure alike.
 import { formatScalar as formatFigure } from '../../webview/shared/format';
 
@@ -82,10 +83,6 @@ export const STATUS_ICONS: Record<RunStatus, { icon: string; colour?: string }> 
   interrupted: { icon: 'debug-pause', colour: 'disabledForeground' },
 };
 
-const STATUS_WORDS: Record<RunStatus, string> = {
-  running: 'running', completed: 'completed', 'early-stopped': 'early-stopped', pruned: 'stopped early by the sweep (pruned)',
-  stopped: 'stopped', diverged: 'diverged', failed: 'failed', pending: 'waiting to start', interrupted: 'interrupted (no report; can be resumed)',
-};
 
 
 /** Best validation loss so far: from the epochs (live) or the report (a run with no epoch lines). */
@@ -110,7 +107,7 @@ export function runDescription(record: RunRecord | undefined, status: RunStatus)
     const planned = plannedEpochs(record);
     parts.push(`epoch ${record.epochs.length}${planned ? `/${planned}` : ''}`);
   }
-  if (parts.length === 0) parts.push(STATUS_WORDS[status]);
+  if (parts.length === 0) parts.push(statusWord(status));
   return parts.join(' · ');
 }
 
@@ -129,7 +126,7 @@ function runNode(entry: RunEntry): RunNode {
   const { record, status } = entry;
   const node: RunNode = {
     kind: 'run', id: record.runDir, runDir: record.runDir, status, label: record.name,
-    description: runDescription(record, status), tooltip: `${record.specName} · ${STATUS_WORDS[status]}\n${record.runDir}`,
+    description: runDescription(record, status), tooltip: `${record.specName} · ${statusWord(status)}\n${record.runDir}`,
     contextValue: contextValue(status, record, entry.liveRunId),
   };
   if (entry.liveRunId) node.liveRunId = entry.liveRunId;
@@ -147,7 +144,7 @@ function trialNode(sweep: SweepEntry, trial: TrialEntry): RunNode {
   const description = [metric ?? runDescription(trial.record, trial.status), `seed ${trial.seed}`].join(' · ');
   const node: RunNode = {
     kind: 'run', id: trial.runDir, runDir: trial.runDir, status: trial.status, label: params ? `${trial.id} ${params}` : trial.id,
-    description, tooltip: `${sweep.name} / ${trial.id} · ${STATUS_WORDS[trial.status]}\n${Object.entries(trial.params).map(([path, value]) => `${path} = ${value}`).join('\n')}\nseed ${trial.seed}`,
+    description, tooltip: `${sweep.name} / ${trial.id} · ${statusWord(trial.status)}\n${Object.entries(trial.params).map(([path, value]) => `${path} = ${value}`).join('\n')}\nseed ${trial.seed}`,
     contextValue: contextValue(trial.status, trial.record, trial.liveRunId, true), trial: { sweepDir: sweep.dir, id: trial.id },
   };
   if (trial.liveRunId) node.liveRunId = trial.liveRunId;

@@ -1,5 +1,6 @@
 /** Status bar text for a training run. Pure (no `vscode`), so it is unit tested. */
 import type { RunFinished, StepProgress } from '../train/protocol';
+import { statusWord } from './runFolders';
 
 export interface TrainingStatusInput {
   specName: string;
@@ -32,7 +33,7 @@ export function describeTrainingStatus(input: TrainingStatusInput): { text: stri
       return { text: `$(clock) ${input.specName} queued${others}`, tooltip: 'Waiting for a free training slot. Click for the dashboard.' };
     case 'finished': {
       const status = input.finished?.status ?? 'finished';
-      const word = status === 'early-stopped' ? 'stopped early' : status;
+      const word = statusWord(status);
       const icon = status === 'completed' || status === 'early-stopped' ? '$(check)' : status === 'stopped' ? '$(debug-stop)' : '$(error)';
       const best = input.finished && Number.isFinite(input.finished.bestValidationLoss) ? ` · best val ${formatLoss(input.finished.bestValidationLoss)}` : '';
       // The tooltip is the trainer's one-sentence outcome (src/train/runOutcome.ts), as it is.

@@ -150,36 +150,32 @@ test('stopping a queued run finishes it without starting a worker', hangGuard, a
   manager.dispose();
 });
 
+/** The environment a one-step run's worker is started with, under these settings of the manager. */
+async function workerEnvWith(settings: { dataCacheThresholdMB?: () => number | null; threadsPerRun?: () => number }): Promise<NodeJS.ProcessEnv | undefined> {
+  let env: NodeJS.ProcessEnv | undefined;
+  const manager = new TrainingRunManager({
+    workerScriptPath: fakeWorkerPath,
+    maxConcurrentRuns: () => 2,
+    ...settings,
+    log: () => {},
+    createWorker: (path, workerEnv) => { env = workerEnv; return new Worker(path, { env: workerEnv }); },
+  });
+  const run = manager.start(startCommand({ mode: 'train', steps: 1 }));
+  await finished(manager, run);
+  manager.dispose();
+  return env;
+}
+
 test('seqlab.dataCacheThresholdMB reaches the worker as SEQLAB_CACHE_THRESHOLD_MB; null leaves the default', hangGuard, async () => {
   for (const threshold of [0, 512, null]) {
-    let env: NodeJS.ProcessEnv | undefined;
-    const manager = new TrainingRunManager({
-      workerScriptPath: fakeWorkerPath,
-      maxConcurrentRuns: () => 2,
-      dataCacheThresholdMB: () => threshold,
-      log: () => {},
-      createWorker: (path, workerEnv) => { env = workerEnv; return new Worker(path, { env: workerEnv }); },
-    });
-    const run = manager.start(startCommand({ mode: 'train', steps: 1 }));
-    await finished(manager, run);
+    const env = await workerEnvWith({ dataCacheThresholdMB: () => threshold });
     assert.equal(env?.SEQLAB_CACHE_THRESHOLD_MB, threshold === null ? process.env.SEQLAB_CACHE_THRESHOLD_MB : String(threshold));
-    manager.dispose();
   }
 });
 
 test('seqlab.threadsPerRun = 1 starts the worker with SEQLAB_THREADS=1; 2 leaves the choice to the worker', hangGuard, async () => {
   for (const threads of [1, 2]) {
-    let env: NodeJS.ProcessEnv | undefined;
-    const manager = new TrainingRunManager({
-      workerScriptPath: fakeWorkerPath,
-      maxConcurrentRuns: () => 2,
-      threadsPerRun: () => threads,
-      log: () => {},
-      createWorker: (path, workerEnv) => { env = workerEnv; return new Worker(path, { env: workerEnv }); },
-    });
-    const run = manager.start(startCommand({ mode: 'train', steps: 1 }));
-    await finished(manager, run);
+    const env = await workerEnvWith({ threadsPerRun: () => threads });
     assert.equal(env?.SEQLAB_THREADS, threads === 1 ? '1' : process.env.SEQLAB_THREADS);
-    manager.dispose();
   }
 });

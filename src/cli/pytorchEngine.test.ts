@@ -103,7 +103,26 @@ test('stopping a PyTorch run ends every one of its processes and reports the run
   assert.equal(code, 0, `${io.out}\n${io.err}`);
   const report = JSON.parse(fs.readFileSync(path.join(run, 'report.json'), 'utf8'));
   assert.equal(report.status, 'stopped', report.message);
+  assert.match(report.message, /^stopped at epoch \d+ step \d+; the last checkpoint/, 'rank 0 wrote the report: both processes stopped together');
   assert.ok(report.epochs < 200);
+  assert.deepEqual(processesOf(run), [], 'no process of the run is left');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('a stop that reaches the PyTorch run before train.py listens for it still ends the run as stopped, with a report', async () => {
+  assertTorchInstalled();
+  const { dir, specPath } = seriesProject(200);
+  const run = path.join(dir, 'run');
+  const io = capture();
+  // Stopped as soon as the launch can be stopped: Python is still starting, so SIGTERM ends it without a report.
+  io.onInterrupt = (handler) => { io.stop = handler; handler(); };
+  const code = await main(['train', specPath, '--engine', 'pytorch', '--python', PYTHON, '--out', run, '--json'], io);
+  assert.equal(code, 0, `${io.out}\n${io.err}`);
+  const report = JSON.parse(fs.readFileSync(path.join(run, 'report.json'), 'utf8'));
+  assert.equal(report.status, 'stopped', report.message);
+  assert.match(report.message, /before the PyTorch processes wrote their report/);
+  const finished = io.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; status?: string }).filter((e) => e.type === 'runFinished');
+  assert.deepEqual(finished.map((e) => e.status), ['stopped'], 'one runFinished event, saying stopped');
   assert.deepEqual(processesOf(run), [], 'no process of the run is left');
   fs.rmSync(dir, { recursive: true });
 });

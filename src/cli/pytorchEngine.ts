@@ -94,7 +94,11 @@ export async function trainWithPytorch(options: PytorchRunOptions): Promise<RunF
   const [command, ...args] = pytorchCommand({ ...options, projectDir, runDir, port: await freePort(), dataMode: options.dataMode });
   // Its own process group: a stop reaches torchrun and every worker, and nothing outlives this process.
   const child = spawn(command, args, { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const stop = () => stopGroup(child);
+  let stopRequested = false;
+  const stop = () => {
+    stopRequested = true;
+    stopGroup(child);
+  };
   const killOnExit = () => signalGroup(child, 'SIGKILL');
   options.onStop?.(stop);
   process.on('SIGTERM', stop);
@@ -102,10 +106,13 @@ export async function trainWithPytorch(options: PytorchRunOptions): Promise<RunF
   process.on('exit', killOnExit);
   const stderrTail: string[] = [];
   let sawFinished = false;
+  const reached = { epochs: 0, steps: 0 };
   const relay = (line: string, fromStderr: boolean) => {
     const text = line.replace(/^\[[^\]]*\]:/, ''); // torchrun's "[default0]:" prefix
     const event = parseEvent(text);
     sawFinished ||= event?.type === 'runFinished';
+    if (event?.type === 'epoch') reached.epochs = event.epoch;
+    if (event?.type === 'step' || event?.type === 'epoch') reached.steps = event.step;
     if (event) emit(event);
     else if (text.trim()) {
       if (fromStderr) stderrTail.splice(0, Math.max(0, stderrTail.length - 20), text);
@@ -119,8 +126,8 @@ export async function trainWithPytorch(options: PytorchRunOptions): Promise<RunF
   process.off('SIGHUP', stop);
   process.off('exit', killOnExit);
   signalGroup(child, 'SIGKILL'); // a worker left behind by a crashed launcher
-  const result = finishedRun(runDir, setup.baselines, code, stderrTail);
-  if (result.status === 'failed' && !sawFinished) emit(result); // train.py ended without saying how
+  const result = finishedRun(runDir, setup.baselines, code, stderrTail, stopRequested ? reached : undefined);
+  if (!sawFinished) emit(result); // train.py ended without saying how (killed, crashed, or stopped before its report)
   return result;
 }
 
@@ -135,8 +142,11 @@ function parseEvent(line: string): TrainerEvent | undefined {
   }
 }
 
-/** How the run ended, from the report train.py wrote (with SeqLab's baselines added); a crash without one fails. */
-function finishedRun(runDir: string, baselines: Record<string, number>, code: number | null, stderrTail: string[]): RunFinished {
+/**
+ * How the run ended, from the report train.py wrote (with SeqLab's baselines added). Without one, a run this
+ * launcher was asked to stop is stopped (its last committed checkpoint stays), any other run failed.
+ */
+function finishedRun(runDir: string, baselines: Record<string, number>, code: number | null, stderrTail: string[], stoppedAt?: { epochs: number; steps: number }): RunFinished {
   const reportFile = path.join(runDir, RUN_FILES.report);
   if (nodeRunIo.exists(reportFile)) {
     const report = JSON.parse(nodeRunIo.readTextFile(reportFile)) as Record<string, unknown>;
@@ -147,6 +157,14 @@ function finishedRun(runDir: string, baselines: Record<string, number>, code: nu
       steps: number(report.steps), bestValidationLoss: number(report.bestValidationLoss), bestEpoch: number(report.bestEpoch),
       finalMetrics: (report.finalMetrics ?? {}) as Record<string, number>, seconds: number(report.seconds), runDir,
     };
+  }
+  if (stoppedAt) {
+    const checkpoint = path.join(runDir, RUN_FILES.model);
+    const kept = nodeRunIo.exists(checkpoint) ? `; the last checkpoint is kept at ${checkpoint}` : '';
+    const message = `stopped after ${stoppedAt.epochs} epoch${stoppedAt.epochs === 1 ? '' : 's'} (${stoppedAt.steps} steps) before the PyTorch processes wrote their report${kept}`;
+    const result: RunFinished = { type: 'runFinished', status: 'stopped', message, epochs: stoppedAt.epochs, steps: stoppedAt.steps, bestValidationLoss: NaN, bestEpoch: 0, finalMetrics: {}, seconds: 0, runDir };
+    writeJson(nodeRunIo, reportFile, { ...result, type: undefined, engine: 'pytorch', baselines });
+    return result;
   }
   const message = `PyTorch training ended with exit code ${code ?? 'none (killed)'} before it wrote ${RUN_FILES.report}${stderrTail.length ? `:\n${stderrTail.join('\n')}` : ''}`;
   const result: RunFinished = { type: 'runFinished', status: 'failed', message, epochs: 0, steps: 0, bestValidationLoss: NaN, bestEpoch: 0, finalMetrics: {}, seconds: 0, runDir };

@@ -324,14 +324,21 @@ def main():
     started = time.time()
 
     # Stop (SIGTERM from `seqlab train --engine pytorch`, or Ctrl+C): the run folder keeps its last epoch's
-    # checkpoint, rank 0 reports the run as stopped, and every process leaves at once.
+    # checkpoint and rank 0 reports the run as stopped. One process leaves at once. Under torchrun the processes
+    # stop together at the next step's all-reduce: a rank that left alone would break rank 0's collective, which
+    # then dies without its report.
     folder = RunFolder(os.path.abspath(args.run_dir), spec) if rank == 0 else None
-    progress = {"epoch": 0, "step": 0, "committed": 0}
+    progress = {"epoch": 0, "step": 0, "committed": 0, "stop": False}
+
+    def stopped_message():
+        return f"stopped at epoch {progress['epoch'] + 1} step {progress['step']}; the last checkpoint (step {progress['committed']}) is kept at {folder.file('model.safetensors')}"
 
     def stop(signum, _frame):
+        if distributed:
+            progress["stop"] = True
+            return
         if folder is not None and not progress.get("reported"):
-            message = f"stopped at epoch {progress['epoch'] + 1} step {progress['step']}; the last checkpoint (step {progress['committed']}) is kept at {folder.file('model.safetensors')}"
-            finish("stopped", message)
+            finish("stopped", stopped_message())
         os._exit(0)
 
     model = build_model(config, weights=None if args.from_scratch else os.path.join(HERE, "model.safetensors")).to(device)
@@ -406,9 +413,12 @@ def main():
             # The batch's loss over all ranks (each rank's mean weighted by its examples), as SeqLab computes it;
             # the gradients are already averaged, so every rank decides alike whether the step diverged.
             examples = int(b["lengths"].shape[0])
-            figures = torch.tensor([loss.item() * examples, float(examples)], dtype=torch.float64)
+            figures = torch.tensor([loss.item() * examples, float(examples), float(progress["stop"])], dtype=torch.float64)
             if distributed:
                 dist.all_reduce(figures)
+            if figures[2] > 0:  # a stop reached some process: all leave before this step changes the weights
+                status, message = "stopped", stopped_message() if folder is not None else ""
+                break
             batch_loss, batch_examples = float(figures[0] / figures[1]), int(figures[1])
             if not (math.isfinite(batch_loss) and math.isfinite(norm_before)):
                 bad = batch_loss if not math.isfinite(batch_loss) else norm_before
@@ -465,7 +475,7 @@ def main():
         finish(status, message)
     if distributed:
         dist.destroy_process_group()
-    sys.exit(0 if status == "completed" else 1)
+    sys.exit(0 if status in ("completed", "stopped") else 1)
 
 
 if __name__ == "__main__":

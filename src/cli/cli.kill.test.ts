@@ -3,14 +3,12 @@
 // Runs the built CLI (dist/cli.js, which `npm test` builds before the unit tests) on the reference kernels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Rng } from '../tensor';
 import { assertEveryFileParses, assertSameOutcome, runOutcome } from '../train/testing/runFolderChecks';
-
-const CLI = path.join(__dirname, '../../bin/seqlab.js');
+import { runBuiltCli, type CliChild } from './testing/builtCli';
 
 const SPEC = {
   name: 'killed',
@@ -20,32 +18,10 @@ const SPEC = {
   training: { epochs: 6, batchSize: 16, seed: 2, optimizer: { type: 'adam', lr: 0.01 }, clipGradNorm: 1 },
 };
 
-interface Child {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `seqlab train` with `args`; `kill` sends SIGKILL `afterMs` after the run reports epoch `afterEpoch`. */
-function seqlab(args: string[], kill?: { afterEpoch: number; afterMs: number }): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'train', ...args, '--json'], { env: { ...process.env, SEQLAB_KERNELS: 'reference', SEQLAB_THREADS: '1' } });
-    let stdout = '';
-    let stderr = '';
-    let armed = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      // Counting epochs keeps the moments inside the run on a fast machine and a loaded one alike.
-      if (kill && !armed && stdout.includes(`"type":"epoch","epoch":${kill.afterEpoch},`)) {
-        armed = true;
-        setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+/** `seqlab train ARGS --json`, killed `afterMs` after the run reports epoch `afterEpoch`. */
+function seqlab(args: string[], kill?: { afterEpoch: number; afterMs: number }): Promise<CliChild> {
+  const moment = kill && { when: (out: string) => out.includes(`"type":"epoch","epoch":${kill.afterEpoch},`), afterMs: kill.afterMs };
+  return runBuiltCli(['train', ...args, '--json'], moment);
 }
 
 test('kill -9 at random moments of a real training process, then --resume: the same weights as never killed', async () => {

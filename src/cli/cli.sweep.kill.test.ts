@@ -4,7 +4,6 @@
 // Runs the built CLI (dist/cli.js and dist/sweepWorker.js, which `npm test` builds) on the reference kernels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,8 +11,7 @@ import { Rng } from '../tensor';
 import { assertEveryFileParses, runOutcome } from '../train/testing/runFolderChecks';
 import { readSweepFolder } from '../train/sweeps/sweepFolder';
 import { nodeRunIo } from '../train/runIo';
-
-const CLI = path.join(__dirname, '../../bin/seqlab.js');
+import { runBuiltCli, type CliChild } from './testing/builtCli';
 
 const SPEC = {
   name: 'killed',
@@ -24,31 +22,10 @@ const SPEC = {
 };
 const SWEEP = { spec: 'killed.seqmodel.json', parameters: { 'model.encoder.cell': { values: ['rnn', 'lstm', 'gru'] } }, seeds: 2 };
 
-interface Child {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `seqlab sweep` with `args`; `kill` sends SIGKILL `afterMs` after the `afterEpochs`-th epoch of any trial. */
-function seqlab(args: string[], kill?: { afterEpochs: number; afterMs: number }): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'sweep', ...args, '--json', '--parallel', '2'], { env: { ...process.env, SEQLAB_KERNELS: 'reference', SEQLAB_THREADS: '1' } });
-    let stdout = '';
-    let stderr = '';
-    let armed = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (kill && !armed && (stdout.match(/"type":"trialEpoch"/g) ?? []).length >= kill.afterEpochs) {
-        armed = true;
-        setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+/** `seqlab sweep ARGS --json --parallel 2`, killed `afterMs` after the `afterEpochs`-th epoch of any trial. */
+function seqlab(args: string[], kill?: { afterEpochs: number; afterMs: number }): Promise<CliChild> {
+  const moment = kill && { when: (out: string) => (out.match(/"type":"trialEpoch"/g) ?? []).length >= kill.afterEpochs, afterMs: kill.afterMs };
+  return runBuiltCli(['sweep', ...args, '--json', '--parallel', '2'], moment);
 }
 
 function sweepFolderOf(dir: string): string {

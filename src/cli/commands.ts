@@ -70,7 +70,7 @@ Commands:
 
 Run 'seqlab <command> --help' for the options of a command.
 Exit codes: 0 success, 1 the run failed or diverged, 2 bad spec, data or arguments.`,
-  train: `Usage: seqlab train SPEC [--out DIR] [--init WEIGHTS.safetensors] [--epochs N] [--max-steps N] [--seed N] [--resume RUN_DIR] [--cache-threshold MB] [--json]
+  train: `Usage: seqlab train SPEC [--out DIR] [--init WEIGHTS.safetensors] [--epochs N] [--max-steps N] [--seed N] [--resume RUN_DIR] [--cache-threshold MB] [--json [--gates]]
 
 Trains the model SPEC describes. A progress bar (epoch, step, loss, samples/s, ETA) on a terminal; one JSON
 event per line with --json or when the output is not a terminal; a summary table at the end.
@@ -83,6 +83,8 @@ event per line with --json or when the output is not a terminal; a summary table
   --resume DIR     continue the run in DIR from its last checkpoint
 ${CACHE_THRESHOLD_HELP}
   --json           JSON lines output
+  --gates          with --json, also the gate snapshots (every gate's values on one validation example, per
+                   layer and epoch: large)
 
   --engine pytorch train with PyTorch instead: the run folder gets the exported project (pytorch/), whose
                    train.py reads the original data file and writes the same run folder (torchrun for --nproc > 1)
@@ -212,7 +214,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
     out: { type: 'string' }, init: { type: 'string' }, epochs: { type: 'string' }, 'max-steps': { type: 'string' },
-    seed: { type: 'string' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'cache-threshold': { type: 'string' },
+    seed: { type: 'string' }, json: { type: 'boolean' }, gates: { type: 'boolean' }, resume: { type: 'string' }, 'cache-threshold': { type: 'string' },
     engine: { type: 'string' }, nproc: { type: 'string' }, device: { type: 'string' }, python: { type: 'string' }, data: { type: 'string' },
   });
   if (values.help) {
@@ -232,7 +234,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const setup = setUpRun({
     specPath, specText, outDir: values.out as string | undefined, resumeFrom: values.resume as string | undefined, initWeights: values.init as string | undefined,
   }, nodeRunIo);
-  const reporter = values.json || !io.isTTY ? jsonReporter((line) => io.stdout(`${line}\n`)) : terminalReporter((text) => io.stdout(text));
+  const reporter = values.json || !io.isTTY ? jsonReporter((line) => io.stdout(`${line}\n`), { gates: values.gates === true }) : terminalReporter((text) => io.stdout(text));
   for (const w of setup.warnings) io.stderr(`${formatDiagnostic(specPath, w)}\n`);
   if (setup.data.info.cache) io.stderr(`${dataCacheLine(setup.data.info.cache)}\n`);
   const control = new RunControl();

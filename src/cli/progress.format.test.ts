@@ -42,6 +42,12 @@ test('JSON lines: one parseable object per event, gates left out, a closing summ
   assert.ok(summaryTable(finished, {}).includes('best validation loss  0.1590 (epoch 9)'));
 });
 
+test('JSON lines with gates: a gate snapshot\'s values as plain arrays (the editor\'s PyTorch runs show them)', () => {
+  const lines: string[] = [];
+  jsonReporter((l) => lines.push(l), { gates: true }).event({ type: 'gates', epoch: 1, step: 1, cell: 'gru', layer: 0, hiddenSize: 2, steps: 1, timeLabels: ['a'], gates: { reset: Float32Array.of(0.25, 0.5) }, saturation: { reset: 0 } });
+  assert.deepEqual(JSON.parse(lines[0]).gates, { reset: [0.25, 0.5] });
+});
+
 test('the summary shows the held-out test figures apart, with the checkpoint, the example count and the test baselines', () => {
   const evaluation = {
     type: 'testEvaluation' as const, checkpoint: 'best' as const, checkpointFile: '/r/best.safetensors', epoch: 9, size: 1200, loss: 0.2,

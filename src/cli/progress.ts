@@ -12,12 +12,15 @@ export interface Reporter {
   finish(result: RunFinished, baselines: Record<string, number>): void;
 }
 
-/** JSON lines: every event except the large per-unit gate arrays (the panels read those from the worker). */
-export function jsonReporter(write: (line: string) => void): Reporter {
+/**
+ * JSON lines: every event except the large per-unit gate arrays (the panels read those from the worker), unless
+ * `gates` asks for them too (the editor's PyTorch runs, whose panels read this output): then as plain arrays.
+ */
+export function jsonReporter(write: (line: string) => void, options: { gates?: boolean } = {}): Reporter {
   let test: TestEvaluation | undefined;
   return {
     event(event) {
-      if (event.type === 'gates') return;
+      if (event.type === 'gates' && !options.gates) return;
       if (event.type === 'testEvaluation') test = event;
       write(JSON.stringify(event, finiteOrString));
     },
@@ -28,6 +31,7 @@ export function jsonReporter(write: (line: string) => void): Reporter {
 }
 
 function finiteOrString(_key: string, value: unknown): unknown {
+  if (value instanceof Float32Array) return Array.from(value); // JSON would write a typed array as an object
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
 

@@ -72,6 +72,11 @@ test('a PyTorch run streams its events to the run manager while it trains, and S
   assert.equal(result.status, 'stopped', result.message);
   await exited();
   assert.ok(seen.some((e) => e.type === 'runStarted') && seen.some((e) => e.type === 'step'), 'progress arrived while it trained');
+  // The gates, gradient-flow and predictions panels' records of epoch 1 arrived too (gates with their values).
+  const gates = seen.find((e) => e.type === 'gates' && e.epoch === 1) as { gates: Record<string, unknown[]> } | undefined;
+  assert.ok(gates && ['reset', 'update', 'candidate'].every((name) => gates.gates[name]?.length > 0), 'the GRU\'s gate values of epoch 1');
+  assert.ok(seen.some((e) => e.type === 'gradFlow' && e.epoch === 1 && e.norms[0].every((norm) => norm > 0)), 'the gradient flow of epoch 1');
+  assert.ok(seen.some((e) => e.type === 'predictions' && e.epoch === 1 && e.series !== undefined), 'the validation series of epoch 1');
   const runDir = path.join(dir, 'run');
   const ps = spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes(runDir));
   assert.deepEqual(ps, [], 'no process of the run is left');

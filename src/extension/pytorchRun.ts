@@ -48,7 +48,7 @@ export class PytorchRunProcess implements WorkerLike {
   }
 
   private start(command: StartTraining): void {
-    const args = [this.cliPath, 'train', command.specPath, '--engine', 'pytorch', '--json', '--python', this.settings.python, '--nproc', String(this.settings.nproc)];
+    const args = [this.cliPath, 'train', command.specPath, '--engine', 'pytorch', '--json', '--gates', '--python', this.settings.python, '--nproc', String(this.settings.nproc)];
     const overrides = command.overrides ?? {};
     if (overrides.epochs !== undefined) args.push('--epochs', String(overrides.epochs));
     if (overrides.maxSteps !== undefined) args.push('--max-steps', String(overrides.maxSteps));

@@ -18,13 +18,16 @@ The run folder (--run-dir, default ./run) is SeqLab's, written by rank 0, every 
 metrics.jsonl (one line per epoch), model.safetensors (the weights of the last epoch; a PyTorch checkpoint holds
 weights and its epoch and step, not SeqLab's trainer state, so SeqLab reads it as weights but does not resume it),
 best.safetensors (the best validation epoch) and report.json. SeqLab's "Open Run…", the dashboard and
-`seqlab predict --weights RUN/best.safetensors` read it. --json prints SeqLab's progress events as JSON lines.
+`seqlab predict --weights RUN/best.safetensors` read it. --json prints SeqLab's progress events as JSON lines,
+and after each epoch the records of SeqLab's gradient-flow, gate and predictions panels (recurrent_probe.py: the
+epoch's last step runs the encoder unrolled to see each h_t's gradient; validation_record.py).
 
 Starts from model.safetensors unless --from-scratch. seq2seq decoders follow the spec's teacher-forcing schedule
 (training.teacherForcing: start, end, decay, epochs) as SeqLab does: one coin per decoder step, shared by the
 batch; where it says "not forcing", the step is fed the model's own previous argmax.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -39,7 +42,9 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
 from model import HERE, PAD_ID, build_model, load_config, save_safetensors
+from recurrent_probe import RecurrentProbe, gradient_flow
 from seqlab_data import Rng, batch_order, collate, epoch_rng, open_data, shard
+from validation_record import ValidationRecorder, denormalize, epoch_records
 
 VALIDATION_BUDGET_SEED = 0x7A11D  # src/train/evaluate.ts: the fixed sample a validation budget evaluates
 HIGHER_IS_BETTER = {"accuracy", "f1", "tokenAccuracy", "exactMatch"}
@@ -132,23 +137,6 @@ def run_model(model, b):
 
 # ------------------------------------------------------------------------------------------ validation metrics
 
-def denormalize(values, info, spec, anchors):
-    """Forecast targets back in the data's units (src/data/series.ts denormalizeTargets)."""
-    normalizer = info.get("normalizer")
-    if not normalizer:
-        return values
-    data = spec["data"]
-    columns = data["columns"] + [c for c in (data.get("target") or [data["columns"][0]]) if c not in data["columns"]]
-    targets = [columns.index(c) for c in (data.get("target") or [data["columns"][0]])]
-    K = len(targets)
-    mean = torch.tensor([normalizer["mean"][k] for k in targets], dtype=torch.float64)
-    std = torch.tensor([normalizer["std"][k] for k in targets], dtype=torch.float64)
-    v = values.double().reshape(values.shape[0], -1, K) * std + mean
-    if anchors is not None:
-        v = v + anchors.double()[:, None, :]
-    return v.reshape(values.shape[0], -1)
-
-
 def macro_f1(confusion):
     total, classes = 0.0, 0
     for c in range(confusion.shape[0]):
@@ -161,8 +149,9 @@ def macro_f1(confusion):
 
 
 @torch.no_grad()
-def evaluate(model, split, config, training, device, batch_size):
-    """Validation loss and SeqLab's metrics for the task (src/train/metrics.ts), on at most maxBatches batches."""
+def evaluate(model, split, config, training, device, batch_size, on_batch=None):
+    """Validation loss and SeqLab's metrics for the task (src/train/metrics.ts), on at most maxBatches batches;
+    on_batch(batch, outputs) sees each evaluated batch (the predictions panel's record)."""
     task, info, spec = config["spec"]["task"]["type"], config["info"], config["spec"]
     if len(split) == 0:
         return float("nan"), {}
@@ -178,6 +167,8 @@ def evaluate(model, split, config, training, device, batch_size):
     for indices in order:
         b = {k: v.to(device) for k, v in collate([split[i] for i in indices]).items()}
         outputs = run_model(model, b)
+        if on_batch is not None:
+            on_batch(b, outputs)
         n = loss_terms(task, b)
         loss_sum += compute_loss(task, training, outputs, b).item() * n
         loss_count += n
@@ -396,15 +387,21 @@ def main():
         coins = torch.Generator().manual_seed(args.seed * 1000003 + epoch * 7919)
         loss_sum, loss_count, own_steps, all_steps = 0.0, 0, 0, 0
         window_samples, window_started = 0, time.time()
-        for batch in loader:
+        flow = None
+        for position, batch in enumerate(loader):
             b = {k: v.to(device) for k, v in batch.items()}
             if ratio < 1:
                 b["decoder_input_ids"], own = scheduled_decoder_inputs(model, b, ratio, coins)
                 own_steps += own
                 all_steps += b["decoder_input_ids"].shape[1] - 1
             optimizer.zero_grad()
-            loss = compute_loss(task, training, run_model(trained, b), b)
-            loss.backward()
+            # The epoch's last step runs the encoder unrolled, to record the gradient flow through time SeqLab shows.
+            probing = position == len(order) - 1 or progress["step"] + 1 >= total_steps
+            with RecurrentProbe(model, gradients=True) if probing else contextlib.nullcontext() as probe:
+                loss = compute_loss(task, training, run_model(trained, b), b)
+                loss.backward()
+            if probing:
+                flow = gradient_flow(probe, config, loss_terms(task, b), distributed)
             parameters = [p for p in trained.parameters() if p.grad is not None]
             norm_before = float(torch.nn.utils.clip_grad_norm_(parameters, clip_norm if clip_norm is not None else math.inf))
             if clip_value is not None:
@@ -445,7 +442,8 @@ def main():
         if status != "completed":
             break
         if rank == 0:
-            validation_loss, metrics = evaluate(model, validation_split, config, training, device, B)
+            recorder = ValidationRecorder(config)
+            validation_loss, metrics = evaluate(model, validation_split, config, training, device, B, on_batch=recorder.add)
             monitored = validation_loss if stop_metric == "loss" else metrics.get(stop_metric, validation_loss)
             higher = stop_metric in HIGHER_IS_BETTER
             improved = state["best_metric"] is None or (monitored > state["best_metric"] if higher else monitored < state["best_metric"])
@@ -467,6 +465,8 @@ def main():
                 break
             progress["epoch"], progress["committed"] = epoch, progress["step"]
             emit(dict(line, type="epoch"))
+            for event in epoch_records(model, validation_split, config, epoch, progress["step"], flow, recorder, device, B):
+                emit(event)
         else:
             progress["epoch"] = epoch
     if rank == 0:

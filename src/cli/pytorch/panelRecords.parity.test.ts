@@ -1,0 +1,144 @@
+// A PyTorch run feeds the gate, gradient-flow and predictions panels as a SeqLab run does: train.py, from the
+// exported initial weights on the same batches, writes after each epoch the same `gradFlow`, `gates` and
+// `predictions` events as SeqLab's trainer — same order, same fields, same labels and counts, and figures equal
+// within BOUND (relative to max(1, |value|)). The two runs' weights agree to about 1e-6 after a few steps (see
+// trainLoss.parity.test.ts), so the records differ by that much, not by their meaning. Measured (5 Dec): largest
+// difference 3.7e-7 (the tagger), 1.2e-7 under torchrun with 2 processes.
+// Runs Debian's torch at /usr/bin/python3, which `npm test` installs when missing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Rng } from '../../tensor';
+import type { SeqModelSpec } from '../../spec/types';
+import { prepareData } from '../../data';
+import type { TrainerEvent } from '../../train/protocol';
+import { SequenceModel } from '../../train/model';
+import { nodeRunIo } from '../../train/runIo';
+import { encodeWeights } from '../../train/runFolder';
+import { train } from '../../train/trainer';
+import { exportPytorch } from '../exportPytorch';
+import { freePort, pytorchCommand } from '../pytorchEngine';
+import { PYTHON, assertTorchInstalled } from '../testing/torchInstalled';
+
+const EPOCHS = 2;
+const BOUND = 1e-5;
+const PANEL_EVENTS = new Set(['gradFlow', 'gates', 'predictions']);
+
+const series = ['t,a,b', ...Array.from({ length: 90 }, (_, i) => `${i},${(Math.sin(i / 7) * 4 + i * 0.05).toFixed(4)},${(Math.cos(i / 3) + (i % 5) * 0.2).toFixed(4)}`)].join('\n');
+const words = ['fine', 'bad', 'good', 'dull', 'great', 'plot', 'cast', 'slow', 'odd'];
+const texts = ['text,label', ...Array.from({ length: 60 }, (_, i) => `${Array.from({ length: 2 + (i % 6) }, (_, k) => words[(i * 3 + k * 5) % words.length]).join(' ')},${['pos', 'neg', 'mixed'][i % 3]}`)].join('\n');
+const conll = Array.from({ length: 40 }, (_, i) => Array.from({ length: 2 + (i % 5) }, (_, k) => `${words[(i + k * 2) % words.length]} ${k % 3 === 0 ? 'B-X' : k % 3 === 1 ? 'I-X' : 'O'}`).join('\n')).join('\n\n') + '\n';
+const training = (seed: number) => ({ epochs: EPOCHS, batchSize: 8, seed, optimizer: { type: 'adam' as const, lr: 0.01 }, clipGradNorm: 1 });
+
+const cases: Record<string, { spec: SeqModelSpec; file: string; text: string }> = {
+  'forecast: 2-layer LSTM, two columns, horizon 2': {
+    spec: { name: 'f', task: { type: 'forecast', horizon: 2 }, data: { source: 'csv', path: 'series.csv', columns: ['a', 'b'], target: ['a'], window: 6, split: { validation: 0.2 } },
+      model: { encoder: { cell: 'lstm', hiddenSize: 5, numLayers: 2 } }, training: training(3) },
+    file: 'series.csv', text: series,
+  },
+  'forecast: tanh RNN, last-value windows': {
+    spec: { name: 'r', task: { type: 'forecast' }, data: { source: 'csv', path: 'series.csv', columns: ['a'], window: 5, normalize: 'last-value', split: { validation: 0.3 } },
+      model: { encoder: { cell: 'rnn', hiddenSize: 4 } }, training: training(4) },
+    file: 'series.csv', text: series,
+  },
+  'classify: packed bidirectional GRU on ragged texts, three labels': {
+    spec: { name: 'c', task: { type: 'classify' }, data: { source: 'text-classification', path: 'texts.csv', split: { validation: 0.3 } },
+      model: { embedding: { dim: 4 }, encoder: { cell: 'gru', hiddenSize: 5, bidirectional: true } }, training: training(5) },
+    file: 'texts.csv', text: texts,
+  },
+  'tag: 2 LSTM layers with layer norm (one module per layer), projSize': {
+    spec: { name: 't', task: { type: 'tag' }, data: { source: 'conll', path: 'tags.conll', split: { validation: 0.25 } },
+      model: { embedding: { dim: 4 }, encoder: { cell: 'lstm', hiddenSize: 5, projSize: 3, numLayers: 2, layerNorm: true } }, training: training(6) },
+    file: 'tags.conll', text: conll,
+  },
+};
+
+/** The panel events as JSON sees them (a gate's Float32Array becomes an array). */
+function asJson(events: TrainerEvent[]): Record<string, unknown>[] {
+  return events.filter((e) => PANEL_EVENTS.has(e.type)).map((e) => JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Float32Array ? Array.from(v) : v))));
+}
+
+/** Walks both values together: the same shape, strings and booleans equal, numbers within BOUND; returns the worst difference. */
+function compare(seqlab: unknown, pytorch: unknown, where: string): number {
+  if (typeof seqlab === 'number') {
+    assert.equal(typeof pytorch, 'number', `${where}: a number in SeqLab, ${JSON.stringify(pytorch)} in PyTorch`);
+    const difference = Math.abs(seqlab - (pytorch as number)) / Math.max(1, Math.abs(seqlab));
+    assert.ok(difference <= BOUND, `${where}: ${pytorch} in PyTorch, ${seqlab} in SeqLab`);
+    return difference;
+  }
+  if (Array.isArray(seqlab)) {
+    assert.ok(Array.isArray(pytorch) && pytorch.length === seqlab.length, `${where}: ${seqlab.length} items in SeqLab, ${Array.isArray(pytorch) ? pytorch.length : 'none'} in PyTorch`);
+    return seqlab.reduce((worst: number, v, i) => Math.max(worst, compare(v, (pytorch as unknown[])[i], `${where}[${i}]`)), 0);
+  }
+  if (typeof seqlab === 'object' && seqlab !== null) {
+    assert.ok(typeof pytorch === 'object' && pytorch !== null, `${where}: an object in SeqLab`);
+    assert.deepEqual(Object.keys(pytorch as object).sort(), Object.keys(seqlab).sort(), `${where}: the same fields`);
+    return Object.entries(seqlab).reduce((worst, [k, v]) => Math.max(worst, compare(v, (pytorch as Record<string, unknown>)[k], `${where}.${k}`)), 0);
+  }
+  assert.equal(pytorch, seqlab, where);
+  return 0;
+}
+
+/** SeqLab's run of a case and the exported project of its initial weights, in `dir`. */
+async function seqlabRunAndExport(dir: string, { spec, file, text }: (typeof cases)[string]): Promise<{ events: TrainerEvent[]; project: string }> {
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, file), text);
+  const data = prepareData(spec, dir, nodeRunIo, path.join(dir, 'spec.seqmodel.json'));
+  const events: TrainerEvent[] = [];
+  fs.mkdirSync(path.join(dir, 'seqlab-run'));
+  await train({ spec, data, io: nodeRunIo, runDir: path.join(dir, 'seqlab-run'), emit: (e) => events.push(e), progressIntervalMs: 0 });
+  const model = new SequenceModel(spec, data.info, new Rng(spec.training.seed ?? 0));
+  const project = path.join(dir, 'export');
+  exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: project, io: nodeRunIo, dataFile: path.join(dir, file) });
+  return { events, project };
+}
+
+/** The events train.py printed (torchrun's "[default0]:" prefixes removed). */
+function printedEvents(stdout: string): TrainerEvent[] {
+  return stdout.split('\n').map((line) => line.replace(/^\[[^\]]*\]:/, '')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as TrainerEvent);
+}
+
+/** Asserts the PyTorch run's panel records are SeqLab's; returns the largest relative difference. */
+function assertSameRecords(name: string, seqlabEvents: TrainerEvent[], torchEvents: TrainerEvent[]): number {
+  const want = asJson(seqlabEvents);
+  const got = asJson(torchEvents);
+  const label = (e: Record<string, unknown>) => `${e.type} ${e.epoch}${e.layer !== undefined ? ` layer ${e.layer}` : ''}`;
+  assert.deepEqual(got.map(label), want.map(label), `${name}: the same records after each epoch`);
+  assert.equal(want.filter((e) => e.type === 'predictions').length, EPOCHS, `${name}: predictions every epoch`);
+  for (const flow of got.filter((e) => e.type === 'gradFlow') as unknown as { norms: number[][] }[]) {
+    assert.ok(flow.norms.every((row) => row.length > 0 && row.every((norm) => norm > 0)), `${name}: a gradient reaches every step`);
+  }
+  return compare(want, got, name);
+}
+
+test(`train.py writes SeqLab's gradFlow, gates and predictions events after every epoch (figures within ${BOUND})`, async () => {
+  assertTorchInstalled();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-panel-records-'));
+  for (const [name, example] of Object.entries(cases)) {
+    const dir = path.join(root, example.spec.name);
+    const { events, project } = await seqlabRunAndExport(dir, example);
+    const r = spawnSync(PYTHON, [path.join(project, 'train.py'), '--progress-seconds', '0', '--json', '--device', 'cpu', '--run-dir', path.join(dir, 'torch-run')], {
+      encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, cwd: project,
+    });
+    assert.equal(r.status, 0, `${name}: ${r.stdout}\n${r.stderr}`);
+    const worst = assertSameRecords(name, events, printedEvents(r.stdout));
+    console.log(`${name}: largest relative difference ${worst.toExponential(2)}`);
+  }
+  fs.rmSync(root, { recursive: true });
+});
+
+test('under torchrun with 2 processes the gradient flow is still that of the whole batch\'s loss', async () => {
+  assertTorchInstalled();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-panel-records-ddp-'));
+  const [name, example] = Object.entries(cases)[2]; // ragged texts: the two halves of a batch differ in length
+  const { events, project } = await seqlabRunAndExport(path.join(root, 'case'), example);
+  const [command, ...args] = pytorchCommand({ python: PYTHON, projectDir: project, runDir: path.join(root, 'torch-run'), nproc: 2, port: await freePort(), device: 'cpu', overrides: {} });
+  const r = spawnSync(command, [...args, '--progress-seconds', '0'], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, cwd: project });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  const worst = assertSameRecords(`${name}, 2 processes`, events, printedEvents(r.stdout));
+  console.log(`${name}, 2 processes: largest relative difference ${worst.toExponential(2)}`);
+  fs.rmSync(root, { recursive: true });
+});

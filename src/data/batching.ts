@@ -72,6 +72,12 @@ export interface ExampleStore {
   targetLength(i: number): number;
   write(i: number, batch: Batch, b: number): void;
   example(i: number): Example;
+  /**
+   * A store that reads from disk: all its examples in order, as in-memory stores of consecutive examples of about
+   * `bytes` each (a pass over a whole split reads in large pieces); each is valid until the next is requested.
+   * Absent: the store is in memory already.
+   */
+  chunks?(bytes: number): Iterable<ExampleStore>;
 }
 
 type Describe = (example: Example, index: number) => { input: string; target: string };

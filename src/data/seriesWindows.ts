@@ -51,14 +51,12 @@ export class SeriesWindowStore implements ExampleStore {
   }
 
   write(i: number, batch: Batch, b: number): void {
-    const { window: W, horizon: Hz, columnCount: C, inputColumns, targetColumns, relativeScale } = this.shape;
+    const { window: W, columnCount: C, inputColumns, relativeScale } = this.shape;
     const table = this.table;
     const I = inputColumns.length;
-    const K = targetColumns.length;
     const first = this.firstWindow + i;
     const inputs = batch.inputs!;
     const T = batch.steps;
-    const targets = batch.targets!;
     if (relativeScale) {
       // Differences of float32 values are exact in float64 and rounded once: the inverse is exact to that rounding.
       const last = (first + W - 1) * C;
@@ -67,28 +65,47 @@ export class SeriesWindowStore implements ExampleStore {
         const to = (b * T + t) * I;
         for (let c = 0; c < I; c++) inputs[to + c] = (table[row + inputColumns[c]] - table[last + inputColumns[c]]) * relativeScale[inputColumns[c]];
       }
-      for (let h = 0; h < Hz; h++) {
-        const row = (first + W + h) * C;
-        const to = b * Hz * K + h * K;
-        for (let k = 0; k < K; k++) targets[to + k] = (table[row + targetColumns[k]] - table[last + targetColumns[k]]) * relativeScale[targetColumns[k]];
+    } else {
+      for (let t = 0; t < W; t++) {
+        const row = (first + t) * C;
+        const to = (b * T + t) * I;
+        for (let c = 0; c < I; c++) inputs[to + c] = table[row + inputColumns[c]];
       }
-      for (let k = 0; k < K; k++) batch.anchors![b * K + k] = table[last + targetColumns[k]];
-      return;
     }
-    for (let t = 0; t < W; t++) {
-      const row = (first + t) * C;
-      const to = (b * T + t) * I;
-      for (let c = 0; c < I; c++) inputs[to + c] = table[row + inputColumns[c]];
-    }
+    this.writeTargets(i, b, batch.targets!, batch.anchors);
+  }
+
+  /**
+   * Window i's targets into row b of `targets` ([·,Hz·K]), and with relative windows its last target values into
+   * row b of `anchors` ([·,K]); `persistence` ([·,Hz·K]), when given, gets the persistence forecast: the last
+   * observed value of each target, repeated per horizon step (a change of 0 when windows are relative to it).
+   * What the batches and the baselines read, without the inputs.
+   */
+  writeTargets(i: number, b: number, targets: Float32Array, anchors?: Float32Array, persistence?: Float32Array): void {
+    const { window: W, horizon: Hz, columnCount: C, targetColumns, relativeScale } = this.shape;
+    const table = this.table;
+    const K = targetColumns.length;
+    const first = this.firstWindow + i;
+    const last = (first + W - 1) * C;
     for (let h = 0; h < Hz; h++) {
       const row = (first + W + h) * C;
       const to = b * Hz * K + h * K;
-      for (let k = 0; k < K; k++) targets[to + k] = table[row + targetColumns[k]];
+      for (let k = 0; k < K; k++) {
+        const column = targetColumns[k];
+        if (relativeScale) {
+          targets[to + k] = (table[row + column] - table[last + column]) * relativeScale[column];
+          if (persistence) persistence[to + k] = 0;
+        } else {
+          targets[to + k] = table[row + column];
+          if (persistence) persistence[to + k] = table[last + column];
+        }
+      }
     }
+    if (relativeScale) for (let k = 0; k < K; k++) anchors![b * K + k] = table[last + targetColumns[k]];
   }
 
   example(i: number): Example {
-    const { window: W, horizon: Hz, columnCount: C, targetColumns } = this.shape;
+    const { window: W, horizon: Hz, targetColumns } = this.shape;
     const I = this.shape.inputColumns.length;
     const K = targetColumns.length;
     const inputs = new Float32Array(W * I); // [W,I]
@@ -96,10 +113,8 @@ export class SeriesWindowStore implements ExampleStore {
     const anchors = this.shape.relativeScale ? new Float32Array(K) : undefined;
     const batch = { size: 1, steps: W, inputs, targets, anchors, lengths: new Int32Array(1), indices: new Int32Array(1) };
     this.write(i, batch, 0);
-    // The last observed value of each target, per horizon step: a change of 0 when windows are relative to it.
     const persistence = new Float32Array(Hz * K);
-    const last = (this.firstWindow + i + W - 1) * C;
-    if (!anchors) for (let h = 0; h < Hz; h++) for (let k = 0; k < K; k++) persistence[h * K + k] = this.table[last + targetColumns[k]];
+    this.writeTargets(i, 0, targets, anchors, persistence);
     return anchors ? { length: W, inputs, targets, persistence, anchors } : { length: W, inputs, targets, persistence };
   }
 }

@@ -75,9 +75,12 @@ export function openSeriesCache(io: CacheHostIo, folder: string, payload: Series
 
 /** `SeriesWindowStore`'s windows with the table on disk: window i is rows [first+i, first+i+W+Hz) of `table.f32`. */
 export function diskSeriesWindows(file: DataFile, path: string, shape: SeriesWindowShape, firstWindow: number, count: number): DiskWindowStore {
-  const scratch = new Float32Array((shape.window + shape.horizon) * shape.columnCount);
   const rowBytes = shape.columnCount * 4;
-  return new DiskWindowStore(file, path, bytesOf(scratch), new SeriesWindowStore(scratch, shape, 0, 1), count, (i) => (firstWindow + i) * rowBytes);
+  const inMemory = (windows: number) => {
+    const rows = new Float32Array((windows - 1 + shape.window + shape.horizon) * shape.columnCount);
+    return { bytes: bytesOf(rows), store: new SeriesWindowStore(rows, shape, 0, windows) };
+  };
+  return new DiskWindowStore(file, path, inMemory, count, (i) => (firstWindow + i) * rowBytes);
 }
 
 /** How `throughDataCache` builds and opens a series cache; `keyData`: the spec's `data` section and horizon. */

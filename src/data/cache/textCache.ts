@@ -112,11 +112,14 @@ export function openTextCache(io: CacheHostIo, folder: string, payload: TextCach
 
 /** `TokenWindowStore`'s windows with the ids on disk: window i is ids [start+i·stride, +W) of `ids.bin`. */
 export function diskTokenWindows(file: DataFile, path: string, dtype: StoredDtype, start: number, length: number, W: number, stride: number): DiskWindowStore {
-  const scratch = storedArray(dtype, W) as IdArray;
+  const inMemory = (windows: number) => {
+    const ids = storedArray(dtype, (windows - 1) * stride + W) as IdArray;
+    return { bytes: bytesOf(ids), store: new TokenWindowStore(ids, 0, ids.length, W, stride) };
+  };
   // As many windows as the in-memory store over the same range has.
-  const count = new TokenWindowStore(scratch, start, length, W, stride).count;
-  const size = scratch.BYTES_PER_ELEMENT;
-  return new DiskWindowStore(file, path, bytesOf(scratch), new TokenWindowStore(scratch, 0, W, W, 1), count, (i) => (start + i * stride) * size);
+  const count = new TokenWindowStore(storedArray(dtype, 0) as IdArray, start, length, W, stride).count;
+  const size = storedArray(dtype, 0).BYTES_PER_ELEMENT;
+  return new DiskWindowStore(file, path, inMemory, count, (i) => (start + i * stride) * size);
 }
 
 /** How `throughDataCache` builds and opens a text cache; `keyData`: the spec's `data` section. */

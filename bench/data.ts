@@ -1,4 +1,4 @@
-// `npm run bench:data [-- --seconds S] [--only csv-2m,text-20mb] [--keep]`: data at real size. Generates its own
+// `npm run bench:data [-- --seconds S] [--only csv-2m,text-20mb] [--repeat N] [--keep]`: data at real size. Generates its own
 // files into a temporary folder, points the bundled example specs at them (data.path swapped), and runs each case
 // in a child process (bench/dataRun.ts) that sets the run up as `seqlab train` does and trains for S seconds.
 // Reports per case, twice: as `seqlab train` runs (spec analysis included) and the data path alone: file size, peak
@@ -6,15 +6,19 @@
 // training samples/s after the first step. Seconds are wall-clock (CPU seconds of the child in brackets: what an
 // idle machine's wall clock would about show, as a shared machine's load stretches the wall-clock ones).
 // The `cache-*` cases run `seqlab train` through the disk cache (SEQLAB_CACHE_THRESHOLD_MB=0) twice instead: the
-// first run builds the cache (its build time in the note), the second reuses it.
+// first run builds the cache (its build time in its own column), the second reuses it. `--repeat N` runs the selected
+// cases N times, interleaved (every case once, then again), and reports the median with the spread (min–max) and
+// the load average around the runs: the machine is shared, and its load moves the wall-clock seconds.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { flag, option } from './commandLine';
+import { median, spread } from './statistics';
 
 const seconds = Number(option('--seconds') ?? 10);
 const only = option('--only')?.split(',');
+const repeat = Number(option('--repeat') ?? 1);
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '..');
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-bench-data-'));
@@ -105,34 +109,59 @@ const CASES: Case[] = [
 ];
 
 const fixed = (x: unknown, digits = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—');
-const rows: string[] = [];
-console.log(`bench:data in ${folder}: ${seconds} s of training steps per case, each in its own process (Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
-for (const c of CASES.filter((c) => !only || only.includes(c.id))) {
-  const specPath = c.make();
-  const dataFile = JSON.parse(fs.readFileSync(specPath, 'utf8')).data.path as string;
-  const fileMb = fs.statSync(dataFile).size / 1e6;
-  for (const mode of c.cache ? ['cache build', 'cache reused'] : ['train', 'data']) {
-    const env = c.cache ? { ...process.env, SEQLAB_CACHE_THRESHOLD_MB: '0' } : process.env;
-    const runMode = c.cache ? 'train' : mode;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'dataRun.ts'), specPath, String(seconds), folder, runMode], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env });
-    const line = child.stdout.trim().split('\n').pop() ?? '';
-    let result: Record<string, unknown>;
-    try {
-      result = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      result = { error: `exit ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 200)}` };
+/** One child run's figures (bench/dataRun.ts), with the machine's 1-minute load average before and after it. */
+type Result = Record<string, unknown> & { loadBefore: number; loadAfter: number };
+const runs = new Map<string, { c: Case; mode: string; fileMb: number; results: Result[] }>();
+const specs = new Map<string, string>();
+const selected = CASES.filter((c) => !only || only.includes(c.id));
+console.log(`bench:data in ${folder}: ${seconds} s of training steps per case, each in its own process, ${repeat} repetition(s) interleaved (Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+for (let repetition = 0; repetition < repeat; repetition++) {
+  for (const c of selected) {
+    if (!specs.has(c.id)) specs.set(c.id, c.make());
+    const specPath = specs.get(c.id)!;
+    const dataFile = JSON.parse(fs.readFileSync(specPath, 'utf8')).data.path as string;
+    const fileMb = fs.statSync(dataFile).size / 1e6;
+    for (const mode of c.cache ? ['cache build', 'cache reused'] : ['train', 'data']) {
+      const env = c.cache ? { ...process.env, SEQLAB_CACHE_THRESHOLD_MB: '0' } : process.env;
+      const runMode = c.cache ? 'train' : mode;
+      const loadBefore = os.loadavg()[0];
+      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'dataRun.ts'), specPath, String(seconds), folder, runMode], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env });
+      const line = child.stdout.trim().split('\n').pop() ?? '';
+      let result: Record<string, unknown>;
+      try {
+        result = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        result = { error: `exit ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 200)}` };
+      }
+      const key = `${c.id} ${mode}`;
+      if (!runs.has(key)) runs.set(key, { c, mode, fileMb, results: [] });
+      runs.get(key)!.results.push({ ...result, loadBefore, loadAfter: os.loadavg()[0] });
+      console.log(`${key} #${repetition + 1}: ${line || String(result.error)} (load ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)})`);
     }
-    const target = c.cache ? 1024 : 2 * fileMb + 200;
-    const how = c.cache ? `seqlab train, ${mode}` : mode === 'train' ? 'seqlab train' : 'data only';
-    const cache = result.cache as { built: boolean; seconds: number } | undefined;
-    const note = cache ? (cache.built ? `cache built in ${fixed(cache.seconds)} s` : 'cache reused') : '';
-    const row = `| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${fixed(result.peakRssMb, 0)} MB (≤ ${fixed(target, 0)}) | ${fixed(result.dataReadySeconds)} (${fixed(result.dataReadyCpuSeconds)} CPU) | ${fixed(result.firstStepSeconds)} (${fixed(result.firstStepCpuSeconds)} CPU) | ${fixed(result.samplesPerSecond, 0)} | ${[note, result.error ?? ''].filter(Boolean).join('; ')} |`;
-    console.log(row);
-    rows.push(row);
+    // The next run builds the cache again; the last repetition gives the disk space of the file back.
+    fs.rmSync(path.join(folder, '.seqlab', 'cache'), { recursive: true, force: true });
+    if (repetition === repeat - 1) fs.rmSync(dataFile, { force: true });
   }
-  fs.rmSync(dataFile, { force: true }); // the next case gets the disk space back
-  fs.rmSync(path.join(folder, '.seqlab', 'cache'), { recursive: true, force: true });
 }
-console.log('\n| case | path | file | peak RSS (target) | data ready (s) | first step (s) | steady samples/s | note |\n|---|---|---|---|---|---|---|---|');
-for (const row of rows) console.log(row);
+
+/** A column over the repetitions: the median and, with more than one, the spread (min–max). */
+function column(results: Result[], pick: (r: Result) => unknown, digits: number): string {
+  const values = results.map(pick).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  if (values.length === 0) return '—';
+  const missing = values.length < results.length ? `, ${results.length - values.length} of ${results.length} missing` : '';
+  return values.length > 1 ? `${fixed(median(values), digits)} (${spread(values, digits)}${missing})` : `${fixed(values[0], digits)}${missing}`;
+}
+
+console.log(`\n${repeat > 1 ? `Median of ${repeat} interleaved repetitions (min–max); ` : ''}seconds wall-clock from process start, CPU seconds of the child in brackets (median)\n`);
+console.log('| case | path | file | peak RSS MB (target) | data ready (s) | first step (s) | steady samples/s | cache build (s) | load average | note |\n|---|---|---|---|---|---|---|---|---|---|');
+for (const { c, mode, fileMb, results } of runs.values()) {
+  const target = c.cache ? 1024 : 2 * fileMb + 200;
+  const how = c.cache ? `seqlab train, ${mode}` : mode === 'train' ? 'seqlab train' : 'data only';
+  const cpu = (pick: (r: Result) => unknown) => column(results, pick, 1).split(' ')[0];
+  const cacheOf = (r: Result) => r.cache as { built: boolean; seconds: number } | undefined;
+  const built = results.filter((r) => cacheOf(r)?.built);
+  const loads = results.flatMap((r) => [r.loadBefore, r.loadAfter]);
+  const errors = [...new Set(results.map((r) => r.error).filter(Boolean))].join('; ');
+  console.log(`| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${column(results, (r) => r.peakRssMb, 0)} (≤ ${fixed(target, 0)}) | ${column(results, (r) => r.dataReadySeconds, 1)} [${cpu((r) => r.dataReadyCpuSeconds)} CPU] | ${column(results, (r) => r.firstStepSeconds, 1)} [${cpu((r) => r.firstStepCpuSeconds)} CPU] | ${column(results, (r) => r.samplesPerSecond, 0)} | ${built.length ? column(built, (r) => cacheOf(r)!.seconds, 1) : '—'} | ${spread(loads, 0)} | ${errors} |`);
+}
 if (!flag('--keep')) fs.rmSync(folder, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DataFileHeads } from '../src/extension/dataFileHeads';
 import { analyzeSpec, dataPathHoverAt, specTemplates } from '../src/spec';
+import { median, spread } from './statistics';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -84,8 +85,6 @@ async function repetition(dir: string, spec: string, keystrokes: number): Promis
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const spread = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 
 /** Prints one table row per file size: median of `repetitions` with the spread (min–max). */
 export async function measureDataFileCases(dir: string, sizesMb: number[], keystrokes = 300, repetitions = 3): Promise<void> {

@@ -1,6 +1,6 @@
 // `npm run bench:data [-- --seconds S] [--only csv-2m,text-20mb] [--repeat N] [--keep]`: data at real size. Generates its own
 // files into a temporary folder, points the bundled example specs at them (data.path swapped), and runs each case
-// in a child process (bench/dataRun.ts) that sets the run up as `seqlab train` does and trains for S seconds.
+// in a child process (bench/dataRun.ts, bundled as the CLI is) that sets the run up as `seqlab train` does and trains for S seconds.
 // Reports per case, twice: as `seqlab train` runs (spec analysis included) and the data path alone: file size, peak
 // RSS of the child, seconds to data ready and to the end of the first training step (from process start), steady
 // training samples/s after the first step. Seconds are wall-clock (CPU seconds of the child in brackets: what an
@@ -9,6 +9,7 @@
 // first run builds the cache (its build time in its own column), the second reuses it. `--repeat N` runs the selected
 // cases N times, interleaved (every case once, then again), and reports the median with the spread (min–max) and
 // the load average around the runs: the machine is shared, and its load moves the wall-clock seconds.
+import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -108,6 +109,22 @@ const CASES: Case[] = [
   { id: 'cache-text-1gb', what: 'char text 1 GB (generator), disk cache', cache: true, make: () => specFor('generator', { path: writeFile('cache-text-1gb.txt', () => textOf(1e9)) }, 'cache-text-1gb') },
 ];
 
+// The child runs bundled as the CLI is (dist/cli.js: one CommonJS file, the kernels inlined), so that its start-up
+// is the CLI's; through tsx, compiling the sources took 9–11 s of wall-clock at a load average of 24.
+const runner = path.join(folder, 'dataRun.cjs');
+buildSync({
+  entryPoints: [path.join(here, 'dataRun.ts')],
+  outfile: runner,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  loader: { '.wasm': 'binary' },
+  absWorkingDir: root,
+  logLevel: 'warning',
+});
+
 const fixed = (x: unknown, digits = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—');
 /** One child run's figures (bench/dataRun.ts), with the machine's 1-minute load average before and after it. */
 type Result = Record<string, unknown> & { loadBefore: number; loadAfter: number };
@@ -125,7 +142,7 @@ for (let repetition = 0; repetition < repeat; repetition++) {
       const env = c.cache ? { ...process.env, SEQLAB_CACHE_THRESHOLD_MB: '0' } : process.env;
       const runMode = c.cache ? 'train' : mode;
       const loadBefore = os.loadavg()[0];
-      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'dataRun.ts'), specPath, String(seconds), folder, runMode], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env });
+      const child = spawnSync(process.execPath, [runner, specPath, String(seconds), folder, runMode], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env });
       const line = child.stdout.trim().split('\n').pop() ?? '';
       let result: Record<string, unknown>;
       try {

@@ -22,6 +22,11 @@ best.safetensors (the best validation epoch) and report.json. SeqLab's "Open Run
 and after each epoch the records of SeqLab's gradient-flow, gate and predictions panels (recurrent_probe.py: the
 epoch's last step runs the encoder unrolled to see each h_t's gradient; validation_record.py).
 
+The spec's training options mean what they mean in SeqLab (src/train/trainer.ts): the learning-rate schedule
+(schedules.py), early stopping and divergence (stopping.py: a diverged run keeps its last finite checkpoint), stateful
+training and truncated BPTT (carried_state.py), and at the end the held-out test split evaluated with the best
+checkpoint (test_split.py, report.json's "test").
+
 Starts from model.safetensors unless --from-scratch. seq2seq decoders follow the spec's teacher-forcing schedule
 (training.teacherForcing: start, end, decay, epochs) as SeqLab does: one coin per decoder step, shared by the
 batch; where it says "not forcing", the step is fed the model's own previous argmax.
@@ -38,16 +43,18 @@ import time
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
-from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
+import stopping
+from carried_state import backpropagate, stateful_plan, tbptt_ignored, wrap_for_training
 from model import HERE, PAD_ID, build_model, load_config, save_safetensors
 from recurrent_probe import RecurrentProbe, gradient_flow
+from schedules import create_schedule
 from seqlab_data import Rng, batch_order, collate, epoch_rng, open_data, shard
+from test_split import evaluate_test_split
 from validation_record import ValidationRecorder, denormalize, epoch_records
 
 VALIDATION_BUDGET_SEED = 0x7A11D  # src/train/evaluate.ts: the fixed sample a validation budget evaluates
-HIGHER_IS_BETTER = {"accuracy", "f1", "tokenAccuracy", "exactMatch"}
 METRIC_NAMES = {"forecast": ["mse", "rmse", "mae"], "regress": ["mse", "rmse", "mae"], "classify": ["accuracy", "f1"],
                 "tag": ["tokenAccuracy", "f1"], "generate": ["perplexity", "tokenAccuracy"],
                 "seq2seq": ["perplexity", "tokenAccuracy", "exactMatch"]}
@@ -333,20 +340,24 @@ def main():
         os._exit(0)
 
     model = build_model(config, weights=None if args.from_scratch else os.path.join(HERE, "model.safetensors")).to(device)
-    trained = DistributedDataParallel(model, device_ids=[local_rank] if use_cuda else None) if distributed else model
+    trained, carrier = wrap_for_training(model, spec, distributed, [local_rank] if use_cuda else None)
     data = open_data(config, HERE, args.data, args.data_path)
     train_split, validation_split = data.split("train"), data.split("validation")
     optimizer = make_optimizer(trained.parameters(), dict(training["optimizer"], lr=args.lr))
+    schedule = create_schedule(optimizer, training, args.epochs)
     task = spec["task"]["type"]
     B = args.batch_size
     if B < world:
         raise SystemExit(f"--batch-size {B} is smaller than the {world} processes: each needs a part of every batch")
+    plan = stateful_plan(dict(spec, training=dict(training, batchSize=B)), config["info"], train_split)
     drop_last = len(train_split) >= 2 * B
-    per_epoch = len(train_split) // B if drop_last else max(1, math.ceil(len(train_split) / B))
+    per_epoch = plan.steps_per_epoch if plan else len(train_split) // B if drop_last else max(1, math.ceil(len(train_split) / B))
     total_steps = min(args.epochs * per_epoch, args.max_steps or math.inf)
     parameter_count = sum(p.numel() for p in model.parameters())
-    state = {"best_loss": math.inf, "best_epoch": 0, "best_metric": None, "metrics": {}}
-    stop_metric = (training.get("earlyStopping") or {}).get("metric", "loss")
+    state = {"best_loss": math.inf, "best_epoch": 0, "metrics": {}, "test": None}
+    early = stopping.EarlyStopping(training)
+    factor = stopping.divergence_factor(training)
+    initial_loss = None  # the first step's loss: the reference of training.divergenceFactor
 
     def finish(status, message):
         result = {"type": "runFinished", "status": status, "message": message, "epochs": progress["epoch"], "steps": progress["step"],
@@ -354,7 +365,8 @@ def main():
                   "seconds": time.time() - started, "runDir": folder.path}
         report = dict(result, specName=spec["name"], task=task, parameterCount=parameter_count, seed=args.seed, baselines={},
                       lastCheckpoint=folder.file("model.safetensors"), lastCheckpointStep=progress["committed"],
-                      engine="pytorch", processes=world, device=device.type, torch=torch.__version__)
+                      engine="pytorch", processes=world, device=device.type, torch=torch.__version__,
+                      **({"test": {k: v for k, v in state["test"].items() if k != "type"}} if state["test"] else {}))
         del report["type"]
         progress["reported"] = True  # a stop arriving after this leaves the report as it is
         folder.report(report)
@@ -369,6 +381,13 @@ def main():
     emit({"type": "runStarted", "runId": os.path.basename(os.path.abspath(args.run_dir)), "runDir": os.path.abspath(args.run_dir),
           "specName": spec["name"], "task": task, "parameterCount": parameter_count, "kernels": f"pytorch {torch.__version__} {device.type} x{world}",
           "totalSteps": total_steps, "epochs": args.epochs, "stepsPerEpoch": per_epoch, "metricNames": METRIC_NAMES[task]})
+    if plan:
+        emit({"type": "log", "level": "info", "message": f"stateful: {plan.description}; the hidden state carries (detached) from batch to batch, resets each epoch, and validation windows start from zeros"})
+    if tbptt_ignored(spec):
+        emit({"type": "log", "level": "warning", "message": tbptt_ignored(spec)})
+
+    def diverge(what, epoch, step):
+        return "diverged", f"Diverged at step {step}, in epoch {epoch}: {what}; {stopping.likely_cause(training, optimizer.param_groups[0]['lr'])}; the last checkpoint (step {progress['committed']}) is kept at {folder.file('model.safetensors') if folder else 'model.safetensors'}."
 
     status, message = "completed", ""
     clip_norm, clip_value = training.get("clipGradNorm"), training.get("clipGradValue")
@@ -380,8 +399,8 @@ def main():
             break
         epoch_started = time.time()
         trained.train()
-        order = batch_order(train_split, B, epoch_rng(args.seed, epoch), spec["data"].get("bucketByLength", False), drop_last)
-        loader = DataLoader(train_split, batch_sampler=[shard(indices, rank, world) for indices in order],
+        order = plan.order if plan else batch_order(train_split, B, epoch_rng(args.seed, epoch), spec["data"].get("bucketByLength", False), drop_last)
+        loader = DataLoader(plan.dataset if plan else train_split, batch_sampler=[shard(indices, rank, world) for indices in order],
                             collate_fn=collate, num_workers=args.workers)
         ratio = teacher_forcing_ratio(training.get("teacherForcing"), epoch, args.epochs) if task == "seq2seq" else 1.0
         coins = torch.Generator().manual_seed(args.seed * 1000003 + epoch * 7919)
@@ -390,16 +409,18 @@ def main():
         flow = None
         for position, batch in enumerate(loader):
             b = {k: v.to(device) for k, v in batch.items()}
+            if plan and plan.starts[position]:
+                carrier.reset()  # new streams begin (and every epoch starts from zeros)
             if ratio < 1:
                 b["decoder_input_ids"], own = scheduled_decoder_inputs(model, b, ratio, coins)
                 own_steps += own
                 all_steps += b["decoder_input_ids"].shape[1] - 1
             optimizer.zero_grad()
-            # The epoch's last step runs the encoder unrolled, to record the gradient flow through time SeqLab shows.
+            # The epoch's last step runs the encoder unrolled, to record the gradient flow through time SeqLab shows
+            # (of the batch's last chunk under truncated BPTT, as SeqLab's).
             probing = position == len(order) - 1 or progress["step"] + 1 >= total_steps
-            with RecurrentProbe(model, gradients=True) if probing else contextlib.nullcontext() as probe:
-                loss = compute_loss(task, training, run_model(trained, b), b)
-                loss.backward()
+            probe = RecurrentProbe(model, gradients=True) if probing else None
+            loss = backpropagate(trained, carrier, spec, b, lambda module, x: compute_loss(task, training, run_model(module, x), x), distributed, last_pass=probe)
             if probing:
                 flow = gradient_flow(probe, config, loss_terms(task, b), distributed)
             parameters = [p for p in trained.parameters() if p.grad is not None]
@@ -410,18 +431,24 @@ def main():
             # The batch's loss over all ranks (each rank's mean weighted by its examples), as SeqLab computes it;
             # the gradients are already averaged, so every rank decides alike whether the step diverged.
             examples = int(b["lengths"].shape[0])
-            figures = torch.tensor([loss.item() * examples, float(examples), float(progress["stop"])], dtype=torch.float64)
+            figures = torch.tensor([loss * examples, float(examples), float(progress["stop"])], dtype=torch.float64)
             if distributed:
                 dist.all_reduce(figures)
             if figures[2] > 0:  # a stop reached some process: all leave before this step changes the weights
                 status, message = "stopped", stopped_message() if folder is not None else ""
                 break
             batch_loss, batch_examples = float(figures[0] / figures[1]), int(figures[1])
-            if not (math.isfinite(batch_loss) and math.isfinite(norm_before)):
-                bad = batch_loss if not math.isfinite(batch_loss) else norm_before
-                status, message = "diverged", f"the loss or gradient norm became {bad} at epoch {epoch} step {progress['step'] + 1}; the last checkpoint (step {progress['committed']}) is kept"
+            if initial_loss is None:
+                initial_loss = batch_loss
+            problem = stopping.step_divergence(batch_loss, norm_before, initial_loss, factor)
+            if problem:
+                status, message = diverge(problem, epoch, progress["step"] + 1)
                 break
             optimizer.step()
+            problem = stopping.weight_divergence(model)
+            if problem:
+                status, message = diverge(problem, epoch, progress["step"] + 1)
+                break
             loss_sum += batch_loss * batch_examples
             loss_count += batch_examples
             progress["step"] += 1
@@ -441,17 +468,28 @@ def main():
                 break
         if status != "completed":
             break
+        verdict, validation_loss = stopping.CONTINUE, math.nan
         if rank == 0:
             recorder = ValidationRecorder(config)
             validation_loss, metrics = evaluate(model, validation_split, config, training, device, B, on_batch=recorder.add)
-            monitored = validation_loss if stop_metric == "loss" else metrics.get(stop_metric, validation_loss)
-            higher = stop_metric in HIGHER_IS_BETTER
-            improved = state["best_metric"] is None or (monitored > state["best_metric"] if higher else monitored < state["best_metric"])
+            problem = stopping.validation_divergence(validation_loss, initial_loss, factor) if len(validation_split) else None
+            if problem:
+                status, message = diverge(problem, epoch, progress["step"])
+                verdict = stopping.DIVERGED
+        validation_loss, verdict = stopping.share_epoch_end(validation_loss, verdict, distributed, device)
+        if verdict == stopping.DIVERGED:
+            status = "diverged"
+            break
+        lr_this_epoch = optimizer.param_groups[0]["lr"]
+        if schedule:
+            schedule.after_epoch(validation_loss)
+        if rank == 0:
+            improved = early.observe(validation_loss, metrics)
             if improved:
-                state.update(best_metric=monitored, best_loss=validation_loss, best_epoch=epoch)
+                state.update(best_loss=validation_loss, best_epoch=epoch)
             state["metrics"] = metrics
             line = {"epoch": epoch, "step": progress["step"], "trainLoss": loss_sum / max(1, loss_count), "validationLoss": validation_loss,
-                    "metrics": metrics, "best": improved, "lr": optimizer.param_groups[0]["lr"], "seconds": time.time() - epoch_started}
+                    "metrics": metrics, "best": improved, "lr": lr_this_epoch, "seconds": time.time() - epoch_started}
             if task == "seq2seq":
                 line["teacherForcing"] = ratio
                 emit({"type": "log", "level": "info", "message": f"epoch {epoch}: teacher forcing {ratio:.4f} (own predictions at {own_steps} of {all_steps} steps)"})
@@ -461,21 +499,35 @@ def main():
                 folder.epoch(line)
                 refused = folder.weights("model.safetensors", model, epoch, progress["step"], spec["name"])
             if refused:
-                status, message = "diverged", f"{refused} is not finite after epoch {epoch}"
-                break
-            progress["epoch"], progress["committed"] = epoch, progress["step"]
-            emit(dict(line, type="epoch"))
-            for event in epoch_records(model, validation_split, config, epoch, progress["step"], flow, recorder, device, B):
-                emit(event)
+                status, message = diverge(f"{refused} is not finite", epoch, progress["step"])
+                verdict = stopping.DIVERGED
+            else:
+                progress["epoch"], progress["committed"] = epoch, progress["step"]
+                emit(dict(line, type="epoch"))
+                for event in epoch_records(model, validation_split, config, epoch, progress["step"], flow, recorder, device, B):
+                    emit(event)
+                if early.should_stop:
+                    verdict = stopping.EARLY_STOPPED
         else:
             progress["epoch"] = epoch
+        _, verdict = stopping.share_epoch_end(validation_loss, verdict, distributed, device)
+        if verdict != stopping.CONTINUE:
+            status = "diverged" if verdict == stopping.DIVERGED else "early-stopped"
+            break
     if rank == 0:
         if status == "completed":
             message = f"trained {progress['epoch']} epochs ({progress['step']} steps) on {world} process{'es' if world > 1 else ''}; best validation loss {state['best_loss']:.4g} at epoch {state['best_epoch']}"
+        elif status == "early-stopped":
+            message = f"Stopped early after {progress['epoch']} epochs ({progress['step']} steps): {early.reason}; best epoch {state['best_epoch']} (validation loss {stopping.js_precision(state['best_loss'], 4)})."
+        if progress["epoch"] > 0 and status != "stopped":
+            # The held-out test split, with the weights validation chose (SeqLab's evaluateHeldOutTest).
+            state["test"] = evaluate_test_split(evaluate, config, training, device, B, folder, state["best_epoch"], data.split("test"))
+            if state["test"]:
+                emit(state["test"])
         finish(status, message)
     if distributed:
         dist.destroy_process_group()
-    sys.exit(0 if status in ("completed", "stopped") else 1)
+    sys.exit(0 if status in ("completed", "early-stopped", "stopped") else 1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,186 @@
+// A PyTorch run honours the spec's training options as SeqLab's trainer does: the same spec, trained by SeqLab and
+// by the exported train.py from the same initial weights on the same batches, gives the same learning rate at every
+// step (exactly, and exactly what SeqLab's schedule gives for the run's own validation losses), stops early at the
+// same epoch and evaluates the same checkpoint on the test split (metrics within TEST_BOUND), diverges at the same
+// step keeping a finite checkpoint, and tracks SeqLab's loss step by step under stateful training and truncated
+// BPTT (within LOSS_BOUND). Runs Debian's torch at /usr/bin/python3, which `npm test` installs when missing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Rng } from '../../tensor';
+import type { SeqModelSpec } from '../../spec/types';
+import { prepareData } from '../../data';
+import type { TrainerEvent } from '../../train/protocol';
+import { SequenceModel } from '../../train/model';
+import { nodeRunIo } from '../../train/runIo';
+import { encodeWeights, loadWeights, readJsonLines } from '../../train/runFolder';
+import { train } from '../../train/trainer';
+import { createSchedule } from '../../train/optimization';
+import type { Optimizer } from '../../nn/optim/optimizer';
+import { exportPytorch } from '../exportPytorch';
+import { PYTHON, assertTorchInstalled } from '../testing/torchInstalled';
+
+/** Relative difference allowed between the two engines' step losses (measured: see the console lines). */
+const LOSS_BOUND = 1e-5;
+/** Relative difference allowed between the two engines' test metrics after a few epochs. */
+const TEST_BOUND = 1e-3;
+
+const series = ['t,a', ...Array.from({ length: 360 }, (_, i) => `${i},${(Math.sin(i / 6) * 4 + Math.cos(i / 17) + 10).toFixed(4)}`)].join('\n');
+const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'dog', 'ran'];
+const text = Array.from({ length: 300 }, (_, i) => words[(i * 7 + (i >> 2)) % words.length]).join(' ');
+const tags = Array.from({ length: 60 }, (_, s) => Array.from({ length: 3 + (s % 9) }, (_, k) => {
+  const word = words[(s * 3 + k * 5) % words.length];
+  return `${word} ${word.length === 3 ? 'A' : 'B'}`;
+}).join('\n')).join('\n\n');
+
+interface Run {
+  steps: { step: number; epoch: number; loss: number; lr: number }[];
+  epochs: { epoch: number; lr: number; validationLoss: number; best: boolean }[];
+  report: { status: string; epochs: number; steps: number; bestEpoch: number; message: string; test?: { checkpoint: string; epoch: number; size: number; loss: number; metrics: Record<string, number> } };
+  runDir: string;
+}
+
+function forecastSpec(training: Partial<SeqModelSpec['training']>, split: Record<string, number> = { validation: 0.2, test: 0.15 }): SeqModelSpec {
+  return {
+    name: 'f', task: { type: 'forecast' }, data: { source: 'csv', path: 'series.csv', columns: ['a'], window: 8, split },
+    model: { encoder: { cell: 'gru', hiddenSize: 6 } },
+    training: { epochs: 6, batchSize: 16, seed: 3, optimizer: { type: 'adam', lr: 0.02 }, clipGradNorm: 1, ...training },
+  };
+}
+
+/** The spec trained by SeqLab and by the exported train.py (same initial weights, same batches). */
+async function trainBoth(spec: SeqModelSpec, files: Record<string, string>, extraArgs: string[] = []): Promise<{ seqlab: Run; torch: Run }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-options-parity-'));
+  for (const [name, contents] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), contents);
+  const data = prepareData(spec, dir, nodeRunIo, path.join(dir, 'spec.seqmodel.json'));
+  const events: TrainerEvent[] = [];
+  const seqlabDir = path.join(dir, 'seqlab-run');
+  fs.mkdirSync(seqlabDir);
+  await train({ spec, data, io: nodeRunIo, runDir: seqlabDir, emit: (e) => events.push(e), progressIntervalMs: 0 });
+  const model = new SequenceModel(spec, data.info, new Rng(spec.training.seed ?? 0));
+  const project = path.join(dir, 'export');
+  const dataFile = Object.keys(files)[0];
+  exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: project, io: nodeRunIo, dataFile: dataFile ? path.join(dir, dataFile) : undefined });
+  const torchDir = path.join(dir, 'torch-run');
+  const r = spawnSync(PYTHON, [path.join(project, 'train.py'), '--progress-seconds', '0', '--json', '--device', 'cpu', '--run-dir', torchDir, ...extraArgs], {
+    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, cwd: project,
+  });
+  assert.ok(r.status === 0 || r.status === 1, `train.py crashed: ${r.stdout}\n${r.stderr}`);
+  const torchEvents = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TrainerEvent);
+  const run = (all: TrainerEvent[], runDir: string): Run => ({
+    steps: all.filter((e) => e.type === 'step') as Run['steps'],
+    epochs: readJsonLines(nodeRunIo, path.join(runDir, 'metrics.jsonl')) as Run['epochs'],
+    report: JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as Run['report'],
+    runDir,
+  });
+  return { seqlab: run(events, seqlabDir), torch: run(torchEvents, torchDir) };
+}
+
+function worstRelative(a: number[], b: number[]): number {
+  assert.equal(a.length, b.length, `${a.length} values against ${b.length}`);
+  return Math.max(0, ...a.map((x, i) => Math.abs(x - b[i]) / Math.max(1e-12, Math.abs(b[i]))));
+}
+
+/** What SeqLab's schedule gives at each epoch when fed these validation losses. */
+function seqlabLearningRates(spec: SeqModelSpec, validationLosses: number[]): number[] {
+  const holder = { lr: spec.training.optimizer.lr } as Optimizer;
+  const schedule = createSchedule(holder, spec.training, spec.training.epochs);
+  return validationLosses.map((loss) => {
+    const lr = holder.lr;
+    schedule?.afterEpoch(loss);
+    return lr;
+  });
+}
+
+for (const [kind, schedule] of [
+  ['step', { type: 'step', stepSize: 2, gamma: 0.3 }],
+  ['cosine', { type: 'cosine', tMax: 4, etaMin: 0.001 }],
+  ['plateau', { type: 'plateau', factor: 0.5, patience: 0, threshold: 0.7 }],
+] as const) {
+  test(`LR schedule ${kind}: train.py's learning rate is SeqLab's at every step, exactly`, async () => {
+    assertTorchInstalled();
+    const spec = forecastSpec({ schedule });
+    const { seqlab, torch } = await trainBoth(spec, { 'series.csv': series });
+    assert.equal(torch.report.status, 'completed', torch.report.message);
+    // The schedule function itself, fed the PyTorch run's own validation losses, gives its epochs' rates ...
+    const expected = seqlabLearningRates(spec, torch.epochs.map((e) => e.validationLoss));
+    assert.deepEqual(torch.epochs.map((e) => e.lr), expected);
+    assert.deepEqual(torch.steps.map((s) => s.lr), torch.steps.map((s) => expected[s.epoch - 1]), 'every step of an epoch runs at its rate');
+    assert.ok(new Set(expected).size >= 2, `the schedule changes the rate: ${expected}`);
+    // ... and a SeqLab run of the same spec takes the same steps at the same rates.
+    assert.deepEqual(torch.steps.map((s) => s.lr), seqlab.steps.map((s) => s.lr));
+  });
+}
+
+test('early stopping: train.py stops at SeqLab\'s epoch and evaluates the best checkpoint on the test split as SeqLab does', async () => {
+  assertTorchInstalled();
+  // minDelta 0.02 on the validation MAE (in the data's units): without it this run goes on to epoch 14 (measured).
+  const spec = forecastSpec({ epochs: 30, earlyStopping: { patience: 2, minDelta: 0.02, metric: 'mae' } });
+  const { seqlab, torch } = await trainBoth(spec, { 'series.csv': series });
+  assert.equal(seqlab.report.status, 'early-stopped', seqlab.report.message);
+  assert.equal(torch.report.status, 'early-stopped', torch.report.message);
+  assert.ok(seqlab.report.epochs < 30, 'the spec stops before its last epoch');
+  assert.equal(torch.report.epochs, seqlab.report.epochs, 'the same epoch');
+  assert.equal(torch.report.bestEpoch, seqlab.report.bestEpoch, 'the same best epoch');
+  assert.deepEqual(torch.epochs.map((e) => e.best), seqlab.epochs.map((e) => e.best));
+  assert.ok(torch.report.bestEpoch < torch.report.epochs, 'the best epoch is not the last one');
+  const [a, b] = [torch.report.test!, seqlab.report.test!];
+  assert.equal(a.checkpoint, 'best');
+  assert.equal(a.epoch, torch.report.bestEpoch, 'the test split is evaluated with the best epoch\'s weights, not the last');
+  assert.equal(a.size, b.size);
+  const worst = worstRelative([a.loss, a.metrics.mse, a.metrics.rmse, a.metrics.mae], [b.loss, b.metrics.mse, b.metrics.rmse, b.metrics.mae]);
+  console.log(`early stopping at epoch ${torch.report.epochs}: test figures differ by at most ${worst.toExponential(2)} (relative)`);
+  assert.ok(worst <= TEST_BOUND, `test figures ${JSON.stringify(a)} against SeqLab's ${JSON.stringify(b)}`);
+});
+
+test('divergence: a run over training.divergenceFactor ends "diverged" at SeqLab\'s step, and one gone non-finite keeps a finite checkpoint', async () => {
+  assertTorchInstalled();
+  const exploding = forecastSpec({ optimizer: { type: 'sgd', lr: 3, momentum: 0.9 }, clipGradNorm: undefined, divergenceFactor: 3 });
+  const both = await trainBoth(exploding, { 'series.csv': series });
+  for (const run of [both.seqlab, both.torch]) assert.equal(run.report.status, 'diverged', run.report.message);
+  assert.match(both.torch.report.message, /is over 3 × the initial loss .*training\.divergenceFactor/);
+  assert.equal(both.torch.report.steps, both.seqlab.report.steps, 'the same step');
+  // A rate that overflows the weights: NaN or infinite values are never written.
+  const overflowing = forecastSpec({ optimizer: { type: 'sgd', lr: 1e36 }, clipGradNorm: undefined, divergenceFactor: 1e300 });
+  const { seqlab, torch } = await trainBoth(overflowing, { 'series.csv': series });
+  for (const run of [seqlab, torch]) assert.equal(run.report.status, 'diverged', run.report.message);
+  assert.match(torch.report.message, /became (NaN|-?Infinity)/);
+  assert.equal(torch.report.steps, seqlab.report.steps, 'the same step');
+  const model = new SequenceModel(overflowing, { ...prepareData(overflowing, path.dirname(torch.runDir), nodeRunIo, path.join(path.dirname(torch.runDir), 's.json')).info }, new Rng(0));
+  loadWeights(nodeRunIo, path.join(torch.runDir, 'model.safetensors'), model.namedParameters()); // refuses non-finite weights
+});
+
+test('stateful training: train.py carries the hidden state across SeqLab\'s stream batches and tracks its loss', async () => {
+  assertTorchInstalled();
+  const spec = forecastSpec({ epochs: 3, batchSize: 4, stateful: { enabled: true, detach: true } }, { validation: 0.2 });
+  const { seqlab, torch } = await trainBoth(spec, { 'series.csv': series });
+  assert.equal(torch.report.status, 'completed', torch.report.message);
+  const worst = worstRelative(torch.steps.map((s) => s.loss), seqlab.steps.map((s) => s.loss));
+  console.log(`stateful: ${torch.steps.length} steps, worst relative loss difference ${worst.toExponential(2)}`);
+  assert.ok(worst <= LOSS_BOUND, `stateful losses differ by ${worst}`);
+});
+
+for (const [name, spec, files] of [
+  ['language model on plain text', {
+    name: 'g', task: { type: 'generate' }, data: { source: 'text', path: 'text.txt', tokenizer: 'char', window: 24 },
+    model: { embedding: { dim: 5 }, encoder: { cell: 'lstm', hiddenSize: 7 }, initialState: 'learned' },
+    training: { epochs: 2, batchSize: 8, seed: 2, optimizer: { type: 'adam', lr: 0.01 }, tbpttSteps: 5 },
+  }, { 'text.txt': text }],
+  ['tagger on ragged CoNLL sentences', {
+    name: 't', task: { type: 'tag' }, data: { source: 'conll', path: 'tags.conll' },
+    model: { embedding: { dim: 5 }, encoder: { cell: 'gru', hiddenSize: 7 } },
+    training: { epochs: 2, batchSize: 6, seed: 2, optimizer: { type: 'sgd', lr: 0.2, momentum: 0.5 }, tbpttSteps: 3 },
+  }, { 'tags.conll': tags }],
+] as [string, SeqModelSpec, Record<string, string>][]) {
+  test(`truncated BPTT (${name}): train.py runs each batch in tbpttSteps chunks and tracks SeqLab's loss`, async () => {
+    assertTorchInstalled();
+    const { seqlab, torch } = await trainBoth(spec, files);
+    assert.equal(torch.report.status, 'completed', torch.report.message);
+    const worst = worstRelative(torch.steps.map((s) => s.loss), seqlab.steps.map((s) => s.loss));
+    console.log(`truncated BPTT, ${name}: ${torch.steps.length} steps, worst relative loss difference ${worst.toExponential(2)}`);
+    assert.ok(worst <= LOSS_BOUND, `losses differ by ${worst}`);
+  });
+}

@@ -16,6 +16,7 @@ import { SequenceModel } from '../train/model';
 import { RUN_FILES, encodeWeights, loadWeights, writeJson } from '../train/runFolder';
 import { nodeRunIo } from '../train/runIo';
 import { exportPytorch, specDataFile, type ExportDataMode } from './exportPytorch';
+import { testBaselinesOnce } from './pytorchTestBaselines';
 
 /** The oldest PyTorch the exported project is tested with (Debian's python3-torch). */
 export const MINIMUM_TORCH = '1.13';
@@ -105,6 +106,7 @@ export async function trainWithPytorch(options: PytorchRunOptions): Promise<RunF
   process.on('SIGHUP', stop);
   process.on('exit', killOnExit);
   const stderrTail: string[] = [];
+  const testBaselines = testBaselinesOnce(data);
   let sawFinished = false;
   const reached = { epochs: 0, steps: 0 };
   const relay = (line: string, fromStderr: boolean) => {
@@ -113,6 +115,7 @@ export async function trainWithPytorch(options: PytorchRunOptions): Promise<RunF
     sawFinished ||= event?.type === 'runFinished';
     if (event?.type === 'epoch') reached.epochs = event.epoch;
     if (event?.type === 'step' || event?.type === 'epoch') reached.steps = event.step;
+    if (event?.type === 'testEvaluation') event.baselines = testBaselines();
     if (event) emit(event);
     else if (text.trim()) {
       if (fromStderr) stderrTail.splice(0, Math.max(0, stderrTail.length - 20), text);
@@ -126,7 +129,7 @@ export async function trainWithPytorch(options: PytorchRunOptions): Promise<RunF
   process.off('SIGHUP', stop);
   process.off('exit', killOnExit);
   signalGroup(child, 'SIGKILL'); // a worker left behind by a crashed launcher
-  const result = finishedRun(runDir, setup.baselines, code, stderrTail, stopRequested ? reached : undefined);
+  const result = finishedRun(runDir, setup.baselines, code, stderrTail, testBaselines, stopRequested ? reached : undefined);
   if (!sawFinished) emit(result); // train.py ended without saying how (killed, crashed, or stopped before its report)
   return result;
 }
@@ -143,14 +146,15 @@ function parseEvent(line: string): TrainerEvent | undefined {
 }
 
 /**
- * How the run ended, from the report train.py wrote (with SeqLab's baselines added). Without one, a run this
- * launcher was asked to stop is stopped (its last committed checkpoint stays), any other run failed.
+ * How the run ended, from the report train.py wrote (with SeqLab's baselines added, on the test split too). Without
+ * one, a run this launcher was asked to stop is stopped (its last committed checkpoint stays), any other run failed.
  */
-function finishedRun(runDir: string, baselines: Record<string, number>, code: number | null, stderrTail: string[], stoppedAt?: { epochs: number; steps: number }): RunFinished {
+function finishedRun(runDir: string, baselines: Record<string, number>, code: number | null, stderrTail: string[], testBaselines: () => Record<string, number>, stoppedAt?: { epochs: number; steps: number }): RunFinished {
   const reportFile = path.join(runDir, RUN_FILES.report);
   if (nodeRunIo.exists(reportFile)) {
     const report = JSON.parse(nodeRunIo.readTextFile(reportFile)) as Record<string, unknown>;
-    writeJson(nodeRunIo, reportFile, { ...report, baselines });
+    const test = report.test ? { test: { ...(report.test as object), baselines: testBaselines() } } : {};
+    writeJson(nodeRunIo, reportFile, { ...report, baselines, ...test });
     const number = (v: unknown) => (typeof v === 'number' ? v : Number(v));
     return {
       type: 'runFinished', status: report.status as RunFinished['status'], message: String(report.message ?? ''), epochs: number(report.epochs),

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Rng } from '../../tensor';
 import type { SeqModelSpec } from '../../spec/types';
-import { prepareData } from '../../data';
+import { baselines as testSplitBaselines, prepareData } from '../../data';
 import type { TrainerEvent } from '../../train/protocol';
 import { SequenceModel } from '../../train/model';
 import { nodeRunIo } from '../../train/runIo';
@@ -21,6 +21,7 @@ import { train } from '../../train/trainer';
 import { createSchedule } from '../../train/optimization';
 import type { Optimizer } from '../../nn/optim/optimizer';
 import { exportPytorch } from '../exportPytorch';
+import { main } from '../commands';
 import { PYTHON, assertTorchInstalled } from '../testing/torchInstalled';
 
 /** Relative difference allowed between the two engines' step losses (measured: see the console lines). */
@@ -184,3 +185,27 @@ for (const [name, spec, files] of [
     assert.ok(worst <= LOSS_BOUND, `losses differ by ${worst}`);
   });
 }
+
+test('seqlab train --engine pytorch: the test evaluation carries SeqLab\'s baselines on the test split, live and in report.json', async () => {
+  assertTorchInstalled();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-options-cli-'));
+  fs.writeFileSync(path.join(dir, 'series.csv'), series);
+  const specPath = path.join(dir, 'f.seqmodel.json');
+  fs.writeFileSync(specPath, JSON.stringify(forecastSpec({ epochs: 2 })));
+  let out = '';
+  let err = '';
+  const code = await main(['train', specPath, '--engine', 'pytorch', '--python', PYTHON, '--device', 'cpu', '--out', path.join(dir, 'run'), '--json'],
+    { isTTY: false, stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  assert.equal(code, 0, `${out}\n${err}`);
+  const event = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.type === 'testEvaluation');
+  const report = JSON.parse(fs.readFileSync(path.join(dir, 'run', 'report.json'), 'utf8'));
+  const data = prepareData(forecastSpec({ epochs: 2 }), dir, nodeRunIo, specPath);
+  const expected = testSplitBaselines(data, 'test');
+  for (const test of [event, report.test]) {
+    assert.equal(test.checkpoint, 'best');
+    assert.ok(Number.isFinite(test.metrics.rmse));
+    assert.deepEqual(test.baselines, { ...expected });
+  }
+  assert.ok(Number.isFinite(expected.persistenceMse));
+  fs.rmSync(dir, { recursive: true });
+});

@@ -14,6 +14,7 @@ import { analyzeSweep } from '../train/sweeps/sweepFile';
 import { checkTrials, describeTrial, planTrials, type TrialCheckResult } from '../train/sweeps/trialPlan';
 import { createSweepFolder, runSweep, type SweepProgress } from '../train/sweeps/sweepRunner';
 import { workerLauncher } from '../train/sweeps/trialLaunchers';
+import { dataKey } from '../train/sweeps/trialData';
 import { type ResolvedSweep, type SweepTrial, SWEEP_FILES, readSweepFolder } from '../train/sweeps/sweepFolder';
 import { type RunRow, collectRunRows, sortRows, sweepRows } from '../train/sweeps/runsTable';
 import { formatMeanStd, groupBySeeds, meanStd } from '../train/sweeps/seedGroups';
@@ -47,10 +48,9 @@ duration and samples/s, then mean ± std over seeds for sweeps with repeats.
 function validatingCheck(sweep: ResolvedSweep): (specText: string) => TrialCheckResult {
   let cached: { key: string; data: PreparedData } | undefined;
   return (specText) => {
-    const raw = JSON.parse(specText) as { task?: unknown; data?: unknown; training?: { seed?: unknown } };
-    const key = JSON.stringify([raw.task, raw.data, raw.training?.seed]);
-    const validation = validateRun({ specPath: sweep.baseSpec, specText, ...(cached?.key === key ? { data: cached.data } : {}) }, nodeRunIo);
-    if (validation.data) cached = { key, data: validation.data };
+    const key = dataKey(sweep.baseSpec, specText);
+    const validation = validateRun({ specPath: sweep.baseSpec, specText, ...(key !== undefined && cached?.key === key ? { data: cached.data } : {}) }, nodeRunIo);
+    if (validation.data && key !== undefined) cached = { key, data: validation.data };
     if (!validation.refusal) return { errors: [] };
     if (validation.refusal instanceof SpecError) return { errors: validation.refusal.diagnostics.filter((d) => d.severity === 'error') };
     return { errors: [], other: validation.refusal.message };

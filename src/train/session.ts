@@ -51,11 +51,13 @@ export interface RunRequest {
   time?: Date;
   /** The machine to fit (default: this one). */
   machine?: MachineMemory;
+  /** Data already prepared for this spec's task, data section and seed, with its baselines (sweep trials share it). */
+  prepared?: { data: PreparedData; baselines: Record<string, number> };
 }
 
 /** Validate everything (spec, data, resources, `--init`, the folder resumed), then create the run folder. */
 export function setUpRun(request: RunRequest, io: RunIo): RunSetup {
-  const validation = validateRun({ specPath: request.specPath, specText: request.specText, checkStateful: !request.resumeFrom, machine: request.machine }, io);
+  const validation = validateRun({ specPath: request.specPath, specText: request.specText, checkStateful: !request.resumeFrom, machine: request.machine, data: request.prepared?.data }, io);
   if (validation.refusal) throw validation.refusal;
   const spec = validation.analysis.spec!;
   const data = validation.data!;
@@ -69,11 +71,13 @@ export function setUpRun(request: RunRequest, io: RunIo): RunSetup {
   } else {
     runDir = newRunDirectory(io, request.specPath, spec.name, request.time ?? new Date(), request.outDir ? path.resolve(request.outDir) : undefined);
   }
-  let baselines: Record<string, number> = {};
-  try {
-    baselines = { ...computeBaselines(data) };
-  } catch {
-    /* a baseline is a courtesy, not a reason to refuse training */
+  let baselines: Record<string, number> = request.prepared?.baselines ?? {};
+  if (!request.prepared) {
+    try {
+      baselines = { ...computeBaselines(data) };
+    } catch {
+      /* a baseline is a courtesy, not a reason to refuse training */
+    }
   }
   // For the editor: its parameter count then uses the sizes this data gave (knownDataSizes.ts).
   if (validation.dataSizes) recordDataSizes(io, request.specPath, spec, validation.dataSizes);

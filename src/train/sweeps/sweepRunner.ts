@@ -171,24 +171,28 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepOutcome> 
 
   let stopping = false;
   const stopSignal = options.stopRequested?.then(() => 'stop' as const);
-  for (;;) {
-    while (!stopping && running.size < options.parallel) {
-      const decision = next();
-      if (typeof decision === 'string') break;
-      launch(decision[0], decision[1]);
+  try {
+    for (;;) {
+      while (!stopping && running.size < options.parallel) {
+        const decision = next();
+        if (typeof decision === 'string') break;
+        launch(decision[0], decision[1]);
+      }
+      if (running.size === 0) break; // done, or stopped and every trial has settled
+      const settled = [...running.values()].map((r) => r.result.then((res) => [r.trial.id, res] as const));
+      const first = await Promise.race(stopping || !stopSignal ? settled : [...settled, stopSignal]);
+      if (first === 'stop') {
+        stopping = true;
+        for (const r of running.values()) r.stop();
+        continue;
+      }
+      const [id, result] = first;
+      const { trial } = running.get(id)!;
+      running.delete(id);
+      settle(trial, result);
     }
-    if (running.size === 0) break; // done, or stopped and every trial has settled
-    const settled = [...running.values()].map((r) => r.result.then((res) => [r.trial.id, res] as const));
-    const first = await Promise.race(stopping || !stopSignal ? settled : [...settled, stopSignal]);
-    if (first === 'stop') {
-      stopping = true;
-      for (const r of running.values()) r.stop();
-      continue;
-    }
-    const [id, result] = first;
-    const { trial } = running.get(id)!;
-    running.delete(id);
-    settle(trial, result);
+  } finally {
+    await options.launcher.close?.(); // idle pool workers and the data they kept
   }
   const finished = !stopping;
   if (finished && budgets) {

@@ -2,7 +2,8 @@
  * One trial = one ordinary run (setUpRun + train, as `seqlab train` does) in the trial's run folder, optionally
  * cut at an epoch budget (an ASHA rung): the trainer is asked to stop once that epoch is validated, so the
  * checkpoint sits exactly at the rung and a promotion continues it bit for bit with the spec's own schedule.
- * Runs inside the trial worker (trialWorker.ts) or in-process (tests); never touches the sweep's state.
+ * Runs inside the trial worker (trialWorker.ts) or in-process (tests); never touches the sweep's state. With a
+ * `TrialDataCache` it reuses the data the previous trial prepared when both have the same task, data and seed.
  */
 import * as path from 'node:path';
 import type { RunFinished, TrainerEvent } from '../protocol';
@@ -11,6 +12,7 @@ import { RUN_FILES } from '../runFolder';
 import { setUpRun } from '../session';
 import { train, type TrainerControl } from '../trainer';
 import { readSafetensorsFile } from '../weightsFile';
+import { type TrialDataCache, dataKey } from './trialData';
 
 export interface TrialRequest {
   type: 'trial';
@@ -38,15 +40,21 @@ export function checkpointEpoch(io: RunIo, runDir: string): number {
   return Number.isInteger(epoch) && epoch >= 0 ? epoch : 0;
 }
 
-export async function runTrial(request: TrialRequest, control: TrainerControl, emit: (event: TrainerEvent) => void, io: RunIo = nodeRunIo): Promise<TrialResult> {
+export async function runTrial(
+  request: TrialRequest, control: TrainerControl, emit: (event: TrainerEvent) => void, io: RunIo = nodeRunIo, cache?: TrialDataCache,
+): Promise<TrialResult> {
   const started = performance.now();
   const budget = request.stopAfterEpoch;
   let epochsDone = request.resume ? checkpointEpoch(io, request.runDir) : 0;
   const budgetReached = () => budget !== undefined && epochsDone >= budget;
   try {
+    const key = cache ? dataKey(request.specPath, request.specText) : undefined;
+    const prepared = cache?.get(key);
     const setup = setUpRun({
       specPath: request.specPath, specText: request.specText, ...(request.resume ? { resumeFrom: request.runDir } : { outDir: request.runDir }),
+      ...(prepared ? { prepared } : {}),
     }, io);
+    cache?.keep(key, { data: setup.data, baselines: setup.baselines });
     const finished = await train({
       spec: setup.spec, data: setup.data, io, runDir: setup.runDir, resume: setup.resume, baselines: setup.baselines,
       control: { shouldStop: () => control.shouldStop() || budgetReached(), waitIfPaused: () => control.waitIfPaused() },

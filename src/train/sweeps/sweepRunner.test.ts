@@ -80,6 +80,38 @@ test('ASHA: rungs of 1, 2, 4 epochs; the best half goes up; a promoted trial end
   fs.rmSync(dir, { recursive: true });
 });
 
+test('ASHA over seeds: the seeds of a configuration start together, reach the same rung and share their fate', async () => {
+  const { dir, sweep, sweepDir, baseSpecText } = setUp({
+    method: 'asha', trials: 4, seeds: 2, samplerSeed: 5, parameters: { 'training.optimizer.lr': { min: 0.0005, max: 0.05, distribution: 'log-uniform' } },
+    asha: { reductionFactor: 2, minEpochs: 1, maxEpochs: 4 },
+  }, { training: { ...tinyAddingSpec().training, epochs: 4 } });
+  const started: string[] = [];
+  const outcome = await runSweep({
+    dir: sweepDir, sweep, baseSpecText, io: nodeRunIo, launcher: inProcessLauncher(), parallel: 1,
+    onProgress: ({ trial, event }) => { if (event?.type === 'runStarted' && trial.rung === 0) started.push(trial.configKey); },
+  });
+  assert.ok(outcome.finished);
+  // Planned seed by seed; started configuration by configuration.
+  assert.deepEqual(started.filter((_, i) => i % 2 === 1), started.filter((_, i) => i % 2 === 0));
+  const groups = new Map<string, typeof outcome.state.trials>();
+  for (const t of outcome.state.trials) groups.set(t.configKey, [...(groups.get(t.configKey) ?? []), t]);
+  assert.equal(groups.size, 4);
+  for (const [key, members] of groups) {
+    assert.equal(members.length, 2);
+    assert.deepEqual(members.map((m) => [m.rung, m.status]), [[members[0].rung, members[0].status], [members[0].rung, members[0].status]], key);
+  }
+  // One slot, four configurations: ⌊4/2⌋ = 2 go to rung 1, ⌊2/2⌋ = 1 to rung 2; the rest pruned whole.
+  assert.deepEqual([...groups.values()].map((m) => m[0].rung).sort(), [0, 0, 1, 2]);
+  // The rung-1 configurations were the best two by their mean at rung 0.
+  const meanAtRung0 = (members: typeof outcome.state.trials) => members.reduce((s, t) => {
+    const lines = fs.readFileSync(path.join(sweepDir, t.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    return s + lines[0].validationLoss / members.length;
+  }, 0);
+  const ranked = [...groups.values()].sort((a, b) => meanAtRung0(a) - meanAtRung0(b));
+  assert.deepEqual(ranked.map((m) => m[0].rung > 0), [true, true, false, false]);
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('a sweep stopped midway resumes: finished trials untouched, the interrupted one continues, each trial trained once', async () => {
   const { dir, sweep, sweepDir, baseSpecText } = setUp({ parameters: { 'model.encoder.cell': { values: ['rnn', 'lstm', 'gru'] } } });
   let stop!: () => void;

@@ -1,7 +1,8 @@
 /**
  * Runs a sweep: at most `parallel` trials at once, each an ordinary run in `trials/<id>`, and state.json
  * rewritten atomically after every change of a trial (started, rung finished, ended). Grid and random run their
- * trials in order; ASHA asks `nextAshaDecision` what a free slot does (promote, start, wait).
+ * trials in order; ASHA asks `nextAshaDecision` what a free slot does (promote, start, wait), the seeds of a
+ * configuration as one unit.
  *
  * Resume (a sweep whose process was killed, or stopped with Ctrl-C): state.json says what was decided. Finished
  * trials are kept as they are; a trial marked running continues from its checkpoint toward the same rung, or
@@ -156,11 +157,12 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepOutcome> 
     if (interrupted) return [interrupted, false];
     const pending = state.trials.filter((t) => t.status === 'pending');
     if (!budgets) return pending.length > 0 ? [pending[0], false] : running.size > 0 ? 'wait' : 'done';
-    const table: AshaTrial[] = state.trials.filter((t) => t.status !== 'pending').map((t) => ({
-      id: t.id, rungValues: rungValues.get(t.id) ?? [], busy: running.has(t.id), ended: ended.has(t.id) || t.rung === lastRung,
+    const table: AshaTrial[] = state.trials.map((t) => ({
+      id: t.id, configKey: t.configKey, unstarted: t.status === 'pending', rungValues: rungValues.get(t.id) ?? [],
+      busy: running.has(t.id), ended: ended.has(t.id) || t.rung === lastRung,
     }));
-    const decision = nextAshaDecision(table, budgets.length, pending.length, sweep.asha!.reductionFactor, sweep.metric.direction);
-    if (decision.kind === 'start') return [pending[0], false];
+    const decision = nextAshaDecision(table, budgets.length, sweep.asha!.reductionFactor, sweep.metric.direction);
+    if (decision.kind === 'start') return [state.trials.find((t) => t.id === decision.trialId)!, false];
     if (decision.kind === 'promote') {
       const trial = state.trials.find((t) => t.id === decision.trialId)!;
       trial.rung = decision.toRung;

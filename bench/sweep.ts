@@ -2,9 +2,11 @@
 //  1. Trials per minute of a forecasting sweep (examples/sweeps/forecast.seqmodel.json, 3 epochs per trial,
 //     6 trials) with 1 and with 2 trials at once, each trial on one thread (seqlab.threadsPerRun 1). Wall clock.
 //  2. A 30-configuration ASHA sweep (η 3, rungs of 1, 3 and 9 epochs) against the same 30 configurations trained
-//     in full (9 epochs each), 2 at once: epochs trained, wall time, and the best validation RMSE each found.
-// Trials run in worker threads exactly as `seqlab sweep` runs them (dist/sweepWorker.js, built first). Cost is
+//     in full (9 epochs each), 2 at once: epochs trained, CPU-seconds, wall time, the best validation RMSE found.
+// Trials run in the worker pool exactly as `seqlab sweep` runs them (dist/sweepWorker.js, built first). Cost is
 // wall time and CPU-seconds of this process with its workers (machine load does not inflate the latter).
+// Every case is measured `--repeats` times (default 3), the cases interleaved so load changes hit all of them;
+// figures are medians with the spread (min–max).
 // `--asha-only` runs only part 2; `--hidden-min N --hidden-max N` set its hidden-size range (default 8–64).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,11 +18,13 @@ import { createSweepFolder, runSweep } from '../src/train/sweeps/sweepRunner';
 import { workerLauncher } from '../src/train/sweeps/trialLaunchers';
 import { readJsonLines } from '../src/train/runFolder';
 import { flag, option } from './commandLine';
+import { median, spread } from './statistics';
 
 const ashaOnly = flag('--asha-only');
 // Larger hidden sizes make an epoch dearer against a trial's fixed costs (worker start, data, validation, test).
 const hiddenMin = Number(option('--hidden-min') ?? 8);
 const hiddenMax = Number(option('--hidden-max') ?? 64);
+const repeats = Number(option('--repeats') ?? 3);
 const root = path.join(new URL('.', import.meta.url).pathname, '..');
 const worker = path.join(root, 'dist', 'sweepWorker.js');
 const baseSpec = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'sweeps', 'forecast.seqmodel.json'), 'utf8')) as Record<string, unknown> & { data: Record<string, unknown>; training: Record<string, unknown> };
@@ -47,17 +51,13 @@ async function measure(sweepJson: Record<string, unknown>, epochs: number, paral
   return { seconds, cpuSeconds, trials: trials.length, epochsTrained, best, statuses: trials.map((t) => t.status) };
 }
 
+type Measured = Awaited<ReturnType<typeof measure>>;
+
 async function main(): Promise<void> {
   const cores = os.availableParallelism();
-  console.log(`bench:sweep on ${cores} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`bench:sweep on ${cores} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; median (min–max) of ${repeats}`);
 
   const grid = { parameters: { 'training.optimizer.lr': { values: [0.001, 0.003, 0.01] }, 'model.encoder.hiddenSize': { values: [16, 32] } } };
-  for (const parallel of [1, 2]) {
-    if (ashaOnly) break;
-    const r = await measure(grid, 3, parallel);
-    console.log(`forecast sweep, 6 trials × 3 epochs, ${parallel} at once: ${r.seconds.toFixed(1)} s, ${(r.trials / (r.seconds / 60)).toFixed(2)} trials/min (${r.cpuSeconds.toFixed(0)} CPU-s)`);
-  }
-
   const space = {
     trials: 30, samplerSeed: 1,
     parameters: {
@@ -65,13 +65,35 @@ async function main(): Promise<void> {
       'model.encoder.hiddenSize': { min: hiddenMin, max: hiddenMax, distribution: 'log-integer' },
     },
   };
-  const asha = await measure({ ...space, method: 'asha', asha: { reductionFactor: 3, minEpochs: 1, maxEpochs: 9 } }, 9, 2);
-  const full = await measure({ ...space, method: 'random' }, 9, 2);
+  const runs: Record<'one' | 'two' | 'asha' | 'full', Measured[]> = { one: [], two: [], asha: [], full: [] };
+  for (let r = 0; r < repeats; r++) {
+    if (!ashaOnly) {
+      runs.one.push(await measure(grid, 3, 1));
+      runs.two.push(await measure(grid, 3, 2));
+    }
+    runs.asha.push(await measure({ ...space, method: 'asha', asha: { reductionFactor: 3, minEpochs: 1, maxEpochs: 9 } }, 9, 2));
+    runs.full.push(await measure({ ...space, method: 'random' }, 9, 2));
+    console.log(`repeat ${r + 1} done, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  }
+  /** `median (min–max)` of a figure over the repeats. */
+  const medianAndSpread = (xs: number[], digits: number) => `${median(xs).toFixed(digits)} (${spread(xs, digits)})`;
+  const col = (xs: Measured[], pick: (m: Measured) => number, digits: number) => medianAndSpread(xs.map(pick), digits);
+  const perMinute = (m: Measured) => m.trials / (m.seconds / 60);
+  if (!ashaOnly) {
+    for (const [label, xs] of [['1 at once', runs.one], ['2 at once', runs.two]] as const) {
+      console.log(`forecast sweep, 6 trials × 3 epochs, ${label}: ${col(xs, (m) => m.seconds, 1)} s, ${col(xs, perMinute, 2)} trials/min, ${col(xs, (m) => m.cpuSeconds, 1)} CPU-s`);
+    }
+    console.log(`2 at once against 1: ${(median(runs.two.map(perMinute)) / median(runs.one.map(perMinute))).toFixed(2)}× the trials per minute (medians)`);
+  }
   const count = (s: string[], what: string) => s.filter((x) => x === what).length;
   console.log(`hidden sizes ${hiddenMin}–${hiddenMax} (log-integer), learning rates 3e-4–3e-2 (log-uniform), samplerSeed 1`);
-  console.log(`ASHA, 30 configurations (η 3, rungs 1/3/9 epochs), 2 at once: ${asha.epochsTrained} epochs, ${asha.seconds.toFixed(0)} s, ${asha.cpuSeconds.toFixed(0)} CPU-s, best RMSE ${asha.best.toFixed(3)} (${count(asha.statuses, 'completed')} trained to 9 epochs, ${count(asha.statuses, 'pruned')} pruned)`);
-  console.log(`30 full runs (9 epochs each), 2 at once:                  ${full.epochsTrained} epochs, ${full.seconds.toFixed(0)} s, ${full.cpuSeconds.toFixed(0)} CPU-s, best RMSE ${full.best.toFixed(3)}`);
-  console.log(`ASHA cost: ${(asha.epochsTrained / full.epochsTrained * 100).toFixed(0)}% of the epochs, ${(asha.cpuSeconds / full.cpuSeconds * 100).toFixed(0)}% of the CPU time, ${(asha.seconds / full.seconds * 100).toFixed(0)}% of the wall time`);
+  for (const [label, xs] of [['ASHA, 30 configurations (η 3, rungs 1/3/9 epochs), 2 at once', runs.asha], ['30 full runs (9 epochs each), 2 at once', runs.full]] as const) {
+    const fates = xs.map((m) => `${count(m.statuses, 'completed')} trained to 9 epochs, ${count(m.statuses, 'pruned')} pruned`);
+    console.log(`${label}: ${col(xs, (m) => m.epochsTrained, 0)} epochs, ${col(xs, (m) => m.cpuSeconds, 1)} CPU-s, ${col(xs, (m) => m.seconds, 1)} s, best RMSE ${col(xs, (m) => m.best, 3)} (${[...new Set(fates)].join('; ')})`);
+  }
+  // Each repeat's ASHA against the full runs of the same repeat (same load), then the median of those ratios.
+  const ratio = (pick: (m: Measured) => number) => medianAndSpread(runs.asha.map((a, i) => (pick(a) / pick(runs.full[i])) * 100), 0);
+  console.log(`ASHA cost: ${ratio((m) => m.epochsTrained)}% of the epochs, ${ratio((m) => m.cpuSeconds)}% of the CPU time, ${ratio((m) => m.seconds)}% of the wall time`);
 }
 
 void main().then(() => process.exit(0));

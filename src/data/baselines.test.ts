@@ -44,6 +44,9 @@ function definedBaselines(prepared: PreparedData, splitName: 'validation' | 'tes
       const n = split.size * O;
       return { persistenceMse: squared / n, persistenceRmse: Math.sqrt(squared / n), persistenceMae: absolute / n, persistenceMseNormalized: squaredNormalized / n };
     }
+    case 'regress-per-step':
+      // Defined and checked against their meaning in series.perStep.test.ts (perStepBaselines.ts reads batches).
+      throw new Error('regress-per-step baselines are not defined here');
     case 'classify': {
       const counts = new Float64Array(info.outputSize);
       for (const e of each(train)) counts[e.targetClass!]++;

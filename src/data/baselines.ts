@@ -3,6 +3,7 @@
  * statistics only:
  * - forecast: persistence (repeat the last observed value), MSE/RMSE/MAE in original units;
  * - regress: the constant predictor (training mean), MSE — 1/6 on the adding problem;
+ * - regress-per-step: the training mean and a per-step linear least-squares map, MSE/RMSE/MAE (perStepBaselines.ts);
  * - classify: majority-class accuracy; tag: majority-tag and most-frequent-tag-per-token accuracy;
  * - seq2seq: identity (copy the source) token accuracy and exact match;
  * - generate: uniform perplexity (the output vocabulary size) and unigram perplexity.
@@ -16,6 +17,7 @@ import { TokenWindowStore } from './plainText';
 import { SeriesWindowStore } from './seriesWindows';
 import type { Baselines, DataInfo, DataSplit, PreparedData } from './types';
 import { EOS_ID } from './vocabulary';
+import { perStepBaselines } from './perStepBaselines';
 
 /** About this many bytes of a store on disk are read at once. */
 const CHUNK_BYTES = 16 << 20;
@@ -39,6 +41,8 @@ export function baselines(prepared: PreparedData, split: 'validation' | 'test' =
     case 'forecast':
     case 'regress':
       return validation.example(0).persistence ? persistenceBaseline(info, validation) : constantBaseline(train, validation, info.outputSize);
+    case 'regress-per-step':
+      return perStepBaselines(prepared, heldOut);
     case 'classify':
       return classificationBaseline(train, validation, info.outputSize);
     case 'tag':

@@ -18,7 +18,7 @@ import { DataError, type DataIo, type PreparedData } from './types';
 
 /** Which task types each data source can feed. */
 const TASKS_BY_SOURCE: Record<string, readonly TaskType[]> = {
-  csv: ['forecast', 'regress'],
+  csv: ['forecast', 'regress', 'regress-per-step'],
   'text-classification': ['classify'],
   conll: ['tag'],
   pairs: ['seq2seq'],
@@ -53,13 +53,14 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
         file,
         window: data.window,
         horizon: spec.task.horizon ?? 1,
+        perStep: task === 'regress-per-step',
         inputColumns: data.columns,
         targetColumns,
         normalize: data.normalize ?? 'zscore',
         split: data.split,
         byteLength,
       } as const;
-      prepared = throughDataCache(io, specDir, file, seriesCacheLoader(text, options, { data, horizon: options.horizon })) ?? loadCsvSeries(text, options);
+      prepared = throughDataCache(io, specDir, file, seriesCacheLoader(text, options, { data, horizon: options.horizon, ...(options.perStep ? { perStep: true } : {}) })) ?? loadCsvSeries(text, options);
       break;
     }
     case 'text-classification': {

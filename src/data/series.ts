@@ -1,6 +1,7 @@
 /**
  * CSV time series → sliding windows for forecasting. Example e sees rows [e, e+W) of the input columns and
- * predicts the target columns at rows e+W-1+h for h = 1..Hz. The split is chronological (train, validation,
+ * predicts the target columns at rows e+W-1+h for h = 1..Hz; with `perStep` (task regress-per-step) it predicts
+ * the target columns at the same rows [e, e+W), one value per step and column. The split is chronological (train, validation,
  * test in time order) and the z-score is fitted on the rows the training examples touch, nothing later.
  */
 import type { CsvSeriesData } from '../spec/types';
@@ -102,7 +103,10 @@ export function forEachNumericRow(chunks: Iterable<string>, file: string, column
 
 export interface SeriesWindowOptions {
   window: number;
+  /** Steps ahead predicted; ignored (0) with `perStep`. */
   horizon: number;
+  /** regress-per-step: the targets are the target columns at every row of the window, not after it. */
+  perStep?: boolean;
   inputColumns: string[];
   targetColumns: string[];
   normalize: NonNullable<CsvSeriesData['normalize']>;
@@ -135,16 +139,18 @@ export interface SeriesPlan {
 
 /** Checks the window, horizon and columns against a table of `rowCount` rows (DataErrors naming `options.file`). */
 export function planSeries(rowCount: number, columns: readonly string[], options: SeriesWindowOptions): SeriesPlan {
-  const { window: W, horizon: Hz, file } = options;
+  const { window: W, file } = options;
+  const Hz = seriesHorizon(options);
   if (!Number.isInteger(W) || W < 1) throw new DataError(file, 1, 1, `window must be a positive integer, got ${W}`);
-  if (!Number.isInteger(Hz) || Hz < 1) throw new DataError(file, 1, 1, `horizon must be a positive integer, got ${Hz}`);
+  if (!options.perStep && (!Number.isInteger(Hz) || Hz < 1)) throw new DataError(file, 1, 1, `horizon must be a positive integer, got ${Hz}`);
   const N = rowCount;
   const exampleCount = N - W - Hz + 1;
   if (exampleCount < 2) {
-    throw new DataError(file, 1, 1, `${N} rows are too few for window ${W} and horizon ${Hz} (need at least ${W + Hz + 1})`);
+    throw new DataError(file, 1, 1, options.perStep ? `${N} rows are too few for window ${W} (need at least ${W + 1})` : `${N} rows are too few for window ${W} and horizon ${Hz} (need at least ${W + Hz + 1})`);
   }
   const counts = splitCounts(exampleCount, options.split, 'windows');
   const relative = options.normalize === 'last-value';
+  if (relative && options.perStep) throw new DataError(file, 1, 1, 'normalize "last-value" predicts the change from a window\'s last row, which only a forecast has; use "zscore" for targets at every step');
   if (relative) {
     // The inverse adds the last observed target back, and prediction finds it in the last input row.
     const missing = options.targetColumns.filter((c) => !options.inputColumns.includes(c));
@@ -157,6 +163,11 @@ export function planSeries(rowCount: number, columns: readonly string[], options
     trainingRows: counts.train - 1 + W + Hz,
     relative,
   };
+}
+
+/** Rows a window reads after its inputs: the forecast horizon, none when the targets are the window's own rows. */
+export function seriesHorizon(options: Pick<SeriesWindowOptions, 'horizon' | 'perStep'>): number {
+  return options.perStep ? 0 : options.horizon;
 }
 
 /**
@@ -193,7 +204,8 @@ export function windowSeries(table: SeriesTable, options: SeriesWindowOptions): 
 export function seriesWindowShape(plan: SeriesPlan, options: SeriesWindowOptions, columnCount: number, normalizer: ZScore | undefined): SeriesWindowShape {
   return {
     window: options.window,
-    horizon: options.horizon,
+    horizon: seriesHorizon(options),
+    perStep: options.perStep,
     columnCount,
     inputColumns: Int32Array.from(plan.inputColumnIndex),
     targetColumns: Int32Array.from(plan.targetColumnIndex),
@@ -206,7 +218,8 @@ export function seriesWindowShape(plan: SeriesPlan, options: SeriesWindowOptions
  * one split (in memory, or read from the disk cache per batch).
  */
 export function seriesData(plan: SeriesPlan, options: SeriesWindowOptions, columns: readonly string[], normalizer: ZScore | undefined, stats: DataStats, store: (start: number, count: number) => ExampleStore): PreparedData {
-  const { window: W, horizon: Hz } = options;
+  const W = options.window;
+  const Hz = seriesHorizon(options);
   const { counts, inputColumnIndex, targetColumnIndex, relative } = plan;
   const I = inputColumnIndex.length;
   const K = targetColumnIndex.length;
@@ -215,7 +228,7 @@ export function seriesData(plan: SeriesPlan, options: SeriesWindowOptions, colum
   const denormalizeTargets = (values: Float32Array, anchors?: Float32Array): void => {
     if (!normalizer) return;
     if (relative && !anchors) throw new Error('denormalizeTargets: windows relative to their last value need that value (anchors)');
-    const O = Hz * K;
+    const O = (options.perStep ? W : Hz) * K;
     for (let i = 0; i < values.length; i++) {
       const k = i % K;
       const value = normalizer.denormalize(values[i], targetColumnIndex[k]);
@@ -223,7 +236,18 @@ export function seriesData(plan: SeriesPlan, options: SeriesWindowOptions, colum
     }
   };
   const format = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(4));
-  const describe = (example: Example) => {
+  const describe = (example: Example) => (options.perStep ? describePerStep(example) : describeForecast(example));
+  const describePerStep = (example: Example) => {
+    // Inputs and targets of the window's last row, in original units (the whole window is W rows of each).
+    const lastInputs = Array.from(example.inputs!.subarray((W - 1) * I, W * I), (v, i) => (normalizer ? normalizer.denormalize(v, inputColumnIndex[i]) : v));
+    const targets = Float32Array.from(example.targets!);
+    denormalizeTargets(targets);
+    return {
+      input: `${W} steps of ${options.inputColumns.join(', ')}; last: ${lastInputs.map(format).join(', ')}`,
+      target: `${W} steps of ${options.targetColumns.join(', ')}; last: ${Array.from(targets.subarray((W - 1) * K), format).join(', ')}`,
+    };
+  };
+  const describeForecast = (example: Example) => {
     const lastInputs = Float32Array.from(example.inputs!.subarray((W - 1) * I, W * I));
     const targets = Float32Array.from(example.targets!);
     denormalizeTargets(targets, example.anchors);
@@ -238,16 +262,16 @@ export function seriesData(plan: SeriesPlan, options: SeriesWindowOptions, colum
 
   const info: DataInfo = {
     kind: 'series',
-    task: 'forecast',
+    task: options.perStep ? 'regress-per-step' : 'forecast',
     inputSize: I,
-    outputSize: Hz * K,
+    outputSize: options.perStep ? K : Hz * K,
     normalizer,
     relativeToLastValue: relative || undefined,
     inputColumns: [...options.inputColumns],
     targetColumns: [...options.targetColumns],
     normalizerColumns: normalizer ? [...columns] : undefined,
     stats,
-    horizon: Hz,
+    horizon: options.perStep ? undefined : Hz,
     maxLength: W,
     trainSize: counts.train,
     validationSize: counts.validation,

@@ -6,6 +6,7 @@
  * With `relativeScale` (normalize "last-value") the table holds original values and each window is written
  * relative to its own last row, times the column's scale: inputs (x[t] − x[last])/s, targets (y[last+h] − y[last])/s,
  * and the batch's `anchors` get y[last], so the inverse (v·s + y[last]) is the original value again.
+ * With `perStep` (regress-per-step, Hz = 0) the targets are the target columns of the window's own rows, [W,K].
  */
 import type { Batch } from './types';
 import type { BatchFields, Example, ExampleStore } from './batching';
@@ -13,8 +14,10 @@ import type { BatchFields, Example, ExampleStore } from './batching';
 export interface SeriesWindowShape {
   /** W: input steps per window. */
   window: number;
-  /** Hz: steps ahead predicted. */
+  /** Hz: steps ahead predicted (0 with `perStep`). */
   horizon: number;
+  /** Targets at every row of the window ([W,K] per example), not after it. */
+  perStep?: boolean;
   /** C: columns of the table. */
   columnCount: number;
   /** [I] table columns read as inputs, [K] table columns predicted. */
@@ -37,13 +40,18 @@ export class SeriesWindowStore implements ExampleStore {
     readonly firstWindow: number,
     readonly count: number,
   ) {
-    this.fields = { inputs: shape.inputColumns.length, targets: shape.horizon * shape.targetColumns.length };
+    this.fields = { inputs: shape.inputColumns.length, targets: this.targetRows() * shape.targetColumns.length };
     if (shape.relativeScale) this.fields.anchors = shape.targetColumns.length;
     this.slidingWindows = !shape.relativeScale;
   }
 
   length(): number {
     return this.shape.window;
+  }
+
+  /** Rows of targets per window: the horizon after it, or every row of it. */
+  private targetRows(): number {
+    return this.shape.perStep ? this.shape.window : this.shape.horizon;
   }
 
   targetLength(): number {
@@ -82,14 +90,17 @@ export class SeriesWindowStore implements ExampleStore {
    * What the batches and the baselines read, without the inputs.
    */
   writeTargets(i: number, b: number, targets: Float32Array, anchors?: Float32Array, persistence?: Float32Array): void {
-    const { window: W, horizon: Hz, columnCount: C, targetColumns, relativeScale } = this.shape;
+    const { window: W, columnCount: C, targetColumns, relativeScale } = this.shape;
     const table = this.table;
     const K = targetColumns.length;
     const first = this.firstWindow + i;
     const last = (first + W - 1) * C;
-    for (let h = 0; h < Hz; h++) {
-      const row = (first + W + h) * C;
-      const to = b * Hz * K + h * K;
+    // Forecast: the Hz rows after the window; per step (never relative): the W rows of the window itself.
+    const rows = this.targetRows();
+    const offset = this.shape.perStep ? 0 : W;
+    for (let h = 0; h < rows; h++) {
+      const row = (first + offset + h) * C;
+      const to = b * rows * K + h * K;
       for (let k = 0; k < K; k++) {
         const column = targetColumns[k];
         if (relativeScale) {
@@ -109,10 +120,11 @@ export class SeriesWindowStore implements ExampleStore {
     const I = this.shape.inputColumns.length;
     const K = targetColumns.length;
     const inputs = new Float32Array(W * I); // [W,I]
-    const targets = new Float32Array(Hz * K); // [Hz,K]
+    const targets = new Float32Array(this.targetRows() * K); // [Hz,K] or [W,K]
     const anchors = this.shape.relativeScale ? new Float32Array(K) : undefined;
     const batch = { size: 1, steps: W, inputs, targets, anchors, lengths: new Int32Array(1), indices: new Int32Array(1) };
     this.write(i, batch, 0);
+    if (this.shape.perStep) return { length: W, inputs, targets };
     const persistence = new Float32Array(Hz * K);
     this.writeTargets(i, 0, targets, anchors, persistence);
     return anchors ? { length: W, inputs, targets, persistence, anchors } : { length: W, inputs, targets, persistence };

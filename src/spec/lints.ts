@@ -31,7 +31,7 @@ export function lintSpec(source: SpecSource, spec: SeqModelSpec, facts: InputFac
     }
   }
 
-  if ((task.type === 'forecast' || task.type === 'regress') && data.source === 'csv' && data.normalize === 'none') {
+  if ((task.type === 'forecast' || task.type === 'regress' || task.type === 'regress-per-step') && data.source === 'csv' && data.normalize === 'none') {
     source.reportAt('warning', 'lint/regression-without-normalization', 'Raw values feed the network: RNNs are sensitive to input scale (tanh and sigmoid saturate), so training converges slowly or not at all. Standardise with a z-score fitted on the training split; metrics are still reported in original units.', ['data', 'normalize'], 'value', { title: 'Use "zscore"', edits: source.editsToSet(['data', 'normalize'], 'zscore') });
   }
 

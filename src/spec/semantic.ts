@@ -4,6 +4,7 @@
  * spec names, and label lists against the data. Each problem points at the property that causes it.
  */
 import type { SpecContext } from './analysisTypes';
+import { checkPerStepRegression } from './perStepRegression';
 import { describeInput, MANY_TO_ONE_TASKS, stateWidth, type InputFacts } from './shapes';
 import { closestMatch, type SpecSource } from './specSource';
 import { dataHead, readDataFile, splitCsvLine } from './dataFiles';
@@ -16,6 +17,7 @@ const SOURCES_FOR_TASK: Record<string, string[]> = {
   regress: ['csv', 'synthetic:adding', 'synthetic:sine', 'synthetic:random-walk'],
   classify: ['text-classification'],
   tag: ['conll', 'synthetic:copy'],
+  'regress-per-step': ['csv'],
   generate: ['text'],
   seq2seq: ['pairs', 'synthetic:copy'],
 };
@@ -23,6 +25,7 @@ const SOURCES_FOR_TASK: Record<string, string[]> = {
 const LOSSES_FOR_TASK: Record<string, string[]> = {
   forecast: ['mse', 'l1', 'huber'],
   regress: ['mse', 'l1', 'huber'],
+  'regress-per-step': ['mse', 'l1', 'huber'],
   classify: ['cross-entropy', 'bce-with-logits'],
   tag: ['cross-entropy'],
   generate: ['cross-entropy'],
@@ -45,6 +48,7 @@ export function checkSemantics(source: SpecSource, spec: SeqModelSpec, context: 
     source.reportAt('error', 'semantic/task-data-mismatch', `A "${task}" task cannot learn from ${dataKey.replace(':', ' ')} data; use ${allowedSources.map((s) => s.replace(':', ' ')).join(' or ')}.`, data.source === 'synthetic' ? ['data', 'generator'] : ['data', 'source'], 'value');
   }
   if (spec.task.horizon !== undefined && task !== 'forecast') source.reportAt('warning', 'semantic/unused-property', `"horizon" only applies to forecast tasks; it is ignored for "${task}".`, ['task', 'horizon'], 'property', { title: 'Remove "horizon"', edits: source.editsToRemove(['task', 'horizon']) });
+  checkPerStepRegression(source, spec);
   if (spec.task.labels && task !== 'classify' && task !== 'tag') source.reportAt('warning', 'semantic/unused-property', `"labels" only apply to classify and tag tasks.`, ['task', 'labels'], 'property', { title: 'Remove "labels"', edits: source.editsToRemove(['task', 'labels']) });
   const loss = spec.training.loss;
   if (loss && LOSSES_FOR_TASK[task] && !LOSSES_FOR_TASK[task].includes(loss)) {

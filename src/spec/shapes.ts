@@ -91,6 +91,7 @@ export function outputSize(spec: SeqModelSpec, facts: InputFacts, dataInfo: Spec
       return dim(horizon > 1 ? 'horizon·targets' : 'targets', horizon * targets);
     }
     case 'regress':
+    case 'regress-per-step':
       return dim('targets', data?.source === 'csv' ? (data.target?.length ?? 1) : 1);
     case 'classify':
       return dim('classes', labels?.length ?? dataInfo.numClasses ?? 'classes');
@@ -535,7 +536,7 @@ function normalizationLayer(builder: Builder, recurrent: RecurrentSpec, prefix: 
 }
 
 export function defaultLoss(task: string | undefined): 'mse' | 'cross-entropy' {
-  return task === 'forecast' || task === 'regress' ? 'mse' : 'cross-entropy';
+  return task === 'forecast' || task === 'regress' || task === 'regress-per-step' ? 'mse' : 'cross-entropy';
 }
 
 function finish(builder: Builder, sequenceLength: number | undefined): { layers: LayerInfo[]; totals: SpecTotals } {

@@ -12,6 +12,7 @@ export type TaskType =
   | 'regress' //   many-to-one regression on a synthetic or tabular sequence (the adding problem)
   | 'classify' //  many-to-one classification (sentiment)
   | 'tag' //       many-to-many, one label per input step (NER, POS)
+  | 'regress-per-step' // many-to-many regression: numeric target columns at every step of a CSV window
   | 'generate' //  one-to-many / language model: autoregressive from a start token
   | 'seq2seq'; //  encoder-decoder with teacher forcing
 

@@ -1,6 +1,7 @@
 /**
  * Validation metrics per task, accumulated batch by batch:
  *   forecast/regress: mse, rmse, mae — in the data's ORIGINAL units (outputs and targets denormalised first);
+ *   regress-per-step: the same over every real step and target column of [B,T,K];
  *   classify: accuracy, macro-F1 (plus the confusion matrix);  tag: token accuracy over real steps, macro-F1;
  *   generate: perplexity = exp(mean cross-entropy per token), token accuracy;
  *   seq2seq: perplexity and token accuracy (teacher-forced), exact match (decoded, added by the trainer).
@@ -14,6 +15,7 @@ export function metricNamesFor(task: TaskType): string[] {
   switch (task) {
     case 'forecast':
     case 'regress':
+    case 'regress-per-step':
       return ['mse', 'rmse', 'mae'];
     case 'classify':
       return ['accuracy', 'f1'];
@@ -72,18 +74,23 @@ export class MetricAccumulator {
       this.lossCount += count;
     }
     const B = batch.size;
-    if (this.task === 'forecast' || this.task === 'regress') {
-      const O = this.info.outputSize;
+    if (this.task === 'forecast' || this.task === 'regress' || this.task === 'regress-per-step') {
+      // Per step: [B,T,K], of which each example's first lengths[b]·K values are real; else [B,O], all real.
+      const perStep = this.task === 'regress-per-step';
+      const O = this.info.outputSize * (perStep ? batch.steps : 1);
       const predicted = outputs.slice(0, B * O);
       const truth = batch.targets!.slice(0, B * O);
       this.info.denormalizeTargets(predicted, batch.anchors);
       this.info.denormalizeTargets(truth, batch.anchors);
-      for (let i = 0; i < B * O; i++) {
-        const e = predicted[i] - truth[i];
-        this.squaredError += e * e;
-        this.absoluteError += Math.abs(e);
+      for (let b = 0; b < B; b++) {
+        const real = perStep ? Math.min(batch.steps, batch.lengths[b]) * this.info.outputSize : O;
+        for (let i = b * O; i < b * O + real; i++) {
+          const e = predicted[i] - truth[i];
+          this.squaredError += e * e;
+          this.absoluteError += Math.abs(e);
+        }
+        this.valueCount += real;
       }
-      this.valueCount += B * O;
       return;
     }
     const C = this.info.outputSize;
@@ -106,7 +113,8 @@ export class MetricAccumulator {
   metrics(): Record<string, number> {
     switch (this.task) {
       case 'forecast':
-      case 'regress': {
+      case 'regress':
+      case 'regress-per-step': {
         const mse = this.squaredError / Math.max(1, this.valueCount);
         return { mse, rmse: Math.sqrt(mse), mae: this.absoluteError / Math.max(1, this.valueCount) };
       }

@@ -83,6 +83,16 @@ test('tagger: one-hot tokens → bidirectional RNN → per-step head, padding ig
   check(spec('tag', { encoder: { cell: 'rnn', hiddenSize: 3, bidirectional: true } }), info('tokens', 'tag', vocabulary.size, 3), batch);
 });
 
+test('per-step regressor: bidirectional 2-layer LSTM → per-step MLP head, K = 2 targets per step, padding ignored', () => {
+  const rng = new Rng(10);
+  const inputs = new Float32Array(B * T * 3);
+  rng.fillUniform(inputs, -1, 1);
+  const targets = new Float32Array(B * T * 2);
+  rng.fillUniform(targets, -1, 1);
+  const batch: Batch = { size: B, steps: T, lengths, inputs, targets, indices: Int32Array.of(0, 1, 2) };
+  check(spec('regress-per-step', { encoder: { cell: 'lstm', hiddenSize: 3, numLayers: 2, bidirectional: true }, head: { hidden: [4], activation: 'tanh' } }), info('series', 'regress-per-step', 3, 2), batch);
+});
+
 test('generator: LSTM language model from a learned initial state', () => {
   const rng = new Rng(7);
   const targetIds = ids(rng, B * T, lengths);

@@ -60,7 +60,7 @@ const cases = ['model', 'options'].flatMap((dir) => (loadFixture(`${dir}/index.j
 
 test('the whole-model fixtures cover every task type, truncated BPTT, stateful batches and every optimizer', () => {
   const metas = cases.map((name) => loadFixture(`${name}.json`).meta as unknown as Meta);
-  assert.deepEqual([...new Set(metas.map((m) => m.spec.task.type))].sort(), ['classify', 'forecast', 'generate', 'regress', 'seq2seq', 'tag']);
+  assert.deepEqual([...new Set(metas.map((m) => m.spec.task.type))].sort(), ['classify', 'forecast', 'generate', 'regress', 'regress-per-step', 'seq2seq', 'tag']);
   assert.ok(metas.some((m) => m.spec.training.tbpttSteps) && metas.some((m) => m.spec.training.stateful?.enabled && m.steps === 2));
   assert.ok(metas.some((m) => m.spec.model.initialState === 'learned') && metas.some((m) => m.spec.training.clipGradNorm !== undefined));
   assert.deepEqual([...new Set(metas.map((m) => m.spec.training.optimizer.type))].sort(), ['adam', 'adamw', 'sgd']);

@@ -3,7 +3,7 @@
  * chain of the layers' explicit passes (no autograd graph):
  *
  *   many-to-one  (forecast, regress, classify): embedding? → recurrent stack → readout (hN | last | mean) → head
- *   many-to-many (tag):                         embedding? → recurrent stack → per-step head
+ *   many-to-many (tag, regress-per-step):       embedding? → recurrent stack → per-step head
  *   generate (language model):                  embedding → recurrent stack (h0 zeros or learned) → per-step head
  *   seq2seq:                                    encoder stack → final state → decoder stack → per-step head
  *
@@ -227,7 +227,7 @@ export class SequenceModel implements Module {
   }
 
   get perStep(): boolean {
-    return this.task === 'tag' || this.task === 'generate' || this.task === 'seq2seq';
+    return this.task === 'tag' || this.task === 'regress-per-step' || this.task === 'generate' || this.task === 'seq2seq';
   }
 
   /**

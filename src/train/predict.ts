@@ -2,15 +2,16 @@
  * Running a trained model on new inputs given as JSON (`seqlab predict`):
  *   forecast/regress: each input is [T][I] numbers (or [T] for one feature) in ORIGINAL units; the output is the
  *                     prediction in original units (forecasts are normalised and denormalised with the training
- *                     split's z-score);
+ *                     split's z-score); regress-per-step: the same inputs, and the output is one row of K
+ *                     values per input step, in original units;
  *   classify: text → { label, confidence, probabilities };   tag: text (or a token array) → { tokens, tags };
  *   seq2seq: text → output text (decoding per the spec);      generate: a prompt (or "") → continuation.
  * Inputs are packed into batches of up to `batchSize` (default 1), sorted by length so a batch holds sequences of
  * similar lengths; the recurrent layers run them packed, so each result equals the input run alone (to float32
  * rounding). Where padding would change a result — `packed: false`, the `last` readout, beam search without a
  * `maxLength` — a batch holds inputs of one length only. Generators sample one prompt at a time.
- * `raw`: the model's outputs themselves — classify: logits [C]; tag: { tokens, logits [T][C] }; forecast/regress: the
- * outputs in the model's (normalised) units, before denormalisation.
+ * `raw`: the model's outputs themselves — classify: logits [C]; tag: { tokens, logits [T][C] }; forecast/regress
+ * ([O]) and regress-per-step ([T][K]): the outputs in the model's (normalised) units, before denormalisation.
  */
 import { Rng } from '../tensor';
 import type { SeqModelSpec } from '../spec/types';
@@ -47,7 +48,7 @@ export class PredictInputError extends Error {
 }
 
 /** The tasks whose outputs `raw` can show (the decoding tasks output token sequences, not one tensor). */
-export const RAW_OUTPUT_TASKS: readonly string[] = ['forecast', 'regress', 'classify', 'tag'];
+export const RAW_OUTPUT_TASKS: readonly string[] = ['forecast', 'regress', 'regress-per-step', 'classify', 'tag'];
 
 /** One input made ready for the model: its encoded steps, and what reading its output needs. */
 interface EncodedInput {
@@ -161,6 +162,11 @@ function runBatch(model: SequenceModel, spec: SeqModelSpec, info: DataInfo, item
   const C = info.outputSize;
   const label = (c: number) => info.labels?.[c] ?? String(c);
   return items.map((item, b) => {
+    if (task === 'regress-per-step') {
+      const values = out.slice(b * T * C, (b * T + item.length) * C); // [length,K]
+      if (!raw) info.denormalizeTargets(values);
+      return Array.from({ length: item.length }, (_, t) => [...values.subarray(t * C, (t + 1) * C)]);
+    }
     if (info.kind === 'series') {
       const values = out.slice(b * C, (b + 1) * C);
       if (!raw) info.denormalizeTargets(values, item.anchors);

@@ -93,6 +93,8 @@ export interface ForecastSeries {
   target: string;
   truth: number[];
   predicted: number[];
+  /** regress-per-step: each value is the prediction at the last step of the window ending there, not a forecast. */
+  perStep?: boolean;
 }
 
 /**

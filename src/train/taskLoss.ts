@@ -1,12 +1,13 @@
 /**
  * The loss of each task over the model's outputs and a batch's targets, using the nn losses:
- * regression (MSE / L1 / Huber) on [B,O]; cross-entropy on [B,C] (classify) or on every real step of [B,T,C]
+ * regression (MSE / L1 / Huber) on [B,O], or on the real steps of [B,T,K] (regress-per-step); cross-entropy on [B,C] (classify) or on every real step of [B,T,C]
  * (tag, generate, seq2seq: padding targets are -1 and ignored, so the mean is over real steps only).
  */
 import { Tensor } from '../tensor';
 import { MSELoss, L1Loss, HuberLoss, CrossEntropyLoss } from '../nn/losses';
 import type { SeqModelSpec } from '../spec/types';
 import type { Batch, DataInfo } from '../data/types';
+import { perStepRegressionLoss } from './perStepRegressionLoss';
 
 /** The padding value of per-step target ids (see `Batch`). */
 export const IGNORED_TARGET = -1;
@@ -19,7 +20,7 @@ export interface TaskLoss {
 }
 
 export function isRegression(spec: SeqModelSpec): boolean {
-  return spec.task.type === 'forecast' || spec.task.type === 'regress';
+  return spec.task.type === 'forecast' || spec.task.type === 'regress' || spec.task.type === 'regress-per-step';
 }
 
 export function createTaskLoss(spec: SeqModelSpec, info: DataInfo): TaskLoss {
@@ -27,6 +28,7 @@ export function createTaskLoss(spec: SeqModelSpec, info: DataInfo): TaskLoss {
     const kind = spec.training.loss ?? 'mse';
     const loss = kind === 'l1' ? new L1Loss() : kind === 'huber' ? new HuberLoss() : new MSELoss();
     if (kind !== 'mse' && kind !== 'l1' && kind !== 'huber') throw new Error(`training.loss '${kind}' does not fit the ${spec.task.type} task; use mse, l1 or huber`);
+    if (spec.task.type === 'regress-per-step') return perStepRegressionLoss(loss);
     let targetView: Tensor | undefined;
     return {
       forward(outputs, batch) {

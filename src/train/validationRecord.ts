@@ -3,6 +3,8 @@
  * it is evaluated:
  *  - forecast: the series of one-step-ahead predictions against the truth, in validation order and
  *    original units (first target column, first horizon step), from which the panel draws residuals;
+ *  - regress-per-step: the same series of the first target column, each step predicted by the window ending at it
+ *    (the last step of each window: windows advance one row at a time, so each row of the split appears once);
  *  - classify: the worst mistakes, the wrong predictions the model was most confident of.
  */
 import type { Batch, DataInfo, DataSplit } from '../data/types';
@@ -38,6 +40,18 @@ export class ValidationRecorder {
         this.info.denormalizeTargets(truth, anchors);
         this.points.push({ index: batch.indices[b], truth: truth[0], predicted: predicted[0] });
       }
+    } else if (this.task === 'regress-per-step') {
+      const T = batch.steps;
+      const predicted = this.scratch.subarray(0, O);
+      const truth = this.scratch.subarray(O, 2 * O);
+      for (let b = 0; b < batch.size && this.points.length < SERIES_LIMIT; b++) {
+        const last = (b * T + batch.lengths[b] - 1) * O;
+        predicted.set(outputs.subarray(last, last + O));
+        truth.set(batch.targets!.subarray(last, last + O));
+        this.info.denormalizeTargets(predicted);
+        this.info.denormalizeTargets(truth);
+        this.points.push({ index: batch.indices[b], truth: truth[0], predicted: predicted[0] });
+      }
     } else if (this.task === 'classify') {
       for (let b = 0; b < batch.size; b++) {
         const truth = batch.targetIds![b];
@@ -61,7 +75,8 @@ export class ValidationRecorder {
     if (this.points.length === 0) return undefined;
     const ordered = [...this.points].sort((a, b) => a.index - b.index);
     const target = this.info.targetColumns?.[0] ?? 'value';
-    return { target, truth: ordered.map((p) => p.truth), predicted: ordered.map((p) => p.predicted) };
+    const series: ForecastSeries = { target, truth: ordered.map((p) => p.truth), predicted: ordered.map((p) => p.predicted) };
+    return this.task === 'regress-per-step' ? { ...series, perStep: true } : series;
   }
 
   /** The most confident wrong predictions, most confident first, with their inputs as text. */

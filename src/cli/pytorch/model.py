@@ -274,14 +274,15 @@ class SeqModel(nn.Module):
         return (output * mask[:, :, None]).sum(1) / lengths[:, None].to(output.device).float()
 
     def forward(self, inputs, lengths, decoder_inputs=None, target_lengths=None):
-        """Outputs as SeqLab computes them: [B,C] many-to-one, [B,T,C] per step, seq2seq teacher-forced [B,T',V]."""
+        """Outputs as SeqLab computes them: [B,C] many-to-one, [B,T,C] per step (tag, regress-per-step, generate),
+        seq2seq teacher-forced [B,T',V]."""
         output, h_n, c_n = self.encode(inputs, lengths)
         if self.task == "seq2seq":
             h0, c0 = self.bridge(h_n, c_n)
             y, _, _ = self._run_stack(self.decoder, self.decoder_norms, self.decoder_spec, self.decoder_tokens(decoder_inputs),
                                       target_lengths, h0, c0)
             return self.head(y)
-        if self.task in ("tag", "generate"):
+        if self.task in ("tag", "regress-per-step", "generate"):
             return self.head(output)
         return self.head(self.readout_features(output, h_n, lengths))
 

@@ -45,6 +45,11 @@ const cases: Record<string, { spec: SeqModelSpec; files: Record<string, string> 
       model: { encoder: { cell: 'lstm', hiddenSize: 3 } }, training },
     files: { 'series.csv': seriesCsv(60, true) },
   },
+  'csv series, regress-per-step: two targets at every step, one of them not an input': {
+    spec: { name: 'steps', task: { type: 'regress-per-step' }, data: { source: 'csv', path: 'series.csv', columns: ['temp', 'rain'], target: ['level', 'day'], window: 4, split: { validation: 0.2, test: 0.1 } },
+      model: { encoder: { cell: 'gru', hiddenSize: 3 } }, training },
+    files: { 'series.csv': seriesCsv(40, false) },
+  },
   'csv series, last-value': {
     spec: { name: 'trend', task: { type: 'forecast' }, data: { source: 'csv', path: 'series.csv', columns: ['level', 'temp'], window: 6, normalize: 'last-value' },
       model: { encoder: { cell: 'gru', hiddenSize: 3 } }, training },
@@ -103,7 +108,8 @@ function seqlabBatches(spec: SeqModelSpec, dir: string): Map<string, { values: A
     put('lengths', batch.lengths, [batch.size]);
     put('inputs', batch.inputs, [batch.size, T, data.info.inputSize]);
     put('input_ids', batch.inputIds, [batch.size, T]);
-    put('targets', batch.targets, [batch.size, data.info.outputSize]);
+    // Per step: [B,T·K], each example's T steps of K targets.
+    put('targets', batch.targets, [batch.size, (spec.task.type === 'regress-per-step' ? T : 1) * data.info.outputSize]);
     put('anchors', batch.anchors, [batch.size, batch.anchors ? batch.anchors.length / batch.size : 0]);
     put('target_ids', batch.targetIds, batch.targetSteps === undefined ? [batch.size] : [batch.size, batch.targetSteps]);
     put('target_lengths', batch.targetLengths, [batch.size]);

@@ -361,7 +361,9 @@ class SeqLabData:
                 raise DataError(f"{self.path}: no column {name!r} in the header")
         self.csv_columns = [header.index(name) for name in table_columns]
         self.rows = np.array(records[1:], dtype=np.int64)  # [N, 2] byte ranges
-        W, Hz = data["window"], self.spec["task"].get("horizon", 1)
+        # regress-per-step: the targets are the window's own rows (no rows after it).
+        self.per_step = self.spec["task"]["type"] == "regress-per-step"
+        W, Hz = data["window"], (0 if self.per_step else self.spec["task"].get("horizon", 1))
         count = len(self.rows) - W - Hz + 1
         if count < 2:
             raise DataError(f"{self.path}: {len(self.rows)} rows are too few for window {W} and horizon {Hz}")
@@ -408,7 +410,7 @@ class SeqLabData:
         else:
             if self.mode == "zscore":
                 table = (table - self.mean) / self.std
-            inputs, targets = table[:W, self.input_index], table[W:, self.target_index]
+            inputs, targets = table[:W, self.input_index], table[(0 if self.per_step else W):, self.target_index]
             example = {}
         example.update({"length": W, "inputs": inputs.astype(np.float32), "targets": targets.astype(np.float32).reshape(-1)})
         return example

@@ -55,7 +55,9 @@ from test_split import evaluate_test_split
 from validation_record import ValidationRecorder, denormalize, epoch_records
 
 VALIDATION_BUDGET_SEED = 0x7A11D  # src/train/evaluate.ts: the fixed sample a validation budget evaluates
-METRIC_NAMES = {"forecast": ["mse", "rmse", "mae"], "regress": ["mse", "rmse", "mae"], "classify": ["accuracy", "f1"],
+REGRESSION_TASKS = ("forecast", "regress", "regress-per-step")
+METRIC_NAMES = {"forecast": ["mse", "rmse", "mae"], "regress": ["mse", "rmse", "mae"], "regress-per-step": ["mse", "rmse", "mae"],
+                "classify": ["accuracy", "f1"],
                 "tag": ["tokenAccuracy", "f1"], "generate": ["perplexity", "tokenAccuracy"],
                 "seq2seq": ["perplexity", "tokenAccuracy", "exactMatch"]}
 
@@ -71,10 +73,19 @@ def make_optimizer(params, spec):
     return torch.optim.Adam(params, lr=lr, betas=betas, eps=spec.get("eps", 1e-8), weight_decay=spec.get("weightDecay", 0))
 
 
+def real_steps(b, steps, device):
+    """[B,T] True at each example's real steps (t < length)."""
+    return torch.arange(steps, device=device)[None, :] < b["lengths"][:, None].to(device)
+
+
 def compute_loss(task, training, outputs, b):
-    if task in ("forecast", "regress"):
+    if task in REGRESSION_TASKS:
         kind = training.get("loss", "mse")
         fn = F.l1_loss if kind == "l1" else F.huber_loss if kind == "huber" else F.mse_loss
+        if task == "regress-per-step":
+            # [B,T,K] against targets [B,T·K]: the mean over real steps only (padding counts for nothing).
+            mask = real_steps(b, outputs.shape[1], outputs.device)
+            return fn(outputs[mask], b["targets"].view(outputs.shape)[mask])
         return fn(outputs, b["targets"])
     classes = outputs.shape[-1]
     return F.cross_entropy(outputs.reshape(-1, classes), b["target_ids"].reshape(-1), ignore_index=-1,
@@ -85,6 +96,8 @@ def loss_terms(task, b):
     """How many terms a batch's mean loss averages: examples, or real target tokens for per-step tasks."""
     if task in ("tag", "generate", "seq2seq"):
         return int((b["target_ids"] >= 0).sum())
+    if task == "regress-per-step":
+        return int(b["lengths"].clamp(max=b["inputs"].shape[1]).sum())
     return int(b["lengths"].shape[0])
 
 
@@ -179,9 +192,11 @@ def evaluate(model, split, config, training, device, batch_size, on_batch=None):
         n = loss_terms(task, b)
         loss_sum += compute_loss(task, training, outputs, b).item() * n
         loss_count += n
-        if task in ("forecast", "regress"):
+        if task in REGRESSION_TASKS:
             anchors = b.get("anchors")
             error = denormalize(outputs.cpu(), info, spec, None if anchors is None else anchors.cpu()) - denormalize(b["targets"].cpu(), info, spec, None if anchors is None else anchors.cpu())
+            if task == "regress-per-step":
+                error = error.view(outputs.shape)[real_steps(b, outputs.shape[1], "cpu").cpu()]
             squared += float((error ** 2).sum())
             absolute += float(error.abs().sum())
             values += error.numel()
@@ -203,7 +218,7 @@ def evaluate(model, split, config, training, device, batch_size, on_batch=None):
                 exact += int(got == want)
             examples += decoded.shape[0]
     loss = loss_sum / max(1, loss_count)
-    if task in ("forecast", "regress"):
+    if task in REGRESSION_TASKS:
         mse = squared / max(1, values)
         return loss, {"mse": mse, "rmse": math.sqrt(mse), "mae": absolute / max(1, values)}
     accuracy = correct / max(1, total)

@@ -4,10 +4,10 @@
  * `-DOCSTART-` lines ignored.
  */
 import type { ConllData } from '../spec/types';
-import { ExampleSplit, PackedStore, type Example } from './batching';
-import { LabelInterner, shuffledSplits } from './labelledSamples';
+import { ExampleSplit, PackedStore, type Example, type ExampleStore } from './batching';
+import { LabelInterner, shuffledSplits, type LabelledSamplesPlan, type ShuffledSplits } from './labelledSamples';
 import { forEachLine } from './lines';
-import { RaggedIds } from './raggedIds';
+import { RaggedIds, type RaggedSequences, type RaggedSink } from './raggedIds';
 import { splitsByRange } from './splits';
 import { TokenInterner } from './tokenStream';
 import { DataError, type DataInfo, type PreparedData } from './types';
@@ -47,16 +47,22 @@ export interface ConllOptions {
   labels?: string[];
 }
 
-export function loadConll(chunks: Iterable<string>, data: ConllData, options: ConllOptions): PreparedData {
-  const { file } = options;
-  const { kind: tokenizerKind, lowercase } = resolveTokenizer(data)!;
-  // One pass: tokens and tags become provisional ids (first appearance), each sentence a run of both.
+/** What the one pass over a CoNLL file leaves besides the sentences' provisional token and tag ids. */
+export interface TaggedSentencesRead {
+  interner: TokenInterner;
+  /** The tags in their final order, and provisional tag id → final id. */
+  labels: string[];
+  tagId: Int32Array;
+  maxLength: number;
+}
+
+/** One pass: tokens and tags become provisional ids (first appearance), each sentence a run of both. */
+export function readTaggedSentences(chunks: Iterable<string>, data: ConllData, options: ConllOptions, tokens: RaggedSink, tags: RaggedSink): TaggedSentencesRead {
+  const { lowercase } = resolveTokenizer(data)!;
   const interner = new TokenInterner();
-  const tagInterner = new LabelInterner(file, 'tag', options.labels);
-  const tokens = new RaggedIds();
-  const tags = new RaggedIds();
+  const tagInterner = new LabelInterner(options.file, 'tag', options.labels);
   let maxLength = 0;
-  forEachConllSentence(chunks, file, (sentence) => {
+  forEachConllSentence(chunks, options.file, (sentence) => {
     for (const t of sentence) {
       const tag = tagInterner.id(t.tag, t.line, t.tagColumn);
       tokens.push(interner.id(lowercase ? t.token.toLowerCase() : t.token));
@@ -67,22 +73,39 @@ export function loadConll(chunks: Iterable<string>, data: ConllData, options: Co
     maxLength = Math.max(maxLength, sentence.length);
   });
   const { labels, finalId: tagId } = tagInterner.finish();
-  const { order, counts, vocabulary, finalIds } = shuffledSplits(tokens, interner, {
-    file, seed: options.seed, split: data.split, samplesNoun: 'sentences', splitNoun: 'sentences', vocabulary: { minFrequency: data.minFrequency },
-  });
+  return { interner, labels, tagId, maxLength };
+}
 
+/** The seeded order, split counts and training vocabulary of the sentences read. */
+export function taggedSentenceSplits(tokens: RaggedSequences, read: TaggedSentencesRead, data: ConllData, options: ConllOptions): ShuffledSplits {
+  return shuffledSplits(tokens, read.interner, {
+    file: options.file, seed: options.seed, split: data.split, samplesNoun: 'sentences', splitNoun: 'sentences', vocabulary: { minFrequency: data.minFrequency },
+  });
+}
+
+export function loadConll(chunks: Iterable<string>, data: ConllData, options: ConllOptions): PreparedData {
+  const tokens = new RaggedIds();
+  const tags = new RaggedIds();
+  const read = readTaggedSentences(chunks, data, options, tokens, tags);
+  const { order, counts, vocabulary, finalIds } = taggedSentenceSplits(tokens, read, data, options);
+  return conllData(data, { vocabulary, labels: read.labels, maxLength: read.maxLength, counts }, (start, end) => {
+    const inputs = tokens.gather(order, start, end, vocabulary.size - 1, finalIds);
+    const targets = tags.gather(order, start, end, read.labels.length - 1, read.tagId);
+    return new PackedStore({ count: end - start, inputOffsets: inputs.offsets, inputIds: inputs.ids, targetIds: targets.ids, targetOffsets: inputs.offsets });
+  });
+}
+
+/**
+ * The prepared data of tagged sentences, whatever holds them: `store(start, end)` makes the examples of positions
+ * [start, end) of the split order (in memory, or read from the disk cache per batch).
+ */
+export function conllData(data: ConllData, plan: LabelledSamplesPlan, store: (start: number, end: number) => ExampleStore): PreparedData {
+  const { vocabulary, labels, counts } = plan;
+  const { kind: tokenizerKind, lowercase } = resolveTokenizer(data)!;
   const describe = (example: Example) => ({
     input: Array.from(example.inputIds!, (id) => vocabulary.token(id)).join(' '),
     target: Array.from(example.targetIds!, (id) => labels[id]).join(' '),
   });
-  const split = (start: number, end: number) => {
-    const inputs = tokens.gather(order, start, end, vocabulary.size - 1, finalIds);
-    const targets = tags.gather(order, start, end, labels.length - 1, tagId);
-    return new ExampleSplit(
-      new PackedStore({ count: end - start, inputOffsets: inputs.offsets, inputIds: inputs.ids, targetIds: targets.ids, targetOffsets: inputs.offsets }),
-      describe,
-    );
-  };
   const info: DataInfo = {
     kind: 'tokens',
     task: 'tag',
@@ -91,11 +114,11 @@ export function loadConll(chunks: Iterable<string>, data: ConllData, options: Co
     vocabulary,
     tokenizer: { kind: tokenizerKind, lowercase },
     labels,
-    maxLength,
+    maxLength: plan.maxLength,
     trainSize: counts.train,
     validationSize: counts.validation,
     testSize: counts.test,
     denormalizeTargets: () => {},
   };
-  return { info, ...splitsByRange(counts, split) };
+  return { info, ...splitsByRange(counts, (start, end) => new ExampleSplit(store(start, end), describe)) };
 }

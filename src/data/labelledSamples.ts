@@ -4,7 +4,7 @@
  * the seeded order, the split counts and the vocabulary of the training split's tokens.
  */
 import { ownString } from './lines';
-import type { RaggedIds } from './raggedIds';
+import type { RaggedSequences } from './raggedIds';
 import { seededPermutation, splitCounts, type SplitCounts, type SplitFractions } from './splits';
 import type { TokenInterner } from './tokenStream';
 import { DataError } from './types';
@@ -63,8 +63,17 @@ export interface ShuffledSplits {
   finalIds: Int32Array;
 }
 
+/** What a data set of labelled samples is once read, whatever holds its examples (memory or the disk cache). */
+export interface LabelledSamplesPlan {
+  vocabulary: Vocabulary;
+  /** Classes or tags, in their final order. */
+  labels: string[];
+  maxLength: number;
+  counts: SplitCounts;
+}
+
 /** After the pass over the file: at least two samples, shuffled with the seed, split, the training vocabulary. */
-export function shuffledSplits(samples: RaggedIds, interner: TokenInterner, options: ShuffledSplitOptions): ShuffledSplits {
+export function shuffledSplits(samples: RaggedSequences, interner: TokenInterner, options: ShuffledSplitOptions): ShuffledSplits {
   const count = samples.count;
   if (count < 2) throw new DataError(options.file, 1, 1, `need at least 2 ${options.samplesNoun}, found ${count}`);
   const order = seededPermutation(count, options.seed);

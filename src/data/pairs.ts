@@ -3,30 +3,27 @@
  * is fed `<s> y1 … yn` (teacher forcing) and trained to emit `y1 … yn </s>`.
  */
 import type { PairsData } from '../spec/types';
-import { ExampleSplit, PackedStore, type Example } from './batching';
+import { ExampleSplit, PackedStore, type Example, type ExampleStore } from './batching';
 import { forEachLine } from './lines';
-import { RaggedIds } from './raggedIds';
-import { seededPermutation, splitCounts, splitsByRange } from './splits';
+import { RaggedIds, type RaggedSequences, type RaggedSink } from './raggedIds';
+import { seededPermutation, splitCounts, splitsByRange, type SplitCounts } from './splits';
 import { TokenInterner } from './tokenStream';
 import { resolveTokenizer } from './dataDefaults';
-import { detokenize, tokenize, type TokenizerKind } from './tokenize';
+import { detokenize, tokenize } from './tokenize';
 import { DataError, type DataInfo, type PreparedData } from './types';
-import { EOS_ID } from './vocabulary';
+import { EOS_ID, type Vocabulary } from './vocabulary';
 
 export interface PairsOptions {
   file: string;
   seed: number;
 }
 
-export function loadPairs(chunks: Iterable<string>, data: PairsData, options: PairsOptions): PreparedData {
+/** One pass: source and target tokens become provisional ids of one interner (a shared vocabulary needs that). */
+export function readPairs(chunks: Iterable<string>, data: PairsData, options: PairsOptions, sources: RaggedSink & RaggedSequences, targets: RaggedSink): { interner: TokenInterner; maxLength: number } {
   const { file } = options;
   const resolved = resolveTokenizer(data)!;
-  const tokenizer: TokenizerKind = resolved.kind;
-  const tokenizeOptions = { tokenizer, lowercase: resolved.lowercase, maxLength: resolved.maxLength };
-  // One pass: source and target tokens become provisional ids of one interner (a shared vocabulary needs that).
+  const tokenizeOptions = { tokenizer: resolved.kind, lowercase: resolved.lowercase, maxLength: resolved.maxLength };
   const interner = new TokenInterner();
-  const sources = new RaggedIds();
-  const targets = new RaggedIds();
   let maxLength = 0;
   forEachLine(chunks, (lineText, line) => {
     if (line === 1) lineText = lineText.replace(/^\uFEFF/, '');
@@ -45,8 +42,23 @@ export function loadPairs(chunks: Iterable<string>, data: PairsData, options: Pa
   });
   const count = sources.count;
   if (count < 2) throw new DataError(file, 1, 1, `need at least 2 pairs, found ${count}`);
+  return { interner, maxLength };
+}
 
-  const order = seededPermutation(count, options.seed);
+/** The seeded split of the pairs read and their vocabularies, built from the training pairs only. */
+export interface PairsPlan {
+  order: Int32Array;
+  counts: SplitCounts;
+  sourceVocabulary: Vocabulary;
+  targetVocabulary: Vocabulary;
+  /** Provisional id → final source id / target id. */
+  sourceIds: Int32Array;
+  targetIds: Int32Array;
+}
+
+export function planPairs(interner: TokenInterner, sources: RaggedSequences, targets: RaggedSequences, data: PairsData, seed: number): PairsPlan {
+  const count = sources.count;
+  const order = seededPermutation(count, seed);
   const counts = splitCounts(count, data.split, 'pairs');
   const vocabularyOptions = { minFrequency: data.minFrequency, maxSize: data.maxVocab };
   const shared = data.sharedVocabulary ?? false;
@@ -63,19 +75,37 @@ export function loadPairs(chunks: Iterable<string>, data: PairsData, options: Pa
       }, vocabularyOptions);
   const sourceIds = interner.finalIdMap(sourceVocabulary);
   const targetIds = shared ? sourceIds : interner.finalIdMap(targetVocabulary);
+  return { order, counts, sourceVocabulary, targetVocabulary, sourceIds, targetIds };
+}
 
-  const describe = (example: Example) => ({
-    input: detokenize(sourceVocabulary.decode(example.inputIds!), tokenizer),
-    target: detokenize(targetVocabulary.decode(example.targetIds!), tokenizer),
+export function loadPairs(chunks: Iterable<string>, data: PairsData, options: PairsOptions): PreparedData {
+  const sources = new RaggedIds();
+  const targets = new RaggedIds();
+  const { interner, maxLength } = readPairs(chunks, data, options, sources, targets);
+  const plan = planPairs(interner, sources, targets, data, options.seed);
+  const { order, sourceVocabulary, targetVocabulary } = plan;
+  return pairsData(data, { ...plan, maxLength }, (start, end) => {
+    const inputs = sources.gather(order, start, end, sourceVocabulary.size - 1, plan.sourceIds);
+    const outputs = targets.gather(order, start, end, targetVocabulary.size - 1, plan.targetIds, EOS_ID); // y1 … yn </s>
+    return new PackedStore({ count: end - start, inputOffsets: inputs.offsets, inputIds: inputs.ids, targetIds: outputs.ids, targetOffsets: outputs.offsets, decoderInputs: true });
   });
-  const split = (start: number, end: number) => {
-    const inputs = sources.gather(order, start, end, sourceVocabulary.size - 1, sourceIds);
-    const outputs = targets.gather(order, start, end, targetVocabulary.size - 1, targetIds, EOS_ID); // y1 … yn </s>
-    return new ExampleSplit(
-      new PackedStore({ count: end - start, inputOffsets: inputs.offsets, inputIds: inputs.ids, targetIds: outputs.ids, targetOffsets: outputs.offsets, decoderInputs: true }),
-      describe,
-    );
-  };
+}
+
+/**
+ * The prepared data of pairs, whatever holds them: `store(start, end)` makes the examples of positions
+ * [start, end) of the split order (in memory, or read from the disk cache per batch).
+ */
+export function pairsData(
+  data: PairsData,
+  plan: { counts: SplitCounts; sourceVocabulary: Vocabulary; targetVocabulary: Vocabulary; maxLength: number },
+  store: (start: number, end: number) => ExampleStore,
+): PreparedData {
+  const { counts, sourceVocabulary, targetVocabulary } = plan;
+  const resolved = resolveTokenizer(data)!;
+  const describe = (example: Example) => ({
+    input: detokenize(sourceVocabulary.decode(example.inputIds!), resolved.kind),
+    target: detokenize(targetVocabulary.decode(example.targetIds!), resolved.kind),
+  });
   const info: DataInfo = {
     kind: 'tokens',
     task: 'seq2seq',
@@ -84,11 +114,11 @@ export function loadPairs(chunks: Iterable<string>, data: PairsData, options: Pa
     vocabulary: sourceVocabulary,
     targetVocabulary,
     tokenizer: resolved,
-    maxLength,
+    maxLength: plan.maxLength,
     trainSize: counts.train,
     validationSize: counts.validation,
     testSize: counts.test,
     denormalizeTargets: () => {},
   };
-  return { info, ...splitsByRange(counts, split) };
+  return { info, ...splitsByRange(counts, (start, end) => new ExampleSplit(store(start, end), describe)) };
 }

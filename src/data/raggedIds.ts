@@ -6,9 +6,22 @@
 import { GrowableIds, growableFloat64 } from './growable';
 import { idArrayFor, type IdArray } from './batching';
 
-export class RaggedIds {
-  private readonly ids = new GrowableIds();
-  private readonly offsets = growableFloat64(1 << 12);
+/** Where a loader puts sequences while it reads them: each sequence's ids pushed, then closed. */
+export interface RaggedSink {
+  push(value: number): void;
+  close(): void;
+}
+
+/** Sequences once read, visited one at a time (held in memory here; in the disk cache, `cache/raggedCache.ts`). */
+export interface RaggedSequences {
+  readonly count: number;
+  length(sequence: number): number;
+  forEach(sequence: number, visit: (id: number) => void): void;
+}
+
+/** Sequences as offsets into their ids, whatever holds the ids (an array here; a staged file in the disk cache). */
+export abstract class RaggedOffsets implements RaggedSink, RaggedSequences {
+  protected readonly offsets = growableFloat64(1 << 12);
 
   constructor() {
     this.offsets.push(0);
@@ -19,16 +32,31 @@ export class RaggedIds {
   }
 
   /** Appends one value to the sequence being built; `close` ends it. */
-  push(value: number): void {
-    this.ids.push(value);
-  }
+  abstract push(value: number): void;
+
+  /** How many ids were pushed. */
+  protected abstract get idCount(): number;
+
+  abstract forEach(sequence: number, visit: (id: number) => void): void;
 
   close(): void {
-    this.offsets.push(this.ids.length);
+    this.offsets.push(this.idCount);
   }
 
   length(sequence: number): number {
     return this.offsets.get(sequence + 1) - this.offsets.get(sequence);
+  }
+}
+
+export class RaggedIds extends RaggedOffsets {
+  private readonly ids = new GrowableIds();
+
+  push(value: number): void {
+    this.ids.push(value);
+  }
+
+  protected get idCount(): number {
+    return this.ids.length;
   }
 
   /** Calls `visit(id)` for each id of a sequence, in order. */

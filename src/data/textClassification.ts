@@ -3,16 +3,16 @@
  * Examples are shuffled with the seed before splitting; the vocabulary is built on the training split only.
  */
 import type { TextClassificationData } from '../spec/types';
-import { ExampleSplit, PackedStore, idArrayFor, type Example } from './batching';
+import { ExampleSplit, PackedStore, idArrayFor, type Example, type ExampleStore, type IdArray } from './batching';
 import { CsvStreamParser, checkFieldCount, requireColumn } from './csv';
 import { growableInt32 } from './growable';
 import { forEachLine } from './lines';
-import { LabelInterner, shuffledSplits } from './labelledSamples';
-import { RaggedIds } from './raggedIds';
+import { LabelInterner, shuffledSplits, type LabelledSamplesPlan, type ShuffledSplits } from './labelledSamples';
+import { RaggedIds, type RaggedSequences, type RaggedSink } from './raggedIds';
 import { splitsByRange } from './splits';
 import { TokenInterner } from './tokenStream';
 import { resolveTokenizer } from './dataDefaults';
-import { detokenize, tokenize, type TokenizerKind } from './tokenize';
+import { detokenize, tokenize } from './tokenize';
 import { DataError, type DataInfo, type PreparedData } from './types';
 
 /** A text and its label, with the label's position for error messages. */
@@ -86,23 +86,31 @@ export interface TextClassificationOptions {
   labels?: string[];
 }
 
-export function loadTextClassification(chunks: Iterable<string>, data: TextClassificationData, options: TextClassificationOptions): PreparedData {
+/** What the one pass over a classification file leaves besides the texts' provisional ids. */
+export interface LabelledTextsRead {
+  interner: TokenInterner;
+  /** The labels in their final order, and provisional label id → final id. */
+  labels: string[];
+  labelId: Int32Array;
+  /** Provisional label id of each row, in file order. */
+  rowLabels: Int32Array;
+  maxLength: number;
+}
+
+/** One pass over the file: texts become provisional token ids in `texts`, labels provisional label ids (first appearance). */
+export function readLabelledTexts(chunks: Iterable<string>, data: TextClassificationData, options: TextClassificationOptions, texts: RaggedSink): LabelledTextsRead {
   const { file } = options;
   const textField = data.textField ?? 'text';
   const labelField = data.labelField ?? 'label';
   const format = data.format ?? (file.toLowerCase().endsWith('.jsonl') ? 'jsonl' : 'csv');
   const resolved = resolveTokenizer(data)!;
-  const tokenizer: TokenizerKind = resolved.kind;
-
-  // One pass over the file: texts become provisional token ids, labels provisional label ids (first appearance).
   const interner = new TokenInterner();
   const labelInterner = new LabelInterner(file, 'label', options.labels);
-  const texts = new RaggedIds();
   const rowLabels = growableInt32(1 << 12);
   let maxLength = 0;
   const onRow = (row: LabelledText) => {
     const label = labelInterner.id(row.label, row.line, row.labelColumn);
-    const tokens = tokenize(row.text, { tokenizer, lowercase: resolved.lowercase, maxLength: resolved.maxLength });
+    const tokens = tokenize(row.text, { tokenizer: resolved.kind, lowercase: resolved.lowercase, maxLength: resolved.maxLength });
     if (tokens.length === 0) throw new DataError(file, row.line, row.textColumn, 'empty text (no tokens)');
     for (const token of tokens) texts.push(interner.id(token));
     texts.close();
@@ -112,21 +120,44 @@ export function loadTextClassification(chunks: Iterable<string>, data: TextClass
   if (format === 'jsonl') forEachLabelledJsonlRow(chunks, file, textField, labelField, onRow);
   else forEachLabelledCsvRow(chunks, file, textField, labelField, onRow);
   const { labels, finalId: labelId } = labelInterner.finish();
-  const { order, counts, vocabulary, finalIds } = shuffledSplits(texts, interner, {
-    file, seed: options.seed, split: data.split, samplesNoun: 'labelled examples', splitNoun: 'texts', vocabulary: { minFrequency: data.minFrequency, maxSize: data.maxVocab },
-  });
-  const labelsOfRows = rowLabels.trimmed();
+  return { interner, labels, labelId, rowLabels: rowLabels.trimmed(), maxLength };
+}
 
+/** The seeded order, split counts and training vocabulary of the texts read (`shuffledSplits` with this loader's wording). */
+export function labelledTextSplits(texts: RaggedSequences, read: LabelledTextsRead, data: TextClassificationData, options: TextClassificationOptions): ShuffledSplits {
+  return shuffledSplits(texts, read.interner, {
+    file: options.file, seed: options.seed, split: data.split, samplesNoun: 'labelled examples', splitNoun: 'texts', vocabulary: { minFrequency: data.minFrequency, maxSize: data.maxVocab },
+  });
+}
+
+/** Final class id of each example in split order [start, end), in the narrowest array the labels allow. */
+export function classesInOrder(read: LabelledTextsRead, order: ArrayLike<number>, start: number, end: number): IdArray {
+  const targetClass = idArrayFor(read.labels.length - 1, end - start);
+  for (let k = start; k < end; k++) targetClass[k - start] = read.labelId[read.rowLabels[order[k]]];
+  return targetClass;
+}
+
+export function loadTextClassification(chunks: Iterable<string>, data: TextClassificationData, options: TextClassificationOptions): PreparedData {
+  const texts = new RaggedIds();
+  const read = readLabelledTexts(chunks, data, options, texts);
+  const { order, counts, vocabulary, finalIds } = labelledTextSplits(texts, read, data, options);
+  return textClassificationData(data, { vocabulary, labels: read.labels, maxLength: read.maxLength, counts }, (start, end) => {
+    const { ids, offsets } = texts.gather(order, start, end, vocabulary.size - 1, finalIds);
+    return new PackedStore({ count: end - start, inputOffsets: offsets, inputIds: ids, targetClass: classesInOrder(read, order, start, end) });
+  });
+}
+
+/**
+ * The prepared data of texts and labels, whatever holds them: `store(start, end)` makes the examples of positions
+ * [start, end) of the split order (in memory, or read from the disk cache per batch).
+ */
+export function textClassificationData(data: TextClassificationData, plan: LabelledSamplesPlan, store: (start: number, end: number) => ExampleStore): PreparedData {
+  const { vocabulary, labels, counts } = plan;
+  const resolved = resolveTokenizer(data)!;
   const describe = (example: Example) => ({
-    input: detokenize(vocabulary.decode(example.inputIds!), tokenizer),
+    input: detokenize(vocabulary.decode(example.inputIds!), resolved.kind),
     target: labels[example.targetClass!],
   });
-  const split = (start: number, end: number) => {
-    const { ids, offsets } = texts.gather(order, start, end, vocabulary.size - 1, finalIds);
-    const targetClass = idArrayFor(labels.length - 1, end - start);
-    for (let k = start; k < end; k++) targetClass[k - start] = labelId[labelsOfRows[order[k]]];
-    return new ExampleSplit(new PackedStore({ count: end - start, inputOffsets: offsets, inputIds: ids, targetClass }), describe);
-  };
   const info: DataInfo = {
     kind: 'tokens',
     task: 'classify',
@@ -135,11 +166,11 @@ export function loadTextClassification(chunks: Iterable<string>, data: TextClass
     vocabulary,
     tokenizer: resolved,
     labels,
-    maxLength,
+    maxLength: plan.maxLength,
     trainSize: counts.train,
     validationSize: counts.validation,
     testSize: counts.test,
     denormalizeTargets: () => {},
   };
-  return { info, ...splitsByRange(counts, split) };
+  return { info, ...splitsByRange(counts, (start, end) => new ExampleSplit(store(start, end), describe)) };
 }

@@ -14,6 +14,7 @@ import { textChunks } from './textChunks';
 import { throughDataCache } from './cache/dataCache';
 import { seriesCacheLoader } from './cache/seriesCache';
 import { textCacheLoader } from './cache/textCache';
+import { labelledTextsCacheLoader, pairsCacheLoader, taggedSentencesCacheLoader } from './cache/raggedCache';
 import { DataError, type DataIo, type PreparedData } from './types';
 
 /** Which task types each data source can feed. */
@@ -65,17 +66,19 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
     }
     case 'text-classification': {
       const { text, file } = read(data.path);
-      prepared = loadTextClassification(text, data, { file, seed, labels: spec.task.labels });
+      const options = { file, seed, labels: spec.task.labels };
+      prepared = throughDataCache(io, specDir, file, labelledTextsCacheLoader(text, data, options)) ?? loadTextClassification(text, data, options);
       break;
     }
     case 'conll': {
       const { text, file } = read(data.path);
-      prepared = loadConll(text, data, { file, seed, labels: spec.task.labels });
+      const options = { file, seed, labels: spec.task.labels };
+      prepared = throughDataCache(io, specDir, file, taggedSentencesCacheLoader(text, data, options)) ?? loadConll(text, data, options);
       break;
     }
     case 'pairs': {
       const { text, file } = read(data.path);
-      prepared = loadPairs(text, data, { file, seed });
+      prepared = throughDataCache(io, specDir, file, pairsCacheLoader(text, data, { file, seed })) ?? loadPairs(text, data, { file, seed });
       break;
     }
     case 'text': {

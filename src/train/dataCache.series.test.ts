@@ -7,8 +7,7 @@ import { prepareData } from '../data';
 import type { ExampleSplit } from '../data/batching';
 import type { DataIo, PreparedData } from '../data/types';
 import type { SeqModelSpec } from '../spec/types';
-import { nodeDataCacheIo } from './nodeDataCache';
-import { assertSameData, cacheFolders, ioWithThreshold, shuffledBatches, trainedRun } from './testing/cachedData';
+import { assertSameData, cacheFolders, crashingIo, ioWithThreshold, shuffledBatches, trainedRun } from './testing/cachedData';
 
 const inMemory = ioWithThreshold(Infinity);
 const cached = ioWithThreshold(0);
@@ -105,20 +104,7 @@ test('the cache is reused, and rebuilt when the file’s size, mtime or path or 
 test('a build that fails or is killed half-way leaves no usable cache; a damaged cache is rebuilt', () => {
   const { dir, spec } = workspace();
   // Crash while the table is written: after 64 bytes the disk "fails".
-  const crashing = ioWithThreshold(0, {
-    createFile: (file) => {
-      const writer = nodeDataCacheIo.createFile(file);
-      let written = 0;
-      return {
-        write: (bytes) => {
-          if (file.endsWith('table.f32') && written + bytes.length > 64) throw new Error('simulated crash');
-          written += bytes.length;
-          writer.write(bytes);
-        },
-        close: () => writer.close(),
-      };
-    },
-  });
+  const crashing = crashingIo('table.f32', 64);
   assert.throws(() => prepare(spec, dir, crashing), /simulated crash/);
   assert.deepEqual(cacheFolders(dir), [], 'the failed build removed its temporary folder and made no other');
 

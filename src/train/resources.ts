@@ -69,9 +69,10 @@ function optimizerBufferCount(spec: SeqModelSpec): number {
  * them). A CSV series is one table whose windows are offsets into it: about a row per example.
  */
 function dataBytesOf(spec: SeqModelSpec, info: DataInfo): number {
-  // Read per batch from the disk cache: in memory only the shuffled order of the training examples.
-  if (info.cache) return info.trainSize * 4;
   const examples = info.trainSize + info.validationSize + info.testSize;
+  // Read per batch from the disk cache: in memory only the shuffled order of the training examples, and for ragged
+  // data (texts, sentences, pairs) each example's offsets (8 bytes per id column) and class id.
+  if (info.cache) return info.trainSize * 4 + (info.kind === 'tokens' && info.task !== 'generate' ? examples * 20 : 0);
   if (spec.data.source === 'csv') return (examples + info.maxLength) * (info.inputSize + info.outputSize) * FLOAT_BYTES;
   const perStep = info.kind === 'series' ? info.inputSize : 1;
   return examples * (info.maxLength * perStep + Math.max(info.outputSize, info.maxLength)) * FLOAT_BYTES;

@@ -46,6 +46,19 @@ export function readExactly(file: DataFile, position: number, target: Uint8Array
   }
 }
 
+/**
+ * Reads at least `needed` bytes at byte `position` into the start of `target` (up to its length: what follows is
+ * the next example's, unused), so a ragged example needs no view of its own length; throws when the file ends first.
+ */
+export function readAtLeast(file: DataFile, position: number, target: Uint8Array, needed: number, name: string): void {
+  let done = file.read(position, target);
+  while (done < needed) {
+    const read = file.read(position + done, target.subarray(done));
+    if (read <= 0) throw new Error(`${name}: the cache file ends at byte ${position + done}, before the ${needed} bytes asked for at ${position}; delete its folder to rebuild it`);
+    done += read;
+  }
+}
+
 /** A typed array a cache file holds, by its dtype name. */
 export type StoredArray = Float64Array | Float32Array | Uint8Array | Uint16Array | Int32Array;
 export type StoredDtype = 'float64' | 'float32' | 'uint8' | 'uint16' | 'int32';
@@ -63,6 +76,13 @@ export function storedArray(dtype: StoredDtype, length: number): StoredArray {
 
 export function dtypeOf(values: StoredArray): StoredDtype {
   return values instanceof Float64Array ? 'float64' : values instanceof Float32Array ? 'float32' : values instanceof Uint8Array ? 'uint8' : values instanceof Uint16Array ? 'uint16' : 'int32';
+}
+
+/** The first `length` values of a raw `dtype` file as one array (arrays of one value per example, read at open). */
+export function readStoredArray(file: DataFile, dtype: StoredDtype, length: number, name: string): StoredArray {
+  const values = storedArray(dtype, length);
+  readExactly(file, 0, bytesOf(values), name);
+  return values;
 }
 
 /**

@@ -7,7 +7,7 @@ export const CACHE_VERSION = 1;
 
 export interface CacheKey {
   version: number;
-  /** Which stores the folder holds ('series', 'tokens'). */
+  /** Which stores the folder holds ('series', 'tokens', 'labelled-texts', 'tagged-sentences', 'pairs'). */
   kind: string;
   path: string;
   size: number;

@@ -14,6 +14,7 @@ import type { DataFile, PreparedData } from '../types';
 import { DiskWindowStore } from './diskWindows';
 import { Vocabulary } from '../vocabulary';
 import { BufferedWriter, bytesOf, dtypeOf, forEachStoredChunk, storedArray, type StoredDtype } from './cacheIo';
+import { ProvisionalIdFile } from './provisionalIds';
 import type { CachedArray, CacheHostIo } from './cacheFolder';
 import type { CachedLoader } from './dataCache';
 
@@ -26,48 +27,6 @@ export interface TextCachePayload {
 }
 
 const BUFFER_IDS = 1 << 20;
-
-/** Provisional ids written as they come: uint16 until an id needs more, then the file is rewritten as int32 once. */
-class ProvisionalIdFile {
-  count = 0;
-  dtype: StoredDtype = 'uint16';
-  private writer: BufferedWriter;
-
-  constructor(private readonly io: CacheHostIo, private readonly folder: string) {
-    this.writer = new BufferedWriter(io.cache.createFile(this.path), new Uint16Array(BUFFER_IDS));
-  }
-
-  get path(): string {
-    return `${this.folder}/provisional.${this.dtype}`;
-  }
-
-  push(id: number): void {
-    if (id > 0xffff && this.dtype === 'uint16') this.widen();
-    this.writer.push(id);
-    this.count++;
-  }
-
-  close(): void {
-    this.writer.close();
-  }
-
-  private widen(): void {
-    this.writer.close();
-    const narrowPath = this.path;
-    this.dtype = 'int32';
-    const wide = new BufferedWriter(this.io.cache.createFile(this.path), new Int32Array(BUFFER_IDS));
-    const narrow = this.io.openFile!(narrowPath);
-    try {
-      forEachStoredChunk(narrow, 'uint16', 0, this.count, narrowPath, (ids) => {
-        for (let i = 0; i < ids.length; i++) wide.push(ids[i]);
-      });
-    } finally {
-      narrow.close();
-    }
-    this.io.cache.remove(narrowPath);
-    this.writer = wide;
-  }
-}
 
 export function buildTextCache(io: CacheHostIo, folder: string, chunks: Iterable<string>, data: PlainTextData, file: string): { files: Record<string, CachedArray>; payload: TextCachePayload } {
   const { tokenizer, lowercase } = planPlainText(data, file);

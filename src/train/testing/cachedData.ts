@@ -16,6 +16,24 @@ export function ioWithThreshold(thresholdBytes: number, overrides: Partial<typeo
   return { ...nodeRunIo, cache: { ...nodeDataCacheIo, thresholdBytes, ...overrides } };
 }
 
+/** Node's cache io whose disk "fails" once more than `afterBytes` are written to a file whose name ends in `fileSuffix`. */
+export function crashingIo(fileSuffix: string, afterBytes: number): DataIo {
+  return ioWithThreshold(0, {
+    createFile: (file) => {
+      const writer = nodeDataCacheIo.createFile(file);
+      let written = 0;
+      return {
+        write: (bytes) => {
+          if (file.endsWith(fileSuffix) && written + bytes.length > afterBytes) throw new Error('simulated crash');
+          written += bytes.length;
+          writer.write(bytes);
+        },
+        close: () => writer.close(),
+      };
+    },
+  });
+}
+
 export const cacheFolders = (dir: string): string[] => (fs.existsSync(path.join(dir, '.seqlab/cache')) ? fs.readdirSync(path.join(dir, '.seqlab/cache')).sort() : []);
 
 /** The same info (but the cache's own note), and every example of every split equal. */
@@ -38,7 +56,8 @@ export function shuffledBatches(data: PreparedData, batchSize: number, seed: num
   const out: number[][][] = [];
   for (let epoch = 0; epoch < 2; epoch++) {
     for (const b of data.train.batches(batchSize, { shuffle: true, rng })) {
-      out.push([[...b.indices.subarray(0, b.size)], ...[b.inputs, b.inputIds, b.targets, b.targetIds].filter((a) => a !== undefined).map((a) => [...a!])]);
+      const arrays = [b.lengths, b.inputs, b.inputIds, b.targets, b.targetIds, b.targetLengths, b.decoderInputIds];
+      out.push([[...b.indices.subarray(0, b.size)], ...arrays.filter((a) => a !== undefined).map((a) => [...a!])]);
     }
   }
   return out;

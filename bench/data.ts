@@ -107,6 +107,7 @@ const CASES: Case[] = [
   { id: 'jsonl-1m', what: 'JSONL text classification 1M rows (sentiment)', make: () => specFor('sentiment', { path: writeFile('reviews-1m.jsonl', () => reviews(1e6)), format: 'jsonl' }, 'jsonl-1m') },
   { id: 'cache-csv-20m', what: 'CSV series 20M rows × 2 (forecaster), disk cache', cache: true, make: () => specFor('forecaster', { path: writeFile('cache-series-20m.csv', () => seriesRows(2e7)) }, 'cache-csv-20m') },
   { id: 'cache-text-1gb', what: 'char text 1 GB (generator), disk cache', cache: true, make: () => specFor('generator', { path: writeFile('cache-text-1gb.txt', () => textOf(1e9)) }, 'cache-text-1gb') },
+  { id: 'cache-jsonl-1m', what: 'JSONL text classification 1M rows (sentiment), disk cache', cache: true, make: () => specFor('sentiment', { path: writeFile('cache-reviews-1m.jsonl', () => reviews(1e6)), format: 'jsonl' }, 'cache-jsonl-1m') },
 ];
 
 // The child runs bundled as the CLI is (dist/cli.js: one CommonJS file, the kernels inlined), so that its start-up

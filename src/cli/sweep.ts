@@ -6,15 +6,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { PreparedData } from '../data/types';
+import * as os from 'node:os';
 import { nodeRunIo } from '../train/runIo';
 import { withFileErrors } from '../train/fileErrors';
-import { SpecError, formatDiagnostic, validateRun } from '../train/validateRun';
+import type { SpecDiagnostic } from '../spec';
+import { formatDiagnostic } from '../train/validateRun';
 import { analyzeSweep } from '../train/sweeps/sweepFile';
-import { checkTrials, describeTrial, planTrials, type TrialCheckResult } from '../train/sweeps/trialPlan';
-import { createSweepFolder, runSweep, type SweepProgress } from '../train/sweeps/sweepRunner';
+import { describeTrial } from '../train/sweeps/trialPlan';
+import { runSweep, type SweepProgress } from '../train/sweeps/sweepRunner';
+import { defaultThreadsPerTrial, prepareSweep, readSweepToResume, startSweepFolder, trialsAtOnce } from '../train/sweeps/sweepStart';
 import { workerLauncher } from '../train/sweeps/trialLaunchers';
-import { dataKey } from '../train/sweeps/trialData';
 import { type ResolvedSweep, type SweepTrial, SWEEP_FILES, readSweepFolder } from '../train/sweeps/sweepFolder';
 import { type RunRow, collectRunRows, sortRows, sweepRows } from '../train/sweeps/runsTable';
 import { formatMeanStd, groupBySeeds, meanStd } from '../train/sweeps/seedGroups';
@@ -30,7 +31,8 @@ halving that stops poor trials early). Each trial is an ordinary run folder in
 .seqlab/sweeps/<name>-<time>/trials/ beside the sweep file; state.json there records every trial.
 Every trial's spec is validated before anything runs; a problem is reported at its place in FILE (exit 2).
 
-  --parallel N          trials training at once (default: the file's maxConcurrent, else 2)
+  --parallel N          trials training at once (default: the file's maxConcurrent, 2 when absent, at most
+                        one per core; the editor caps it by seqlab.maxConcurrentRuns instead)
   --threads-per-run N   threads each trial computes on (1 or 2; default 1 when trials run in parallel)
   --resume DIR          continue the sweep in DIR: finished trials are kept, interrupted ones continue
   --json                one JSON object per line (the default when the output is not a terminal)`,
@@ -44,19 +46,6 @@ duration and samples/s, then mean ± std over seeds for sweeps with repeats.
   --json           one JSON object per run`,
 };
 
-/** The trial's spec check the CLI runs: validateRun, as `seqlab train` does, the data loaded once per seed. */
-function validatingCheck(sweep: ResolvedSweep): (specText: string) => TrialCheckResult {
-  let cached: { key: string; data: PreparedData } | undefined;
-  return (specText) => {
-    const key = dataKey(sweep.baseSpec, specText);
-    const validation = validateRun({ specPath: sweep.baseSpec, specText, ...(key !== undefined && cached?.key === key ? { data: cached.data } : {}) }, nodeRunIo);
-    if (validation.data && key !== undefined) cached = { key, data: validation.data };
-    if (!validation.refusal) return { errors: [] };
-    if (validation.refusal instanceof SpecError) return { errors: validation.refusal.diagnostics.filter((d) => d.severity === 'error') };
-    return { errors: [], other: validation.refusal.message };
-  };
-}
-
 /** The built worker beside the CLI bundle (dist/sweepWorker.js). */
 function workerScript(): string {
   const candidates = [path.join(__dirname, 'sweepWorker.js'), path.join(__dirname, '../../dist/sweepWorker.js')];
@@ -64,8 +53,6 @@ function workerScript(): string {
   if (!found) throw new RunFailure(`the trial worker is missing (${candidates[0]}): run npm run build`);
   return found;
 }
-
-const BASE_SPEC_COPY = 'base.seqmodel.json';
 
 export async function sweepCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -90,41 +77,34 @@ export async function sweepCommand(args: string[], io: CliIo): Promise<number> {
       return undefined;
     }
   };
-  const analysis = analyzeSweep(text, { sweepPath, readSpec });
-  for (const d of analysis.diagnostics) if (d.severity !== 'error') io.stderr(`${formatDiagnostic(positionals[0], d)}\n`);
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !analysis.sweep) {
-    for (const d of errors) io.stderr(`${formatDiagnostic(positionals[0], d)}\n`);
-    return EXIT_USAGE;
-  }
+  /** Prints the diagnostics (warnings first); true when one is an error. */
+  const report = (diagnostics: readonly SpecDiagnostic[]) => {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    for (const d of [...diagnostics.filter((d) => d.severity !== 'error'), ...errors]) io.stderr(`${formatDiagnostic(positionals[0], d)}\n`);
+    return errors.length > 0;
+  };
 
   let dir: string;
   let sweep: ResolvedSweep;
   let baseSpecText: string;
   if (values.resume) {
+    if (report(analyzeSweep(text, { sweepPath, readSpec }).diagnostics)) return EXIT_USAGE;
     // The folder records what the sweep was: its resolved sweep and its base spec as they were at the start.
     dir = path.resolve(values.resume as string);
-    const folder = readSweepFolder(dir, nodeRunIo);
-    if (!folder.sweep || folder.problems.length > 0) throw new UsageError(`${dir} is not a sweep folder to resume: ${folder.problems.join('; ')}`);
-    sweep = folder.sweep;
-    baseSpecText = withFileErrors(path.join(dir, BASE_SPEC_COPY), 'read', () => fs.readFileSync(path.join(dir, BASE_SPEC_COPY), 'utf8'));
+    const recorded = readSweepToResume(dir, nodeRunIo);
+    if ('problem' in recorded) throw new UsageError(recorded.problem);
+    ({ sweep, baseSpecText } = recorded);
     if (path.resolve(sweep.sweepFile) !== sweepPath) io.stderr(`note: ${dir} was started from ${sweep.sweepFile}; it continues as recorded there\n`);
   } else {
-    sweep = analysis.sweep;
-    baseSpecText = analysis.baseSpecText!;
-    const trials = planTrials(sweep);
     // Every trial's spec, as `seqlab train` would validate it, before anything runs.
-    const problems = checkTrials(analysis.source, sweep, baseSpecText, trials, validatingCheck(sweep));
-    if (problems.length > 0) {
-      for (const d of problems) io.stderr(`${formatDiagnostic(positionals[0], d)}\n`);
-      return EXIT_USAGE;
-    }
-    dir = createSweepFolder(nodeRunIo, sweep, trials, new Date());
-    nodeRunIo.writeFileAtomic(path.join(dir, BASE_SPEC_COPY), baseSpecText);
+    const preparation = prepareSweep(text, sweepPath, readSpec, nodeRunIo);
+    if (report(preparation.diagnostics) || !preparation.prepared) return EXIT_USAGE;
+    ({ sweep, baseSpecText } = preparation.prepared);
+    dir = startSweepFolder(nodeRunIo, preparation.prepared, new Date());
   }
 
-  const parallel = parallelOption ?? sweep.maxConcurrent;
-  const threadsPerRun = (threadsOption ?? (parallel > 1 ? 1 : 2)) as 1 | 2;
+  const parallel = trialsAtOnce(sweep, os.availableParallelism(), parallelOption);
+  const threadsPerRun = (threadsOption ?? defaultThreadsPerTrial(parallel)) as 1 | 2;
   const json = Boolean(values.json) || !io.isTTY;
   const reporter = json ? jsonSweepReporter((line) => io.stdout(`${line}\n`)) : terminalSweepReporter((t) => io.stdout(t), sweep);
   reporter.started(dir, sweep, parallel);

@@ -81,6 +81,8 @@ export class TrainingRunManager {
   private readonly runsById = new Map<string, TrainingRun>();
   private readonly listeners = new Set<RunListener>();
   private readonly stopTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Runs whose "worker" is made by their starter (a sweep trial through the core's trial launcher). */
+  private readonly workerFactories = new Map<string, (env: NodeJS.ProcessEnv) => WorkerLike>();
   private nextRunNumber = 1;
 
   constructor(private readonly options: RunManagerOptions) {}
@@ -103,10 +105,14 @@ export class TrainingRunManager {
     return this.runs().filter((run) => run.state !== 'finished').reverse();
   }
 
-  /** Queues a run and starts it at once when a slot is free. */
-  start(command: StartTraining): TrainingRun {
+  /**
+   * Queues a run and starts it at once when a slot is free. `createWorker` replaces the training worker for this
+   * run (a sweep trial): it shares the slots, the events and stop like any run.
+   */
+  start(command: StartTraining, createWorker?: (env: NodeJS.ProcessEnv) => WorkerLike): TrainingRun {
     const run: TrainingRun = { id: `run-${this.nextRunNumber++}`, command, state: 'queued', events: [] };
     this.runsById.set(run.id, run);
+    if (createWorker) this.workerFactories.set(run.id, createWorker);
     this.options.log(`[${run.id}] queued ${command.specPath}`);
     this.schedule();
     if (run.state === 'queued') {
@@ -183,7 +189,8 @@ export class TrainingRunManager {
     if (typeof cacheThreshold === 'number' && cacheThreshold >= 0) env = { ...env, SEQLAB_CACHE_THRESHOLD_MB: String(cacheThreshold) };
     let worker: WorkerLike;
     try {
-      worker = createWorker(this.options.workerScriptPath, env, run.command);
+      const own = this.workerFactories.get(run.id);
+      worker = own ? own(env) : createWorker(this.options.workerScriptPath, env, run.command);
     } catch (error) {
       this.finish(run, failedEvent(`Could not start the training worker: ${(error as Error).message}`, run));
       return;
@@ -256,6 +263,7 @@ export class TrainingRunManager {
     const timer = this.stopTimers.get(run.id);
     if (timer) clearTimeout(timer);
     this.stopTimers.delete(run.id);
+    this.workerFactories.delete(run.id);
     // Finished before the listeners hear of it, so the status bar and panels read the final state.
     run.state = 'finished';
     run.finished = final;

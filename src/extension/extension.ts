@@ -20,6 +20,10 @@ import { registerRunsTree } from './runsTree';
 import { buildRunsTree } from './runsTreeModel';
 import { RunsTablePanel } from './runsTablePanel';
 import { RolloutService } from './rolloutService';
+import { SweepSessions } from './sweepSessions';
+import { registerSweepCommands } from './sweepCommands';
+import { nodeRunIo } from '../train/runIo';
+import { workerLauncher } from '../train/sweeps/trialLaunchers';
 
 /** What `activate()` returns: a small window into the extension for the extension-host tests. */
 export interface SeqLabTestApi {
@@ -38,6 +42,8 @@ export interface SeqLabTestApi {
   runsTree(): unknown[];
   /** Whether the runs table panel has said `ready`. */
   runsTableReady(): boolean;
+  /** The sweeps this window runs, by folder: running or stopping. */
+  activeSweeps(): { dir: string; state: string }[];
 }
 
 let deactivateHook: (() => void) | undefined;
@@ -74,12 +80,23 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
 
   const commandContext: CommandContext = { extensionContext: context, runs, language, panels, session, log, output };
   registerCommands(commandContext);
-  const runsIndex = new RunsIndex(runs, log);
-  const runsTable = new RunsTablePanel(context.extensionUri, runsIndex, log);
+  // Sweeps run here through the core's sweep runner, their trials queued in the run manager like any run.
+  const sweeps = new SweepSessions({
+    runs, io: nodeRunIo, log,
+    createLauncher: (threadsPerRun) => workerLauncher(join(context.extensionPath, 'dist', 'sweepWorker.js'), threadsPerRun),
+    maxConcurrentRuns: () => configuration().get<number>('maxConcurrentRuns', 2),
+    threadsPerRun: () => configuration().get<number>('threadsPerRun', 2),
+  });
+  const runsIndex = new RunsIndex(runs, log, sweeps);
+  const runsTable = new RunsTablePanel(context.extensionUri, runsIndex, log, sweeps);
   registerRunsTree({ extensionContext: context, index: runsIndex, runs, session, panels, table: runsTable, log });
+  registerSweepCommands({ extensionContext: context, sweeps, language: sweepLanguage, index: runsIndex, table: runsTable, log });
 
-  context.subscriptions.push(output, language, sweepLanguage, statusBar, panels, session, runsIndex, runsTable, { dispose: () => runs.dispose() }, { dispose: () => rollouts.cancel('SeqLab stopped') });
-  deactivateHook = () => runs.dispose();
+  context.subscriptions.push(output, language, sweepLanguage, statusBar, panels, session, runsIndex, runsTable, { dispose: () => sweeps.dispose() }, { dispose: () => runs.dispose() }, { dispose: () => rollouts.cancel('SeqLab stopped') });
+  deactivateHook = () => {
+    sweeps.dispose();
+    runs.dispose();
+  };
   // The built-in JSON language server serves seqmodel files (jsonLanguageParticipants: schema completion, hovers,
   // validation), but it activates only for the json languages: wake it for ours.
   const jsonLanguageFeatures = vscode.extensions.getExtension('vscode.json-language-features');
@@ -104,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
       return buildRunsTree(runEntries, sweeps);
     },
     runsTableReady: () => runsTable.isReady(),
+    activeSweeps: () => [...sweeps.states()].map(([dir, state]) => ({ dir, state })),
   };
 }
 

@@ -8,6 +8,7 @@ import type { TrainingRunManager } from './runManager';
 import { RunRecordReader, runStatus } from './runRecords';
 import type { RunEntry, SweepEntry } from './runsTreeModel';
 import { readSweepEntries } from './sweepEntries';
+import type { SweepSessions } from './sweepSessions';
 
 /** Many files change at an epoch's end (metrics, best, checkpoint): one refresh for the lot. */
 const REFRESH_DEBOUNCE_MS = 300;
@@ -21,7 +22,7 @@ export class RunsIndex implements vscode.Disposable {
   private scanned = false;
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly liveRuns: TrainingRunManager, private readonly log: (line: string) => void) {
+  constructor(private readonly liveRuns: TrainingRunManager, private readonly log: (line: string) => void, private readonly sweepSessions?: SweepSessions) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/.seqlab/**');
     this.disposables.push(watcher, watcher.onDidCreate(() => this.scheduleRefresh()), watcher.onDidChange(() => this.scheduleRefresh()), watcher.onDidDelete(() => this.scheduleRefresh()));
     this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRefresh()));
@@ -29,6 +30,9 @@ export class RunsIndex implements vscode.Disposable {
       if (event.type === 'runStarted' || event.type === 'epoch' || event.type === 'runFinished') this.scheduleRefresh();
     });
     this.disposables.push({ dispose: () => subscription.dispose() });
+    // A sweep started, stopped or ended, or one of its trials changed state: state.json says which.
+    const sweepSubscription = sweepSessions?.onDidChange(() => this.scheduleRefresh());
+    if (sweepSubscription) this.disposables.push(sweepSubscription);
   }
 
   /** The runs and sweeps as last read (read now on first use). */
@@ -54,7 +58,11 @@ export class RunsIndex implements vscode.Disposable {
         const liveRunId = live.get(record.runDir);
         return { record, status: runStatus(record, { live: liveRunId !== undefined, nowMs }), ...(liveRunId ? { liveRunId } : {}) };
       });
-      const sweeps = roots.flatMap((root) => readSweepEntries(root, this.reader, live, nowMs));
+      const activeSweeps = this.sweepSessions?.states() ?? new Map<string, 'running' | 'stopping'>();
+      const sweeps = roots.flatMap((root) => readSweepEntries(root, this.reader, live, nowMs)).map((sweep): SweepEntry => {
+        const active = activeSweeps.get(sweep.dir);
+        return active ? { ...sweep, active } : sweep;
+      });
       this.reader.forgetExcept(new Set([...runs.map((entry) => entry.record.runDir), ...sweeps.flatMap((sweep) => sweep.trials.map((trial) => trial.runDir))]));
       this.current = { runs, sweeps };
     } catch (error) {

@@ -12,6 +12,8 @@ import { panelStylesheetUris, panelWebviewOptions } from './panels';
 import { effectiveSpec, type RunRecord } from './runRecords';
 import type { RunsIndex } from './runsIndex';
 import { buildRunsTable, runCurve, runsTableScopes, sourcesOfScope } from './runsTableData';
+import { sweepProgress } from './runsTreeModel';
+import type { SweepSessions } from './sweepSessions';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
 export const RUNS_TABLE_VIEW_TYPE = 'seqlab.runs';
@@ -21,6 +23,8 @@ export class RunsTablePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private scope: string | undefined;
+  /** The scope of the table last built (the requested one, or the first when that is gone). */
+  private shownScope: string | undefined;
   private requestedCurves: string[] = [];
   /** Rows to select once the panel has the table (from the Runs view's selection). */
   private pendingSelection: string[] | undefined;
@@ -28,7 +32,7 @@ export class RunsTablePanel implements vscode.Disposable {
   private records = new Map<string, RunRecord>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly index: RunsIndex, private readonly log: (line: string) => void) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly index: RunsIndex, private readonly log: (line: string) => void, private readonly sweeps?: SweepSessions) {
     this.disposables.push(vscode.window.registerWebviewPanelSerializer(RUNS_TABLE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => this.adopt(panel),
     }));
@@ -56,10 +60,12 @@ export class RunsTablePanel implements vscode.Disposable {
     const { runs, sweeps } = this.index.snapshot();
     const scopes = runsTableScopes(runs, sweeps);
     const scope = scopes.some((candidate) => candidate.id === this.scope) ? this.scope! : scopes[0]?.id ?? '';
+    this.shownScope = scope;
     const sources = sourcesOfScope(scope, runs, sweeps);
     this.records = new Map(sources.map((source) => [source.record.runDir, source.record]));
-    const objective = sweeps.find((sweep) => `sweep:${sweep.dir}` === scope)?.metric;
-    return buildRunsTable(scopes, scope, sources, objective);
+    const sweep = sweeps.find((candidate) => `sweep:${candidate.dir}` === scope);
+    const table = buildRunsTable(scopes, scope, sources, sweep?.metric);
+    return sweep ? { ...table, sweep: sweepProgress(sweep) } : table;
   }
 
   private post(message: HostToRunsTable): void {
@@ -140,6 +146,13 @@ export class RunsTablePanel implements vscode.Disposable {
       case 'openRun':
         if (this.records.has(message.id)) void vscode.commands.executeCommand('seqlab.openRun', message.id);
         break;
+      case 'stopSweep': {
+        // Only the sweep the table shows, and only one this window runs.
+        const dir = message.scope.slice('sweep:'.length);
+        if (message.scope === this.shownScope && this.sweeps?.get(dir)) this.sweeps.stop(dir);
+        else this.log(`ignored stopSweep for ${message.scope}: not the running sweep the table shows`);
+        break;
+      }
     }
   }
 

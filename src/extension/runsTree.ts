@@ -10,7 +10,7 @@ import { diffSpecs, formatSpecDiff } from '../spec/specDiff';
 import type { TrainingRunManager } from './runManager';
 import type { RunsIndex } from './runsIndex';
 import { effectiveSpec, RunRecordReader, specFileOfRun } from './runRecords';
-import { buildRunsTree, STATUS_ICONS, type RunNode, type RunsTreeNode } from './runsTreeModel';
+import { buildRunsTree, STATUS_ICONS, SWEEP_STATUS_ICONS, type RunNode, type RunsTreeNode } from './runsTreeModel';
 import type { SessionState } from './sessionState';
 import type { PanelManager } from './panels';
 import type { RunsTablePanel } from './runsTablePanel';
@@ -38,9 +38,13 @@ class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode> {
       item.iconPath = new vscode.ThemeIcon(icon.icon, icon.colour ? new vscode.ThemeColor(icon.colour) : undefined);
       item.contextValue = node.contextValue;
       item.command = { command: 'seqlab.runs.openDashboard', title: 'Open Dashboard', arguments: [node] };
+    } else if (node.kind === 'sweep') {
+      const icon = SWEEP_STATUS_ICONS[node.status];
+      item.iconPath = new vscode.ThemeIcon(icon.icon, icon.colour ? new vscode.ThemeColor(icon.colour) : undefined);
+      item.contextValue = node.contextValue;
     } else {
-      item.iconPath = new vscode.ThemeIcon(node.kind === 'sweep' ? 'beaker' : 'file-code');
-      item.contextValue = node.kind === 'sweep' ? 'seqlabSweep' : 'seqlabSpec';
+      item.iconPath = new vscode.ThemeIcon('file-code');
+      item.contextValue = 'seqlabSpec';
     }
     return item;
   }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RUNNING_IF_WRITTEN_WITHIN_MS, RunRecordReader, runStatus, type RunRecord } from './runRecords';
-import { buildRunsTree, runDescription, type RunEntry, type SweepEntry } from './runsTreeModel';
+import { buildRunsTree, runDescription, sweepStatus, type RunEntry, type SweepEntry, type TrialEntry } from './runsTreeModel';
 
 const epochLine = (epoch: number, validationLoss: number, best: boolean) =>
   JSON.stringify({ epoch, step: epoch * 10, trainLoss: validationLoss * 1.2, validationLoss, metrics: { rmse: Math.sqrt(validationLoss) }, best, lr: 0.01, seconds: 1.5 });
@@ -114,7 +114,7 @@ test('a sweep lists its trials with their parameters, seed and the sweep metric,
   };
   const [node] = buildRunsTree([], [sweep]);
   assert.equal(node.kind, 'sweep');
-  assert.equal(node.description, '1/3 trials · 1 running · best rmse 0.12');
+  assert.equal(node.description, 'running · 1/3 trials · 1 running · best rmse 0.12');
   if (node.kind !== 'sweep') return;
   assert.deepEqual(node.children.map((child) => [child.label, child.description, child.status]), [
     ['t000 cell=rnn', 'rmse 0.4 · seed 1', 'completed'],
@@ -129,4 +129,20 @@ test('a sweep lists its trials with their parameters, seed and the sweep metric,
 test('a run without epochs says its status instead of a metric', () => {
   assert.equal(runDescription(undefined, 'pending'), 'waiting to start');
   assert.equal(runDescription(record('x', 'x', 0, [], { spec: {} }), 'running'), 'epoch 0');
+});
+
+test('a sweep says how it stands, and its menu offers Stop, Resume or Delete accordingly', () => {
+  const trial = (id: string, status: TrialEntry['status']): TrialEntry => ({ id, params: {}, seed: 1, configKey: 'c', status, metric: null, runDir: `/w/s/trials/${id}` });
+  const node = (trials: TrialEntry[], active?: SweepEntry['active']) => {
+    const [built] = buildRunsTree([], [{ dir: '/w/s', name: 's', trials, ...(active ? { active } : {}) }]);
+    assert.equal(built.kind, 'sweep');
+    return built.kind === 'sweep' ? [built.status, built.contextValue, built.description] : [];
+  };
+  assert.deepEqual(node([trial('t0', 'completed'), trial('t1', 'running'), trial('t2', 'pending')], 'running'), ['running', 'seqlabSweep running live', 'running · 1/3 trials · 1 running']);
+  assert.deepEqual(node([trial('t0', 'completed'), trial('t1', 'running')], 'stopping'), ['stopping', 'seqlabSweep stopping', 'stopping · 1/2 trials · 1 running']);
+  // Another process trains it (its trial writes): running, but not this window's to stop, and not deletable.
+  assert.deepEqual(node([trial('t0', 'running'), trial('t1', 'pending')]), ['running', 'seqlabSweep running', 'running · 0/2 trials · 1 running']);
+  assert.deepEqual(node([trial('t0', 'completed'), trial('t1', 'interrupted'), trial('t2', 'pending')]), ['interrupted', 'seqlabSweep interrupted resumable deletable', 'interrupted · 1/3 trials']);
+  assert.deepEqual(node([trial('t0', 'completed'), trial('t1', 'pruned'), trial('t2', 'diverged'), trial('t3', 'failed')]), ['finished', 'seqlabSweep finished deletable', 'finished · 4/4 trials']);
+  assert.equal(sweepStatus({ trials: [] }), 'interrupted', 'a sweep with no readable trial is not finished');
 });

@@ -4,6 +4,7 @@
  * `runsTree.ts` turns these nodes into TreeItems; unit tested.
  */
 import type { RunRecord, RunStatus } from './runRecords';
+import type { SweepProgress, SweepStatus } from '../train/runsTableProtocol';
 import { statusWord } from './runFolders';
 // The panels' number format (pure, no DOM), so the tree and the runs table print a figure alike.
 import { formatScalar as formatFigure } from '../../webview/shared/format';
@@ -37,7 +38,44 @@ export interface SweepEntry {
   /** The sweep's base spec file: trials resume from it (their data paths are relative to it). */
   baseSpec?: string;
   trials: TrialEntry[];
+  /** Set while this window runs the sweep (sweepSessions.ts): running, or stopping after Stop Sweep. */
+  active?: 'running' | 'stopping';
 }
+
+/**
+ * How a sweep stands: run by this window (running, stopping), trained by another process (a trial writing:
+ * running), every trial ended (finished), or trials left to train and nobody training them (interrupted: Resume
+ * Sweep continues it).
+ */
+export type { SweepStatus };
+
+const UNFINISHED_TRIAL = new Set<RunStatus>(['pending', 'running', 'interrupted']);
+
+/** The sweep's progress as the runs table shows it. */
+export function sweepProgress(sweep: Pick<SweepEntry, 'trials' | 'active'>): SweepProgress {
+  const count = (statuses: RunStatus[]) => sweep.trials.filter((trial) => statuses.includes(trial.status)).length;
+  return {
+    status: sweepStatus(sweep), trials: sweep.trials.length, ended: sweep.trials.length - count(['pending', 'running', 'interrupted']),
+    running: count(['running']), pending: count(['pending', 'interrupted']), stoppable: sweep.active === 'running',
+  };
+}
+
+export function sweepStatus(sweep: Pick<SweepEntry, 'trials' | 'active'>): SweepStatus {
+  if (sweep.active) return sweep.active;
+  if (sweep.trials.some((trial) => trial.status === 'running')) return 'running';
+  return sweep.trials.length > 0 && sweep.trials.every((trial) => !UNFINISHED_TRIAL.has(trial.status)) ? 'finished' : 'interrupted';
+}
+
+export const SWEEP_STATUS_ICONS: Record<SweepStatus, { icon: string; colour?: string }> = {
+  running: { icon: 'beaker', colour: 'charts.blue' },
+  stopping: { icon: 'beaker', colour: 'disabledForeground' },
+  finished: { icon: 'beaker', colour: 'testing.iconPassed' },
+  interrupted: { icon: 'debug-pause', colour: 'disabledForeground' },
+};
+
+const SWEEP_STATUS_WORDS: Record<SweepStatus, string> = {
+  running: 'running', stopping: 'stopping', finished: 'finished', interrupted: 'interrupted (can be resumed)',
+};
 
 interface NodeBase {
   /** Stable across refreshes (a folder path), so the tree keeps expansion and selection. */
@@ -65,6 +103,9 @@ export interface SpecNode extends NodeBase {
 export interface SweepNode extends NodeBase {
   kind: 'sweep';
   dir: string;
+  status: SweepStatus;
+  /** `seqlabSweep <status> [live] [resumable] [deletable]`: Stop Sweep, Resume Sweep and Delete Sweep match on it. */
+  contextValue: string;
   children: RunNode[];
 }
 
@@ -116,8 +157,9 @@ function contextValue(status: RunStatus, record: RunRecord | undefined, liveRunI
   // A trial's folder belongs to its sweep (its state names it): it is not deleted on its own.
   if (trial) flags.push('trial');
   if (liveRunId) flags.push('live');
-  // A run that ended before its last epoch keeps a checkpoint it can continue from.
-  if (!liveRunId && record?.hasCheckpoint && (status === 'stopped' || status === 'interrupted')) flags.push('resumable');
+  // A run that ended before its last epoch keeps a checkpoint it can continue from (a trial: through Resume Sweep,
+  // which keeps the sweep's state in step).
+  if (!trial && !liveRunId && record?.hasCheckpoint && (status === 'stopped' || status === 'interrupted')) flags.push('resumable');
   if (record?.hasCheckpoint) flags.push('hasWeights');
   return flags.join(' ');
 }
@@ -152,9 +194,14 @@ function trialNode(sweep: SweepEntry, trial: TrialEntry): RunNode {
 }
 
 function sweepNode(sweep: SweepEntry): SweepNode {
-  const finished = sweep.trials.filter((trial) => trial.status !== 'pending' && trial.status !== 'running').length;
+  const finished = sweep.trials.filter((trial) => !UNFINISHED_TRIAL.has(trial.status)).length;
   const running = sweep.trials.filter((trial) => trial.status === 'running').length;
-  const parts = [`${finished}/${sweep.trials.length} trials`];
+  const status = sweepStatus(sweep);
+  const flags = ['seqlabSweep', status];
+  if (sweep.active === 'running') flags.push('live');
+  if (status === 'interrupted') flags.push('resumable');
+  if (status === 'finished' || status === 'interrupted') flags.push('deletable');
+  const parts = [status, `${finished}/${sweep.trials.length} trials`];
   if (running > 0) parts.push(`${running} running`);
   const metrics = sweep.trials.map((trial) => trial.metric).filter((metric): metric is number => metric !== null && Number.isFinite(metric));
   if (sweep.metric && metrics.length > 0) {
@@ -162,8 +209,8 @@ function sweepNode(sweep: SweepEntry): SweepNode {
     parts.push(`best ${sweep.metric.name} ${formatFigure(best)}`);
   }
   return {
-    kind: 'sweep', id: sweep.dir, dir: sweep.dir, label: sweep.name, description: parts.join(' · '),
-    tooltip: `Sweep ${sweep.name}${sweep.metric ? ` (${sweep.metric.direction} ${sweep.metric.name})` : ''}\n${sweep.dir}`,
+    kind: 'sweep', id: sweep.dir, dir: sweep.dir, label: sweep.name, description: parts.join(' · '), status, contextValue: flags.join(' '),
+    tooltip: `Sweep ${sweep.name} · ${SWEEP_STATUS_WORDS[status]}${sweep.metric ? ` (${sweep.metric.direction} ${sweep.metric.name})` : ''}\n${sweep.dir}`,
     children: sweep.trials.map((trial) => trialNode(sweep, trial)),
   };
 }

@@ -54,7 +54,7 @@ test('a sweep folder becomes a sweep of trials: statuses from state and run fold
 
     const [node] = buildRunsTree([], entries);
     assert.equal(node.label, 'cells');
-    assert.equal(node.description, '1/3 trials · 1 running · best loss 0.02');
+    assert.equal(node.description, 'running · 1/3 trials · 1 running · best loss 0.02');
     const scope = runsTableScopes([], entries)[0];
     const table = buildRunsTable([scope], scope.id, sourcesOfScope(scope.id, [], entries), entry.metric);
     assert.deepEqual(table.parameters, ['model.encoder.cell']);

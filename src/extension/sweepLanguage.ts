@@ -3,21 +3,34 @@
  * same places as `seqlab sweep` — schema, spec paths, methods, the metric, the base spec — and every trial's
  * spec checked by the spec analysis (the data-dependent checks wait for `seqlab sweep`, which loads the data).
  * Hover help and completion come from schemas/seqsweep.schema.json through VS Code's JSON language features.
+ * The CodeLens offers Run Sweep; the full check Run Sweep makes (validateRun, data loaded) shows its problems here.
  */
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import { SWEEP_FILE_SUFFIX } from '../train/sweeps/sweepFile';
 import { sweepFileDiagnostics } from '../train/sweeps/trialPlan';
+import type { SpecDiagnostic } from '../spec';
 import { toVscodeDiagnostic } from './specLanguage';
 
 export function isSweepDocument(document: vscode.TextDocument): boolean {
   return document.uri.path.endsWith(SWEEP_FILE_SUFFIX);
 }
 
+/** A spec file as the editor has it: an open (maybe unsaved) document counts as it is, else the file on disk. */
+export function readSpecAsEdited(absolutePath: string): string | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === absolutePath);
+  if (open) return open.getText();
+  try {
+    return readFileSync(absolutePath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Grids larger than this are checked trial by trial only up to here while typing (`seqlab sweep` checks all). */
 const MAX_TRIALS_CHECKED_WHILE_TYPING = 200;
 
-export class SweepLanguageFeatures implements vscode.Disposable {
+export class SweepLanguageFeatures implements vscode.Disposable, vscode.CodeLensProvider {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('seqlab-sweep');
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -28,6 +41,7 @@ export class SweepLanguageFeatures implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
       vscode.workspace.onDidChangeTextDocument((change) => this.schedule(change.document, this.delayMs())),
       vscode.workspace.onDidCloseTextDocument((document) => this.diagnostics.delete(document.uri)),
+      vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: `**/*${SWEEP_FILE_SUFFIX}` }, this),
     );
     for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
   }
@@ -40,18 +54,24 @@ export class SweepLanguageFeatures implements vscode.Disposable {
     this.pending.set(key, setTimeout(() => {
       this.pending.delete(key);
       if (document.isClosed) return;
-      const readSpec = (absolutePath: string) => {
-        // An open (maybe unsaved) base spec counts as it is in the editor.
-        const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === absolutePath);
-        if (open) return open.getText();
-        try {
-          return readFileSync(absolutePath, 'utf8');
-        } catch {
-          return undefined;
-        }
-      };
-      this.diagnostics.set(document.uri, sweepFileDiagnostics(document.getText(), document.uri.fsPath, readSpec, MAX_TRIALS_CHECKED_WHILE_TYPING).map(toVscodeDiagnostic));
+      this.diagnostics.set(document.uri, sweepFileDiagnostics(document.getText(), document.uri.fsPath, readSpecAsEdited, MAX_TRIALS_CHECKED_WHILE_TYPING).map(toVscodeDiagnostic));
     }, delayMs));
+  }
+
+  /** The problems of Run Sweep's full check, shown until the next edit re-checks the file. */
+  showCheckResult(uri: vscode.Uri, diagnostics: readonly SpecDiagnostic[]): void {
+    const timer = this.pending.get(uri.toString());
+    if (timer) clearTimeout(timer);
+    this.pending.delete(uri.toString());
+    this.diagnostics.set(uri, diagnostics.map(toVscodeDiagnostic));
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const top = new vscode.Range(0, 0, 0, 0);
+    return [
+      new vscode.CodeLens(top, { title: '$(play) Run Sweep', command: 'seqlab.runSweep', arguments: [document.uri] }),
+      new vscode.CodeLens(top, { title: '$(table) Runs Table', command: 'seqlab.showRunsTable' }),
+    ];
   }
 
   dispose(): void {

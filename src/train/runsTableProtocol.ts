@@ -51,7 +51,23 @@ export interface RunsTable {
   metrics: string[];
   /** The metric a sweep optimises (its direction), when the scope is a sweep. */
   objective?: { name: string; direction: 'minimize' | 'maximize' };
+  /** How the sweep stands, when the scope is a sweep (rows appear as its trials start). */
+  sweep?: SweepProgress;
   rows: RunsTableRow[];
+}
+
+/** How a sweep stands (src/extension/runsTreeModel.ts `sweepStatus`). */
+export type SweepStatus = 'running' | 'stopping' | 'finished' | 'interrupted';
+
+export interface SweepProgress {
+  status: SweepStatus;
+  /** Trials planned, ended (completed, pruned, diverged, failed), training now, not started yet. */
+  trials: number;
+  ended: number;
+  running: number;
+  pending: number;
+  /** This window runs it: the panel offers Stop (`stopSweep`). */
+  stoppable: boolean;
 }
 
 /** One run's validation curves per epoch: `loss`, `train loss` and each task metric. */
@@ -73,4 +89,6 @@ export type RunsTableToHost =
   | { type: 'setScope'; scope: string }
   | { type: 'requestCurves'; ids: string[] }
   | { type: 'requestSpecDiff'; left: string; right: string }
-  | { type: 'openRun'; id: string };
+  | { type: 'openRun'; id: string }
+  /** Stop the sweep the table shows (`scope` must be the table's sweep scope, run by this window). */
+  | { type: 'stopSweep'; scope: string };

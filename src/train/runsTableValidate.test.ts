@@ -8,6 +8,7 @@ test('the runs table\'s messages pass with exactly their fields', () => {
   assert.deepEqual(validateRunsTableMessage({ type: 'requestSpecDiff', left: '/w/a', right: '/w/b' }).ok, true);
   assert.deepEqual(validateRunsTableMessage({ type: 'setScope', scope: 'spec:sine' }).ok, true);
   assert.deepEqual(validateRunsTableMessage({ type: 'openRun', id: '/w/a' }).ok, true);
+  assert.deepEqual(validateRunsTableMessage({ type: 'stopSweep', scope: 'sweep:/w/.seqlab/sweeps/s-1' }), { ok: true, message: { type: 'stopSweep', scope: 'sweep:/w/.seqlab/sweeps/s-1' } });
 });
 
 test('anything else is refused with the reason', () => {
@@ -26,4 +27,8 @@ test('anything else is refused with the reason', () => {
   assert.match(refused({ type: 'requestSpecDiff', left: '/w/a', right: 7 }), /row ids/);
   assert.match(refused({ type: 'openRun', id: 'a\0b' }), /row id/);
   assert.match(refused({ type: 'setScope', scope: 'x'.repeat(5000) }), /scope/);
+  // Stop names a sweep scope only (a spec's runs are not a sweep), and nothing more.
+  assert.match(refused({ type: 'stopSweep', scope: 'spec:sine' }), /sweep scope/);
+  assert.match(refused({ type: 'stopSweep' }), /sweep scope/);
+  assert.match(refused({ type: 'stopSweep', scope: 'sweep:/w/s', dir: '/etc' }), /unexpected field/);
 });

@@ -17,6 +17,7 @@ const ALLOWED_KEYS: Record<RunsTableToHost['type'], readonly string[]> = {
   requestCurves: ['ids'],
   requestSpecDiff: ['left', 'right'],
   openRun: ['id'],
+  stopSweep: ['scope'],
 };
 
 const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH && !value.includes('\0');
@@ -44,5 +45,7 @@ export function validateRunsTableMessage(value: unknown): RunsTableValidation {
       return { ok: true, message: { type: 'requestSpecDiff', left: fields.left, right: fields.right } };
     case 'openRun':
       return isId(fields.id) ? { ok: true, message: { type: 'openRun', id: fields.id } } : { ok: false, reason: 'openRun: id must be a row id' };
+    case 'stopSweep':
+      return isId(fields.scope) && fields.scope.startsWith('sweep:') ? { ok: true, message: { type: 'stopSweep', scope: fields.scope } } : { ok: false, reason: 'stopSweep: scope must be a sweep scope' };
   }
 }

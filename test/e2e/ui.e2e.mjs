@@ -2,7 +2,7 @@
 // one page (each builds on the previous state, as a user's session would). The extension appends what it sees
 // (trainer events, webview messages) to SEQLAB_E2E_EVENTS, which the tests read for facts the pixels cannot give.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -360,6 +360,97 @@ export function uiSuite(lib) {
     assert.ok(painted.every((n) => n > 20), `a curve is not drawn: ${painted.join(', ')} px`);
     await shot(context, '09-runs-table');
   }, 240_000);
+
+  suite.test('Run Sweep from the palette fills the runs table live; rows are the trials\' parameters and reports, three selected trials are three curves of their metrics.jsonl', async (context) => {
+    const { page, workspace } = context;
+    // Three trials (one per cell) of the sine spec, small enough to train in seconds each; two train at once.
+    const sweepName = 'cells-ui';
+    writeFileSync(join(workspace, `${sweepName}.seqsweep.json`), `${JSON.stringify({
+      spec: 'sine.seqmodel.json',
+      parameters: { 'model.encoder.cell': { values: ['rnn', 'gru', 'lstm'] }, 'data.samples': { values: [800] }, 'training.epochs': { values: [3] } },
+    }, null, 2)}\n`);
+    await page.getByRole('treeitem', { name: `${sweepName}.seqsweep.json` }).click({ timeout: guard(30_000) });
+    await page.locator('.tabs-container .tab', { hasText: `${sweepName}.seqsweep.json` }).waitFor();
+    await lib.runCommand(page, 'SeqLab: Run Sweep');
+    const sweepsDir = join(workspace, '.seqlab', 'sweeps');
+    const dir = await until('the sweep folder', () => {
+      const name = existsSync(sweepsDir) ? readdirSync(sweepsDir).find((n) => n.startsWith(`${sweepName}-`)) : undefined;
+      return name && existsSync(join(sweepsDir, name, 'state.json')) ? join(sweepsDir, name) : undefined;
+    }, 60_000);
+    const trials = () => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).trials;
+    const trialDirs = trials().map((trial) => join(dir, trial.runDir));
+    assert.equal(trialDirs.length, 3);
+
+    // Watch the table fill: what it shows, snapshot after snapshot, until every trial's row says completed.
+    const rowsNow = async () => (await lib.webviewFrame(page, 'runs', 5000)).locator('#runs-table tbody tr[data-id]').evaluateAll((trs) => trs.map((tr) => ({
+      id: tr.getAttribute('data-id'), cells: [...tr.querySelectorAll('th, td')].slice(1).map((cell) => cell.textContent ?? ''),
+    })));
+    const snapshots = [];
+    const header = async () => (await lib.webviewFrame(page, 'runs', 5000)).locator('#runs-table thead th').evaluateAll((ths) => ths.slice(1).map((th) => (th.textContent ?? '').replace(/ [▲▼]$/, '')));
+    let columns;
+    const finalRows = await until('every trial completed in the table', async () => {
+      const rows = (await rowsNow()).filter((row) => trialDirs.includes(row.id));
+      columns = await header();
+      const status = columns.indexOf('status');
+      const seen = rows.map((row) => row.cells[status]).sort().join(',');
+      if (snapshots.at(-1) !== seen) snapshots.push(seen);
+      return rows.length === 3 && rows.every((row) => row.cells[status] === 'completed') ? rows : undefined;
+    }, 300_000, 200);
+    console.log(`    table snapshots (trial statuses): ${snapshots.map((s) => `[${s}]`).join(' → ')}`);
+    assert.ok(snapshots.some((seen) => seen.split(',').filter(Boolean).length < 3 || seen.includes('running')), 'the table never showed the sweep before its end');
+    const summary = await (await lib.webviewFrame(page, 'runs', 5000)).locator('#runs-summary').innerText();
+    assert.match(summary, /^sweep finished: 3 of 3 trials ended/, summary);
+
+    // Each row: its trial's parameter (the trial's spec) and figures (its report.json), as the table prints them.
+    const format = (value) => (value === 0 ? '0' : Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5 ? value.toExponential(2) : String(+value.toPrecision(4)));
+    const column = (label) => {
+      const index = columns.indexOf(label);
+      assert.ok(index >= 0, `no column ${label} in ${columns.join(' | ')}`);
+      return index;
+    };
+    for (const trial of trials()) {
+      const runDir = join(dir, trial.runDir);
+      const row = finalRows.find((r) => r.id === runDir);
+      const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8'));
+      const spec = JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8'));
+      assert.equal(spec.model.encoder.cell, trial.params['model.encoder.cell']);
+      assert.equal(row.cells[column('model.encoder.cell')], spec.model.encoder.cell, `${trial.id}: cell`);
+      assert.equal(row.cells[column('best val loss')], format(report.bestValidationLoss), `${trial.id}: best val loss`);
+      assert.equal(row.cells[column('epochs')], String(report.epochs), `${trial.id}: epochs`);
+      assert.equal(row.cells[column('status')], report.status);
+    }
+
+    // Three trials selected: three curves, each the validation losses of its metrics.jsonl.
+    const frame = await lib.webviewFrame(page, 'runs', 5000);
+    for (const runDir of trialDirs) await frame.locator(`#runs-table tbody tr[data-id="${runDir}"] input[type="checkbox"]`).check();
+    const overlay = await until('three overlaid curves', async () => {
+      const rows = await (await lib.webviewFrame(page, 'runs', 5000)).locator('#overlay-data tr[data-id]').evaluateAll((trs) => trs.map((tr) => ({
+        id: tr.getAttribute('data-id'), colour: tr.getAttribute('data-colour'), values: tr.querySelector('td')?.textContent ?? '',
+      })));
+      return rows.length === 3 ? rows : undefined;
+    }, 30_000, 500);
+    for (const runDir of trialDirs) {
+      const curve = overlay.find((row) => row.id === runDir);
+      assert.ok(curve, `no curve for ${runDir}`);
+      const expected = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).validationLoss);
+      assert.deepEqual(curve.values.split(' ').map(Number), expected, `${runDir}: the curve is not its metrics.jsonl`);
+    }
+    assert.equal(new Set(overlay.map((row) => row.colour)).size, 3, 'three colours');
+    const parse = (css) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const painted = await (await lib.webviewFrame(page, 'runs', 5000)).locator('canvas#overlay-chart').evaluate((canvas, colours) => {
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      return colours.map((rgb) => {
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) < 12 && Math.abs(data[i + 1] - rgb[1]) < 12 && Math.abs(data[i + 2] - rgb[2]) < 12) n++;
+        }
+        return n;
+      });
+    }, overlay.map((row) => parse(row.colour)));
+    console.log(`    sweep overlay: ${overlay.length} curves, pixels per colour ${painted.join(', ')}`);
+    assert.ok(painted.every((n) => n > 20), `a curve is not drawn: ${painted.join(', ')} px`);
+    await shot(context, '10-sweep-runs-table');
+  }, 420_000);
 
   suite.test('no webview message was refused by the host', async ({ eventsFile }) => {
     const records = readRecords(eventsFile).filter((r) => r.type === 'webviewMessage');

@@ -55,6 +55,8 @@ if (connection.uiState.grouped) groupCheckbox.setAttribute('checked', '');
 const filterInput = element('input', { id: 'filter', type: 'search', placeholder: 'Filter: words or path=value', 'aria-label': 'Filter rows', value: connection.uiState.filter });
 const clearButton = element('vscode-button', { id: 'clear-selection', secondary: '' }, 'Clear selection');
 const diffButton = element('vscode-button', { id: 'compare-specs', secondary: '', disabled: '' }, 'Compare specs');
+// Shown while the table's sweep runs in this window.
+const stopSweepButton = element('vscode-button', { id: 'stop-sweep', hidden: '' }, 'Stop sweep');
 const summary = element('p', { id: 'runs-summary', class: 'status', role: 'status', 'aria-live': 'polite' }, 'Waiting for the runs…');
 const tableHead = element('thead');
 const tableBody = element('tbody');
@@ -67,7 +69,7 @@ const diffBody = element('div', { id: 'spec-diff' }, element('p', { class: 'note
 
 appRoot().append(
   element('h1', {}, 'Runs'),
-  element('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Table controls' }, scopeSelect, metricSelect, groupCheckbox, filterInput, element('span', { class: 'spacer' }), diffButton, clearButton),
+  element('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Table controls' }, scopeSelect, metricSelect, groupCheckbox, filterInput, element('span', { class: 'spacer' }), stopSweepButton, diffButton, clearButton),
   summary,
   element('div', { class: 'grid' },
     wideCard(card('Runs', element('div', { class: 'table-scroll' }, runsTable))),
@@ -96,6 +98,9 @@ filterInput.addEventListener('input', () => {
   scheduleRender();
 });
 clearButton.addEventListener('click', () => setSelection([]));
+stopSweepButton.addEventListener('click', () => {
+  if (table?.sweep?.stoppable) connection.post({ type: 'stopSweep', scope: table.scope });
+});
 diffButton.addEventListener('click', () => {
   const runs = selectedItems().filter((item) => item.kind === 'run');
   if (runs.length === 2) connection.post({ type: 'requestSpecDiff', left: runs[0].id, right: runs[1].id });
@@ -372,6 +377,10 @@ function render(): void {
   if (items.length !== allItems().length) parts.push(`${items.length} shown`);
   parts.push(`${connection.uiState.selected.length} selected`);
   if (table?.objective) parts.push(`sweep metric: ${table.objective.direction} ${table.objective.name}`);
+  const sweep = table?.sweep;
+  // A sweep's rows appear as its trials start: say how far it is.
+  if (sweep) parts.unshift(`sweep ${sweep.status}: ${sweep.ended} of ${sweep.trials} trials ended${sweep.running > 0 ? `, ${sweep.running} training` : ''}${sweep.pending > 0 ? `, ${sweep.pending} to start` : ''}`);
+  stopSweepButton.toggleAttribute('hidden', !sweep?.stoppable);
   summary.textContent = table ? parts.join(' · ') : 'Waiting for the runs…';
   renderOverlay();
   renderParallel(items);

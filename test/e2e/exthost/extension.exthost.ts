@@ -3,7 +3,7 @@
 // editor's diagnostics can be compared with `analyzeSpec`'s exact offsets.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeSpec, specTemplates } from '../../../src/spec';
@@ -392,6 +392,57 @@ suite('SeqLab in the extension host', () => {
     assert.match(text ?? '', /1 difference \(A → B\):\n {2}model\.encoder\.hiddenSize {2}64 → 32\n/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, 'seqlab-spec-diff');
     rmSync(edited, { recursive: true, force: true });
+  });
+
+  test('Run Sweep checks every trial before anything starts, trains the sweep in the run manager, and Stop / Resume / the Runs view follow it', async () => {
+    const seqlab = await api();
+    const sweepsDir = join(workspaceRoot(), '.seqlab', 'sweeps');
+    const sweepFolders = () => (existsSync(sweepsDir) ? readdirSync(sweepsDir) : []);
+    // 60000 hidden units pass the spec analysis; the full check (validateRun, as seqlab sweep) refuses that trial.
+    const huge = await writeSpec('huge.seqsweep.json', JSON.stringify({ spec: 'sine.seqmodel.json', parameters: { 'model.encoder.hiddenSize': { values: [4, 60000] } } }, null, 2));
+    const before = sweepFolders();
+    assert.equal(await vscode.commands.executeCommand('seqlab.runSweep', huge.uri), undefined);
+    const located = await until('the refused trial located at its value', () => vscode.languages.getDiagnostics(huge.uri).find((d) => d.code === 'sweep/trial-invalid'));
+    assert.equal(huge.getText(located.range), '60000');
+    assert.match(located.message, /^Trial t001 \(model\.encoder\.hiddenSize=60000, seed 1\): Training this model needs about/);
+    assert.deepEqual(seqlab.activeSweeps(), []);
+    assert.deepEqual(sweepFolders(), before, 'a refused sweep creates no folder');
+
+    const sweepText = JSON.stringify({
+      name: 'cells-e2e', spec: 'sine.seqmodel.json',
+      parameters: { 'model.encoder.cell': { values: ['rnn', 'gru', 'lstm'] }, 'data.samples': { values: [400] }, 'training.epochs': { values: [3] } },
+    }, null, 2);
+    const file = await writeSpec('cells-e2e.seqsweep.json', sweepText);
+    const dir = await vscode.commands.executeCommand<string>('seqlab.runSweep', file.uri);
+    assert.ok(dir && dir.startsWith(join(sweepsDir, 'cells-e2e-')), String(dir));
+    assert.deepEqual(seqlab.activeSweeps(), [{ dir, state: 'running' }]);
+    // The trials are runs of the run manager: stop the sweep once one of them has validated an epoch.
+    const trialRunIds = () => new Set(seqlab.events.filter((e) => e.event.type === 'runStarted' && e.event.runDir.startsWith(dir)).map((e) => e.runId));
+    await until('a trial epoch', () => seqlab.events.some((e) => e.event.type === 'epoch' && trialRunIds().has(e.runId)), 120_000);
+    assert.equal(await vscode.commands.executeCommand('seqlab.stopSweep', dir), dir);
+    await until('the sweep to stop', () => seqlab.activeSweeps().length === 0, 60_000);
+    type Node = { kind: string; dir?: string; status?: string; contextValue?: string; description?: string; children?: Node[] };
+    const sweepNode = () => (seqlab.runsTree() as Node[]).find((node) => node.kind === 'sweep' && node.dir === dir);
+    const stopped = sweepNode();
+    assert.equal(stopped?.status, 'interrupted', JSON.stringify(stopped));
+    assert.match(stopped?.contextValue ?? '', /^seqlabSweep interrupted resumable deletable$/);
+
+    assert.equal(await vscode.commands.executeCommand('seqlab.resumeSweep', stopped), dir);
+    await until('the resumed sweep to finish', () => seqlab.activeSweeps().length === 0 || undefined, 240_000);
+    const finished = sweepNode();
+    assert.equal(finished?.status, 'finished', JSON.stringify(finished));
+    assert.match(finished?.description ?? '', /^finished · 3\/3 trials/);
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { trials: { status: string; runDir: string }[] };
+    assert.deepEqual(state.trials.map((t) => t.status), ['completed', 'completed', 'completed']);
+    for (const trial of state.trials) {
+      const epochs = readFileSync(join(dir, trial.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).epoch);
+      assert.deepEqual(epochs, [1, 2, 3], `${trial.runDir}: every epoch once across the stop`);
+    }
+    // The runs table of the sweep: a row per trial and the sweep's progress.
+    const table = await vscode.commands.executeCommand<{ scope: string; rows: { id: string; status: string }[]; sweep?: { status: string; ended: number; trials: number } }>('seqlab.showRunsTable', finished);
+    assert.equal(table?.scope, `sweep:${dir}`);
+    assert.deepEqual(table?.sweep && [table.sweep.status, table.sweep.ended, table.sweep.trials], ['finished', 3, 3]);
+    assert.deepEqual(table?.rows.map((row) => row.status), ['completed', 'completed', 'completed']);
   });
 
   test('New Spec from Template writes a spec that analyses without errors', async () => {

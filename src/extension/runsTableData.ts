@@ -7,7 +7,7 @@
 import { flattenSpec, variedPaths } from '../spec/specDiff';
 import { LOSS_METRIC, type RunCurve, type RunsTable, type RunsTableRow, type RunsTableScope } from '../train/runsTableProtocol';
 import { effectiveSpec, type RunRecord, type RunStatus } from './runRecords';
-import type { RunEntry, SweepEntry } from './runsTreeModel';
+import { sweepProgress, type RunEntry, type SweepEntry } from './runsTreeModel';
 
 /** Where a spec keeps its seed; a sweep's seeds set this path too. */
 export const SEED_PATH = 'training.seed';
@@ -128,4 +128,18 @@ export function runCurve(record: RunRecord): RunCurve {
   const series: Record<string, number[]> = { [LOSS_METRIC]: record.epochs.map((epoch) => epoch.validationLoss), 'train loss': record.epochs.map((epoch) => epoch.trainLoss) };
   for (const epoch of record.epochs) for (const name of Object.keys(epoch.metrics)) series[name] ??= record.epochs.map((other) => other.metrics[name] ?? Number.NaN);
   return { id: record.runDir, epochs: record.epochs.map((epoch) => epoch.epoch), series };
+}
+
+/**
+ * What the panel is sent for a scope (the first scope when `wanted` is gone): the table, with a sweep's progress
+ * when the scope is a sweep, and the records behind its rows (the only folders the panel may then ask about).
+ * Sent again whenever the runs index changes: a sweep's table gains a row as each trial starts.
+ */
+export function tableOfScope(wanted: string | undefined, runs: readonly RunEntry[], sweeps: readonly SweepEntry[]): { table: RunsTable; records: Map<string, RunRecord> } {
+  const scopes = runsTableScopes(runs, sweeps);
+  const scope = scopes.some((candidate) => candidate.id === wanted) ? wanted! : scopes[0]?.id ?? '';
+  const sources = sourcesOfScope(scope, runs, sweeps);
+  const sweep = sweeps.find((candidate) => sweepScopeId(candidate.dir) === scope);
+  const table = buildRunsTable(scopes, scope, sources, sweep?.metric);
+  return { table: sweep ? { ...table, sweep: sweepProgress(sweep) } : table, records: new Map(sources.map((source) => [source.record.runDir, source.record])) };
 }

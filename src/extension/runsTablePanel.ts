@@ -11,8 +11,7 @@ import { validateRunsTableMessage } from '../train/runsTableValidate';
 import { panelStylesheetUris, panelWebviewOptions } from './panels';
 import { effectiveSpec, type RunRecord } from './runRecords';
 import type { RunsIndex } from './runsIndex';
-import { buildRunsTable, runCurve, runsTableScopes, sourcesOfScope } from './runsTableData';
-import { sweepProgress } from './runsTreeModel';
+import { runCurve, tableOfScope } from './runsTableData';
 import type { SweepSessions } from './sweepSessions';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
@@ -58,14 +57,10 @@ export class RunsTablePanel implements vscode.Disposable {
   /** The table as the panel would get it now (also for the extension-host tests). */
   table(): RunsTable {
     const { runs, sweeps } = this.index.snapshot();
-    const scopes = runsTableScopes(runs, sweeps);
-    const scope = scopes.some((candidate) => candidate.id === this.scope) ? this.scope! : scopes[0]?.id ?? '';
-    this.shownScope = scope;
-    const sources = sourcesOfScope(scope, runs, sweeps);
-    this.records = new Map(sources.map((source) => [source.record.runDir, source.record]));
-    const sweep = sweeps.find((candidate) => `sweep:${candidate.dir}` === scope);
-    const table = buildRunsTable(scopes, scope, sources, sweep?.metric);
-    return sweep ? { ...table, sweep: sweepProgress(sweep) } : table;
+    const { table, records } = tableOfScope(this.scope, runs, sweeps);
+    this.shownScope = table.scope;
+    this.records = records;
+    return table;
   }
 
   private post(message: HostToRunsTable): void {

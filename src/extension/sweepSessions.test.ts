@@ -13,7 +13,11 @@ import { readSweepFolder } from '../train/sweeps/sweepFolder';
 import { sweepFileDiagnostics } from '../train/sweeps/trialPlan';
 import { prepareSweep, trialsAtOnce } from '../train/sweeps/sweepStart';
 import { inProcessLauncher } from '../train/sweeps/trialLaunchers';
+import type { RunsTable } from '../train/runsTableProtocol';
 import { TrainingRunManager } from './runManager';
+import { RunRecordReader } from './runRecords';
+import { tableOfScope } from './runsTableData';
+import { readSweepEntries } from './sweepEntries';
 import { SweepSessions } from './sweepSessions';
 
 const hangGuard = { timeout: 300_000 };
@@ -148,6 +152,48 @@ test('ASHA through the run manager: a trial stopped at its rung counts as the ru
   }
   // A promoted trial continued its run: one run of the manager per rung it trained.
   assert.equal(runs.runs().length, 4 + 2);
+  runs.dispose();
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('the runs table of a running sweep, as the panel is sent it on each change: trials appear as they start, progress counts up, the end shows each trial\'s report', hangGuard, async () => {
+  const { dir, sweepPath, text } = workspace({ parameters: { 'model.encoder.cell': { values: ['rnn', 'gru', 'lstm'] } } });
+  const { runs, sweeps } = sessions(2);
+  const reader = new RunRecordReader();
+  const tables: RunsTable[] = [];
+  // What the runs index and the panel do on each change (runsIndex.ts refreshNow, runsTablePanel.ts table()).
+  const send = () => {
+    const live = new Map(runs.activeRuns().flatMap((run) => (run.runDir ? [[run.runDir, run.id] as const] : [])));
+    const states = sweeps.states();
+    const entries = readSweepEntries(dir, reader, live, Date.now()).map((sweep) => (states.has(sweep.dir) ? { ...sweep, active: states.get(sweep.dir) } : sweep));
+    tables.push(tableOfScope(`sweep:${entries[0].dir}`, [], entries).table);
+  };
+  sweeps.onDidChange(send);
+  runs.onEvent((_run, event) => {
+    if (event.type === 'epoch') send();
+  });
+  const active = sweeps.start(prepareSweep(text, sweepPath, readSpec, nodeRunIo).prepared!);
+  await active.outcome;
+  send();
+  assert.ok(tables.every((table) => table.scope === `sweep:${active.dir}` && table.sweep?.trials === 3));
+  const rowCounts = tables.map((table) => table.rows.length);
+  const ended = tables.map((table) => table.sweep!.ended);
+  for (let k = 1; k < tables.length; k++) {
+    assert.ok(rowCounts[k] >= rowCounts[k - 1] && ended[k] >= ended[k - 1], `rows and ended trials only grow: ${rowCounts.join(',')} / ${ended.join(',')}`);
+  }
+  assert.ok(tables.some((table) => table.rows.length > 0 && table.rows.some((row) => row.status === 'running') && table.sweep!.status === 'running' && table.sweep!.stoppable),
+    'a table while trials trained');
+  assert.ok(tables.some((table) => table.sweep!.ended > 0 && table.sweep!.ended < 3), 'a table between the first and the last trial\'s end');
+  const last = tables.at(-1)!;
+  assert.deepEqual([last.sweep!.status, last.sweep!.ended, last.sweep!.running, last.sweep!.pending, last.sweep!.stoppable], ['finished', 3, 0, 0, false]);
+  assert.ok(last.parameters.includes('model.encoder.cell'), last.parameters.join(', '));
+  for (const trial of readSweepFolder(active.dir, nodeRunIo).state.trials) {
+    const runDir = path.join(active.dir, trial.runDir);
+    const row = last.rows.find((r) => r.id === runDir);
+    assert.ok(row, `no row for ${trial.id}`);
+    const report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as { status: string; bestValidationLoss: number; epochs: number };
+    assert.deepEqual([row.status, row.params['model.encoder.cell'], row.best.loss, row.epochs], [report.status, trial.params['model.encoder.cell'], report.bestValidationLoss, report.epochs]);
+  }
   runs.dispose();
   fs.rmSync(dir, { recursive: true });
 });

@@ -128,6 +128,13 @@ export class RunsTablePanel implements vscode.Disposable {
         this.scope = message.scope;
         this.sendTableAndCurves();
         break;
+      case 'restoreScope':
+        // After a window reload the host has no scope yet; otherwise its own (Run Sweep's sweep) stands.
+        if (this.scope === undefined) {
+          this.scope = message.scope;
+          this.sendTableAndCurves();
+        }
+        break;
       case 'requestCurves':
         this.requestedCurves = message.ids.filter((id) => this.records.has(id));
         this.sendCurves(this.requestedCurves);

@@ -87,6 +87,11 @@ export type HostToRunsTable =
 export type RunsTableToHost =
   | { type: 'ready'; panel: 'runs' }
   | { type: 'setScope'; scope: string }
+  /**
+   * The scope the panel showed before its page was reloaded (a window reload): the host takes it only when it has
+   * no scope of its own, so a sweep the host just opened the table on is not replaced by the page's old choice.
+   */
+  | { type: 'restoreScope'; scope: string }
   | { type: 'requestCurves'; ids: string[] }
   | { type: 'requestSpecDiff'; left: string; right: string }
   | { type: 'openRun'; id: string }

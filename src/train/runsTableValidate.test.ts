@@ -7,6 +7,7 @@ test('the runs table\'s messages pass with exactly their fields', () => {
   assert.deepEqual(validateRunsTableMessage({ type: 'requestCurves', ids: ['/w/a', '/w/b'] }), { ok: true, message: { type: 'requestCurves', ids: ['/w/a', '/w/b'] } });
   assert.deepEqual(validateRunsTableMessage({ type: 'requestSpecDiff', left: '/w/a', right: '/w/b' }).ok, true);
   assert.deepEqual(validateRunsTableMessage({ type: 'setScope', scope: 'spec:sine' }).ok, true);
+  assert.deepEqual(validateRunsTableMessage({ type: 'restoreScope', scope: 'spec:sine' }), { ok: true, message: { type: 'restoreScope', scope: 'spec:sine' } });
   assert.deepEqual(validateRunsTableMessage({ type: 'openRun', id: '/w/a' }).ok, true);
   assert.deepEqual(validateRunsTableMessage({ type: 'stopSweep', scope: 'sweep:/w/.seqlab/sweeps/s-1' }), { ok: true, message: { type: 'stopSweep', scope: 'sweep:/w/.seqlab/sweeps/s-1' } });
 });
@@ -27,6 +28,7 @@ test('anything else is refused with the reason', () => {
   assert.match(refused({ type: 'requestSpecDiff', left: '/w/a', right: 7 }), /row ids/);
   assert.match(refused({ type: 'openRun', id: 'a\0b' }), /row id/);
   assert.match(refused({ type: 'setScope', scope: 'x'.repeat(5000) }), /scope/);
+  assert.match(refused({ type: 'restoreScope', scope: 3 }), /restoreScope: scope/);
   // Stop names a sweep scope only (a spec's runs are not a sweep), and nothing more.
   assert.match(refused({ type: 'stopSweep', scope: 'spec:sine' }), /sweep scope/);
   assert.match(refused({ type: 'stopSweep' }), /sweep scope/);

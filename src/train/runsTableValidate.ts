@@ -14,6 +14,7 @@ export const MAX_REQUESTED_CURVES = 200;
 const ALLOWED_KEYS: Record<RunsTableToHost['type'], readonly string[]> = {
   ready: ['panel'],
   setScope: ['scope'],
+  restoreScope: ['scope'],
   requestCurves: ['ids'],
   requestSpecDiff: ['left', 'right'],
   openRun: ['id'],
@@ -34,7 +35,8 @@ export function validateRunsTableMessage(value: unknown): RunsTableValidation {
     case 'ready':
       return fields.panel === 'runs' ? { ok: true, message: { type: 'ready', panel: 'runs' } } : { ok: false, reason: 'ready: panel must be "runs"' };
     case 'setScope':
-      return isId(fields.scope) ? { ok: true, message: { type: 'setScope', scope: fields.scope } } : { ok: false, reason: 'setScope: scope must be a non-empty string' };
+    case 'restoreScope':
+      return isId(fields.scope) ? { ok: true, message: { type: messageType, scope: fields.scope } } : { ok: false, reason: `${messageType}: scope must be a non-empty string` };
     case 'requestCurves': {
       const ids = fields.ids;
       if (!Array.isArray(ids) || ids.length > MAX_REQUESTED_CURVES || !ids.every(isId)) return { ok: false, reason: `requestCurves: ids must be at most ${MAX_REQUESTED_CURVES} non-empty strings` };

@@ -43,7 +43,7 @@ applyThemeToChartDefaults(theme);
 const connection = connectPanel<RunsUiState, HostToRunsTable, RunsTableToHost>('runs', {
   scope: undefined, metric: 'loss', grouped: false, filter: '', sort: undefined, selected: [], slots: [],
 }, handleHostMessage, isRunsMessage);
-if (connection.uiState.scope) connection.post({ type: 'setScope', scope: connection.uiState.scope });
+if (connection.uiState.scope) connection.post({ type: 'restoreScope', scope: connection.uiState.scope });
 let slots = new Map(connection.uiState.slots);
 
 // ------------------------------------------------------------------------------------------------ layout

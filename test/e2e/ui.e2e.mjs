@@ -452,6 +452,33 @@ export function uiSuite(lib) {
     await shot(context, '10-sweep-runs-table');
   }, 420_000);
 
+  suite.test('Delete Sweep… in the Runs view asks first, then removes the whole sweep folder', async (context) => {
+    const { page, workspace } = context;
+    const sweepsDir = join(workspace, '.seqlab', 'sweeps');
+    const dir = join(sweepsDir, readdirSync(sweepsDir).find((n) => n.startsWith('cells-ui-')));
+    await lib.runCommand(page, 'Explorer: Focus on SeqLab Runs View');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'SeqLab Runs' }) });
+    const node = view.locator('.monaco-list-row', { hasText: /^cells-ui/ }).first();
+    await node.waitFor({ timeout: guard(30_000) });
+    const description = await node.innerText();
+    assert.match(description, /finished · 3\/3 trials/, description);
+    const deleteItem = page.locator('.context-view .action-item', { hasText: 'Delete Sweep…' }).first();
+    await until('the sweep\'s menu with Delete Sweep…', async () => {
+      await page.keyboard.press('Escape');
+      await node.click({ button: 'right' });
+      await deleteItem.waitFor({ timeout: guard(3000) });
+      return true;
+    }, 30_000, 500);
+    await deleteItem.click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: guard(15_000) });
+    assert.match(await dialog.innerText(), /Delete the sweep cells-ui-\d{8}-\d{6}(-\d+)? and its 3 trials\?/);
+    await shot(context, '11-delete-sweep');
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await until('the sweep folder removed', () => !existsSync(dir), 30_000);
+    await until('the sweep gone from the view', async () => (await view.locator('.monaco-list-row', { hasText: /^cells-ui/ }).count()) === 0, 30_000);
+  }, 120_000);
+
   suite.test('no webview message was refused by the host', async ({ eventsFile }) => {
     const records = readRecords(eventsFile).filter((r) => r.type === 'webviewMessage');
     assert.ok(records.some((r) => r.message.type === 'ready'), 'no panel said ready');

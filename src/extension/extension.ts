@@ -85,7 +85,10 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
     runs, io: nodeRunIo, log,
     createLauncher: (threadsPerRun) => workerLauncher(join(context.extensionPath, 'dist', 'sweepWorker.js'), threadsPerRun),
     maxConcurrentRuns: () => configuration().get<number>('maxConcurrentRuns', 2),
-    threadsPerRun: () => configuration().get<number>('threadsPerRun', 2),
+    threadsPerRun: () => {
+      const setting = configuration().inspect<number>('threadsPerRun');
+      return setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue;
+    },
   });
   const runsIndex = new RunsIndex(runs, log, sweeps);
   const runsTable = new RunsTablePanel(context.extensionUri, runsIndex, log, sweeps);

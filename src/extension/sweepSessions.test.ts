@@ -33,8 +33,9 @@ function workspace(sweep: object) {
 
 const readSpec = (file: string) => fs.readFileSync(file, 'utf8');
 
-function sessions(maxConcurrentRuns: number) {
+function sessions(maxConcurrentRuns: number, threadsSetting?: number) {
   const log: string[] = [];
+  const launcherThreads: number[] = [];
   const runs = new TrainingRunManager({ workerScriptPath: 'not used: trials compute through the sweep launcher', maxConcurrentRuns: () => maxConcurrentRuns, log: (l) => log.push(l) });
   // The most runs the manager had training at once, looked at on every event.
   let mostAtOnce = 0;
@@ -42,9 +43,13 @@ function sessions(maxConcurrentRuns: number) {
     mostAtOnce = Math.max(mostAtOnce, runs.runs().filter((run) => run.state === 'running' || run.state === 'stopping').length);
   });
   const sweeps = new SweepSessions({
-    runs, io: nodeRunIo, createLauncher: () => inProcessLauncher(), maxConcurrentRuns: () => maxConcurrentRuns, threadsPerRun: () => 1, log: (l) => log.push(l),
+    runs, io: nodeRunIo, maxConcurrentRuns: () => maxConcurrentRuns, threadsPerRun: () => threadsSetting, log: (l) => log.push(l),
+    createLauncher: (threads) => {
+      launcherThreads.push(threads);
+      return inProcessLauncher();
+    },
   });
-  return { runs, sweeps, log, mostAtOnce: () => mostAtOnce };
+  return { runs, sweeps, log, mostAtOnce: () => mostAtOnce, launcherThreads };
 }
 
 const lines = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { epoch: number; validationLoss: number });
@@ -68,6 +73,21 @@ test('trials at once: the file asks, the shell caps, --parallel overrides', () =
   assert.equal(trialsAtOnce({ maxConcurrent: 1 }, 2), 1);
   assert.equal(trialsAtOnce({ maxConcurrent: 2 }, 16), 2);
   assert.equal(trialsAtOnce({ maxConcurrent: 2 }, 16, 3), 3);
+});
+
+test('threads per trial: seqlab.threadsPerRun when set, else as seqlab sweep (one when trials share the cores)', hangGuard, async () => {
+  const { dir, sweepPath, text } = workspace({ parameters: { 'model.encoder.cell': { values: ['rnn'] } }, maxConcurrent: 2 });
+  const prepared = prepareSweep(text, sweepPath, readSpec, nodeRunIo).prepared!;
+  const threadsFor = async (maxConcurrentRuns: number, setting?: number) => {
+    const { sweeps, launcherThreads, runs } = sessions(maxConcurrentRuns, setting);
+    const active = sweeps.start(prepared);
+    sweeps.stop(active.dir);
+    await active.outcome;
+    runs.dispose();
+    return launcherThreads[0];
+  };
+  assert.deepEqual([await threadsFor(2), await threadsFor(1), await threadsFor(2, 2), await threadsFor(1, 1)], [1, 2, 2, 1]);
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('a sweep runs its trials as runs of the run manager, at most seqlab.maxConcurrentRuns at once, each a completed run folder', hangGuard, async () => {

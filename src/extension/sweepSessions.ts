@@ -1,13 +1,14 @@
 /**
  * The sweeps this window runs: started from a prepared sweep (src/train/sweeps/sweepStart.ts, which validated
  * every trial) or resumed from a sweep folder, run by the core's `runSweep` with trials queued in the run manager
- * (trialRuns.ts), at most min(the file's maxConcurrent, `seqlab.maxConcurrentRuns`) at once, and stopped on
+ * (trialRuns.ts), at most min(the file's maxConcurrent, `seqlab.maxConcurrentRuns`) at once, each on
+ * `seqlab.threadsPerRun` threads when set, else as `seqlab sweep` (one when trials share the cores), and stopped on
  * request (running trials stop at their next step, checkpoints kept; Resume continues them). No `vscode` import.
  */
 import type { RunIo } from '../train/runIo';
 import type { ResolvedSweep } from '../train/sweeps/sweepFolder';
 import { runSweep, type SweepOutcome } from '../train/sweeps/sweepRunner';
-import { readSweepToResume, startSweepFolder, trialsAtOnce, type PreparedSweep } from '../train/sweeps/sweepStart';
+import { defaultThreadsPerTrial, readSweepToResume, startSweepFolder, trialsAtOnce, type PreparedSweep } from '../train/sweeps/sweepStart';
 import type { TrialLauncher } from '../train/sweeps/trialLaunchers';
 import type { TrainingRunManager } from './runManager';
 import { runManagerTrialLauncher } from './trialRuns';
@@ -30,7 +31,8 @@ export interface SweepSessionsOptions {
   /** Where trials compute, one launcher per sweep (the core's workerLauncher; tests: in-process). */
   createLauncher(threadsPerRun: 1 | 2): TrialLauncher;
   maxConcurrentRuns(): number;
-  threadsPerRun(): number;
+  /** `seqlab.threadsPerRun` when the user set it, else undefined: the command line's rule then decides. */
+  threadsPerRun(): number | undefined;
   log(line: string): void;
   now?(): Date;
 }
@@ -93,7 +95,8 @@ export class SweepSessions {
   private run(dir: string, sweep: ResolvedSweep, baseSpecText: string): ActiveSweep {
     const { runs, io } = this.options;
     const parallel = trialsAtOnce(sweep, this.options.maxConcurrentRuns());
-    const threadsPerRun = this.options.threadsPerRun() === 1 ? 1 : 2;
+    const chosen = this.options.threadsPerRun();
+    const threadsPerRun = chosen === undefined ? defaultThreadsPerTrial(parallel) : chosen === 1 ? 1 : 2;
     let requestStop!: () => void;
     const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
     const launcher = runManagerTrialLauncher(runs, this.options.createLauncher(threadsPerRun));

@@ -36,6 +36,7 @@ const readSpec = (file: string) => fs.readFileSync(file, 'utf8');
 function sessions(maxConcurrentRuns: number, threadsSetting?: number) {
   const log: string[] = [];
   const launcherThreads: number[] = [];
+  let closes = 0;
   const runs = new TrainingRunManager({ workerScriptPath: 'not used: trials compute through the sweep launcher', maxConcurrentRuns: () => maxConcurrentRuns, log: (l) => log.push(l) });
   // The most runs the manager had training at once, looked at on every event.
   let mostAtOnce = 0;
@@ -46,10 +47,14 @@ function sessions(maxConcurrentRuns: number, threadsSetting?: number) {
     runs, io: nodeRunIo, maxConcurrentRuns: () => maxConcurrentRuns, threadsPerRun: () => threadsSetting, log: (l) => log.push(l),
     createLauncher: (threads) => {
       launcherThreads.push(threads);
-      return inProcessLauncher();
+      const launcher = inProcessLauncher();
+      return { launch: (request, onEvent) => launcher.launch(request, onEvent), close: async () => {
+        closes++;
+        await launcher.close?.();
+      } };
     },
   });
-  return { runs, sweeps, log, mostAtOnce: () => mostAtOnce, launcherThreads };
+  return { runs, sweeps, log, mostAtOnce: () => mostAtOnce, launcherThreads, closes: () => closes };
 }
 
 const lines = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { epoch: number; validationLoss: number });
@@ -92,7 +97,7 @@ test('threads per trial: seqlab.threadsPerRun when set, else as seqlab sweep (on
 
 test('a sweep runs its trials as runs of the run manager, at most seqlab.maxConcurrentRuns at once, each a completed run folder', hangGuard, async () => {
   const { dir, sweepPath, text } = workspace({ parameters: { 'model.encoder.cell': { values: ['rnn', 'gru'] } }, seeds: 2, maxConcurrent: 4 });
-  const { runs, sweeps, mostAtOnce } = sessions(1);
+  const { runs, sweeps, mostAtOnce, closes } = sessions(1);
   const preparation = prepareSweep(text, sweepPath, readSpec, nodeRunIo);
   assert.ok(preparation.prepared, JSON.stringify(preparation.diagnostics));
   let changes = 0;
@@ -103,6 +108,7 @@ test('a sweep runs its trials as runs of the run manager, at most seqlab.maxConc
   const outcome = await active.outcome;
   assert.ok('finished' in outcome && outcome.finished);
   assert.equal(mostAtOnce(), 1);
+  assert.equal(closes(), 1, 'the launcher\'s idle workers are released when the sweep returns');
   assert.equal(sweeps.states().size, 0, 'an ended sweep is no longer active');
   assert.ok(changes >= 4 * 2, `told of each trial's start and end (${changes} changes)`);
   const folder = readSweepFolder(active.dir, nodeRunIo);

@@ -36,6 +36,8 @@ export function runManagerTrialLauncher(runs: TrainingRunManager, inner: TrialLa
       onRun?.(run, request);
       return { result, stop: () => runs.stop(run.id) };
     },
+    // The inner launcher's idle workers and the data they keep, released when the sweep returns.
+    ...(inner.close ? { close: () => inner.close!() } : {}),
   };
 }
 

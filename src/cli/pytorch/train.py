@@ -540,9 +540,16 @@ def main():
             if state["test"]:
                 emit(state["test"])
         finish(status, message)
+    code = 0 if status in ("completed", "early-stopped", "stopped") else 1
     if distributed:
-        dist.destroy_process_group()
-    sys.exit(0 if status in ("completed", "early-stopped", "stopped") else 1)
+        # Every file is committed (atomic writes) and every event printed. The processes leave together, once rank 0
+        # has reported, and without the process group's teardown: torch 1.13's destroy_process_group can wait
+        # forever for a peer that already left (pytorch/pytorch#75097).
+        dist.barrier()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

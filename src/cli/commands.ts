@@ -29,6 +29,7 @@ import { readPredictInputs } from '../train/predictInputs';
 import { StatefulTrainingError } from '../train/statefulBatches';
 import { TORCHRUN_COMMAND, exportPytorch, specDataFile, type ExportDataMode } from './exportPytorch';
 import { PytorchUnavailableError, checkPytorch, trainWithPytorch } from './pytorchEngine';
+import { refuseUnsupportedByPytorch } from './pytorchSupport';
 import { jsonReporter, summaryTable, terminalReporter } from './progress';
 import { initCommand } from './init';
 import { alignedTable } from './table';
@@ -230,7 +231,10 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   if (overrides.epochs === 0) throw new UsageError('--epochs must be at least 1');
   const { specPath, specText } = readSpec(positionals, 'train');
   const pytorch = pytorchOptions(values);
-  if (pytorch) checkPytorch(pytorch.python); // before the run folder exists: a refused run leaves nothing behind
+  if (pytorch) {
+    checkPytorch(pytorch.python); // before the run folder exists: a refused run leaves nothing behind
+    refuseUnsupportedByPytorch(specPath, specText, pytorch.nproc);
+  }
   const setup = setUpRun({
     specPath, specText, outDir: values.out as string | undefined, resumeFrom: values.resume as string | undefined, initWeights: values.init as string | undefined,
   }, nodeRunIo);

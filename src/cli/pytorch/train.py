@@ -24,8 +24,9 @@ epoch's last step runs the encoder unrolled to see each h_t's gradient; validati
 
 The spec's training options mean what they mean in SeqLab (src/train/trainer.ts): the learning-rate schedule
 (schedules.py), early stopping and divergence (stopping.py: a diverged run keeps its last finite checkpoint), stateful
-training and truncated BPTT (carried_state.py), and at the end the held-out test split evaluated with the best
-checkpoint (test_split.py, report.json's "test").
+training and truncated BPTT (carried_state.py), seq2seq decoding for exact match (decoding.py: greedy or beam, the
+spec's maxLength), and at the end the held-out test split evaluated with the best checkpoint (test_split.py,
+report.json's "test").
 
 Starts from model.safetensors unless --from-scratch. seq2seq decoders follow the spec's teacher-forcing schedule
 (training.teacherForcing: start, end, decay, epochs) as SeqLab does: one coin per decoder step, shared by the
@@ -47,6 +48,7 @@ from torch.utils.data import DataLoader
 
 import stopping
 from carried_state import backpropagate, stateful_plan, tbptt_ignored, wrap_for_training
+from decoding import decode_batch, target_tokens
 from model import HERE, PAD_ID, build_model, load_config, save_safetensors
 from recurrent_probe import RecurrentProbe, gradient_flow
 from schedules import create_schedule
@@ -209,14 +211,9 @@ def evaluate(model, split, config, training, device, batch_size, on_batch=None):
         if confusion is not None:
             confusion.index_put_((truth[real], predicted[real]), torch.ones_like(truth[real]), accumulate=True)
         if task == "seq2seq":
-            steps = b["target_ids"].shape[1] + 5
-            decoded = model.greedy_decode(b["input_ids"], b["lengths"], steps).cpu()
-            for row in range(decoded.shape[0]):
-                want = [t for t in b["target_ids"][row].tolist() if t >= 0]
-                got = decoded[row].tolist()
-                got = got[:got.index(3) + 1] if 3 in got else got  # up to and with </s>
-                exact += int(got == want)
-            examples += decoded.shape[0]
+            decoded = decode_batch(model, b["input_ids"], b["lengths"], training.get("decoding"), b["target_ids"].shape[1] + 5)
+            exact += sum(int(got == target_tokens(row)) for got, row in zip(decoded, b["target_ids"].tolist()))
+            examples += len(decoded)
     loss = loss_sum / max(1, loss_count)
     if task in REGRESSION_TASKS:
         mse = squared / max(1, values)

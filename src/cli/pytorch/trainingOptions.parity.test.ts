@@ -19,6 +19,8 @@ import { nodeRunIo } from '../../train/runIo';
 import { encodeWeights, loadWeights, readJsonLines } from '../../train/runFolder';
 import { train } from '../../train/trainer';
 import { createSchedule } from '../../train/optimization';
+import { decodeBatch } from '../../train/decoding';
+import { evaluateSplit } from '../../train/evaluate';
 import type { Optimizer } from '../../nn/optim/optimizer';
 import { exportPytorch } from '../exportPytorch';
 import { main } from '../commands';
@@ -207,5 +209,81 @@ test('seqlab train --engine pytorch: the test evaluation carries SeqLab\'s basel
     assert.deepEqual(test.baselines, { ...expected });
   }
   assert.ok(Number.isFinite(expected.persistenceMse));
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('seq2seq decoding for exact match: train.py decodes greedily and by beam search as SeqLab does (maxLength, beamWidth)', async () => {
+  assertTorchInstalled();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-options-beam-'));
+  const letters = ['a', 'b', 'c', 'd', 'e'];
+  const pairs = Array.from({ length: 80 }, (_, i) => {
+    const source = Array.from({ length: 2 + (i % 4) }, (_, k) => letters[(i * 3 + k * 2) % letters.length]);
+    return `${source.join(' ')}\t${[...source].reverse().join(' ')}`;
+  }).join('\n');
+  fs.writeFileSync(path.join(dir, 'pairs.tsv'), pairs);
+  const spec: SeqModelSpec = {
+    name: 'p', task: { type: 'seq2seq' }, data: { source: 'pairs', path: 'pairs.tsv', split: { validation: 0.5 } },
+    model: { embedding: { dim: 4 }, encoder: { cell: 'lstm', hiddenSize: 6 }, decoder: { cell: 'lstm', hiddenSize: 6 } },
+    training: { epochs: 1, batchSize: 8, seed: 11, optimizer: { type: 'adam', lr: 0.01 } },
+  };
+  const data = prepareData(spec, dir, nodeRunIo, path.join(dir, 'p.seqmodel.json'));
+  // Weights trained a little by SeqLab, so that outputs end in </s> at different lengths and the beam has choices.
+  fs.mkdirSync(path.join(dir, 'run'));
+  await train({ spec: { ...spec, training: { ...spec.training, epochs: 12 } }, data, io: nodeRunIo, runDir: path.join(dir, 'run'), emit: () => {} });
+  const model = new SequenceModel(spec, data.info, new Rng(0));
+  loadWeights(nodeRunIo, path.join(dir, 'run', 'model.safetensors'), model.namedParameters());
+  model.setTraining(false);
+  const project = path.join(dir, 'export');
+  exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: project, io: nodeRunIo, dataFile: path.join(dir, 'pairs.tsv') });
+  let batch;
+  for (const b of data.validation.batches(data.validation.size, { shuffle: false })) batch = b;
+  const decodings = [{ strategy: 'greedy', maxLength: 4 }, { strategy: 'beam', beamWidth: 3, maxLength: 9 }, { strategy: 'beam', beamWidth: 5 }] as const;
+  const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(project)})
+from model import build_model, load_config
+from seqlab_data import collate, open_data
+from decoding import decode_batch
+config = load_config(${JSON.stringify(path.join(project, 'config.json'))})
+model = build_model(config, weights=${JSON.stringify(path.join(project, 'model.safetensors'))}).eval()
+split = open_data(config, ${JSON.stringify(project)}).split("validation")
+b = collate([split[i] for i in range(len(split))])
+print(json.dumps([decode_batch(model, b["input_ids"], b["lengths"], d, b["target_ids"].shape[1] + 5) for d in json.loads(sys.argv[1])]))
+`;
+  const r = spawnSync(PYTHON, ['-c', script, JSON.stringify(decodings)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  const torchOutputs = JSON.parse(r.stdout) as number[][][];
+  decodings.forEach((decoding, i) => {
+    const seqlabOutputs = decodeBatch(model, batch!, decoding, (batch!.targetSteps ?? 0) + 5);
+    assert.deepEqual(torchOutputs[i], seqlabOutputs, `${JSON.stringify(decoding)}`);
+  });
+  assert.notDeepEqual(torchOutputs[0], torchOutputs[1], 'the strategies decode differently here');
+  assert.ok(new Set(torchOutputs[2].map((tokens) => tokens.length)).size > 2, 'outputs of several lengths (ended by </s>)');
+  // train.py's exact-match metric decodes as the spec says: one epoch at learning rate 0 validates these weights.
+  const decoding = { strategy: 'beam', beamWidth: 3, maxLength: 9 } as const;
+  const beamSpec = { ...spec, training: { ...spec.training, decoding } };
+  fs.writeFileSync(path.join(project, 'config.json'), JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(project, 'config.json'), 'utf8')), spec: beamSpec }));
+  const run = spawnSync(PYTHON, [path.join(project, 'train.py'), '--epochs', '1', '--lr', '0', '--device', 'cpu', '--run-dir', path.join(dir, 'torch-run')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, cwd: project });
+  assert.equal(run.status, 0, run.stderr);
+  const [line] = readJsonLines(nodeRunIo, path.join(dir, 'torch-run', 'metrics.jsonl')) as { metrics: Record<string, number> }[];
+  const seqlab = evaluateSplit(model, data.validation, data.info, { batchSize: spec.training.batchSize, decoding });
+  assert.equal(line.metrics.exactMatch, seqlab.metrics.exactMatch, 'the same examples match exactly');
+  assert.ok(seqlab.metrics.exactMatch > 0 && seqlab.metrics.exactMatch < 1, `a metric that can tell (${seqlab.metrics.exactMatch})`);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('what --engine pytorch cannot do as SeqLab does is refused before any run folder, located in the spec (exit 2)', async () => {
+  assertTorchInstalled();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-options-refused-'));
+  fs.writeFileSync(path.join(dir, 'series.csv'), series);
+  const specPath = path.join(dir, 'f.seqmodel.json');
+  fs.writeFileSync(specPath, JSON.stringify(forecastSpec({ batchSize: 2 }), null, 2));
+  let err = '';
+  const code = await main(['train', specPath, '--engine', 'pytorch', '--python', PYTHON, '--nproc', '4', '--out', path.join(dir, 'run')],
+    { isTTY: false, stdout: () => {}, stderr: (t) => { err += t; } });
+  assert.equal(code, 2, err);
+  const line = fs.readFileSync(specPath, 'utf8').split('\n').findIndex((l) => l.includes('"batchSize"')) + 1;
+  assert.match(err, new RegExp(`f\\.seqmodel\\.json:${line}:\\d+ error training\\.batchSize 2 is smaller than the 4 processes of --nproc`));
+  assert.ok(!fs.existsSync(path.join(dir, 'run')), 'no run folder');
   fs.rmSync(dir, { recursive: true });
 });

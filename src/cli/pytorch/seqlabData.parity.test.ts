@@ -1,6 +1,8 @@
 // The exported project's data module (seqlab_data.py) gives SeqLab's batches: for each kind of data file, the first
 // training batches of epoch 1 (SeqLab's shuffle, bucketing and drop-last rule) and the first validation batches
-// hold the same examples (split indices), ids, lengths, targets and normalised values (≤ 1e-6) as SeqLab's loaders.
+// hold the same examples (split indices), ids, lengths, targets and normalised values (≤ 1e-6) as SeqLab's loaders,
+// also for files with CR-only line ends (old Mac) and for another file given with --data-path, which SeqLab reads
+// with statistics fitted on its own training rows (as `seqlab train` on that file would).
 // Runs Debian's torch at /usr/bin/python3, which `npm test` installs when missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,15 +25,16 @@ import { PYTHON, assertTorchInstalled } from '../testing/torchInstalled';
 const BATCHES = 3;
 const training = { epochs: 1, batchSize: 4, seed: 11, optimizer: { type: 'adam', lr: 0.01 } } as const;
 
-function seriesCsv(rows: number, crlf: boolean): string {
+/** A CSV series; `scale` and `shift` make another file of the same shape with other statistics. */
+function seriesCsv(rows: number, lineEnd: '\n' | '\r\n' | '\r', scale = 1, shift = 0): string {
   const lines = ['day,"temp",rain,level'];
   for (let i = 0; i < rows; i++) {
-    const temp = (10 + 5 * Math.sin(i / 3) + i * 0.37).toFixed(3);
+    const temp = (scale * (10 + 5 * Math.sin(i / 3) + i * 0.37) + shift).toFixed(3);
     const rain = i % 7 === 0 ? `"${(i / 10).toFixed(2)}"` : (i % 5) * 1.25; // a quoted number too
-    lines.push(`${i},${temp},${rain},${(100 + i * 1.5 + (i % 4)).toFixed(1)}`);
+    lines.push(`${i},${temp},${rain},${(scale * (100 + i * 1.5 + (i % 4)) - shift).toFixed(1)}`);
     if (i === 20) lines.push(''); // a blank line is skipped
   }
-  return lines.join(crlf ? '\r\n' : '\n') + '\n';
+  return lines.join(lineEnd) + lineEnd;
 }
 
 const words = ['good', 'bad', 'film', 'plot', 'great', 'awful', 'acting', 'music', "isn't", 'well-made', 'Boring', 'ok'];
@@ -39,11 +42,15 @@ function sentence(i: number, n: number): string {
   return Array.from({ length: n }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' ');
 }
 
-const cases: Record<string, { spec: SeqModelSpec; files: Record<string, string> }> = {
+/**
+ * `files`: the first is the data file exported with the model. `dataPath`: another file given to seqlab_data.py
+ * as --data-path, which SeqLab reads for the expected batches (its spec's data.path names it).
+ */
+const cases: Record<string, { spec: SeqModelSpec; files: Record<string, string>; dataPath?: { file: string; text: string } }> = {
   'csv series, z-score, a target that is not an input, horizon 2 (CRLF)': {
     spec: { name: 'series', task: { type: 'forecast', horizon: 2 }, data: { source: 'csv', path: 'series.csv', columns: ['temp', 'rain'], target: ['level'], window: 5, split: { validation: 0.2, test: 0.1 } },
       model: { encoder: { cell: 'lstm', hiddenSize: 3 } }, training },
-    files: { 'series.csv': seriesCsv(60, true) },
+    files: { 'series.csv': seriesCsv(60, '\r\n') },
   },
   'csv series, regress-per-step: two targets at every step, one of them not an input': {
     spec: { name: 'steps', task: { type: 'regress-per-step' }, data: { source: 'csv', path: 'series.csv', columns: ['temp', 'rain'], target: ['level', 'day'], window: 4, split: { validation: 0.2, test: 0.1 } },
@@ -53,7 +60,48 @@ const cases: Record<string, { spec: SeqModelSpec; files: Record<string, string> 
   'csv series, last-value': {
     spec: { name: 'trend', task: { type: 'forecast' }, data: { source: 'csv', path: 'series.csv', columns: ['level', 'temp'], window: 6, normalize: 'last-value' },
       model: { encoder: { cell: 'gru', hiddenSize: 3 } }, training },
-    files: { 'series.csv': seriesCsv(50, false) },
+    files: { 'series.csv': seriesCsv(50, '\n') },
+  },
+  'csv series, CR line ends (old Mac), z-score': {
+    spec: { name: 'mac', task: { type: 'forecast' }, data: { source: 'csv', path: 'series.csv', columns: ['temp', 'level'], window: 4 },
+      model: { encoder: { cell: 'lstm', hiddenSize: 3 } }, training },
+    files: { 'series.csv': seriesCsv(40, '\r') },
+  },
+  'csv series, --data-path another file: z-score statistics fitted on its training rows, as SeqLab does': {
+    spec: { name: 'moved', task: { type: 'forecast', horizon: 2 }, data: { source: 'csv', path: 'series.csv', columns: ['temp', 'rain'], target: ['level'], window: 5, split: { validation: 0.2 } },
+      model: { encoder: { cell: 'lstm', hiddenSize: 3 } }, training },
+    files: { 'series.csv': seriesCsv(60, '\n') },
+    dataPath: { file: 'other.csv', text: seriesCsv(80, '\n', 3, 40) },
+  },
+  'csv series, --data-path another file: last-value scales fitted on its training rows': {
+    spec: { name: 'moved-trend', task: { type: 'forecast' }, data: { source: 'csv', path: 'series.csv', columns: ['level', 'temp'], window: 6, normalize: 'last-value' },
+      model: { encoder: { cell: 'gru', hiddenSize: 3 } }, training },
+    files: { 'series.csv': seriesCsv(50, '\n') },
+    dataPath: { file: 'other.csv', text: seriesCsv(50, '\r', 0.5, -7) },
+  },
+  'text classification CSV, CR line ends, a quoted line break': {
+    spec: { name: 'mac-reviews', task: { type: 'classify' }, data: { source: 'text-classification', path: 'reviews.csv', split: { validation: 0.25 } },
+      model: { embedding: { dim: 4 }, encoder: { cell: 'gru', hiddenSize: 3 } }, training },
+    files: {
+      'reviews.csv': 'id,text,label\r' + Array.from({ length: 30 }, (_, i) => `${i},${i === 4 ? '"Great, great film!\rReally."' : sentence(i, 2 + (i % 5))},${i % 3 === 0 ? 'neg' : 'pos'}`).join('\r') + '\r',
+    },
+  },
+  'text classification JSONL, CR line ends': {
+    spec: { name: 'mac-jsonl', task: { type: 'classify' }, data: { source: 'text-classification', path: 'texts.jsonl' },
+      model: { embedding: { dim: 4 }, encoder: { cell: 'lstm', hiddenSize: 3 } }, training },
+    files: { 'texts.jsonl': Array.from({ length: 25 }, (_, i) => JSON.stringify({ text: sentence(i, 1 + (i % 4)), label: i % 2 ? 'a' : 'b' })).join('\r') + '\r\r' },
+  },
+  'CoNLL tagging, CR line ends': {
+    spec: { name: 'mac-tags', task: { type: 'tag' }, data: { source: 'conll', path: 'tags.conll', split: { validation: 0.2 } },
+      model: { embedding: { dim: 4 }, encoder: { cell: 'lstm', hiddenSize: 3 } }, training },
+    files: {
+      'tags.conll': Array.from({ length: 24 }, (_, i) => sentence(i, 1 + (i % 6)).split(' ').map((w, k) => `${w} ${k % 3 === 0 ? 'B-X' : 'O'}`).join('\r')).join('\r\r') + '\r',
+    },
+  },
+  'pairs for seq2seq, CR line ends': {
+    spec: { name: 'mac-pairs', task: { type: 'seq2seq' }, data: { source: 'pairs', path: 'pairs.tsv' },
+      model: { embedding: { dim: 4 }, encoder: { cell: 'gru', hiddenSize: 3 }, decoder: { cell: 'gru', hiddenSize: 3 } }, training },
+    files: { 'pairs.tsv': Array.from({ length: 26 }, (_, i) => `${sentence(i, 1 + (i % 4))}\t${sentence(i + 3, 1 + (i % 3))}`).join('\r') + '\r' },
   },
   'text classification CSV, quoted text with commas and a line break, bucketed': {
     spec: { name: 'reviews', task: { type: 'classify' }, data: { source: 'text-classification', path: 'reviews.csv', minFrequency: 2, bucketByLength: true, split: { validation: 0.25 } },
@@ -134,8 +182,9 @@ test('seqlab_data.py gives SeqLab\'s first batches for every kind of data file',
   assertTorchInstalled();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-data-parity-'));
   const dirs: string[] = [];
+  const dataPaths: string[] = [];
   const expected: ReturnType<typeof seqlabBatches>[] = [];
-  for (const [index, { spec, files }] of Object.values(cases).entries()) {
+  for (const [index, { spec, files, dataPath }] of Object.values(cases).entries()) {
     const dir = path.join(root, `case${index}`);
     fs.mkdirSync(dir);
     for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
@@ -143,18 +192,20 @@ test('seqlab_data.py gives SeqLab\'s first batches for every kind of data file',
     const model = new SequenceModel(spec, data.info, new Rng(1));
     exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: path.join(dir, 'export'), io: nodeRunIo, dataFile: path.join(dir, Object.keys(files)[0]) });
     dirs.push(path.join(dir, 'export'));
-    expected.push(seqlabBatches(spec, dir));
+    if (dataPath) fs.writeFileSync(path.join(dir, dataPath.file), dataPath.text);
+    dataPaths.push(dataPath ? path.join(dir, dataPath.file) : '');
+    expected.push(seqlabBatches(dataPath ? { ...spec, data: { ...spec.data, path: dataPath.file } } as SeqModelSpec : spec, dir));
   }
   // One Python process for every case (importing torch dominates the time).
   const driver = `
 import runpy, sys
-for d in sys.argv[1:]:
+for d, data_path in zip(sys.argv[1::2], sys.argv[2::2]):
     sys.path.insert(0, d)
-    sys.argv = ["seqlab_data.py", "--dump", d + "/batches.safetensors", "--batches", "${BATCHES}"]
+    sys.argv = ["seqlab_data.py", "--dump", d + "/batches.safetensors", "--batches", "${BATCHES}"] + (["--data-path", data_path] if data_path else [])
     runpy.run_path(d + "/seqlab_data.py", run_name="__main__")
     sys.path.pop(0)
 `;
-  const r = spawnSync(PYTHON, ['-c', driver, ...dirs], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const r = spawnSync(PYTHON, ['-c', driver, ...dirs.flatMap((dir, c) => [dir, dataPaths[c]])], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   const names = Object.keys(cases);
   let worst = 0;

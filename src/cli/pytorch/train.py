@@ -397,6 +397,8 @@ def main():
         emit({"type": "log", "level": "info", "message": f"stateful: {plan.description}; the hidden state carries (detached) from batch to batch, resets each epoch, and validation windows start from zeros"})
     if tbptt_ignored(spec):
         emit({"type": "log", "level": "warning", "message": tbptt_ignored(spec)})
+    for note in data.notes:  # how the data file is read (seqlab_data.py): statistics fitted on another file
+        emit({"type": "log", "level": "info", "message": note})
 
     def diverge(what, epoch, step):
         return "diverged", f"Diverged at step {step}, in epoch {epoch}: {what}; {stopping.likely_cause(training, optimizer.param_groups[0]['lr'])}; the last checkpoint (step {progress['committed']}) is kept at {folder.file('model.safetensors') if folder else 'model.safetensors'}."

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import type { RunFinished, StartTraining, WorkerCommand } from '../train/protocol';
+import { validatePanelRecord } from '../train/protocolValidate';
 import type { WorkerLike } from './runManager';
 
 export interface PytorchEngineSettings {
@@ -86,6 +87,14 @@ export class PytorchRunProcess implements WorkerLike {
     }
     if (value.type === 'summary') return; // the CLI's closing table, not a trainer event
     if (value.type === 'runFinished') this.finished = true;
+    if (value.type === 'gates' || value.type === 'gradFlow' || value.type === 'predictions') {
+      // Another program's output: a panel draws only a record whose every field is as protocol.ts says.
+      const checked = validatePanelRecord(value);
+      if (!checked.ok) {
+        this.send({ type: 'log', level: 'warning', message: `A ${value.type} record of the PyTorch run was left out: ${checked.reason}` });
+        return;
+      }
+    }
     this.send(value);
   }
 

@@ -4,6 +4,7 @@
 // within BOUND (relative to max(1, |value|)). The two runs' weights agree to about 1e-6 after a few steps (see
 // trainLoss.parity.test.ts), so the records differ by that much, not by their meaning. Measured (5 Dec): largest
 // difference 3.7e-7 (the tagger), 1.2e-7 under torchrun with 2 processes.
+// Every record PyTorch wrote passes the host's check of records from another process (validatePanelRecord).
 // Runs Debian's torch at /usr/bin/python3, which `npm test` installs when missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { Rng } from '../../tensor';
 import type { SeqModelSpec } from '../../spec/types';
 import { prepareData } from '../../data';
 import type { TrainerEvent } from '../../train/protocol';
+import { validatePanelRecord } from '../../train/protocolValidate';
 import { SequenceModel } from '../../train/model';
 import { nodeRunIo } from '../../train/runIo';
 import { encodeWeights } from '../../train/runFolder';
@@ -108,6 +110,10 @@ function assertSameRecords(name: string, seqlabEvents: TrainerEvent[], torchEven
   const label = (e: Record<string, unknown>) => `${e.type} ${e.epoch}${e.layer !== undefined ? ` layer ${e.layer}` : ''}`;
   assert.deepEqual(got.map(label), want.map(label), `${name}: the same records after each epoch`);
   assert.equal(want.filter((e) => e.type === 'predictions').length, EPOCHS, `${name}: predictions every epoch`);
+  for (const record of got) {
+    const checked = validatePanelRecord(record);
+    assert.ok(checked.ok, `${name}: ${checked.ok ? '' : checked.reason}`);
+  }
   for (const flow of got.filter((e) => e.type === 'gradFlow') as unknown as { norms: number[][] }[]) {
     assert.ok(flow.norms.every((row) => row.length > 0 && row.every((norm) => norm > 0)), `${name}: a gradient reaches every step`);
   }

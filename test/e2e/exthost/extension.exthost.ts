@@ -324,6 +324,15 @@ suite('SeqLab in the extension host', () => {
     const started = events.find((e) => e.type === 'runStarted');
     assert.match(started?.type === 'runStarted' ? started.kernels ?? '' : '', /^pytorch /, 'the dashboard was told it is a PyTorch run');
     for (const type of ['step', 'epoch', 'runFinished']) assert.ok(events.some((e) => e.type === type), `no ${type} event`);
+    // What the gate, gradient-flow and predictions panels draw, after each epoch as in a SeqLab run.
+    const epochs = events.flatMap((e) => (e.type === 'epoch' ? [e.epoch] : []));
+    assert.ok(epochs.length > 0, 'no epoch ended');
+    for (const epoch of epochs) {
+      const gates = events.filter((e) => e.type === 'gates' && e.epoch === epoch);
+      assert.ok(gates.length > 0 && gates.every((e) => e.type === 'gates' && Object.values(e.gates).every((values) => values.length === e.steps * e.hiddenSize && e.steps > 0)), `the gates of epoch ${epoch}`);
+      assert.ok(events.some((e) => e.type === 'gradFlow' && e.epoch === epoch && e.norms.every((row) => row.length > 0 && row.every((norm) => norm > 0))), `the gradient flow of epoch ${epoch}`);
+      assert.ok(events.some((e) => e.type === 'predictions' && e.epoch === epoch && (e.series?.truth.length ?? 0) > 0 && e.samples.length > 0), `the predictions of epoch ${epoch}`);
+    }
     assert.equal(seqlab.displayedRunDir(), finished.runDir, 'the dashboard shows the PyTorch run');
     const report = JSON.parse(readFileSync(join(finished.runDir, 'report.json'), 'utf8'));
     assert.deepEqual([report.status, report.engine, report.steps], ['completed', 'pytorch', 8]);

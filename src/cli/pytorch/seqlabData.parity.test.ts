@@ -55,7 +55,7 @@ const cases: Record<string, { spec: SeqModelSpec; files: Record<string, string>;
   'csv series, regress-per-step: two targets at every step, one of them not an input': {
     spec: { name: 'steps', task: { type: 'regress-per-step' }, data: { source: 'csv', path: 'series.csv', columns: ['temp', 'rain'], target: ['level', 'day'], window: 4, split: { validation: 0.2, test: 0.1 } },
       model: { encoder: { cell: 'gru', hiddenSize: 3 } }, training },
-    files: { 'series.csv': seriesCsv(40, false) },
+    files: { 'series.csv': seriesCsv(40, '\n') },
   },
   'csv series, last-value': {
     spec: { name: 'trend', task: { type: 'forecast' }, data: { source: 'csv', path: 'series.csv', columns: ['level', 'temp'], window: 6, normalize: 'last-value' },

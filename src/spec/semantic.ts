@@ -74,8 +74,8 @@ export function checkSemantics(source: SpecSource, spec: SeqModelSpec, context: 
   // ---- recurrent stacks
   checkRecurrent(source, model.encoder, ['model', 'encoder'], facts);
   if (model.decoder) checkRecurrent(source, model.decoder, ['model', 'decoder'], facts);
-  checkProjection(source, model.encoder, ['model', 'encoder'], task === 'seq2seq');
-  if (model.decoder) checkProjection(source, model.decoder, ['model', 'decoder'], true);
+  checkProjection(source, model.encoder, ['model', 'encoder']);
+  if (model.decoder) checkProjection(source, model.decoder, ['model', 'decoder']);
   if (task === 'generate' && model.encoder.bidirectional) {
     source.reportAt('error', 'semantic/bidirectional-generator', 'A generator produces one token at a time and cannot read the future: it cannot be bidirectional.', ['model', 'encoder', 'bidirectional'], 'property', { title: 'Remove "bidirectional"', edits: source.editsToRemove(['model', 'encoder', 'bidirectional']) });
   }
@@ -86,15 +86,13 @@ export function checkSemantics(source: SpecSource, spec: SeqModelSpec, context: 
     source.reportAt('error', 'semantic/decoder-without-seq2seq', `A decoder belongs to seq2seq models only; a "${task}" task reads its output from the encoder.`, ['model', 'decoder'], 'key', { title: 'Remove the decoder', edits: source.editsToRemove(['model', 'decoder']) });
   }
   if (task === 'seq2seq' && !model.decoder) {
-    const { cell, hiddenSize, numLayers } = model.encoder;
-    const width = (model.encoder.bidirectional ? 2 : 1) * hiddenSize;
-    source.reportAt('error', 'semantic/seq2seq-without-decoder', 'A seq2seq model needs a "decoder" that starts from the encoder\'s final state.', ['model'], 'key', { title: 'Add a matching decoder', edits: source.editsToSet(['model', 'decoder'], { cell, hiddenSize: width, ...(numLayers && numLayers > 1 ? { numLayers } : {}) }) });
+    const { cell, hiddenSize, numLayers, projSize } = model.encoder;
+    const D = model.encoder.bidirectional ? 2 : 1;
+    const decoder = { cell, hiddenSize: D * hiddenSize, ...(projSize ? { projSize: D * projSize } : {}), ...(numLayers && numLayers > 1 ? { numLayers } : {}) };
+    source.reportAt('error', 'semantic/seq2seq-without-decoder', 'A seq2seq model needs a "decoder" that starts from the encoder\'s final state.', ['model'], 'key', { title: 'Add a matching decoder', edits: source.editsToSet(['model', 'decoder'], decoder) });
   }
   if (task === 'seq2seq' && model.decoder) {
-    const encoderWidth = (model.encoder.bidirectional ? 2 : 1) * model.encoder.hiddenSize;
-    if (model.decoder.hiddenSize !== encoderWidth) {
-      source.reportAt('error', 'semantic/encoder-decoder-hidden-mismatch', `The decoder starts from the encoder's final state, ${encoderWidth} wide${model.encoder.bidirectional ? ' (both directions concatenated)' : ''}, but decoder.hiddenSize is ${model.decoder.hiddenSize}.`, ['model', 'decoder', 'hiddenSize'], 'value', { title: `Set decoder.hiddenSize to ${encoderWidth}`, edits: source.editsToSet(['model', 'decoder', 'hiddenSize'], encoderWidth) });
-    }
+    checkBridgeWidths(source, model.encoder, model.decoder);
     if ((model.decoder.numLayers ?? 1) !== (model.encoder.numLayers ?? 1)) {
       source.reportAt('error', 'semantic/encoder-decoder-layers-mismatch', `Each decoder layer starts from the matching encoder layer's state: numLayers must agree (encoder ${model.encoder.numLayers ?? 1}, decoder ${model.decoder.numLayers ?? 1}).`, ['model', 'decoder', 'numLayers'], 'property', { title: `Set decoder.numLayers to ${model.encoder.numLayers ?? 1}`, edits: source.editsToSet(['model', 'decoder', 'numLayers'], model.encoder.numLayers ?? 1) });
     }
@@ -176,7 +174,7 @@ function checkRecurrent(source: SpecSource, recurrent: RecurrentSpec, path: (str
 }
 
 /** projSize is nn.LSTM's proj_size: an LSTM option, below hiddenSize; seq2seq's state bridge does not carry it yet. */
-function checkProjection(source: SpecSource, recurrent: RecurrentSpec, path: (string | number)[], seq2seq: boolean): void {
+function checkProjection(source: SpecSource, recurrent: RecurrentSpec, path: (string | number)[]): void {
   const projSize = recurrent.projSize ?? 0;
   if (projSize === 0) return;
   const remove = { title: 'Remove "projSize"', edits: source.editsToRemove([...path, 'projSize']) };
@@ -184,8 +182,34 @@ function checkProjection(source: SpecSource, recurrent: RecurrentSpec, path: (st
     source.reportAt('error', 'semantic/projection-non-lstm', `"projSize" projects an LSTM's hidden state (PyTorch's proj_size); ${recurrent.cell.toUpperCase()} has no projection.`, [...path, 'projSize'], 'property', remove);
   } else if (projSize >= recurrent.hiddenSize) {
     source.reportAt('error', 'semantic/projection-too-wide', `projSize ${projSize} must be below hiddenSize ${recurrent.hiddenSize} (PyTorch's rule: the projection narrows h_t).`, [...path, 'projSize'], 'value', remove);
-  } else if (seq2seq) {
-    source.reportAt('error', 'semantic/projection-seq2seq', '"projSize" is not supported in seq2seq models yet: the decoder starts from the encoder\'s state, whose h and c would have different widths.', [...path, 'projSize'], 'property', remove);
+  }
+}
+
+/**
+ * The decoder's h0 is the encoder's h_n (projSize wide when the encoder's LSTM projects) and an LSTM decoder's c0 the
+ * encoder's c_n (hiddenSize wide), both directions concatenated: the decoder's state width must be D times the
+ * encoder's, and its hiddenSize D times the encoder's when both are LSTMs.
+ */
+function checkBridgeWidths(source: SpecSource, encoder: RecurrentSpec, decoder: RecurrentSpec): void {
+  const D = encoder.bidirectional ? 2 : 1;
+  const both = D === 2 ? ' (both directions concatenated)' : '';
+  const encoderState = D * stateWidth(encoder);
+  const cellWidth = D * encoder.hiddenSize;
+  if (encoder.projSize && encoder.cell === 'lstm' && decoder.cell === 'lstm' && !decoder.projSize) {
+    // Its h0 and c0 have different widths: only a projecting LSTM decoder takes both.
+    const edits = [...source.editsToSet(['model', 'decoder', 'hiddenSize'], cellWidth), ...source.editsToSet(['model', 'decoder', 'projSize'], encoderState)];
+    source.reportAt('error', 'semantic/encoder-decoder-hidden-mismatch', `The encoder projects: its h_n is ${encoderState} wide and its c_n ${cellWidth}${both}, so the LSTM decoder needs "projSize": ${encoderState} and "hiddenSize": ${cellWidth}.`, ['model', 'decoder', 'hiddenSize'], 'value', { title: `Set decoder.projSize to ${encoderState} and hiddenSize to ${cellWidth}`, edits });
+    return;
+  }
+  if (stateWidth(decoder) !== encoderState) {
+    // A projecting decoder's h is its projSize; otherwise its hiddenSize.
+    const property = decoder.projSize ? 'projSize' : 'hiddenSize';
+    const from = encoder.projSize ? `h_n, ${encoderState} wide (the encoder's projSize${both})` : `final state, ${encoderState} wide${both}`;
+    source.reportAt('error', 'semantic/encoder-decoder-hidden-mismatch', `The decoder starts from the encoder's ${from}, but decoder.${property} is ${stateWidth(decoder)}.`, ['model', 'decoder', property], 'value', { title: `Set decoder.${property} to ${encoderState}`, edits: source.editsToSet(['model', 'decoder', property], encoderState) });
+    return;
+  }
+  if (encoder.cell === 'lstm' && decoder.cell === 'lstm' && decoder.hiddenSize !== cellWidth) {
+    source.reportAt('error', 'semantic/encoder-decoder-hidden-mismatch', `The decoder's cell state starts from the encoder's c_n, ${cellWidth} wide (hiddenSize${both}), but decoder.hiddenSize is ${decoder.hiddenSize}.`, ['model', 'decoder', 'hiddenSize'], 'value', { title: `Set decoder.hiddenSize to ${cellWidth}`, edits: source.editsToSet(['model', 'decoder', 'hiddenSize'], cellWidth) });
   }
 }
 

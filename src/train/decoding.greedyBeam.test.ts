@@ -43,6 +43,14 @@ function sequenceLogProbability(model: SequenceModel, batch: Batch, example: num
   return total;
 }
 
+test('beam search over an LSTM decoder with a projection (h 3 wide, c 5 wide) keeps each beam\'s state: width 1 is greedy', () => {
+  const model = new SequenceModel(spec('seq2seq', { embedding: { dim: 4 }, encoder: { cell: 'lstm', hiddenSize: 5, projSize: 3 }, decoder: { cell: 'lstm', hiddenSize: 5, projSize: 3 } }), info('seq2seq'), new Rng(4));
+  model.setTraining(false);
+  const batch: Batch = { size: 2, steps: 4, lengths: Int32Array.of(4, 2), inputIds: Int32Array.of(4, 5, 6, 7, 5, 4, 0, 0), indices: Int32Array.of(0, 1) };
+  assert.deepEqual(beamDecode(model, batch, 1, 6), greedyDecode(model, batch, 6));
+  assert.equal(beamDecode(model, batch, 3, 6).length, 2);
+});
+
 test('beam search of width 1 is greedy decoding', () => {
   for (const seed of [1, 2, 3]) {
     const { model, batch } = seq2seq(seed);

@@ -40,12 +40,14 @@ export function beamDecode(model: SequenceModel, batch: Batch, beamWidth: number
   const B = batch.size;
   const start = model.encodeForDecoding(batch);
   const [L, , H] = start.h.shape;
+  // c_t is hiddenSize wide, h_t projSize wide when the LSTM projects.
+  const Hc = start.c?.shape[2] ?? H;
   const V = model.outputSize;
   const results: number[][] = [];
   for (let b = 0; b < B; b++) {
     let beams: { tokens: number[]; score: number }[] = [{ tokens: [], score: 0 }];
     let h = selectRows(start.h, [b], L, H);
-    let c = start.c ? selectRows(start.c, [b], L, H) : undefined;
+    let c = start.c ? selectRows(start.c, [b], L, Hc) : undefined;
     const finished: { tokens: number[]; score: number }[] = [];
     for (let t = 0; t < maxLength && beams.length > 0; t++) {
       const ids = Int32Array.from(beams.map((beam) => (beam.tokens.length ? beam.tokens[beam.tokens.length - 1] : BOS_ID)));
@@ -66,7 +68,7 @@ export function beamDecode(model: SequenceModel, batch: Batch, beamWidth: number
       beams = kept.map(({ tokens, score }) => ({ tokens, score }));
       const rows = kept.map((k) => k.from);
       h = selectRows(step.h, rows, L, H);
-      c = step.c ? selectRows(step.c, rows, L, H) : undefined;
+      c = step.c ? selectRows(step.c, rows, L, Hc) : undefined;
     }
     for (const beam of beams) finished.push({ tokens: beam.tokens, score: beam.score / Math.max(1, beam.tokens.length) });
     finished.sort((x, y) => y.score - x.score);

@@ -65,7 +65,7 @@ test('the whole-model fixtures cover every task type, truncated BPTT, stateful b
   assert.ok(metas.some((m) => m.spec.model.initialState === 'learned') && metas.some((m) => m.spec.training.clipGradNorm !== undefined));
   assert.deepEqual([...new Set(metas.map((m) => m.spec.training.optimizer.type))].sort(), ['adam', 'adamw', 'sgd']);
   for (const cell of ['rnn', 'gru', 'lstm']) assert.ok(metas.some((m) => m.spec.model.encoder.cell === cell && m.spec.model.encoder.bias === false), `${cell} without bias`);
-  for (const task of ['forecast', 'tag', 'regress', 'generate']) assert.ok(metas.some((m) => m.spec.task.type === task && (m.spec.model.encoder.projSize ?? 0) > 0), `${task} with projSize`);
+  for (const task of ['forecast', 'tag', 'regress', 'generate', 'seq2seq']) assert.ok(metas.some((m) => m.spec.task.type === task && (m.spec.model.encoder.projSize ?? 0) > 0), `${task} with projSize`);
   for (const task of ['classify', 'forecast', 'tag', 'seq2seq', 'generate']) assert.ok(metas.some((m) => m.spec.task.type === task && m.spec.model.initialState === 'learned'), `${task} with a learned initial state`);
 });
 

@@ -28,6 +28,7 @@ import { RecurrentStack } from './recurrentStack';
 import { IGNORED_TARGET, TaskLoss, createTaskLoss } from './taskLoss';
 import { heapCopy, heapZeros } from './heapTensors';
 import { DetachedState } from '../nn/recurrent/truncatedBptt';
+import { stateWidth } from '../spec/shapes';
 
 /** Options of one training step that the trainer decides (seeded) and the model obeys. */
 export interface StepContext {
@@ -551,14 +552,23 @@ export class SequenceModel implements Module {
   }
 }
 
-/** The decoder starts from the encoder's final state: same layout, or both directions concatenated per layer. */
+/**
+ * The decoder starts from the encoder's final state: same layout, or both directions concatenated per layer. h0 is
+ * the encoder's h_n (its projSize wide when the LSTM projects), c0 its c_n (hiddenSize wide): the decoder's state
+ * width must be D times the encoder's, and an LSTM decoder of an LSTM encoder needs D times its hiddenSize too.
+ */
 function checkBridge(encoder: RecurrentSpec, decoder: RecurrentSpec): void {
   const D = encoder.bidirectional ? 2 : 1;
   if ((encoder.numLayers ?? 1) !== (decoder.numLayers ?? 1)) {
     throw new Error(`seq2seq: the decoder starts from the encoder's final state, so it needs the same number of layers (encoder ${encoder.numLayers ?? 1}, decoder ${decoder.numLayers ?? 1})`);
   }
-  if (decoder.hiddenSize !== D * encoder.hiddenSize) {
-    throw new Error(`seq2seq: decoder hiddenSize must be ${D * encoder.hiddenSize} (${D === 2 ? 'both encoder directions concatenated' : 'the encoder hiddenSize'}), got ${decoder.hiddenSize}`);
+  const what = D === 2 ? 'both encoder directions concatenated' : 'the encoder\'s';
+  if (stateWidth(decoder) !== D * stateWidth(encoder)) {
+    const name = decoder.projSize ? 'projSize' : 'hiddenSize';
+    throw new Error(`seq2seq: decoder ${name} must be ${D * stateWidth(encoder)} (h_n: ${what} ${encoder.projSize ? 'projSize' : 'hiddenSize'}), got ${stateWidth(decoder)}`);
+  }
+  if (encoder.cell === 'lstm' && decoder.cell === 'lstm' && decoder.hiddenSize !== D * encoder.hiddenSize) {
+    throw new Error(`seq2seq: decoder hiddenSize must be ${D * encoder.hiddenSize} (c_n: ${what} hiddenSize), got ${decoder.hiddenSize}`);
   }
   if (decoder.bidirectional) throw new Error('seq2seq: the decoder generates left to right and cannot be bidirectional');
 }
@@ -576,7 +586,7 @@ function bridgeState(encoder: RecurrentStack, decoder: RecurrentStack, hN: Tenso
     return out;
   };
   const h0 = convert(hN);
-  const c0 = decoder.cell === 'lstm' ? (cN && encoder.cell === 'lstm' ? convert(cN) : heapZeros(h0.shape)) : undefined;
+  const c0 = decoder.cell === 'lstm' ? (cN && encoder.cell === 'lstm' ? convert(cN) : heapZeros([h0.shape[0], h0.shape[1], decoder.hiddenSize])) : undefined;
   return { h0, c0 };
 }
 

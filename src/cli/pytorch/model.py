@@ -256,7 +256,9 @@ class SeqModel(nn.Module):
         h0 = convert(h_n)
         c0 = None
         if self.decoder_spec["cell"] == "lstm":
-            c0 = convert(c_n) if (c_n is not None and e["cell"] == "lstm") else torch.zeros_like(h0)
+            # c is hiddenSize wide (h is projSize wide when the LSTM projects).
+            zeros = h0.new_zeros(h0.shape[0], h0.shape[1], self.decoder_spec["hiddenSize"])
+            c0 = convert(c_n) if (c_n is not None and e["cell"] == "lstm") else zeros
         return h0, c0
 
     def decoder_tokens(self, ids):

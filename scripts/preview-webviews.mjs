@@ -247,6 +247,22 @@ const pages = {
       },
     ];
   })(),
+  'predictions-steps': (() => {
+    // regress-per-step: the validation series predicted step by step (no rollout) and single windows.
+    const clean = (t) => 8 + 5 * Math.sin(t / 9) + 1.2 * Math.sin(t / 2.3);
+    const validation = Array.from({ length: 200 }, (_, t) => clean(t));
+    return [{
+      type: 'history',
+      events: [{ ...runEvents[0], specName: 'seattle-temp-min', task: 'regress-per-step' }, {
+        type: 'predictions', epoch: 9,
+        samples: [0, 14, 28].map((start) => {
+          const truth = validation.slice(start, start + 14);
+          return { kind: 'steps', target: 'temp_min', truth, predicted: truth.map((v) => v + noise(1.2)) };
+        }),
+        series: { target: 'temp_min', truth: validation, predicted: validation.map((v) => v + noise(1.2)), perStep: true },
+      }],
+    }];
+  })(),
   'predictions-labels': [
     {
       type: 'history',

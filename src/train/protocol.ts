@@ -85,6 +85,8 @@ export type PredictionSample =
   | { kind: 'forecast'; history: number[]; truth: number[]; predicted: number[] }
   | { kind: 'classify'; input: string; truth: string; predicted: string; confidence: number }
   | { kind: 'tag'; tokens: string[]; truth: string[]; predicted: string[] }
+  /** regress-per-step: one window, the first target column at each of its steps (original units). */
+  | { kind: 'steps'; target: string; truth: number[]; predicted: number[] }
   | { kind: 'generate'; text: string; temperature: number }
   | { kind: 'seq2seq'; source: string; target: string; output: string };
 

@@ -23,6 +23,7 @@ import { higherIsBetter, metricDisplayName, metricDisplayNames, metricNamesFor, 
 import { runOutcomeSentence, type RunOutcomeFacts } from './runOutcome';
 import { evaluateSplit, evaluateTestSplit, testReport } from './evaluate';
 import { ValidationRecorder } from './validationRecord';
+import { perStepSamples } from './perStepSamples';
 import { createOptimizer, createSchedule, teacherForcingRatio } from './optimization';
 import { decodeBatch, sampleSequence } from './decoding';
 import type { RunIo } from './runIo';
@@ -446,6 +447,8 @@ function predictionsEvent(
       const history = forecastTargetHistory(info, batch.inputs!, b, batch.steps, batch.lengths[b], anchors);
       samples.push({ kind: 'forecast', history, truth: [...truth], predicted: [...predicted] });
     }
+  } else if (task === 'regress-per-step') {
+    samples.push(...perStepSamples(info, batch, outputs, n));
   } else if (task === 'classify') {
     const C = info.outputSize;
     for (let b = 0; b < n; b++) {

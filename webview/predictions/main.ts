@@ -1,6 +1,7 @@
 /**
  * Predictions on the validation set, latest epoch: the validation series with one-step-ahead predictions, its
- * residuals over time and their distribution, and forecasts of single samples (forecasting); confusion matrix
+ * residuals over time and their distribution, and forecasts of single samples (forecasting); the same series view
+ * and single windows step by step (per-step regression); confusion matrix
  * with per-class precision/recall/F1, the most confident mistakes and per-sample labels (classification);
  * per-tag scores and tagged tokens (tagging); sampled text (generation); source / target / output (seq2seq).
  */
@@ -64,19 +65,25 @@ function mark(correct: boolean): HTMLElement {
   return element('span', { class: correct ? 'correct' : 'wrong', 'aria-label': correct ? 'correct' : 'wrong' }, correct ? '✓' : '✗');
 }
 
-function forecastSection(samples: SampleOf<'forecast'>[]): HTMLElement {
-  const index = Math.min(connection.uiState.forecastSample, samples.length - 1);
-  const sample = samples[index];
-  const select = element('vscode-single-select', { id: 'forecast-sample', 'aria-label': 'Validation sample' });
-  samples.forEach((_, i) => {
-    const option = element('vscode-option', { value: String(i) }, `Sample ${i + 1}`);
+/** A chooser of one of `count` validation samples (its choice kept in the panel's state); `index`: the chosen one. */
+function sampleSelect(id: string, label: string, noun: string, count: number): { select: HTMLElement; index: number } {
+  const index = Math.min(connection.uiState.forecastSample, count - 1);
+  const select = element('vscode-single-select', { id, 'aria-label': label }) as HTMLElement & { value: string };
+  for (let i = 0; i < count; i++) {
+    const option = element('vscode-option', { value: String(i) }, `${noun} ${i + 1}`);
     if (i === index) option.setAttribute('selected', '');
     select.append(option);
-  });
+  }
   select.addEventListener('change', () => {
     connection.saveUiState({ forecastSample: Number(select.value) });
     scheduleRender();
   });
+  return { select, index };
+}
+
+function forecastSection(samples: SampleOf<'forecast'>[]): HTMLElement {
+  const { select, index } = sampleSelect('forecast-sample', 'Validation sample', 'Sample', samples.length);
+  const sample = samples[index];
   const parts = chartCanvas('forecast-chart', `Forecast against truth for sample ${index + 1}`);
   parts.box.classList.add('tall');
   const errors = sample.truth.map((v, i) => Math.abs(v - (sample.predicted[i] ?? Number.NaN))).filter(Number.isFinite);
@@ -97,6 +104,24 @@ function forecastSection(samples: SampleOf<'forecast'>[]): HTMLElement {
   return section;
 }
 
+/** regress-per-step: one validation window at a time, the target at each of its steps against the prediction. */
+function stepsSection(samples: SampleOf<'steps'>[]): HTMLElement {
+  const { select, index } = sampleSelect('steps-sample', 'Validation window', 'Window', samples.length);
+  const sample = samples[index];
+  const parts = chartCanvas('steps-chart', `${sample.target} at each step of validation window ${index + 1}: truth and prediction`);
+  parts.box.classList.add('tall');
+  const errors = residuals(sample.truth, sample.predicted).map(Math.abs).filter(Number.isFinite);
+  const meanAbsoluteError = errors.length ? errors.reduce((a, b) => a + b, 0) / errors.length : Number.NaN;
+  const configuration = xyChartConfiguration('step of the window', sample.target);
+  configuration.data.datasets = [
+    lineDataset('truth', theme.green, sample.truth.map((y, x) => ({ x, y })), { borderWidth: 2, pointRadius: 2 }),
+    lineDataset('predicted', theme.blue, sample.predicted.map((y, x) => ({ x, y })), { borderWidth: 2, pointRadius: 2, borderDash: [6, 3] }),
+  ];
+  drawChart(parts.canvas, configuration);
+  return wideCard(card('Per-step predictions of one window', element('div', { class: 'toolbar' }, select), parts.box,
+    element('p', { class: 'note', id: 'steps-summary' }, `${sample.truth.length} steps · mean absolute error ${formatScalar(meanAbsoluteError)} (this window)`)));
+}
+
 /** The whole series of a split with its one-step-ahead predictions, the residuals over time and their distribution. */
 function seriesSection(raw: unknown, split: 'validation' | 'test'): HTMLElement[] {
   const series = checkedSeries(raw);
@@ -106,14 +131,16 @@ function seriesSection(raw: unknown, split: 'validation' | 'test'): HTMLElement[
   const steps = series.truth.length;
   const errors = residuals(series.truth, series.predicted);
   const meanAbsolute = errors.reduce((sum, e) => sum + Math.abs(e), 0) / steps;
-  const over = chartCanvas(id('series-chart'), `${Split} series of ${series.target} and one-step-ahead predictions`);
+  // Per-step regression: each step's value as predicted by the window ending at it (not a forecast, no rollout).
+  const predictionName = series.perStep ? 'per-step prediction' : 'one-step-ahead prediction';
+  const over = chartCanvas(id('series-chart'), `${Split} series of ${series.target} and ${predictionName}s`);
   over.box.classList.add('tall');
   const overConfiguration = xyChartConfiguration(`${split} step`, series.target);
   overConfiguration.data.datasets = [
     lineDataset('truth', theme.green, series.truth.map((y, x) => ({ x, y })), { borderWidth: 1.5 }),
-    lineDataset('one-step-ahead prediction', theme.blue, series.predicted.map((y, x) => ({ x, y })), { borderWidth: 1.5, borderDash: [6, 3] }),
+    lineDataset(predictionName, theme.blue, series.predicted.map((y, x) => ({ x, y })), { borderWidth: 1.5, borderDash: [6, 3] }),
   ];
-  if (split === 'validation') {
+  if (split === 'validation' && !series.perStep) {
     // A click on the series rolls out from there (the nearest validation step).
     overConfiguration.options = {
       ...overConfiguration.options,
@@ -144,7 +171,7 @@ function seriesSection(raw: unknown, split: 'validation' | 'test'): HTMLElement[
   const checkpoint = split === 'test' ? ' · the checkpoint validation chose, evaluated once on the held-out split' : '';
   return [
     wideCard(card(`${Split} series: ${series.target}`, over.box,
-      element('p', { class: 'note', id: id('series-summary') }, `${steps} ${split} steps · one-step-ahead prediction from each window · mean absolute error ${formatScalar(meanAbsolute)}${checkpoint}`))),
+      element('p', { class: 'note', id: id('series-summary') }, `${steps} ${split} steps · ${series.perStep ? 'each step predicted by the window ending at it (the first target column)' : 'one-step-ahead prediction from each window'} · mean absolute error ${formatScalar(meanAbsolute)}${checkpoint}`))),
     card(`${Split} residuals over time`, overTime.box),
     card(`${Split} residual distribution`, distribution.box),
   ];
@@ -295,10 +322,12 @@ function render(): void {
   const sections: HTMLElement[] = [];
   sections.push(...seriesSection(latest.series, 'validation'));
   const validationSeries = checkedSeries(latest.series);
-  if (validationSeries) sections.push(rolloutSection(validationSeries.truth.length));
+  if (validationSeries && !validationSeries.perStep) sections.push(rolloutSection(validationSeries.truth.length));
   sections.push(...seriesSection(latestTest?.series, 'test'));
   const forecasts = samplesOf('forecast');
   if (forecasts.length) sections.push(forecastSection(forecasts));
+  const windows = samplesOf('steps');
+  if (windows.length) sections.push(stepsSection(windows));
   if (latest.confusion && latest.confusion.labels.length) {
     sections.push(confusionSection(latest.confusion));
     if (Array.isArray(latest.classScores) && latest.classScores.length === latest.confusion.labels.length) {

@@ -17,7 +17,10 @@ test('the residual histogram puts every value in one bin of equal width', () => 
 });
 
 test('a series from the host is drawn only when its arrays are finite numbers of equal length', () => {
-  assert.deepEqual(checkedSeries({ target: 'y', truth: [1, 2], predicted: [1.5, 2] }), { target: 'y', truth: [1, 2], predicted: [1.5, 2] });
+  assert.deepEqual(checkedSeries({ target: 'y', truth: [1, 2], predicted: [1.5, 2] }), { target: 'y', truth: [1, 2], predicted: [1.5, 2], perStep: false });
+  // A per-step regressor's series says so (the panel then offers no rollout); only `true` counts.
+  assert.equal(checkedSeries({ target: 'y', truth: [1], predicted: [1], perStep: true })?.perStep, true);
+  assert.equal(checkedSeries({ target: 'y', truth: [1], predicted: [1], perStep: 'yes' })?.perStep, false);
   assert.equal(checkedSeries({ target: 'y', truth: [1, 2], predicted: [1] }), undefined);
   assert.equal(checkedSeries({ truth: [1, Number.NaN], predicted: [1, 2] }), undefined);
   assert.equal(checkedSeries('nope'), undefined);

@@ -6,12 +6,12 @@ import type { Rollout } from '../../src/train/protocol';
 import type { Point } from './dashboardSeries';
 
 /** Series arrays arrive from the host: only equal-length arrays of finite numbers are drawn. */
-export function checkedSeries(series: unknown): { target: string; truth: number[]; predicted: number[] } | undefined {
+export function checkedSeries(series: unknown): { target: string; truth: number[]; predicted: number[]; perStep: boolean } | undefined {
   if (typeof series !== 'object' || series === null) return undefined;
-  const { target, truth, predicted } = series as Record<string, unknown>;
+  const { target, truth, predicted, perStep } = series as Record<string, unknown>;
   const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
   if (!numbers(truth) || !numbers(predicted) || truth.length !== predicted.length || truth.length === 0) return undefined;
-  return { target: typeof target === 'string' ? target : 'value', truth, predicted };
+  return { target: typeof target === 'string' ? target : 'value', truth, predicted, perStep: perStep === true };
 }
 
 /** truth − predicted at each step: positive where the model forecast too low. */

@@ -43,6 +43,33 @@ for (const normalize of ['zscore', 'last-value'] as const) {
   });
 }
 
+test('per-step regression: the series holds each validation row as predicted by the window ending at it, the samples whole windows, in original units', async () => {
+  const clean = values.map((v) => Number((2 * v - 5).toFixed(3)));
+  const csv = ['y,c', ...values.map((v, t) => `${v},${clean[t]}`)].join('\n');
+  const spec: SeqModelSpec = {
+    name: 'steps', task: { type: 'regress-per-step' },
+    data: { source: 'csv', path: 'steps.csv', columns: ['y'], target: ['c'], window: WINDOW, split: { validation: 0.2 } },
+    model: { encoder: { cell: 'gru', hiddenSize: 4 } },
+    training: { epochs: 1, batchSize: 8, seed: 3, optimizer: { type: 'adam', lr: 0.01 } },
+  };
+  const data = prepareData(spec, '/d', { readTextFile: () => csv });
+  const r = recorder();
+  await train({ spec, data, io: memoryRunIo(), runDir: '/run', emit: r.emit, now: steppingClock() });
+  const predictions = r.of('predictions')[0];
+  const series = predictions.series!;
+  assert.equal(series.perStep, true);
+  assert.equal(series.target, 'c');
+  // Validation window e covers rows first+e .. first+e+W-1; its last step is the row the series shows.
+  const first = data.train.size;
+  assert.deepEqual(series.truth.map((v) => Number(v.toFixed(3))), clean.slice(first + WINDOW - 1, first + WINDOW - 1 + data.validation.size));
+  const windows = predictions.samples.filter((sample) => sample.kind === 'steps');
+  assert.equal(windows.length, 5);
+  windows.forEach((sample, e) => {
+    assert.equal(sample.kind === 'steps' && sample.truth.length, WINDOW);
+    assert.deepEqual(sample.kind === 'steps' && sample.truth.map((v) => Number(v.toFixed(3))), clean.slice(first + e, first + e + WINDOW), `window ${e}`);
+  });
+});
+
 function meanAbsolute(series: { truth: number[]; predicted: number[] }): number {
   return series.truth.reduce((sum, truth, i) => sum + Math.abs(series.predicted[i] - truth), 0) / series.truth.length;
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setUpRun } from '../src/train/session';
 import { baselines as computeBaselines, prepareData } from '../src/data';
-import type { SeqModelSpec } from '../src/spec/types';
+import type { SeqModelSpec } from '../src/modelSpec/types';
 import { train } from '../src/train/trainer';
 import { nodeRunIo } from '../src/train/runIo';
 import { RunControl } from '../src/train/runControl';

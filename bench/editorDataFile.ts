@@ -10,7 +10,7 @@ import { createHistogram, performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DataFileHeads } from '../src/extension/dataFileHeads';
-import { analyzeSpec, dataPathHoverAt, specTemplates } from '../src/spec';
+import { analyzeSpec, dataPathHoverAt, specTemplates } from '../src/modelSpec';
 import { median, spread } from './statistics';
 
 setFlagsFromString('--expose-gc');

@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { analyzeSpec, hoverAt } from '../src/spec';
+import { analyzeSpec, hoverAt } from '../src/modelSpec';
 import type { StartTraining, TrainerEvent } from '../src/train/protocol';
 import { option } from './commandLine';
 import { measureDataFileCases } from './editorDataFile';

@@ -17,7 +17,7 @@ if (existsSync(wasmBuild)) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-// The schema VS Code's JSON service gets: the spec schema without its validation keywords (src/spec/editorSchema.ts).
+// The schema VS Code's JSON service gets: the spec schema without its validation keywords (src/modelSpec/editorSchema.ts).
 {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'editorSchema.ts')], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);

@@ -327,7 +327,7 @@ const { buildWebviewHtml } = await tsImport('../src/extension/webviewHtml.ts', i
 
 // The architecture pages draw the real layouts of the bundled templates, with the line numbers the host adds.
 try {
-  const spec = await tsImport('../src/spec/index.ts', import.meta.url);
+  const spec = await tsImport('../src/modelSpec/index.ts', import.meta.url);
   const layoutOf = (templateId, unrolled) => {
     const template = spec.specTemplates().find((t) => t.id === templateId);
     const diagram = spec.buildDiagram(spec.analyzeSpec(template.text), { unrolled });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, shapeTable, totalsLine, type CliIo } from './commands';
-import type { LayerInfo } from '../spec/analysisTypes';
+import type { LayerInfo } from '../modelSpec/analysisTypes';
 
 function capture(): CliIo & { out: string; err: string } {
   const io = { out: '', err: '', isTTY: false, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };

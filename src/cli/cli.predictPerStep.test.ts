@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type CliIo } from './commands';
 import { prepareData } from '../data';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { nodeRunIo } from '../train/runIo';
 
 function capture(): CliIo & { out: string; err: string } {

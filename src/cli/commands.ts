@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Rng } from '../tensor';
-import type { LayerInfo, NamedShape, SpecTotals } from '../spec/analysisTypes';
-import { formatBytes, formatNamedShape, formatParameterCount } from '../spec'; // the hover's units, so both say the same figure
+import type { LayerInfo, NamedShape, SpecTotals } from '../modelSpec/analysisTypes';
+import { formatBytes, formatNamedShape, formatParameterCount } from '../modelSpec'; // the hover's units, so both say the same figure
 import { DataError } from '../data';
 import type { DataInfo } from '../data/types';
-import { validationBudgetText } from '../spec/validationBudget';
+import { validationBudgetText } from '../modelSpec/validationBudget';
 import { formatDataSummary, summarizeData } from '../data/summary';
 import { nodeRunIo } from '../train/runIo';
 import { CACHE_THRESHOLD_ENV } from '../train/nodeDataCache';

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { Tensor } from '../tensor';
 import { encodeSafetensors } from '../nn/safetensors';
 import { resolveDataPath } from '../data/prepare';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, DataSplit, PreparedData } from '../data/types';
 import type { SequenceModel } from '../train/model';
 import type { RunIo } from '../train/runIo';

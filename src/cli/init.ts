@@ -1,16 +1,16 @@
 /**
  * `seqlab init DATA`: sniffs the head of a data file (src/data/sniff.ts), writes a spec for the likeliest task
- * beside it (src/spec/specFromData.ts) and says what it decided and why. The spec is analysed before it is
+ * beside it (src/modelSpec/specFromData.ts) and says what it decided and why. The spec is analysed before it is
  * written, so what init writes passes `seqlab check`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SNIFF_HEAD_BYTES, sniffData } from '../data/sniff';
-import { analyzeSpec } from '../spec/analyze';
-import { specFromSniff, specNameFor } from '../spec/specFromData';
-import type { TaskType } from '../spec/types';
-import { dataFileRefusal } from '../spec/dataFileKind';
+import { analyzeSpec } from '../modelSpec/analyze';
+import { specFromSniff, specNameFor } from '../modelSpec/specFromData';
+import type { TaskType } from '../modelSpec/types';
+import { dataFileRefusal } from '../modelSpec/dataFileKind';
 import { probeDataFileSync } from '../train/dataFileProbe';
 import { writeFileAtomicSync } from '../train/runIo';
 import { formatDiagnostic } from '../train/session';

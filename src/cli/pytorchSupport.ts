@@ -4,7 +4,7 @@
  * exported train.py (schedules, early stopping, divergence, stateful training, truncated BPTT, clipping, teacher
  * forcing, decoding, the validation budget, the test split); what remains is how a batch is shared by processes.
  */
-import { SpecSource } from '../spec/specSource';
+import { SpecSource } from '../modelSpec/specSource';
 import { SpecError } from '../train/validateRun';
 
 /** Throws a SpecError pointing at what the spec asks that `--engine pytorch --nproc N` cannot do. */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { nodeRunIo } from '../train/runIo';
 import { withFileErrors } from '../train/fileErrors';
-import type { SpecDiagnostic } from '../spec';
+import type { SpecDiagnostic } from '../modelSpec';
 import { formatDiagnostic } from '../train/validateRun';
 import { analyzeSweep } from '../train/sweeps/sweepFile';
 import { describeTrial } from '../train/sweeps/trialPlan';

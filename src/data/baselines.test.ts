@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SeqModelSpec, SyntheticData } from '../spec/types';
+import type { SeqModelSpec, SyntheticData } from '../modelSpec/types';
 import { Rng } from '../tensor/rng';
 import { baselines } from './baselines';
 import { ExampleSplit, type Example, type ExampleStore } from './batching';

@@ -3,7 +3,7 @@
  * is the token and the last the tag, so CoNLL-2003's four columns work too), a blank line between sentences,
  * `-DOCSTART-` lines ignored.
  */
-import type { ConllData } from '../spec/types';
+import type { ConllData } from '../modelSpec/types';
 import { ExampleSplit, PackedStore, type Example, type ExampleStore } from './batching';
 import { LabelInterner, shuffledSplits, type LabelledSamplesPlan, type ShuffledSplits } from './labelledSamples';
 import { forEachLine } from './lines';

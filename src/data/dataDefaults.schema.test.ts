@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import seqModelSchema from '../../schemas/seqmodel.schema.json';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { resolveTokenizer, tokenizerDefaults, type TokenizingSource } from './dataDefaults';
 import { prepareData } from './prepare';
 

@@ -3,7 +3,7 @@
  * The loaders, `seqlab predict` and the JSON schema's `default`s (checked by dataDefaults.schema.test.ts) all
  * read these values, so a prediction tokenises new text exactly as training tokenised the data.
  */
-import type { DataSpec } from '../spec/types';
+import type { DataSpec } from '../modelSpec/types';
 import type { TokenizerKind } from './tokenize';
 
 /** Data sources that tokenise text, with what they do when the spec is silent. */

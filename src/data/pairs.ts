@@ -2,7 +2,7 @@
  * Parallel pairs for seq2seq: `source<TAB>target` per line. The encoder reads the source tokens; the decoder
  * is fed `<s> y1 … yn` (teacher forcing) and trained to emit `y1 … yn </s>`.
  */
-import type { PairsData } from '../spec/types';
+import type { PairsData } from '../modelSpec/types';
 import { ExampleSplit, PackedStore, type Example, type ExampleStore } from './batching';
 import { forEachLine } from './lines';
 import { RaggedIds, type RaggedSequences, type RaggedSink } from './raggedIds';

@@ -8,7 +8,7 @@
  * The text is read chunk by chunk into one array of token ids (a byte each for a character vocabulary); a
  * window is a start offset into it (`TokenWindowStore`).
  */
-import type { PlainTextData } from '../spec/types';
+import type { PlainTextData } from '../modelSpec/types';
 import type { Batch } from './types';
 import { ExampleSplit, type BatchFields, type Example, type ExampleStore, type IdArray } from './batching';
 import { GrowableIds } from './growable';

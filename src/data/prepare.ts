@@ -3,7 +3,7 @@
  * `io` (chunked positional reads when it can open files, else `readTextFile`), so this runs in Node, in a worker
  * and in tests with in-memory files alike.
  */
-import type { SeqModelSpec, TaskType } from '../spec/types';
+import type { SeqModelSpec, TaskType } from '../modelSpec/types';
 import { loadConll } from './conll';
 import { loadPairs } from './pairs';
 import { loadPlainText } from './plainText';

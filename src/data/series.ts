@@ -4,7 +4,7 @@
  * the target columns at the same rows [e, e+W), one value per step and column. The split is chronological (train, validation,
  * test in time order) and the z-score is fitted on the rows the training examples touch, nothing later.
  */
-import type { CsvSeriesData } from '../spec/types';
+import type { CsvSeriesData } from '../modelSpec/types';
 import { CsvStreamParser, checkFieldCount } from './csv';
 import { ExampleSplit, type Example, type ExampleStore } from './batching';
 import { growableFloat32 } from './growable';

@@ -2,10 +2,10 @@
  * Guesses what a data file holds from its head (the first `SNIFF_HEAD_BYTES`, given as a string): the format,
  * delimiter, header, the kind of every column, and the task a model would most likely learn from it, with the
  * label or target column. Pure and synchronous, so the extension can sniff a huge file by reading its head only,
- * and `seqlab init`, the editor command and the tests share one answer. `specFromSniff` (src/spec) turns the
+ * and `seqlab init`, the editor command and the tests share one answer. `specFromSniff` (src/modelSpec) turns the
  * proposal into a spec.
  */
-import type { TaskType } from '../spec/types';
+import type { TaskType } from '../modelSpec/types';
 import { parseCsv } from './csv';
 
 /** How much of a file the sniffer reads: enough rows to see types and labels, little enough to read at once. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { baselines } from './baselines';
 import { prepareData } from './prepare';
 import { loadCsvSeries } from './series';

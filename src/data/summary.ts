@@ -4,7 +4,7 @@
  * histogram of sequence lengths, and the baselines on the held-out splits. Pure: it reads only `PreparedData`
  * (through `DataSplit.batches`, so any store that implements the contract is summarised the same way).
  */
-import type { TaskType } from '../spec/types';
+import type { TaskType } from '../modelSpec/types';
 import { baselines } from './baselines';
 import { RunningStatistics } from './runningStatistics';
 import type { Baselines, ColumnStatistics, DataSplit, DataStats, PreparedData } from './types';

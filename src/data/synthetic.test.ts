@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SyntheticData } from '../spec/types';
+import type { SyntheticData } from '../modelSpec/types';
 import { baselines } from './baselines';
 import type { ExampleSplit } from './batching';
 import { loadSynthetic } from './synthetic';

@@ -9,7 +9,7 @@
  * Training, validation and test sets come from independent generators, so a split's content does not
  * depend on the other splits' sizes. Validation holds `samples · split.validation` fresh sequences (default 0.1).
  */
-import type { SyntheticData, TaskType } from '../spec/types';
+import type { SyntheticData, TaskType } from '../modelSpec/types';
 import { Rng } from '../tensor/rng';
 import { ExampleSplit, type Example, type ExampleLayout } from './batching';
 import { DEFAULT_VALIDATION_FRACTION } from './splits';

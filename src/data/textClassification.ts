@@ -2,7 +2,7 @@
  * Text classification: CSV (header with text and label columns, quoted fields) or JSONL (one object per line).
  * Examples are shuffled with the seed before splitting; the vocabulary is built on the training split only.
  */
-import type { TextClassificationData } from '../spec/types';
+import type { TextClassificationData } from '../modelSpec/types';
 import { ExampleSplit, PackedStore, idArrayFor, type Example, type ExampleStore, type IdArray } from './batching';
 import { CsvStreamParser, checkFieldCount, requireColumn } from './csv';
 import { growableInt32 } from './growable';

@@ -9,7 +9,7 @@
  * O outputs per example (or per step), K target columns, Hz forecast horizon.
  */
 import type { Rng } from '../tensor/rng';
-import type { TaskType } from '../spec/types';
+import type { TaskType } from '../modelSpec/types';
 import type { Vocabulary } from './vocabulary';
 import type { ZScore } from './normalize';
 import type { TokenizerKind } from './tokenize';

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { PanelKind, StartTraining } from '../train/protocol';
-import { specTemplates, templateDataFile, type SpecTemplate } from '../spec';
+import { specTemplates, templateDataFile, type SpecTemplate } from '../modelSpec';
 import type { TrainingRun, TrainingRunManager } from './runManager';
 import { isSpecDocument, SPEC_FILE_SUFFIX, type SpecLanguageFeatures } from './specLanguage';
 import type { PanelManager } from './panels';

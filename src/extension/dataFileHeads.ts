@@ -6,8 +6,8 @@
  * Nothing here reads a whole file, nothing blocks, and a named pipe, device, socket or directory is refused by its
  * stat before anything opens it. No `vscode` import: the unit tests drive it with an injected io.
  */
-import { DATA_HEAD_BYTES, type DataFileFacts } from '../spec/dataFiles';
-import { describeDataFileKind } from '../spec/dataFileKind';
+import { DATA_HEAD_BYTES, type DataFileFacts } from '../modelSpec/dataFiles';
+import { describeDataFileKind } from '../modelSpec/dataFileKind';
 import { factsFromHead, nodeDataFileIo, type DataFileIo } from '../train/dataFileProbe';
 
 /** Paths remembered at once: typing a path visits every prefix of it, and the cache must not grow with that. */

@@ -1,7 +1,7 @@
 /**
  * Entry point of the VS Code extension: wires the spec language features, the training runs (worker threads),
  * the panels, the status bar and the commands. Glue only — analysis, training and file formats live in the pure
- * core (src/spec, src/train) and are unit tested there.
+ * core (src/modelSpec, src/train) and are unit tested there.
  */
 import * as vscode from 'vscode';
 import { join } from 'node:path';

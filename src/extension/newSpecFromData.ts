@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SNIFF_HEAD_BYTES, sniffData } from '../data/sniff';
-import { analyzeSpec, specFromSniff, specNameFor } from '../spec';
-import { describeDataFileKind, dataFileRefusal } from '../spec/dataFileKind';
+import { analyzeSpec, specFromSniff, specNameFor } from '../modelSpec';
+import { describeDataFileKind, dataFileRefusal } from '../modelSpec/dataFileKind';
 import { factsFromHead, nodeDataFileIo } from '../train/dataFileProbe';
 import { SPEC_FILE_SUFFIX } from './specLanguage';
 

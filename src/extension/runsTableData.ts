@@ -1,10 +1,10 @@
 /**
  * The runs table's data: which runs a scope holds (one spec's runs, or one sweep's trials), the spec paths
- * that vary between them (src/spec/specDiff.ts), and per run its varied values, seed, configuration key and
+ * that vary between them (src/modelSpec/specDiff.ts), and per run its varied values, seed, configuration key and
  * figures (final, best and test metrics, duration, samples/s), plus its curves per epoch. Pure: no `vscode`,
  * no I/O (the records are read by RunRecordReader); unit tested.
  */
-import { flattenSpec, variedPaths } from '../spec/specDiff';
+import { flattenSpec, variedPaths } from '../modelSpec/specDiff';
 import { LOSS_METRIC, type RunCurve, type RunsTable, type RunsTableRow, type RunsTableScope } from '../train/runsTableProtocol';
 import { effectiveSpec, type RunRecord, type RunStatus } from './runRecords';
 import { sweepProgress, type RunEntry, type SweepEntry } from './runsTreeModel';

@@ -5,7 +5,7 @@
  * for rows it sent, so the panel never names a path of its own. Restorable after a window reload.
  */
 import * as vscode from 'vscode';
-import { diffSpecs } from '../spec/specDiff';
+import { diffSpecs } from '../modelSpec/specDiff';
 import type { HostToRunsTable, RunsTable } from '../train/protocol';
 import { validateRunsTableMessage } from '../train/runsTableValidate';
 import { panelStylesheetUris, panelWebviewOptions } from './panels';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { diffSpecs, formatSpecDiff } from '../spec/specDiff';
+import { diffSpecs, formatSpecDiff } from '../modelSpec/specDiff';
 import type { TrainingRunManager } from './runManager';
 import type { RunsIndex } from './runsIndex';
 import { effectiveSpec, RunRecordReader, specFileOfRun } from './runRecords';

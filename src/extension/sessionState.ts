@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { appendFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { HostToWebview, PanelKind, RunFinished, TrainerEvent, WebviewToHost } from '../train/protocol';
-import { buildDiagram, type SpecAnalysis } from '../spec';
+import { buildDiagram, type SpecAnalysis } from '../modelSpec';
 import type { TrainingRun, TrainingRunManager } from './runManager';
 import type { SpecLanguageFeatures } from './specLanguage';
 import type { PanelHost, PanelManager } from './panels';

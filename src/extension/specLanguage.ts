@@ -1,13 +1,13 @@
 /**
  * The editor side of `*.seqmodel.json`: SeqLab's own diagnostics as you type (debounced), quick fixes from the
- * analysis' `fix` edits, shape hovers, the data.path hover and the CodeLens line. All analysis is the pure `analyzeSpec` of src/spec;
+ * analysis' `fix` edits, shape hovers, the data.path hover and the CodeLens line. All analysis is the pure `analyzeSpec` of src/modelSpec;
  * this module only converts offsets and ranges to VS Code objects and caches one analysis per document version.
  * Data files are seen through `DataFileHeads` (stat and first 64 KB, asynchronously): analysis never waits for them.
  * The parameter count uses the data's sizes where they can be known without loading the data (knownDataSizes.ts):
  * a generator, a file its head holds whole, or what the latest check or run recorded (read through the same heads).
  */
 import * as vscode from 'vscode';
-import { dataPathHoverAt, formatParameterCount, hoverAt, isOnDataPath, pendingSizesNote, type SpecAnalysis, type SpecDiagnostic } from '../spec';
+import { dataPathHoverAt, formatParameterCount, hoverAt, isOnDataPath, pendingSizesNote, type SpecAnalysis, type SpecDiagnostic } from '../modelSpec';
 import { analyzeSpecWithKnownSizes, dataSizesRecordPath } from '../train/knownDataSizes';
 import { DataFileHeads } from './dataFileHeads';
 import { SavedDataSummaries } from './savedDataSummaries';

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import { SWEEP_FILE_SUFFIX } from '../train/sweeps/sweepFile';
 import { sweepFileDiagnostics } from '../train/sweeps/trialPlan';
-import type { SpecDiagnostic } from '../spec';
+import type { SpecDiagnostic } from '../modelSpec';
 import { toVscodeDiagnostic } from './specLanguage';
 
 export function isSweepDocument(document: vscode.TextDocument): boolean {

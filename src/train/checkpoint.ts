@@ -9,7 +9,7 @@
  * trainer state. `encodeCheckpoint` refuses non-finite values; `restoreCheckpoint` verifies the whole file
  * (names, shapes, sizes, finite values, spec, data size, consistent steps) before it restores anything.
  */
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { NamedParameter } from '../nn/parameter';
 import type { Optimizer, OptimizerState } from '../nn/optim/optimizer';
 import { stateDict, loadStateDict } from '../nn/stateDict';

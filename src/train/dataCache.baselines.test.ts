@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { baselines, prepareData } from '../data';
 import type { ExampleSplit } from '../data/batching';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { ioWithThreshold } from './testing/cachedData';
 
 const specs: [string, string, SeqModelSpec['task'], SeqModelSpec['data']][] = [

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { baselines, prepareData } from '../data';
 import type { ExampleSplit } from '../data/batching';
 import type { DataIo, PreparedData } from '../data/types';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { Rng } from '../tensor/rng';
 import { assertSameData, cacheFolders, crashingIo, ioWithThreshold, shuffledBatches, trainedRun } from './testing/cachedData';
 

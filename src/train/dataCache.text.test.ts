@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { prepareData } from '../data';
 import type { DataIo } from '../data/types';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { assertSameData, cacheFolders, ioWithThreshold, shuffledBatches, trainedRun } from './testing/cachedData';
 
 const inMemory = ioWithThreshold(Infinity);

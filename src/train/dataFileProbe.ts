@@ -6,8 +6,8 @@
  * The streaming loaders' `openNodeDataFile` refuses the same paths with the same `NotARegularFileError`.
  */
 import * as fs from 'node:fs';
-import { DATA_HEAD_BYTES, type DataFileFacts } from '../spec/dataFiles';
-import { describeDataFileKind, type FileStatLike } from '../spec/dataFileKind';
+import { DATA_HEAD_BYTES, type DataFileFacts } from '../modelSpec/dataFiles';
+import { describeDataFileKind, type FileStatLike } from '../modelSpec/dataFileKind';
 
 /** Opening flags: read-only, and non-blocking so that a file swapped for a FIFO after its stat cannot hang the open. */
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);

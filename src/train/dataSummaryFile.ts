@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { DataFileStamp, DataSummaryRecord } from '../data/summaryRecord';
 import type { DataSummary } from '../data/summary';
-import type { SpecAnalysis } from '../spec/analysisTypes';
+import type { SpecAnalysis } from '../modelSpec/analysisTypes';
 import type { RunIo } from './runIo';
 
 export const DATA_SUMMARY_FILE = 'data-summary.json';

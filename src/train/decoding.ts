@@ -4,7 +4,7 @@
  */
 import { Tensor, Rng } from '../tensor';
 import type { Batch } from '../data/types';
-import type { DecodingSpec } from '../spec/types';
+import type { DecodingSpec } from '../modelSpec/types';
 import { BOS_ID, EOS_ID, argmax, type SequenceModel } from './model';
 import { heapZeros } from './heapTensors';
 

@@ -5,7 +5,7 @@
  * `training.divergenceFactor` × the initial loss (the loss of the first step, before any update).
  */
 import type { NamedParameter } from '../nn/parameter';
-import type { TrainingSpec } from '../spec/types';
+import type { TrainingSpec } from '../modelSpec/types';
 import { firstNonFinite } from './weightsFile';
 
 /** Three orders of magnitude over the untrained model's loss: no run that is learning gets there. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../tensor';
 import { baselines } from '../data/baselines';
 import type { DataSplit, PreparedData } from '../data/types';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { SequenceModel } from './model';
 import { memoryRunIo } from './runIo';
 import { saveWeights } from './runFolder';

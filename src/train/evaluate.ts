@@ -4,7 +4,7 @@
  * the whole split).
  */
 import { Rng } from '../tensor';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, DataSplit, PreparedData } from '../data/types';
 import { baselines as computeBaselines } from '../data/baselines';
 import type { TestEvaluation } from './protocol';

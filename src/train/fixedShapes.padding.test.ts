@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../tensor';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { Vocabulary } from '../data/vocabulary';
 import { SequenceModel } from './model';

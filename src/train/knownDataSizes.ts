@@ -6,13 +6,13 @@
  *   (c) otherwise the record the latest `seqlab check` or run of the spec left beside it
  *       (`.seqlab/data-sizes/<spec file>.json`), when it was made from the same data file (path, size, mtime)
  *       and the same task and data section.
- * Still unknown, the count keeps its data-dependent terms (see src/spec/parameterCount.ts).
+ * Still unknown, the count keeps its data-dependent terms (see src/modelSpec/parameterCount.ts).
  * Nothing here reads more of a data file than the context's facts (stat and head) hold.
  */
 import * as path from 'node:path';
-import { analyzeSpec, type SpecAnalysis, type SpecContext } from '../spec';
-import { readDataFile, type DataFileFacts } from '../spec/dataFiles';
-import type { SeqModelSpec } from '../spec/types';
+import { analyzeSpec, type SpecAnalysis, type SpecContext } from '../modelSpec';
+import { readDataFile, type DataFileFacts } from '../modelSpec/dataFiles';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { prepareData } from '../data';
 import type { DataIo } from '../data/types';
 import { probeDataFileSync } from './dataFileProbe';

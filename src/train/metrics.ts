@@ -6,7 +6,7 @@
  *   generate: perplexity = exp(mean cross-entropy per token), token accuracy;
  *   seq2seq: perplexity and token accuracy (teacher-forced), exact match (decoded, added by the trainer).
  */
-import type { TaskType } from '../spec/types';
+import type { TaskType } from '../modelSpec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { IGNORED_TARGET } from './taskLoss';
 import { argmax } from './model';

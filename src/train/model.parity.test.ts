@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../tensor';
 import { clipGradNorm } from '../nn/clip';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { Vocabulary } from '../data/vocabulary';
 import { loadFixture, maxRelativeError, type Fixture } from '../../test/fixtures/load';

@@ -21,14 +21,14 @@ import { Parameter, prefixed } from '../nn/parameter';
 import { Linear } from '../nn/linear';
 import { Embedding } from '../nn/embedding';
 import { Dropout } from '../nn/dropout';
-import type { SeqModelSpec, TaskType, RecurrentSpec } from '../spec/types';
+import type { SeqModelSpec, TaskType, RecurrentSpec } from '../modelSpec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocabulary';
 import { RecurrentStack } from './recurrentStack';
 import { IGNORED_TARGET, TaskLoss, createTaskLoss } from './taskLoss';
 import { heapCopy, heapZeros } from './heapTensors';
 import { DetachedState } from '../nn/recurrent/truncatedBptt';
-import { stateWidth } from '../spec/shapes';
+import { stateWidth } from '../modelSpec/shapes';
 
 /** Options of one training step that the trainer decides (seeded) and the model obeys. */
 export interface StepContext {

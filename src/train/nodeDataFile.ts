@@ -1,7 +1,7 @@
 /** `DataIo.openFile` on Node: a file descriptor read with `fs.readSync` at explicit positions. */
 import * as fs from 'node:fs';
 import type { DataFile } from '../data/types';
-import { describeDataFileKind, NotARegularFileError } from '../spec/dataFileKind';
+import { describeDataFileKind, NotARegularFileError } from '../modelSpec/dataFileKind';
 
 export function openNodeDataFile(filePath: string): DataFile {
   // Checked before opening: opening a FIFO blocks until a writer appears, and a device may never end.

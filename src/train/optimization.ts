@@ -6,7 +6,7 @@ import { SGD } from '../nn/optim/sgd';
 import { Adam, AdamW } from '../nn/optim/adam';
 import type { Optimizer } from '../nn/optim/optimizer';
 import { StepLR, CosineAnnealingLR, ReduceLROnPlateau, type ScheduleState } from '../nn/schedules';
-import type { TrainingSpec, TeacherForcingSpec } from '../spec/types';
+import type { TrainingSpec, TeacherForcingSpec } from '../modelSpec/types';
 
 export function createOptimizer(params: readonly NamedParameter[], spec: TrainingSpec['optimizer']): Optimizer {
   switch (spec.type) {

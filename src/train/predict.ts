@@ -14,7 +14,7 @@
  * ([O]) and regress-per-step ([T][K]): the outputs in the model's (normalised) units, before denormalisation.
  */
 import { Rng } from '../tensor';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { tokenize, type TokenizeOptions } from '../data/tokenize';
 import { resolveTokenizer } from '../data/dataDefaults';

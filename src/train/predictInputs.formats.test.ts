@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { readPredictInputs, predictInputFormat } from './predictInputs';
 
 const base = { name: 'p', model: { encoder: { cell: 'lstm' as const, hiddenSize: 4 } }, training: { epochs: 1, batchSize: 2, optimizer: { type: 'adam' as const, lr: 0.01 } } };

@@ -13,7 +13,7 @@
  *   text (generate)           the whole file is one prompt (one final newline dropped); an empty file starts at <s>
  */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { DataError } from '../data/types';
 import { parseCsvWithHeader, requireColumn } from '../data/csv';
 import { readNumericColumns } from '../data/series';

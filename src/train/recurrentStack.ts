@@ -14,8 +14,8 @@ import { prefixed } from '../nn/parameter';
 import { LSTM, GRU, RNN } from '../nn/recurrent';
 import { Dropout } from '../nn/dropout';
 import { LayerNorm } from '../nn/layerNorm';
-import type { RecurrentSpec, CellType } from '../spec/types';
-import { stateWidth } from '../spec/shapes';
+import type { RecurrentSpec, CellType } from '../modelSpec/types';
+import { stateWidth } from '../modelSpec/shapes';
 
 import type { RecurrentForwardOptions, RecurrentForwardResult, RecurrentBackwardInput, RecurrentBackwardResult } from '../nn/recurrent/types';
 import { heapCopy, heapZeros } from './heapTensors';

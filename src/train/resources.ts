@@ -7,10 +7,10 @@
  */
 import * as os from 'node:os';
 import type { JSONPath } from 'jsonc-parser';
-import type { LayerInfo, SpecDiagnostic, SpecTotals } from '../spec/analysisTypes';
-import { formatBytes } from '../spec/hover';
-import { SpecSource } from '../spec/specSource';
-import type { SeqModelSpec } from '../spec/types';
+import type { LayerInfo, SpecDiagnostic, SpecTotals } from '../modelSpec/analysisTypes';
+import { formatBytes } from '../modelSpec/hover';
+import { SpecSource } from '../modelSpec/specSource';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { DataInfo } from '../data/types';
 import { kernels } from '../tensor/backend';
 import { KERNELS_WASM_MAXIMUM_PAGES } from '../tensor/wasm/kernelsBinary.generated';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../tensor';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { prepareData } from '../data';
 import type { PreparedData } from '../data/types';
 import type { ExampleSplit } from '../data/batching';

@@ -3,7 +3,7 @@
  * A row is a run or a sweep trial, identified by its run folder; the panel can only name rows the host sent, so it
  * never makes the host read a path of its choosing.
  */
-import type { SpecDifference, SpecValue } from '../spec/specDiff';
+import type { SpecDifference, SpecValue } from '../modelSpec/specDiff';
 
 /** How a run stands (see src/extension/runRecords.ts). */
 export type RunStatus = 'running' | 'completed' | 'early-stopped' | 'stopped' | 'diverged' | 'failed' | 'pruned' | 'pending' | 'interrupted';

@@ -5,8 +5,8 @@
  * nothing behind.
  */
 import * as path from 'node:path';
-import type { SpecDiagnostic } from '../spec/analysisTypes';
-import type { SeqModelSpec } from '../spec/types';
+import type { SpecDiagnostic } from '../modelSpec/analysisTypes';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { baselines as computeBaselines } from '../data';
 import type { PreparedData } from '../data/types';
 import type { DataFileStamp } from '../data/summaryRecord';

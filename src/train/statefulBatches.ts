@@ -14,7 +14,7 @@
  * the chunk (the series' own next values): batch j of a group holds chunk j of B series, and the state resets
  * when the next group of unrelated series starts. Other independent sequences (adding) are refused.
  */
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, DataSplit, PreparedData } from '../data/types';
 import { ExampleSplit, PackedStore } from '../data/batching';
 

@@ -5,7 +5,7 @@
  */
 import { Tensor } from '../tensor';
 import { MSELoss, L1Loss, HuberLoss, CrossEntropyLoss } from '../nn/losses';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { perStepRegressionLoss } from './perStepRegressionLoss';
 

@@ -4,7 +4,7 @@
  * `seqlab export` and the predictions panel's rollout.
  */
 import { Rng } from '../tensor';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { PreparedData } from '../data/types';
 import { SequenceModel } from './model';
 import type { RunIo } from './runIo';

@@ -2,7 +2,7 @@
 // units, whichever position the target has among the inputs and whether or not the data is normalised.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { prepareData } from '../data';
 import { train } from './trainer';
 import { memoryRunIo } from './runIo';

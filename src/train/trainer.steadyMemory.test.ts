@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernels, setKernels } from '../tensor';
 import { sharedWasmKernels } from '../tensor/wasm';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { prepareData } from '../data';
 import { train } from './trainer';
 import { memoryRunIo } from './runIo';

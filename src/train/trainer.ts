@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { Rng, kernels } from '../tensor';
 import { parameterCount } from '../nn/parameter';
 import { clipGradNorm, clipGradValue, gradNorm } from '../nn/clip';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, PreparedData } from '../data/types';
 import type { EpochEnd, PredictionSample, RunFinished, TestEvaluation, TrainerEvent } from './protocol';
 import { SequenceModel } from './model';

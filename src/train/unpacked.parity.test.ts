@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFixture, maxRelativeError } from '../../test/fixtures/load';
 import { Rng } from '../tensor';
-import type { SeqModelSpec } from '../spec/types';
+import type { SeqModelSpec } from '../modelSpec/types';
 import type { Batch, DataInfo } from '../data/types';
 import { Vocabulary } from '../data/vocabulary';
 import { SequenceModel } from './model';

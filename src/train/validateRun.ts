@@ -5,15 +5,15 @@
  * check a stateful setup, then estimate the memory training needs against the machine. Nothing is written.
  */
 import * as path from 'node:path';
-import { analyzeSpec } from '../spec/analyze';
-import type { SpecAnalysis, SpecContext, SpecDiagnostic } from '../spec/analysisTypes';
-import { SpecSource } from '../spec/specSource';
-import type { SeqModelSpec } from '../spec/types';
+import { analyzeSpec } from '../modelSpec/analyze';
+import type { SpecAnalysis, SpecContext, SpecDiagnostic } from '../modelSpec/analysisTypes';
+import { SpecSource } from '../modelSpec/specSource';
+import type { SeqModelSpec } from '../modelSpec/types';
 import { DataError, prepareData } from '../data';
 import type { DataInfo, PreparedData } from '../data/types';
 import { FileError, reasonInWords } from './fileErrors';
 import { probeDataFileSync } from './dataFileProbe';
-import type { DataFileFacts } from '../spec/dataFiles';
+import type { DataFileFacts } from '../modelSpec/dataFiles';
 import { type MachineMemory, type MemoryEstimate, estimateTrainingMemory, machineMemory, resourceDiagnostics } from './resources';
 import type { RunIo } from './runIo';
 import { StatefulTrainingError, statefulPlanFor } from './statefulBatches';

@@ -4,7 +4,7 @@
  * with finite values. Every problem is a `FileError` naming the file, the reason in words.
  */
 import { decodeSafetensors, type DecodedSafetensors } from '../nn/safetensors';
-import type { LayerInfo } from '../spec/analysisTypes';
+import type { LayerInfo } from '../modelSpec/analysisTypes';
 import { FileError } from './fileErrors';
 import type { RunIo } from './runIo';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeSpec, buildDiagram, specTemplates } from '../../src/spec';
+import { analyzeSpec, buildDiagram, specTemplates } from '../../src/modelSpec';
 import { parseDiagram, pointHalfwayAlong, polylinePath } from './diagramModel';
 
 const node = (id: string, y: number, extra: Record<string, unknown> = {}) => ({ id, label: id, detail: '', kind: 'lstm', x: 10, y, width: 100, height: 40, offset: 5, ...extra });

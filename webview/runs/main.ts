@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { HostToRunsTable, RunCurve, RunsTable, RunsTableToHost } from '../../src/train/protocol';
-import type { SpecDifference } from '../../src/spec/specDiff';
+import type { SpecDifference } from '../../src/modelSpec/specDiff';
 import { applyThemeToChartDefaults, Chart, css, lineDataset, restyleChart, xyChartConfiguration } from '../shared/charts';
 import { appRoot, card, chartCanvas, element, frameScheduler, svgElement, wideCard } from '../shared/dom';
 import { formatCount, formatDuration, formatScalar } from '../shared/format';

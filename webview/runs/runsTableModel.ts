@@ -4,7 +4,7 @@
  * run or group for the overlay chart (a group: the mean per epoch with a ± std band). Pure: no DOM.
  */
 import type { RunCurve, RunsTableRow } from '../../src/train/protocol';
-import type { SpecValue } from '../../src/spec/specDiff';
+import type { SpecValue } from '../../src/modelSpec/specDiff';
 
 export interface MeanStd {
   mean: number;

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Rng } from '../../tensor';
 import { decodeSafetensors } from '../../nn/safetensors';
-import type { SeqModelSpec } from '../../spec/types';
+import type { SeqModelSpec } from '../../modelSpec/types';
 import { prepareData } from '../../data';
 import type { Batch } from '../../data/types';
 import { SequenceModel } from '../../train/model';

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Rng } from '../../tensor';
-import type { SeqModelSpec } from '../../spec/types';
+import type { SeqModelSpec } from '../../modelSpec/types';
 import { prepareData } from '../../data';
 import type { TrainerEvent } from '../../train/protocol';
 import { SequenceModel } from '../../train/model';

@@ -11,7 +11,7 @@ import { idArrayFor, type IdArray } from '../batching';
 import { conllData, readTaggedSentences, taggedSentenceSplits, type ConllOptions } from '../conll';
 import type { LabelledSamplesPlan } from '../labelledSamples';
 import { pairsData, planPairs, readPairs, type PairsOptions } from '../pairs';
-import type { ConllData, PairsData, TextClassificationData } from '../../spec/types';
+import type { ConllData, PairsData, TextClassificationData } from '../../modelSpec/types';
 import type { SplitCounts } from '../splits';
 import { classesInOrder, labelledTextSplits, readLabelledTexts, textClassificationData, type TextClassificationOptions } from '../textClassification';
 import type { DataFile, PreparedData } from '../types';

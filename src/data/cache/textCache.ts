@@ -7,7 +7,7 @@
  */
 import { idArrayFor, type IdArray } from '../batching';
 import { forEachTokenId, planPlainText, plainTextData, TokenWindowStore } from '../plainText';
-import type { PlainTextData } from '../../spec/types';
+import type { PlainTextData } from '../../modelSpec/types';
 import { splitCounts } from '../splits';
 import { TokenInterner } from '../tokenStream';
 import type { DataFile, PreparedData } from '../types';

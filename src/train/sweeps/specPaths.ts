@@ -3,7 +3,7 @@
  * (read from schemas/seqmodel.schema.json, through `$ref` and every `if`/`then` branch), and the spec a trial
  * trains — the base spec's JSON with each path set, `training.seed` the trial's seed.
  */
-import { specSchema } from '../../spec';
+import { specSchema } from '../../modelSpec';
 import type { ParamValue } from './sweepFolder';
 
 interface SchemaNode {

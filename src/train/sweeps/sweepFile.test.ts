@@ -2,7 +2,7 @@
 // trial's spec checked before anything runs, its problems placed at the parameter value that causes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeSpec } from '../../spec';
+import { analyzeSpec } from '../../modelSpec';
 import { tinyAddingSpec } from '../testing/tinyRuns';
 import { analyzeSweep } from './sweepFile';
 import { checkTrials, planTrials } from './trialPlan';

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { PreparedData } from '../../data/types';
-import type { SpecDiagnostic } from '../../spec';
+import type { SpecDiagnostic } from '../../modelSpec';
 import type { RunIo } from '../runIo';
 import { SpecError, validateRun } from '../validateRun';
 import { analyzeSweep } from './sweepFile';

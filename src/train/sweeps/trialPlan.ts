@@ -5,8 +5,8 @@
  * "parameters" — so an impossible combination is a sweep-file error like any other.
  */
 import { getLocation } from 'jsonc-parser';
-import { analyzeSpec, type SpecDiagnostic } from '../../spec';
-import type { SpecSource } from '../../spec/specSource';
+import { analyzeSpec, type SpecDiagnostic } from '../../modelSpec';
+import type { SpecSource } from '../../modelSpec/specSource';
 import { gridConfigurations, randomConfigurations } from './sampling';
 import { trialSpec } from './specPaths';
 import { type ResolvedSweep, type SweepTrial, configKey } from './sweepFolder';

@@ -8,7 +8,7 @@ import { Rng } from '../../tensor/rng';
 import { nodeDataCacheIo } from '../nodeDataCache';
 import { memoryRunIo, nodeRunIo } from '../runIo';
 import { train } from '../trainer';
-import type { SeqModelSpec } from '../../spec/types';
+import type { SeqModelSpec } from '../../modelSpec/types';
 import { recorder, steppingClock } from './tinyRuns';
 
 /** Node's io with the cache threshold forced: 0 sends every file through the cache, Infinity none. */

@@ -1,5 +1,5 @@
 // Small specs and a recorder shared by the trainer tests: quick synthetic problems that train in well under a second.
-import type { SeqModelSpec } from '../../spec/types';
+import type { SeqModelSpec } from '../../modelSpec/types';
 import type { TrainerEvent } from '../protocol';
 import { prepareData } from '../../data';
 import type { PreparedData } from '../../data/types';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeSpec, specTemplates } from '../../../src/spec';
+import { analyzeSpec, specTemplates } from '../../../src/modelSpec';
 import bundledModelPy from '../../../src/cli/pytorch/model.py';
 import type { SeqLabTestApi } from '../../../src/extension/extension';
 import { sweepFileDiagnostics } from '../../../src/train/sweeps/trialPlan';

@@ -1,4 +1,4 @@
-// The JSON schema compiles (ajv, draft-07), documents every property, matches src/spec/types.ts property for
+// The JSON schema compiles (ajv, draft-07), documents every property, matches src/modelSpec/types.ts property for
 // property, and accepts every bundled example and template; analysis of each example finds no error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,10 +79,10 @@ test('every property has a description and a markdownDescription', () => {
   assert.deepEqual(undocumented, []);
 });
 
-test('schema properties match src/spec/types.ts exactly', () => {
+test('schema properties match src/modelSpec/types.ts exactly', () => {
   // Syntax only (a type checker takes seconds): interface members plus those of the interfaces it extends,
   // and the members of every object literal in a union alias.
-  const file = ts.createSourceFile('types.ts', readFileSync(join(root, 'src', 'spec', 'types.ts'), 'utf8'), ts.ScriptTarget.ES2022, true);
+  const file = ts.createSourceFile('types.ts', readFileSync(join(root, 'src', 'modelSpec', 'types.ts'), 'utf8'), ts.ScriptTarget.ES2022, true);
   const declarations = new Map<string, ts.InterfaceDeclaration | ts.TypeAliasDeclaration>();
   ts.forEachChild(file, (node) => {
     if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) declarations.set(node.name.text, node);

@@ -40,7 +40,7 @@ function strip(node: Json): Json {
 }
 
 export function editorSchema(schema: Record<string, unknown>): Record<string, unknown> {
-  return { ...(strip(schema as Json) as Record<string, unknown>), $comment: 'Generated from seqmodel.schema.json by src/spec/editorSchema.ts: editor help only, SeqLab validates.' };
+  return { ...(strip(schema as Json) as Record<string, unknown>), $comment: 'Generated from seqmodel.schema.json by src/modelSpec/editorSchema.ts: editor help only, SeqLab validates.' };
 }
 
 export const EDITOR_SCHEMA_FILE = 'dist/seqmodel.editor.schema.json';

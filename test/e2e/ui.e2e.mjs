@@ -463,15 +463,20 @@ export function uiSuite(lib) {
     const description = await node.innerText();
     assert.match(description, /finished · 3\/3 trials/, description);
     const deleteItem = page.locator('.context-view .action-item', { hasText: 'Delete Sweep…' }).first();
-    await until('the sweep\'s menu with Delete Sweep…', async () => {
+    const dialog = page.locator('.monaco-dialog-box');
+    // A context menu may drop a click that comes right after it opened (it guards against the opening right-click's
+    // mouse-up): open it again and click again until the confirmation shows.
+    await until('Delete Sweep… from the sweep\'s menu, and its confirmation', async () => {
+      if (await dialog.isVisible()) return true;
       await page.keyboard.press('Escape');
       await node.click({ button: 'right' });
       await deleteItem.waitFor({ timeout: guard(3000) });
+      await deleteItem.hover();
+      await sleep(300);
+      await deleteItem.click();
+      await dialog.waitFor({ timeout: guard(5000) });
       return true;
-    }, 30_000, 500);
-    await deleteItem.click();
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: guard(15_000) });
+    }, 60_000, 500);
     assert.match(await dialog.innerText(), /Delete the sweep cells-ui-\d{8}-\d{6}(-\d+)? and its 3 trials\?/);
     await shot(context, '11-delete-sweep');
     await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
+import { pickDocument } from './pickDocument';
 import type { PanelKind, StartTraining } from '../train/protocol';
 import { specTemplates, templateDataFile, type SpecTemplate } from '../modelSpec';
 import type { TrainingRun, TrainingRunManager } from './runManager';
@@ -35,22 +36,14 @@ export interface TrainCommandOptions {
 
 const workspaceRoots = () => (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
 
-async function pickSpecDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
-  if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
-  const active = vscode.window.activeTextEditor?.document;
-  if (active && isSpecDocument(active)) return active;
-  const files = await vscode.workspace.findFiles(`**/*${SPEC_FILE_SUFFIX}`, '{**/node_modules/**,**/.seqlab/**}', 200);
-  if (files.length === 0) {
-    const choice = await vscode.window.showWarningMessage('SeqLab: no *.seqmodel.json spec in this workspace.', 'New Spec from Template');
-    if (choice) await vscode.commands.executeCommand('seqlab.newSpecFromTemplate');
-    return undefined;
-  }
-  if (files.length === 1) return vscode.workspace.openTextDocument(files[0]);
-  const picked = await vscode.window.showQuickPick(
-    files.map((file) => ({ label: basename(file.fsPath), description: vscode.workspace.asRelativePath(dirname(file.fsPath)), file })),
-    { title: 'SeqLab: which spec?', placeHolder: 'Pick a *.seqmodel.json spec' },
-  );
-  return picked ? vscode.workspace.openTextDocument(picked.file) : undefined;
+function pickSpecDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
+  return pickDocument(uri, {
+    suffix: SPEC_FILE_SUFFIX, isKind: isSpecDocument, pickTitle: 'SeqLab: which spec?', pickPlaceholder: 'Pick a *.seqmodel.json spec',
+    whenNone: async () => {
+      const choice = await vscode.window.showWarningMessage('SeqLab: no *.seqmodel.json spec in this workspace.', 'New Spec from Template');
+      if (choice) await vscode.commands.executeCommand('seqlab.newSpecFromTemplate');
+    },
+  });
 }
 
 async function pickActiveRun(context: CommandContext, verb: string): Promise<TrainingRun | undefined> {

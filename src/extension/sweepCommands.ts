@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { rmSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
+import { pickDocument } from './pickDocument';
 import { nodeRunIo } from '../train/runIo';
 import { SWEEP_FILE_SUFFIX } from '../train/sweeps/sweepFile';
 import { prepareSweep } from '../train/sweeps/sweepStart';
@@ -26,21 +27,11 @@ export interface SweepCommandContext {
   log(line: string): void;
 }
 
-async function pickSweepDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
-  if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
-  const active = vscode.window.activeTextEditor?.document;
-  if (active && isSweepDocument(active)) return active;
-  const files = await vscode.workspace.findFiles(`**/*${SWEEP_FILE_SUFFIX}`, '{**/node_modules/**,**/.seqlab/**}', 200);
-  if (files.length === 0) {
-    void vscode.window.showWarningMessage('SeqLab: no *.seqsweep.json sweep file in this workspace.');
-    return undefined;
-  }
-  if (files.length === 1) return vscode.workspace.openTextDocument(files[0]);
-  const picked = await vscode.window.showQuickPick(
-    files.map((file) => ({ label: basename(file.fsPath), description: vscode.workspace.asRelativePath(dirname(file.fsPath)), file })),
-    { title: 'SeqLab: run which sweep?', placeHolder: 'Pick a *.seqsweep.json file' },
-  );
-  return picked ? vscode.workspace.openTextDocument(picked.file) : undefined;
+function pickSweepDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
+  return pickDocument(uri, {
+    suffix: SWEEP_FILE_SUFFIX, isKind: isSweepDocument, pickTitle: 'SeqLab: run which sweep?', pickPlaceholder: 'Pick a *.seqsweep.json file',
+    whenNone: async () => void vscode.window.showWarningMessage('SeqLab: no *.seqsweep.json sweep file in this workspace.'),
+  });
 }
 
 /** A sweep folder from a Runs view node, a path (links, tests), or picked among the sweeps `fits` accepts. */

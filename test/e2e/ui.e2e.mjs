@@ -13,6 +13,20 @@ function readRecords(eventsFile) {
 }
 
 /** Polls `probe` (a DOM read, the events file) until it answers; `timeoutMs` is a hang guard, stretched by load. */
+/** How many opaque pixels of a canvas have each colour ([r, g, b], within 12 per channel): is each curve drawn? */
+function paintedPixels(canvas, colours) {
+  return canvas.evaluate((element, wanted) => {
+    const data = element.getContext('2d').getImageData(0, 0, element.width, element.height).data;
+    return wanted.map((rgb) => {
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) < 12 && Math.abs(data[i + 1] - rgb[1]) < 12 && Math.abs(data[i + 2] - rgb[2]) < 12) n++;
+      }
+      return n;
+    });
+  }, colours);
+}
+
 async function until(what, probe, timeoutMs = 30_000, intervalMs = 250) {
   const deadline = Date.now() + guard(timeoutMs);
   let last;
@@ -346,16 +360,7 @@ export function uiSuite(lib) {
     }
     assert.equal(new Set(overlay.map((row) => row.colour)).size, 3, 'three colours');
     // Each colour is painted on the chart.
-    const painted = await frame.locator('canvas#overlay-chart').evaluate((canvas, colours) => {
-      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      return colours.map((rgb) => {
-        let n = 0;
-        for (let i = 0; i < data.length; i += 4) {
-          if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) < 12 && Math.abs(data[i + 1] - rgb[1]) < 12 && Math.abs(data[i + 2] - rgb[2]) < 12) n++;
-        }
-        return n;
-      });
-    }, overlay.map((row) => parse(row.colour)));
+    const painted = await paintedPixels(frame.locator('canvas#overlay-chart'), overlay.map((row) => parse(row.colour)));
     console.log(`    overlay: ${overlay.length} curves, pixels per colour ${painted.join(', ')}`);
     assert.ok(painted.every((n) => n > 20), `a curve is not drawn: ${painted.join(', ')} px`);
     await shot(context, '09-runs-table');
@@ -437,16 +442,7 @@ export function uiSuite(lib) {
     }
     assert.equal(new Set(overlay.map((row) => row.colour)).size, 3, 'three colours');
     const parse = (css) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
-    const painted = await (await lib.webviewFrame(page, 'runs', 5000)).locator('canvas#overlay-chart').evaluate((canvas, colours) => {
-      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      return colours.map((rgb) => {
-        let n = 0;
-        for (let i = 0; i < data.length; i += 4) {
-          if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) < 12 && Math.abs(data[i + 1] - rgb[1]) < 12 && Math.abs(data[i + 2] - rgb[2]) < 12) n++;
-        }
-        return n;
-      });
-    }, overlay.map((row) => parse(row.colour)));
+    const painted = await paintedPixels((await lib.webviewFrame(page, 'runs', 5000)).locator('canvas#overlay-chart'), overlay.map((row) => parse(row.colour)));
     console.log(`    sweep overlay: ${overlay.length} curves, pixels per colour ${painted.join(', ')}`);
     assert.ok(painted.every((n) => n > 20), `a curve is not drawn: ${painted.join(', ')} px`);
     await shot(context, '10-sweep-runs-table');

@@ -66,7 +66,7 @@ Commands:
   predict SPEC    run trained weights on inputs from a file (JSON, or the spec's data format)
   export SPEC     write a PyTorch project (model.py, train.py for torchrun/DDP, the weights)
   init DATA       write a spec for a data file (.csv, .tsv, .jsonl, .conll, .txt) beside it
-  sweep FILE      train the trials of a *.seqsweep.json (grid, random, asha), N at once; a live table
+  sweep FILE      train the trials of a *.seqsweep.json (grid, random, tpe, asha), N at once; a live table
   runs [FOLDER]   list runs and sweep trials with their parameters and results
 
 Run 'seqlab <command> --help' for the options of a command.

@@ -19,6 +19,7 @@ import { workerLauncher } from '../train/sweeps/trialLaunchers';
 import { type ResolvedSweep, type SweepTrial, SWEEP_FILES, readSweepFolder } from '../train/sweeps/sweepFolder';
 import { type RunRow, collectRunRows, sortRows, sweepRows } from '../train/sweeps/runsTable';
 import { formatMeanStd, groupBySeeds, meanStd } from '../train/sweeps/seedGroups';
+import { awaitsProposal } from '../train/sweeps/tpeSweep';
 import { type CliIo, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, RunFailure, UsageError, integerOption, parse } from './commands';
 import { alignedTable } from './table';
 import { formatDuration } from './progress';
@@ -26,8 +27,8 @@ import { formatDuration } from './progress';
 export const SWEEP_HELP: Record<string, string> = {
   sweep: `Usage: seqlab sweep FILE.seqsweep.json [--parallel N] [--threads-per-run 1|2] [--json] [--resume SWEEP_DIR]
 
-Trains every trial of a sweep: the base spec with the listed parameters set (grid, random, or asha: successive
-halving that stops poor trials early). Each trial is an ordinary run folder in
+Trains every trial of a sweep: the base spec with the listed parameters set (grid, random, tpe: each
+configuration proposed from the finished ones, or asha: successive halving that stops poor trials early). Each trial is an ordinary run folder in
 .seqlab/sweeps/<name>-<time>/trials/ beside the sweep file; state.json there records every trial.
 Every trial's spec is validated before anything runs; a problem is reported at its place in FILE (exit 2).
 
@@ -156,7 +157,7 @@ function terminalSweepReporter(write: (text: string) => void, sweep: ResolvedSwe
     lastDraw = now;
     const rows = trials.map((t) => {
       const l = live.get(t.id);
-      return [t.id, describeTrial(t), t.status, ...(sweep.asha ? [String(t.rung)] : []), l ? `${l.epoch}${l.epochs ? `/${l.epochs}` : ''}` : '', t.metric === null ? '' : t.metric.toPrecision(4)];
+      return [t.id, awaitsProposal(sweep, trials, t) ? `(TPE proposes it), seed ${t.seed}` : describeTrial(t), t.status, ...(sweep.asha ? [String(t.rung)] : []), l ? `${l.epoch}${l.epochs ? `/${l.epochs}` : ''}` : '', t.metric === null ? '' : t.metric.toPrecision(4)];
     });
     const table = alignedTable(['trial', 'parameters', 'status', ...(sweep.asha ? ['rung'] : []), 'epoch', `best ${sweep.metric.name}`], rows);
     write(`${shownLines ? `\x1b[${shownLines}A\x1b[0J` : ''}${table}\n`);

@@ -84,3 +84,36 @@ test('every trial\'s spec is checked: an impossible value is an error at that va
   assert.equal(text.split('\n')[d.range.start.line].trim(), '0');
   assert.match(d.message, /^Trial t001 \(model\.encoder\.cell="rnn", model\.encoder\.hiddenSize=0, seed 11\) \(and 3 more trials\): /);
 });
+
+test('method tpe: Optuna\'s defaults unless given, warnings where TPE would never propose or does not apply, located', () => {
+  const parameters = { 'training.optimizer.lr': { min: 0.001, max: 0.1, distribution: 'log-uniform' } };
+  const plain = analyze({ spec: 'adding.seqmodel.json', method: 'tpe', trials: 30, parameters }).analysis;
+  assert.deepEqual(plain.diagnostics, []);
+  assert.deepEqual(plain.sweep!.tpe, { startupTrials: 10, gamma: 0.1, candidates: 24, priorWeight: 1 });
+  const tuned = analyze({ spec: 'adding.seqmodel.json', method: 'tpe', trials: 30, parameters, tpe: { startupTrials: 5, gamma: 0.2 } }).analysis;
+  assert.deepEqual(tuned.sweep!.tpe, { startupTrials: 5, gamma: 0.2, candidates: 24, priorWeight: 1 });
+  // Ten random configurations and eight trials: TPE would never propose; said at "trials" (the default's place).
+  const short = analyze({ spec: 'adding.seqmodel.json', method: 'tpe', trials: 8, parameters });
+  assert.deepEqual(where(short.text, short.analysis).map((d) => [d.code, d.covers]), [['sweep/tpe-all-random', '8']]);
+  const explicit = analyze({ spec: 'adding.seqmodel.json', method: 'tpe', trials: 8, parameters, tpe: { startupTrials: 8 } });
+  assert.deepEqual(where(explicit.text, explicit.analysis).map((d) => [d.code, d.covers]), [['sweep/tpe-all-random', '8']]);
+  assert.match(explicit.analysis.diagnostics[0].message, /tpe\.startupTrials\)/);
+  assert.ok(explicit.analysis.diagnostics[0].offset > explicit.text.indexOf('"tpe"'), 'at tpe.startupTrials, not at trials');
+  const ignored = analyze({ spec: 'adding.seqmodel.json', method: 'random', trials: 4, parameters, tpe: { gamma: 0.2 } });
+  assert.deepEqual(where(ignored.text, ignored.analysis).map((d) => [d.code, d.covers]), [['sweep/tpe-ignored', '"tpe"']]);
+  assert.equal(ignored.analysis.sweep!.tpe, undefined);
+  const bad = analyze({ spec: 'adding.seqmodel.json', method: 'tpe', trials: 30, parameters, tpe: { gamma: 0, candidates: 0 } });
+  assert.deepEqual(where(bad.text, bad.analysis).map((d) => d.covers), ['0', '0']);
+  assert.equal(bad.analysis.sweep, undefined);
+  const noTrials = analyze({ spec: 'adding.seqmodel.json', method: 'tpe', parameters });
+  assert.deepEqual(where(noTrials.text, noTrials.analysis).map((d) => [d.code, d.covers]), [['sweep/trials-needed', '"tpe"']]);
+});
+
+test('a TPE sweep plans configuration by configuration, its seeds one after another', () => {
+  const { analysis } = analyze({ spec: 'adding.seqmodel.json', method: 'tpe', trials: 12, seeds: 2, parameters: { 'training.optimizer.lr': { min: 0.001, max: 0.1, distribution: 'log-uniform' } } });
+  const trials = planTrials(analysis.sweep!);
+  assert.equal(trials.length, 24);
+  assert.deepEqual(trials.slice(0, 4).map((t) => t.seed), [11, 12, 11, 12]);
+  assert.equal(trials[0].configKey, trials[1].configKey);
+  assert.notEqual(trials[1].configKey, trials[2].configKey);
+});

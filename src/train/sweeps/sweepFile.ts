@@ -15,7 +15,8 @@ import { reportOne } from '../../modelSpec/schemaValidation';
 import { higherIsBetter, metricNamesFor } from '../metrics';
 import { formatDiagnostic } from '../validateRun';
 import { propertyNamesAt, specHasPath } from './specPaths';
-import type { AshaSettings, Distribution, ParameterDomain, ParamValue, ResolvedSweep, SweepMethod } from './sweepFolder';
+import type { AshaSettings, Distribution, ParameterDomain, ParamValue, ResolvedSweep, SweepMethod, TpeSettings } from './sweepFolder';
+import { TPE_DEFAULTS } from './tpe';
 
 export const SWEEP_FILE_SUFFIX = '.seqsweep.json';
 
@@ -99,6 +100,11 @@ function analyzeSource(source: SpecSource, context: SweepContext): Omit<SweepAna
   if (method === 'grid' && file.trials !== undefined) source.reportAt('warning', 'sweep/trials-ignored', 'A grid runs every combination of the values; "trials" is ignored.', ['trials'], 'key');
   if (method !== 'asha' && file.asha) source.reportAt('warning', 'sweep/asha-ignored', `"asha" applies to method "asha" only; method "${method}" trains every trial to the spec's epochs.`, ['asha'], 'key');
   let asha: AshaSettings | undefined;
+  if (method !== 'tpe' && file.tpe) source.reportAt('warning', 'sweep/tpe-ignored', `"tpe" applies to method "tpe" only; method "${method}" does not propose configurations from the finished ones.`, ['tpe'], 'key');
+  const tpe: TpeSettings | undefined = method === 'tpe' ? { ...TPE_DEFAULTS, ...file.tpe } : undefined;
+  if (tpe && file.trials !== undefined && tpe.startupTrials >= file.trials) {
+    source.reportAt('warning', 'sweep/tpe-all-random', `With ${tpe.startupTrials} random configurations first (tpe.startupTrials${file.tpe?.startupTrials === undefined ? ', by default' : ''}) and ${file.trials} trials, TPE never proposes one: every configuration is drawn at random. Give more trials or fewer startup trials.`, file.tpe?.startupTrials !== undefined ? ['tpe', 'startupTrials'] : ['trials'], 'value');
+  }
   if (method === 'asha') {
     asha = { reductionFactor: file.asha?.reductionFactor ?? 3, minEpochs: file.asha?.minEpochs ?? 1, maxEpochs: file.asha?.maxEpochs ?? base.spec.training.epochs };
     if (asha.minEpochs > asha.maxEpochs) source.reportAt('error', 'sweep/asha-budget', `asha.minEpochs (${asha.minEpochs}) is more than the last rung's ${asha.maxEpochs} epochs.`, ['asha', 'minEpochs'], 'value');
@@ -121,6 +127,7 @@ function analyzeSource(source: SpecSource, context: SweepContext): Omit<SweepAna
     samplerSeed: file.samplerSeed ?? 0,
     maxConcurrent: file.maxConcurrent ?? 2,
     ...(asha ? { asha } : {}),
+    ...(tpe ? { tpe } : {}),
   };
   return { sweep, baseSpecText: base.text, diagnostics: sorted(source) };
 }
@@ -136,6 +143,7 @@ interface SweepFileJson {
   metric?: { name?: string; direction?: 'minimize' | 'maximize' };
   maxConcurrent?: number;
   asha?: Partial<AshaSettings>;
+  tpe?: Partial<TpeSettings>;
 }
 
 /** Each parameter: a path the spec has, and either a list or a well-formed range (a grid needs lists). */
@@ -174,7 +182,7 @@ function checkParameters(source: SpecSource, file: SweepFileJson, method: SweepM
       } else if (distribution.startsWith('log') && domain.min <= 0) {
         error('sweep/log-range', `${name}: a ${distribution} range needs min > 0 (got ${domain.min}).`, [...at, 'min']);
       } else if (method === 'grid') {
-        error('sweep/grid-needs-values', `${name}: a grid runs listed values; list them ("values": [...]) or use method "random" or "asha" to sample this range.`, at, 'key');
+        error('sweep/grid-needs-values', `${name}: a grid runs listed values; list them ("values": [...]) or use method "random", "tpe" or "asha" to sample this range.`, at, 'key');
       } else {
         parameters[name] = { min: domain.min, max: domain.max, distribution };
       }

@@ -16,7 +16,7 @@ export const SWEEP_FILES = { sweep: 'sweep.json', state: 'state.json', trials: '
 /** A value a sweep sets at a spec path (`model.encoder.cell` → "gru", `training.optimizer.lr` → 0.003). */
 export type ParamValue = number | string | boolean;
 
-export type SweepMethod = 'grid' | 'random' | 'asha';
+export type SweepMethod = 'grid' | 'random' | 'asha' | 'tpe';
 export type MetricDirection = 'minimize' | 'maximize';
 export type Distribution = 'uniform' | 'log-uniform' | 'integer' | 'log-integer';
 
@@ -31,6 +31,18 @@ export interface AshaSettings {
   maxEpochs: number;
 }
 
+/** The Tree-structured Parzen Estimator's settings (tpe.ts; Optuna's TPESampler names in brackets). */
+export interface TpeSettings {
+  /** Configurations drawn at random before TPE proposes (n_startup_trials). */
+  startupTrials: number;
+  /** The share of the finished configurations that counts as good (γ: ⌈γ·n⌉, at most 25). */
+  gamma: number;
+  /** Values drawn from the good density per proposal; the one most likelier good than bad wins (n_ei_candidates). */
+  candidates: number;
+  /** Weight of each density's prior kernel over the whole range (prior_weight). */
+  priorWeight: number;
+}
+
 /** `sweep.json`: the sweep file with every default applied and its base spec resolved to an absolute path. */
 export interface ResolvedSweep {
   name: string;
@@ -43,12 +55,14 @@ export interface ResolvedSweep {
   parameters: Record<string, ParameterDomain>;
   /** `training.seed` of each repeat of a configuration. */
   seeds: number[];
-  /** Configurations: sampled (random, asha) or the grid's size. Trials = trials × seeds.length. */
+  /** Configurations: sampled (random, tpe, asha) or the grid's size. Trials = trials × seeds.length. */
   trials: number;
-  /** Seed of the sampler (random, asha). */
+  /** Seed of the sampler (random, tpe, asha). */
   samplerSeed: number;
   maxConcurrent: number;
   asha?: AshaSettings;
+  /** Present when TPE proposes the configurations (method tpe). */
+  tpe?: TpeSettings;
 }
 
 export type TrialStatus = 'pending' | 'running' | 'completed' | 'pruned' | 'diverged' | 'failed';
@@ -69,6 +83,8 @@ export interface SweepTrial {
   rung: number;
   /** The sweep metric on validation: its best value over the epochs trained so far; null before any epoch. */
   metric: number | null;
+  /** How its parameters were chosen when it started (method tpe): drawn at random, or proposed by TPE. */
+  sampler?: 'random' | 'tpe';
 }
 
 export interface SweepState {
@@ -164,7 +180,7 @@ const isParamValue = (value: unknown): value is ParamValue => typeof value === '
 
 function asResolvedSweep(json: unknown, file: string, problems: string[]): ResolvedSweep | undefined {
   const ok = isObject(json) && typeof json.name === 'string' && typeof json.baseSpec === 'string'
-    && (json.method === 'grid' || json.method === 'random' || json.method === 'asha')
+    && (json.method === 'grid' || json.method === 'random' || json.method === 'asha' || json.method === 'tpe')
     && isObject(json.metric) && typeof json.metric.name === 'string'
     && (json.metric.direction === 'minimize' || json.metric.direction === 'maximize')
     && isObject(json.parameters) && Array.isArray(json.seeds) && typeof json.trials === 'number';

@@ -1,7 +1,7 @@
 /**
  * Runs a sweep: at most `parallel` trials at once, each an ordinary run in `trials/<id>`, and state.json
- * rewritten atomically after every change of a trial (started, rung finished, ended). Grid and random run their
- * trials in order; ASHA asks `nextAshaDecision` what a free slot does (promote, start, wait), the seeds of a
+ * rewritten atomically after every change of a trial (started, rung finished, ended). Grid, random and TPE run
+ * their trials in order (TPE's parameters are proposed as a configuration's first trial starts: tpeSweep.ts); ASHA asks `nextAshaDecision` what a free slot does (promote, start, wait), the seeds of a
  * configuration as one unit.
  *
  * Resume (a sweep whose process was killed, or stopped with Ctrl-C): state.json says what was decided. Finished
@@ -21,6 +21,7 @@ import {
 import type { TrialLauncher } from './trialLaunchers';
 import type { TrialResult } from './trialRun';
 import { trialSpecText } from './trialPlan';
+import { assignProposal } from './tpeSweep';
 
 /** Create `.seqlab/sweeps/<name>-<time>/` (exclusively, `-2`… when taken) with sweep.json and the planned state. */
 export function createSweepFolder(io: RunIo, sweep: ResolvedSweep, trials: SweepTrial[], time: Date): string {
@@ -122,6 +123,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepOutcome> 
       if (fs.existsSync(path.join(runDir, RUN_FILES.model)) && fs.existsSync(path.join(runDir, RUN_FILES.spec))) resume = true;
       else fs.rmSync(runDir, { recursive: true, force: true });
     }
+    if (trial.status === 'pending') assignProposal(sweep, state.trials, trial); // TPE: from the configurations finished so far
     const budget = budgets?.[trial.rung];
     const stopAfterEpoch = budgets && trial.rung < lastRung ? budget : undefined;
     trial.status = 'running';

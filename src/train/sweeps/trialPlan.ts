@@ -12,17 +12,21 @@ import { trialSpec } from './specPaths';
 import { type ResolvedSweep, type SweepTrial, configKey } from './sweepFolder';
 import { analyzeSweep } from './sweepFile';
 
-/** Every trial of the sweep, in the order they start: each seed's round of the configurations in turn. */
+/**
+ * Every trial of the sweep, in the order they start: each seed's round of the configurations in turn. A TPE
+ * sweep goes configuration by configuration instead (its seeds one after another), so a configuration ends as a
+ * whole as early as possible for TPE to learn from; its planned random configurations stand until TPE replaces
+ * them as they start (tpeSweep.ts).
+ */
 export function planTrials(sweep: ResolvedSweep): SweepTrial[] {
   const configurations = sweep.method === 'grid' ? gridConfigurations(sweep.parameters) ?? [] : randomConfigurations(sweep.parameters, sweep.trials, sweep.samplerSeed);
-  const trials: SweepTrial[] = [];
-  for (const seed of sweep.seeds) {
-    for (const params of configurations) {
-      const id = `t${String(trials.length).padStart(3, '0')}`;
-      trials.push({ id, params, seed, configKey: configKey(params), status: 'pending', runDir: `trials/${id}`, rung: 0, metric: null });
-    }
-  }
-  return trials;
+  const pairs = sweep.tpe
+    ? configurations.flatMap((params) => sweep.seeds.map((seed) => ({ params, seed })))
+    : sweep.seeds.flatMap((seed) => configurations.map((params) => ({ params, seed })));
+  return pairs.map(({ params, seed }, index) => {
+    const id = `t${String(index).padStart(3, '0')}`;
+    return { id, params, seed, configKey: configKey(params), status: 'pending', runDir: `trials/${id}`, rung: 0, metric: null };
+  });
 }
 
 /** The spec text a trial trains (ASHA trials get the last rung's epochs: the rungs stop them earlier). */

@@ -1,4 +1,4 @@
-// `npm run bench:data [-- --seconds S] [--only csv-2m,text-20mb] [--repeat N] [--keep]`: data at real size. Generates its own
+// `npm run bench:data [-- --seconds S] [--only csv-2m,text-20mb,shuffle] [--repeat N] [--keep]`: data at real size. Generates its own
 // files into a temporary folder, points the bundled example specs at them (data.path swapped), and runs each case
 // in a child process (bench/dataRun.ts, bundled as the CLI is) that sets the run up as `seqlab train` does and trains for S seconds.
 // Reports per case, twice: as `seqlab train` runs (spec analysis included) and the data path alone: file size, peak
@@ -9,6 +9,7 @@
 // first run builds the cache (its build time in its own column), the second reuses it. `--repeat N` runs the selected
 // cases N times, interleaved (every case once, then again), and reports the median with the spread (min–max) and
 // the load average around the runs: the machine is shared, and its load moves the wall-clock seconds.
+// The `shuffle` case reads no file: the seeded orders of a large run (bench/shuffleRun.ts), in CPU seconds.
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -113,9 +114,11 @@ const CASES: Case[] = [
 // The child runs bundled as the CLI is (dist/cli.js: one CommonJS file, the kernels inlined), so that its start-up
 // is the CLI's; through tsx, compiling the sources took 9–11 s of wall-clock at a load average of 24.
 const runner = path.join(folder, 'dataRun.cjs');
+const shuffleRunner = path.join(folder, 'shuffleRun.cjs');
 buildSync({
-  entryPoints: [path.join(here, 'dataRun.ts')],
-  outfile: runner,
+  entryPoints: [path.join(here, 'dataRun.ts'), path.join(here, 'shuffleRun.ts')],
+  outdir: folder,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -132,8 +135,16 @@ type Result = Record<string, unknown> & { loadBefore: number; loadAfter: number 
 const runs = new Map<string, { c: Case; mode: string; fileMb: number; results: Result[] }>();
 const specs = new Map<string, string>();
 const selected = CASES.filter((c) => !only || only.includes(c.id));
+const shuffleRuns: Result[] = [];
 console.log(`bench:data in ${folder}: ${seconds} s of training steps per case, each in its own process, ${repeat} repetition(s) interleaved (Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
 for (let repetition = 0; repetition < repeat; repetition++) {
+  if (!only || only.includes('shuffle')) {
+    const loadBefore = os.loadavg()[0];
+    const child = spawnSync(process.execPath, [shuffleRunner], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20 });
+    const line = child.stdout.trim().split('\n').pop() ?? '';
+    shuffleRuns.push({ ...(JSON.parse(line || '{}') as Record<string, unknown>), loadBefore, loadAfter: os.loadavg()[0] });
+    console.log(`shuffle #${repetition + 1}: ${line || child.stderr.trim().split('\n').slice(-3).join(' ')} (load ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)})`);
+  }
   for (const c of selected) {
     if (!specs.has(c.id)) specs.set(c.id, c.make());
     const specPath = specs.get(c.id)!;
@@ -170,16 +181,24 @@ function column(results: Result[], pick: (r: Result) => unknown, digits: number)
   return values.length > 1 ? `${fixed(median(values), digits)} (${spread(values, digits)}${missing})` : `${fixed(values[0], digits)}${missing}`;
 }
 
-console.log(`\n${repeat > 1 ? `Median of ${repeat} interleaved repetitions (min–max); ` : ''}seconds wall-clock from process start, CPU seconds of the child in brackets (median)\n`);
-console.log('| case | path | file | peak RSS MB (target) | data ready (s) | first step (s) | steady samples/s | cache build (s) | load average | note |\n|---|---|---|---|---|---|---|---|---|---|');
-for (const { c, mode, fileMb, results } of runs.values()) {
-  const target = c.cache ? 1024 : 2 * fileMb + 200;
-  const how = c.cache ? `seqlab train, ${mode}` : mode === 'train' ? 'seqlab train' : 'data only';
-  const cpu = (pick: (r: Result) => unknown) => column(results, pick, 1).split(' ')[0];
-  const cacheOf = (r: Result) => r.cache as { built: boolean; seconds: number } | undefined;
-  const built = results.filter((r) => cacheOf(r)?.built);
-  const loads = results.flatMap((r) => [r.loadBefore, r.loadAfter]);
-  const errors = [...new Set(results.map((r) => r.error).filter(Boolean))].join('; ');
-  console.log(`| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${column(results, (r) => r.peakRssMb, 0)} (≤ ${fixed(target, 0)}) | ${column(results, (r) => r.dataReadySeconds, 1)} [${cpu((r) => r.dataReadyCpuSeconds)} CPU] | ${column(results, (r) => r.firstStepSeconds, 1)} [${cpu((r) => r.firstStepCpuSeconds)} CPU] | ${column(results, (r) => r.samplesPerSecond, 0)} | ${built.length ? column(built, (r) => cacheOf(r)!.seconds, 1) : '—'} | ${spread(loads, 0)} | ${errors} |`);
+if (runs.size > 0) {
+  console.log(`\n${repeat > 1 ? `Median of ${repeat} interleaved repetitions (min–max); ` : ''}seconds wall-clock from process start, CPU seconds of the child in brackets (median)\n`);
+  console.log('| case | path | file | peak RSS MB (target) | data ready (s) | first step (s) | steady samples/s | cache build (s) | load average | note |\n|---|---|---|---|---|---|---|---|---|---|');
+  for (const { c, mode, fileMb, results } of runs.values()) {
+    const target = c.cache ? 1024 : 2 * fileMb + 200;
+    const how = c.cache ? `seqlab train, ${mode}` : mode === 'train' ? 'seqlab train' : 'data only';
+    const cpu = (pick: (r: Result) => unknown) => column(results, pick, 1).split(' ')[0];
+    const cacheOf = (r: Result) => r.cache as { built: boolean; seconds: number } | undefined;
+    const built = results.filter((r) => cacheOf(r)?.built);
+    const loads = results.flatMap((r) => [r.loadBefore, r.loadAfter]);
+    const errors = [...new Set(results.map((r) => r.error).filter(Boolean))].join('; ');
+    console.log(`| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${column(results, (r) => r.peakRssMb, 0)} (≤ ${fixed(target, 0)}) | ${column(results, (r) => r.dataReadySeconds, 1)} [${cpu((r) => r.dataReadyCpuSeconds)} CPU] | ${column(results, (r) => r.firstStepSeconds, 1)} [${cpu((r) => r.firstStepCpuSeconds)} CPU] | ${column(results, (r) => r.samplesPerSecond, 0)} | ${built.length ? column(built, (r) => cacheOf(r)!.seconds, 1) : '—'} | ${spread(loads, 0)} | ${errors} |`);
+  }
+}
+if (shuffleRuns.length > 0) {
+  console.log(`\nSeeded orders (bench/shuffleRun.ts), CPU seconds${repeat > 1 ? `, median of ${repeat} (min–max)` : ''}\n`);
+  console.log('| 26.6M draws | epoch order, 26.6M windows | epoch order, 1M ragged examples bucketed | load average |\n|---|---|---|---|');
+  const loads = shuffleRuns.flatMap((r) => [r.loadBefore, r.loadAfter]);
+  console.log(`| ${column(shuffleRuns, (r) => r.drawsCpuSeconds, 2)} | ${column(shuffleRuns, (r) => r.windowOrderCpuSeconds, 2)} | ${column(shuffleRuns, (r) => r.bucketedOrderCpuSeconds, 2)} | ${spread(loads, 0)} |`);
 }
 if (!flag('--keep')) fs.rmSync(folder, { recursive: true, force: true });

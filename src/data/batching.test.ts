@@ -72,6 +72,20 @@ test('batching: bucketing by length cuts padding, and dropLast keeps B constant'
   assert.deepEqual(sizes, [8, 8]);
 });
 
+test('batching: a bucketed epoch is the shuffled order sorted stably by length, then its batches shuffled', () => {
+  const lengths = Array.from({ length: 300 }, (_, i) => (i * 37) % 11); // many ties, and empty examples
+  const split = tokenSplit(lengths);
+  const rng = new Rng(9);
+  const expected = Array.from({ length: lengths.length }, (_, i) => i);
+  rng.shuffle(expected);
+  expected.sort((a, b) => lengths[a] - lengths[b]); // Array.prototype.sort is stable
+  const batches: number[][] = [];
+  for (let start = 0; start < expected.length; start += 16) batches.push(expected.slice(start, start + 16));
+  rng.shuffle(batches);
+  const actual = split.batchOrder(16, { shuffle: true, rng: new Rng(9), bucketByLength: true }).map((chunk) => Array.from(chunk));
+  assert.deepEqual(actual, batches);
+});
+
 test('batching: seq2seq decoder inputs and targets are padded to the batch target length', () => {
   const examples: Example[] = [
     { length: 2, inputIds: Int32Array.of(5, 6), targetIds: Int32Array.of(7, 3), decoderInputIds: Int32Array.of(2, 7) },

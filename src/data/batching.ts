@@ -82,6 +82,26 @@ export interface ExampleStore {
 
 type Describe = (example: Example, index: number) => { input: string; target: string };
 
+/**
+ * `order` sorted by example length, stably: examples of equal length keep their shuffled order, so buckets still
+ * vary between epochs. A counting sort (lengths are small integers): a comparison sort of a million boxed indices
+ * took most of an epoch's order.
+ */
+function sortedByLength(order: Int32Array, store: ExampleStore): Int32Array {
+  const lengths = new Int32Array(order.length);
+  let longest = 0;
+  for (let k = 0; k < order.length; k++) {
+    lengths[k] = store.length(order[k]);
+    if (lengths[k] > longest) longest = lengths[k];
+  }
+  const starts = new Int32Array(longest + 2);
+  for (let k = 0; k < lengths.length; k++) starts[lengths[k] + 1]++;
+  for (let length = 1; length <= longest + 1; length++) starts[length] += starts[length - 1];
+  const sorted = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) sorted[starts[lengths[k]]++] = order[k];
+  return sorted;
+}
+
 export class ExampleSplit implements DataSplit {
   private readonly bufferCache = new Map<string, Batch>();
 
@@ -129,13 +149,10 @@ export class ExampleSplit implements DataSplit {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batches: batch size must be a positive integer, got ${batchSize}`);
     if (options.shuffle && !options.rng) throw new Error('batches: shuffle needs an rng (for reproducible order)');
     const count = this.store.count;
-    let order = new Int32Array(count);
+    let order: Int32Array = new Int32Array(count);
     for (let i = 0; i < count; i++) order[i] = i;
     if (options.shuffle) options.rng!.shuffle(order);
-    if (options.bucketByLength) {
-      // Stable sort: examples of equal length keep their shuffled order, so buckets still vary between epochs.
-      order = Int32Array.from(Array.from(order).sort((a, b) => this.store.length(a) - this.store.length(b)));
-    }
+    if (options.bucketByLength) order = sortedByLength(order, this.store);
     const chunks: Int32Array[] = [];
     for (let start = 0; start < count; start += batchSize) {
       const chunk = order.subarray(start, Math.min(count, start + batchSize));

@@ -28,6 +28,7 @@ const nodeEntries = {
   worker: 'src/train/worker.ts',
   cli: 'src/cli/main.ts',
   sweepWorker: 'src/train/sweeps/trialWorker.ts',
+  sweepCheckWorker: 'src/train/sweeps/sweepCheckWorker.ts',
 };
 // The exported PyTorch project's .py files, inlined into the bundles (src/cli/pytorch/pythonSources.ts).
 const pythonDir = join(root, 'src', 'cli', 'pytorch');

@@ -56,3 +56,18 @@ test('webview code imports only types from src/', () => {
   }
   assert.deepEqual(offenders, []);
 });
+
+test('the extension host leaves loading data for a check or a run to workers: no src/extension module imports what does it', () => {
+  // The editor never blocks on a file: runs, trials and Run Sweep's pre-start check load their data in worker
+  // threads (dist/worker.js, dist/sweepWorker.js, dist/sweepCheckWorker.js); the host only reads heads and records.
+  const loadsData = new Set(['prepareSweep', 'validatingTrialCheck', 'validateRun', 'setUpRun', 'runTrial', 'runTrainingCommand', 'prepareData']);
+  const offenders: string[] = [];
+  for (const f of sourceFiles(join(root, 'src', 'extension'))) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/^import\s+(?!type\b)\{([^}]*)\}\s*from\s+['"]([^'"]+)['"]/gm)) {
+      for (const name of m[1].split(',').map((part) => part.trim()).filter((part) => part && !part.startsWith('type '))) {
+        if (loadsData.has(name.split(/\s+as\s+/)[0])) offenders.push(`${relative(root, f)} imports ${name} from ${m[2]}`);
+      }
+    }
+  }
+  assert.deepEqual(offenders, []);
+});

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PanelKind, RunFinished, TrainerEvent, WebviewToHost } from '../train/protocol';
-import { TrainingRunManager } from './runManager';
+import { TrainingRunManager, withDataCacheThreshold } from './runManager';
 import { PytorchRunProcess } from './pytorchRun';
 import { SpecLanguageFeatures } from './specLanguage';
 import { SweepLanguageFeatures } from './sweepLanguage';
@@ -22,6 +22,7 @@ import { RunsTablePanel } from './runsTablePanel';
 import { RolloutService } from './rolloutService';
 import { SweepSessions } from './sweepSessions';
 import { registerSweepCommands } from './sweepCommands';
+import { checkSweepInWorker } from './sweepCheck';
 import { nodeRunIo } from '../train/runIo';
 import { workerLauncher } from '../train/sweeps/trialLaunchers';
 
@@ -93,7 +94,14 @@ export function activate(context: vscode.ExtensionContext): SeqLabTestApi {
   const runsIndex = new RunsIndex(runs, log, sweeps);
   const runsTable = new RunsTablePanel(context.extensionUri, runsIndex, log, sweeps);
   registerRunsTree({ extensionContext: context, index: runsIndex, runs, session, panels, table: runsTable, log });
-  registerSweepCommands({ extensionContext: context, sweeps, language: sweepLanguage, index: runsIndex, table: runsTable, log });
+  registerSweepCommands({
+    extensionContext: context, sweeps, language: sweepLanguage, index: runsIndex, table: runsTable, log,
+    checkSweep: (request, onProgress, cancel) => checkSweepInWorker(request, {
+      worker: join(context.extensionPath, 'dist', 'sweepCheckWorker.js'),
+      env: withDataCacheThreshold(process.env, configuration().get<number | null>('dataCacheThresholdMB', null)),
+      onProgress, cancel,
+    }),
+  });
 
   context.subscriptions.push(output, language, sweepLanguage, statusBar, panels, session, runsIndex, runsTable, { dispose: () => sweeps.dispose() }, { dispose: () => runs.dispose() }, { dispose: () => rollouts.cancel('SeqLab stopped') });
   deactivateHook = () => {

@@ -10,6 +10,11 @@ import type { RunFinished, StartTraining, StepProgress, TrainerEvent, WorkerComm
 export type RunState = 'queued' | 'running' | 'paused' | 'stopping' | 'finished';
 
 /** What the host needs from a worker; a real `Worker` satisfies it, tests may pass a fake. */
+/** A worker's environment with `seqlab.dataCacheThresholdMB` when set: data above it goes through the disk cache. */
+export function withDataCacheThreshold(env: NodeJS.ProcessEnv, thresholdMB: number | null | undefined): NodeJS.ProcessEnv {
+  return typeof thresholdMB === 'number' && thresholdMB >= 0 ? { ...env, SEQLAB_CACHE_THRESHOLD_MB: String(thresholdMB) } : env;
+}
+
 export interface WorkerLike {
   postMessage(message: WorkerCommand): void;
   on(event: 'message', listener: (message: unknown) => void): unknown;
@@ -185,8 +190,7 @@ export class TrainingRunManager {
     const createWorker = this.options.createWorker ?? ((path: string, env: NodeJS.ProcessEnv) => new Worker(path, { env }));
     // 1 leaves a core free; otherwise the worker decides (a helper thread where the machine has a second core).
     let env = this.options.threadsPerRun?.() === 1 ? { ...process.env, SEQLAB_THREADS: '1' } : process.env;
-    const cacheThreshold = this.options.dataCacheThresholdMB?.();
-    if (typeof cacheThreshold === 'number' && cacheThreshold >= 0) env = { ...env, SEQLAB_CACHE_THRESHOLD_MB: String(cacheThreshold) };
+    env = withDataCacheThreshold(env, this.options.dataCacheThresholdMB?.());
     let worker: WorkerLike;
     try {
       const own = this.workerFactories.get(run.id);

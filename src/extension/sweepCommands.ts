@@ -1,21 +1,21 @@
 /**
  * The sweep commands: Run Sweep (palette, CodeLens, editor title, Explorer), Resume Sweep and Stop Sweep (palette
  * and the Runs view), Delete Sweep… (the Runs view, after a modal confirmation). A thin shell: the check is
- * `prepareSweep` (src/train/sweeps/sweepStart.ts, as `seqlab sweep` checks), the running is `SweepSessions` over
- * the core's sweep runner, the table is the runs table panel showing the sweep's scope.
+ * `prepareSweep` (src/train/sweeps/sweepStart.ts, as `seqlab sweep` checks) in a worker (sweepCheck.ts), the
+ * running is `SweepSessions` over the core's sweep runner, the table is the runs table panel showing the sweep's scope.
  */
 import * as vscode from 'vscode';
 import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pickDocument } from './pickDocument';
-import { nodeRunIo } from '../train/runIo';
 import { SWEEP_FILE_SUFFIX } from '../train/sweeps/sweepFile';
-import { prepareSweep } from '../train/sweeps/sweepStart';
+import type { SweepPreparation } from '../train/sweeps/sweepStart';
+import type { SweepCheckRequest } from '../train/protocol';
 import type { RunsIndex } from './runsIndex';
 import type { RunsTablePanel } from './runsTablePanel';
 import { scopeOfSweep } from './runsTableData';
 import { sweepStatus, type RunsTreeNode } from './runsTreeModel';
-import { isSweepDocument, readSpecAsEdited, type SweepLanguageFeatures } from './sweepLanguage';
+import { isSweepDocument, openSpecTexts, type SweepLanguageFeatures } from './sweepLanguage';
 import type { SweepSessions } from './sweepSessions';
 
 export interface SweepCommandContext {
@@ -25,6 +25,8 @@ export interface SweepCommandContext {
   index: RunsIndex;
   table: RunsTablePanel;
   log(line: string): void;
+  /** The pre-start check, in a worker (sweepCheck.ts); `undefined` when cancelled. */
+  checkSweep(request: Omit<SweepCheckRequest, 'type'>, onProgress: (checked: number, total: number) => void, cancel: AbortSignal): Promise<SweepPreparation | undefined>;
 }
 
 function pickSweepDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
@@ -71,11 +73,22 @@ async function runSweepCommand(context: SweepCommandContext, uri: unknown): Prom
   const document = await pickSweepDocument(uri);
   if (!document) return undefined;
   const name = basename(document.uri.fsPath);
-  // Every trial validated as `seqlab train` would (the data loaded): a moment for a large sweep, so say so.
-  const preparation = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SeqLab: checking every trial of ${name}` }, async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    return prepareSweep(document.getText(), document.uri.fsPath, readSpecAsEdited, nodeRunIo);
+  // Every trial validated as `seqlab train` would (the data loaded): in a worker, a moment for a large sweep, so say so.
+  const started = Date.now();
+  const preparation = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SeqLab: checking every trial of ${name}`, cancellable: true }, (progress, token) => {
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    let reported = 0;
+    return context.checkSweep({ sweepPath: document.uri.fsPath, sweepText: document.getText(), openSpecs: openSpecTexts() }, (checked, total) => {
+      progress.report({ message: `${checked} of ${total} trials checked`, increment: ((checked - reported) / total) * 100 });
+      reported = checked;
+    }, cancel.signal);
   });
+  if (!preparation) {
+    context.log(`sweep ${name}: the check was cancelled; nothing started`);
+    return undefined;
+  }
+  context.log(`sweep ${name}: checked in ${Date.now() - started} ms (in a worker)`);
   context.language.showCheckResult(document.uri, preparation.diagnostics);
   if (!preparation.prepared) {
     const errors = preparation.diagnostics.filter((d) => d.severity === 'error');

@@ -27,6 +27,15 @@ export function readSpecAsEdited(absolutePath: string): string | undefined {
   }
 }
 
+/** The text of every JSON file open in the editor, by absolute path: what a worker reads a spec as edited from. */
+export function openSpecTexts(): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const document of vscode.workspace.textDocuments) {
+    if (document.uri.scheme === 'file' && document.uri.fsPath.endsWith('.json')) texts[document.uri.fsPath] = document.getText();
+  }
+  return texts;
+}
+
 /** Grids larger than this are checked trial by trial only up to here while typing (`seqlab sweep` checks all). */
 const MAX_TRIALS_CHECKED_WHILE_TYPING = 200;
 

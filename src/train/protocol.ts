@@ -261,3 +261,7 @@ export type RolloutAnswer = { type: 'rollout'; rollout: Rollout } | { type: 'rol
 // --------------------------------------------------------------------------- runs table panel ⇄ host
 
 export type { HostToRunsTable, RunCurve, RunsTable, RunsTableRow, RunsTableScope, RunsTableToHost, RunStatus } from './runsTableProtocol';
+
+// --------------------------------------------------------------------------- sweep check worker ⇄ host
+
+export type { SweepCheckMessage, SweepCheckRequest } from './sweeps/sweepCheckProtocol';

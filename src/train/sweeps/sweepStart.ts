@@ -44,14 +44,25 @@ export function validatingTrialCheck(sweep: ResolvedSweep, io: RunIo): (specText
   };
 }
 
-/** Analyse the sweep file and validate every trial; `prepared` only when nothing is an error. */
-export function prepareSweep(text: string, sweepPath: string, readSpec: (absolutePath: string) => string | undefined, io: RunIo): SweepPreparation {
+/**
+ * Analyse the sweep file and validate every trial; `prepared` only when nothing is an error. `onTrialChecked`
+ * hears after each trial's check (the editor's progress).
+ */
+export function prepareSweep(
+  text: string, sweepPath: string, readSpec: (absolutePath: string) => string | undefined, io: RunIo, onTrialChecked?: (checked: number, total: number) => void,
+): SweepPreparation {
   const analysis = analyzeSweep(text, { sweepPath, readSpec });
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !analysis.sweep || analysis.baseSpecText === undefined) return { diagnostics: analysis.diagnostics };
   const sweep = analysis.sweep;
   const trials = planTrials(sweep);
-  const problems = checkTrials(analysis.source, sweep, analysis.baseSpecText, trials, validatingTrialCheck(sweep, io));
+  const check = validatingTrialCheck(sweep, io);
+  let checked = 0;
+  const problems = checkTrials(analysis.source, sweep, analysis.baseSpecText, trials, (specText) => {
+    const result = check(specText);
+    onTrialChecked?.(++checked, trials.length);
+    return result;
+  });
   const diagnostics = [...analysis.diagnostics, ...problems];
   return problems.length > 0 ? { diagnostics } : { diagnostics, prepared: { sweep, baseSpecText: analysis.baseSpecText, trials } };
 }

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { analyzeSpec, specTemplates } from '../../../src/modelSpec';
 import bundledModelPy from '../../../src/cli/pytorch/model.py';
@@ -452,6 +453,36 @@ suite('SeqLab in the extension host', () => {
     assert.equal(table?.scope, `sweep:${dir}`);
     assert.deepEqual(table?.sweep && [table.sweep.status, table.sweep.ended, table.sweep.trials], ['finished', 3, 3]);
     assert.deepEqual(table?.rows.map((row) => row.status), ['completed', 'completed', 'completed']);
+  });
+
+  test('Run Sweep checks a large data file in a worker: the extension host\'s event loop never stalls for the data load', async () => {
+    const seqlab = await api();
+    // 6 MB of CSV: loading it for the check takes seconds on this machine, all of it a stall were it loaded here.
+    const rows = ['t,load,temp'];
+    for (let i = 0; i < 300_000; i++) rows.push(`${i},${(50 + 10 * Math.sin(i / 12)).toFixed(3)},${(10 + 5 * Math.cos(i / 24)).toFixed(3)}`);
+    writeFileSync(join(workspaceRoot(), 'large-load.csv'), `${rows.join('\n')}\n`);
+    writeFileSync(join(workspaceRoot(), 'large-load.seqmodel.json'), JSON.stringify({
+      name: 'large-load', task: { type: 'forecast', horizon: 1 },
+      data: { source: 'csv', path: 'large-load.csv', columns: ['load', 'temp'], target: ['load'], window: 12, normalize: 'zscore', split: { validation: 0.2 } },
+      model: { encoder: { cell: 'gru', hiddenSize: 8, numLayers: 1 }, readout: 'hN' },
+      training: { epochs: 1, batchSize: 64, seed: 1, optimizer: { type: 'adam', lr: 0.01 }, loss: 'mse' },
+    }, null, 2));
+    const file = await writeSpec('large-load.seqsweep.json', JSON.stringify({ spec: 'large-load.seqmodel.json', maxConcurrent: 1, parameters: { 'model.encoder.hiddenSize': { values: [4, 6] } } }, null, 2));
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const started = performance.now();
+    const dir = await vscode.commands.executeCommand<string>('seqlab.runSweep', file.uri);
+    const commandMs = performance.now() - started;
+    delay.disable();
+    assert.ok(dir, 'the sweep did not start');
+    assert.equal(await vscode.commands.executeCommand('seqlab.stopSweep', dir), dir);
+    await until('the sweep to stop', () => seqlab.activeSweeps().length === 0, 120_000);
+    const checkMs = Number(/sweep large-load\.seqsweep\.json: checked in (\d+) ms/.exec(seqlab.logLines.join('\n'))?.[1]);
+    const stallMs = delay.max / 1e6;
+    console.log(`    sweep check of a 6 MB CSV: ${checkMs} ms in the worker (command ${commandMs.toFixed(0)} ms); longest event-loop stall of the host meanwhile ${stallMs.toFixed(0)} ms`);
+    // Structure, not a clock: had the host loaded the data, its longest stall would be most of the check.
+    assert.ok(checkMs > 0, 'no check time logged');
+    assert.ok(stallMs < checkMs / 2, `the host stalled ${stallMs.toFixed(0)} ms during a ${checkMs} ms check`);
   });
 
   test('New Spec from Template writes a spec that analyses without errors', async () => {

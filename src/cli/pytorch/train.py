@@ -44,7 +44,6 @@ import time
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
-from torch.utils.data import DataLoader
 
 import stopping
 from carried_state import backpropagate, stateful_plan, tbptt_ignored, wrap_for_training
@@ -52,7 +51,7 @@ from decoding import decode_batch, target_tokens
 from model import HERE, PAD_ID, build_model, load_config, save_safetensors
 from recurrent_probe import RecurrentProbe, gradient_flow
 from schedules import create_schedule
-from seqlab_data import Rng, batch_order, collate, epoch_rng, open_data, shard
+from seqlab_data import Rng, batch_loader, batch_order, epoch_rng, open_data, shard
 from test_split import evaluate_test_split
 from validation_record import ValidationRecorder, denormalize, epoch_records
 
@@ -187,7 +186,7 @@ def evaluate(model, split, config, training, device, batch_size, on_batch=None):
     C = info["outputSize"]
     confusion = torch.zeros(C, C, dtype=torch.long) if task in ("classify", "tag") else None
     for indices in order:
-        b = {k: v.to(device) for k, v in collate([split[i] for i in indices]).items()}
+        b = {k: v.to(device) for k, v in split.batch(indices).items()}
         outputs = run_model(model, b)
         if on_batch is not None:
             on_batch(b, outputs)
@@ -414,8 +413,7 @@ def main():
         epoch_started = time.time()
         trained.train()
         order = plan.order if plan else batch_order(train_split, B, epoch_rng(args.seed, epoch), spec["data"].get("bucketByLength", False), drop_last)
-        loader = DataLoader(plan.dataset if plan else train_split, batch_sampler=[shard(indices, rank, world) for indices in order],
-                            collate_fn=collate, num_workers=args.workers)
+        loader = batch_loader(plan.dataset if plan else train_split, [shard(indices, rank, world) for indices in order], args.workers)
         ratio = teacher_forcing_ratio(training.get("teacherForcing"), epoch, args.epochs) if task == "seq2seq" else 1.0
         coins = torch.Generator().manual_seed(args.seed * 1000003 + epoch * 7919)
         loss_sum, loss_count, own_steps, all_steps = 0.0, 0, 0, 0

@@ -137,14 +137,15 @@ export function exportReadme(spec: SeqModelSpec): string {
 
 The same network as SeqLab's (parameter names, gate order and initial state identical), with its weights, and
 SeqLab's data loaders in \`seqlab_data.py\`: they read the original data file named in \`config.json\` (or
-\`--data-path FILE\`) lazily, one example at a time from an index of byte offsets (a CSV series: its rows parsed once, in blocks as
-windows first touch them, kept in memory or beyond 512 MB in a temporary file), with SeqLab's vocabulary,
-labels and normalisation statistics (fitted on the training split, in \`config.json\`), the same split of the same
-examples and the same batches in the same order for the same seed. LF, CRLF and CR (old Mac) line ends are read
-as SeqLab reads them. Another file given with \`--data-path\` gets its normalisation statistics fitted on its own
-training rows, as \`seqlab train\` fits them on that file (the run logs it); its vocabulary and labels stay the
-exported ones, which the model's sizes are made of. Exported with \`--data embed\` (and for synthetic data),
-\`data.safetensors\` holds the prepared splits instead.
+\`--data-path FILE\`) lazily, one example at a time from an index of byte offsets (a CSV series: its rows
+parsed once, in blocks as windows first touch them, kept in memory or beyond 512 MB in a temporary file; token
+examples kept in memory once read, up to 256 MB), with SeqLab's vocabulary, labels and normalisation statistics
+(fitted on the training split, in \`config.json\`), the same split of the same examples and the same batches
+in the same order for the same seed. LF, CRLF and CR (old Mac) line ends are read as SeqLab reads them.
+Another file given with \`--data-path\` gets its normalisation statistics fitted on its own training rows, as
+\`seqlab train\` fits them on that file (the run logs it); its vocabulary and labels stay the exported ones,
+which the model's sizes are made of. Exported with \`--data embed\` (and for synthetic data), \`data.safetensors\`
+holds the prepared splits instead.
 
     python check_parity.py          # SeqLab's outputs on reference.safetensors, reproduced to 1e-5
     python train.py --epochs 5      # one process

@@ -7,7 +7,9 @@ bucketing and drop-last rule). A split is map-style over an index of byte offset
 an example is read from disk when it is asked for, so only the index (a few bytes per example) stays in memory.
 Plain text is the exception: its token ids are kept (one byte per character for a character vocabulary); so are a
 CSV series' numbers, parsed once in blocks as windows first touch them (series_table.py: in memory, or beyond its
-limit in a mapped temporary file), so that a batch of windows is one gather (`split.batch(indices)`).
+limit in a mapped temporary file), so that a batch of windows is one gather (`split.batch(indices)`), and token
+examples once read, within a memory budget (example_cache.py; the index pass, which tokenises every text for the
+lengths anyway, hands them over): while the budget lasts, no example is read from the file twice.
 
     data = SeqLabData(load_config())             # the file named in config.json["data"]["path"]
     split = data.split("train")                  # len(split), split[i] -> dict of numpy arrays
@@ -25,6 +27,7 @@ stay the exported ones: the model's embedding and output sizes are made of them 
 as <unk>, an unknown label is an error), so ids are SeqLab's only for a file with the same vocabulary.
 """
 import argparse
+import contextlib
 import io
 import json
 import math
@@ -35,6 +38,7 @@ import struct
 import numpy as np
 import torch
 
+from example_cache import ExampleCache
 from series_table import SeriesTable
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
@@ -342,21 +346,23 @@ def batch_loader(dataset, batches, workers=0):
 
 def collate(examples):
     """Pads examples into a batch as SeqLab does: 0 in inputs and decoder inputs, -1 in per-step targets."""
+    # Padded in numpy and turned into tensors once: a torch slice assignment per example costs several times more.
     B = len(examples)
     first = examples[0]
-    batch = {"lengths": torch.tensor([e["length"] for e in examples], dtype=torch.long),
+    lengths = [e["length"] for e in examples]
+    batch = {"lengths": torch.tensor(lengths, dtype=torch.long),
              "indices": torch.tensor([e["index"] for e in examples], dtype=torch.long)}
-    T = int(batch["lengths"].max())
+    T = max(lengths)
     if "inputs" in first:
-        inputs = torch.zeros(B, T, first["inputs"].shape[1])
+        inputs = np.zeros((B, T, first["inputs"].shape[1]), dtype=np.float32)
         for b, e in enumerate(examples):
-            inputs[b, :e["length"]] = torch.from_numpy(e["inputs"])
-        batch["inputs"] = inputs
+            inputs[b, :e["length"]] = e["inputs"]
+        batch["inputs"] = torch.from_numpy(inputs)
     if "input_ids" in first:
-        ids = torch.zeros(B, T, dtype=torch.long)
+        ids = np.zeros((B, T), dtype=np.int64)
         for b, e in enumerate(examples):
-            ids[b, :e["length"]] = torch.from_numpy(e["input_ids"])
-        batch["input_ids"] = ids
+            ids[b, :e["length"]] = e["input_ids"]
+        batch["input_ids"] = torch.from_numpy(ids)
     for name in ("targets", "anchors"):
         if name in first:
             batch[name] = torch.from_numpy(np.stack([e[name] for e in examples]))
@@ -365,16 +371,16 @@ def collate(examples):
     if "target_ids" in first:
         target_lengths = [len(e["target_ids"]) for e in examples]
         steps = max(target_lengths)
-        targets = torch.full((B, steps), -1, dtype=torch.long)
-        decoder = torch.zeros(B, steps, dtype=torch.long) if "decoder_input_ids" in first else None
+        targets = np.full((B, steps), -1, dtype=np.int64)
+        decoder = np.zeros((B, steps), dtype=np.int64) if "decoder_input_ids" in first else None
         for b, e in enumerate(examples):
-            targets[b, :target_lengths[b]] = torch.from_numpy(e["target_ids"])
+            targets[b, :target_lengths[b]] = e["target_ids"]
             if decoder is not None:
-                decoder[b, :target_lengths[b]] = torch.from_numpy(e["decoder_input_ids"])
-        batch["target_ids"] = targets
+                decoder[b, :target_lengths[b]] = e["decoder_input_ids"]
+        batch["target_ids"] = torch.from_numpy(targets)
         batch["target_lengths"] = torch.tensor(target_lengths, dtype=torch.long)
         if decoder is not None:
-            batch["decoder_input_ids"] = decoder
+            batch["decoder_input_ids"] = torch.from_numpy(decoder)
     return batch
 
 
@@ -412,6 +418,7 @@ class SeqLabData:
         lengths = np.asarray(lengths, dtype=np.int32)
         bounds = {"train": (0, counts["train"]), "validation": (counts["train"], counts["train"] + counts["validation"]),
                   "test": (counts["train"] + counts["validation"], count)}
+        read = self.cache.reader(read)
         return {name: Split(read, order[a:b], lengths[order[a:b]]) for name, (a, b) in bounds.items()}
 
     # ---- CSV series: windows over rows, normalised with SeqLab's statistics
@@ -530,6 +537,7 @@ class SeqLabData:
         target = self.info.get("targetVocabulary")
         self.target_vocabulary = Vocabulary(target) if target else self.vocabulary
         self.labels = {label: i for i, label in enumerate(self.info.get("labels") or [])}
+        self.cache = ExampleCache()  # what the index pass read, and each example once read
         return tokenizer
 
     def _tokens(self, text):
@@ -542,12 +550,19 @@ class SeqLabData:
         self.text_field, self.label_field = data.get("textField", "text"), data.get("labelField", "label")
         self.jsonl = data.get("format", "jsonl" if self.path.lower().endswith(".jsonl") else "csv") == "jsonl"
         ranges, lengths = [], []
+
+        def index(start, end):
+            tokens, label = self._classification_row(self.file.read(start, end))
+            if label in self.labels:  # an unknown label is an error when the example is read, as before
+                self.cache.offer(len(ranges), self._classified(tokens, label))
+            ranges.append((start, end))
+            lengths.append(len(tokens))
+
         if self.jsonl:
             for start, end, _, text in _lines_with_offsets(self.path):
                 if text.decode("utf-8").strip() == "":
                     continue
-                ranges.append((start, end))
-                lengths.append(len(self._classification_row(self.file.read(start, end))[0]))
+                index(start, end)
         else:
             records = _csv_records(self.path)
             header = next(records, None)
@@ -556,8 +571,7 @@ class SeqLabData:
             names = [name.strip() for name in _parse_record(self.file.read(*header))]
             self.text_column, self.label_column = names.index(self.text_field), names.index(self.label_field)
             for start, end in records:
-                ranges.append((start, end))
-                lengths.append(len(self._classification_row(self.file.read(start, end))[0]))
+                index(start, end)
         self.ranges = np.array(ranges, dtype=np.int64).reshape(-1, 2)
         return self._by_permutation(len(ranges), "texts", self._classification_example, lengths)
 
@@ -574,7 +588,9 @@ class SeqLabData:
         return tokens, label
 
     def _classification_example(self, i):
-        tokens, label = self._classification_row(self.file.read(*self.ranges[i]))
+        return self._classified(*self._classification_row(self.file.read(*self.ranges[i])))
+
+    def _classified(self, tokens, label):
         if label not in self.labels:
             raise DataError(f"{self.path}: label {label!r} is not one of the model's labels")
         ids = np.array(self.vocabulary.encode(tokens), dtype=np.int64)
@@ -583,30 +599,38 @@ class SeqLabData:
     def _conll(self):
         self._token_setup()
         ranges, lengths = [], []
-        start, count, end = None, 0, 0
+        start, lines, end = None, [], 0
+
+        def index():
+            with contextlib.suppress(KeyError):  # an unknown tag is an error when the sentence is read, as before
+                self.cache.offer(len(ranges), self._conll_sentence(lines))
+            ranges.append((start, end))
+            lengths.append(len(lines))
+
         for line_start, line_end, _, text in _lines_with_offsets(self.path):
             line = text.decode("utf-8")
             if line.strip() == "":
-                if count:
-                    ranges.append((start, end))
-                    lengths.append(count)
-                start, count = None, 0
+                if lines:
+                    index()
+                start, lines = None, []
                 continue
             if line.startswith("-DOCSTART-"):
                 continue
             if start is None:
                 start = line_start
-            count += 1
+            lines.append(line)
             end = line_end
-        if count:
-            ranges.append((start, end))
-            lengths.append(count)
+        if lines:
+            index()
         self.ranges = np.array(ranges, dtype=np.int64).reshape(-1, 2)
         return self._by_permutation(len(ranges), "sentences", self._conll_example, lengths)
 
     def _conll_example(self, i):
+        return self._conll_sentence(_split_lines(self.file.read(*self.ranges[i])))
+
+    def _conll_sentence(self, lines):
         tokens, tags = [], []
-        for line in _split_lines(self.file.read(*self.ranges[i])):
+        for line in lines:
             if line.startswith("-DOCSTART-") or line.strip() == "":
                 continue
             fields = _NON_SPACE.findall(line)
@@ -622,8 +646,10 @@ class SeqLabData:
             line = text.decode("utf-8")
             if line.strip() == "":
                 continue
+            source, target = self._pair(line)
+            self.cache.offer(len(ranges), self._pair_ids(source, target))
             ranges.append((start, end))
-            lengths.append(len(self._pair(line)[0]))
+            lengths.append(len(source))
         self.ranges = np.array(ranges, dtype=np.int64).reshape(-1, 2)
         return self._by_permutation(len(ranges), "pairs", self._pair_example, lengths)
 
@@ -634,7 +660,9 @@ class SeqLabData:
         return self._tokens(line[:tab]), self._tokens(line[tab + 1:])
 
     def _pair_example(self, i):
-        source, target = self._pair(self.file.read(*self.ranges[i]).rstrip("\r\n"))
+        return self._pair_ids(*self._pair(self.file.read(*self.ranges[i]).rstrip("\r\n")))
+
+    def _pair_ids(self, source, target):
         targets = np.array(self.target_vocabulary.encode(target) + [EOS_ID], dtype=np.int64)  # y1 … yn </s>
         return {"length": len(source), "input_ids": np.array(self.vocabulary.encode(source), dtype=np.int64),
                 "target_ids": targets, "decoder_input_ids": np.concatenate([[BOS_ID], targets[:-1]])}

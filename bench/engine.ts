@@ -50,7 +50,8 @@ function blasInUse(): string {
   if (probe.status !== 0) return `torch did not run (${probe.signal ?? `exit ${probe.status}`}: ${(probe.stderr ?? '').trim().split('\n').pop()})`;
   const [version, ...libraries] = probe.stdout.trim().split(' ');
   const library = libraries.join(' ');
-  const reference = /\/blas\/libblas\.so/.test(library) && !/openblas|blis|mkl/i.test(library);
+  // Debian's reference BLAS lives in …/blas/ (an optimised one's libblas.so.3 in its own folder, e.g. openblas-openmp/).
+  const reference = /\/blas\/libblas\.so/.test(library);
   return `PyTorch ${version}, BLAS ${library || 'not found'}, OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE}`
     + (reference ? ' — the reference BLAS: install an optimised one (Debian: apt-get install libopenblas0-openmp)' : '');
 }

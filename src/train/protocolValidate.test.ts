@@ -81,7 +81,8 @@ const flow: GradientFlow = { type: 'gradFlow', epoch: 2, step: 8, norms: [[0.1, 
 const predictions: Predictions = {
   type: 'predictions', epoch: 1,
   samples: [{ kind: 'classify', input: 'good film', truth: 'pos', predicted: 'neg', confidence: 0.7 }, { kind: 'tag', tokens: ['a', 'b'], truth: ['O', 'B'], predicted: ['O', 'O'] },
-    { kind: 'forecast', history: [1, 2], truth: [3, 4], predicted: [3.5, 4.5] }],
+    { kind: 'forecast', history: [1, 2], truth: [3, 4], predicted: [3.5, 4.5] }, { kind: 'steps', target: 'load', truth: [1, 2, 3], predicted: [1.5, 2, 2.5] },
+    { kind: 'generate', text: 'the cat', temperature: 0.8 }, { kind: 'seq2seq', source: 'a b', target: 'b a', output: 'b b' }],
   confusion: { labels: ['neg', 'pos'], counts: [[3, 1], [2, 4]] },
   classScores: [{ precision: 0.6, recall: 0.75, f1: 2 / 3, support: 4 }, { precision: 0.8, recall: 2 / 3, f1: 8 / 11, support: 6 }],
   series: { target: 'load', truth: [1, 2, 3], predicted: [1.1, 2.2, 2.9] },
@@ -89,7 +90,8 @@ const predictions: Predictions = {
 };
 
 test('the panels\' records from another process are accepted when every field is what protocol.ts says', () => {
-  for (const record of [gates, flow, predictions, { ...predictions, confusion: undefined, classScores: undefined, series: undefined, mistakes: undefined }]) {
+  const perStep = { ...predictions, confusion: undefined, classScores: undefined, mistakes: undefined, series: { ...predictions.series!, perStep: true } };
+  for (const record of [gates, flow, predictions, perStep, { ...predictions, confusion: undefined, classScores: undefined, series: undefined, mistakes: undefined }]) {
     const json = JSON.parse(JSON.stringify(record));
     const result = validatePanelRecord(json);
     assert.ok(result.ok, `${record.type} refused: ${result.ok ? '' : result.reason}`);
@@ -113,6 +115,9 @@ const badRecords: [string, unknown][] = [
   ['a confusion matrix that is not square', { ...predictions, confusion: { labels: ['neg', 'pos'], counts: [[3, 1]] } }],
   ['a fractional count', { ...predictions, confusion: { labels: ['neg', 'pos'], counts: [[3, 1.5], [2, 4]] } }],
   ['class scores without their confusion matrix', { ...predictions, confusion: undefined }],
+  ['a per-step sample with fewer predictions than steps', { ...predictions, samples: [{ kind: 'steps', target: 'load', truth: [1, 2], predicted: [1] }] }],
+  ['a per-step sample without its target', { ...predictions, samples: [{ kind: 'steps', truth: [1], predicted: [1] }] }],
+  ['a series whose perStep is not true or false', { ...predictions, series: { target: 'load', truth: [1], predicted: [1], perStep: 'yes' } }],
   ['a series with fewer predictions than values', { ...predictions, series: { target: 'load', truth: [1, 2], predicted: [1] } }],
   ['a mistake with a confidence above 1', { ...predictions, mistakes: [{ input: 'x', truth: 'a', predicted: 'b', confidence: 2 }] }],
 ];

@@ -155,6 +155,7 @@ function validateSample(sample: unknown): boolean {
     case 'forecast': return isNumberArray(sample.history) && isNumberArray(sample.truth) && isNumberArray(sample.predicted, sample.truth.length);
     case 'classify': return typeof sample.input === 'string' && typeof sample.truth === 'string' && typeof sample.predicted === 'string' && isShare(sample.confidence);
     case 'tag': return isStringArray(sample.tokens) && isStringArray(sample.truth) && isStringArray(sample.predicted) && sample.truth.length === sample.tokens.length && sample.predicted.length === sample.tokens.length;
+    case 'steps': return typeof sample.target === 'string' && isNumberArray(sample.truth) && isNumberArray(sample.predicted, sample.truth.length);
     case 'generate': return typeof sample.text === 'string' && isFiniteNumber(sample.temperature);
     case 'seq2seq': return typeof sample.source === 'string' && typeof sample.target === 'string' && typeof sample.output === 'string';
     default: return false;
@@ -162,7 +163,7 @@ function validateSample(sample: unknown): boolean {
 }
 
 function validatePredictions(value: Record<string, unknown>): PanelRecordResult {
-  if (!Array.isArray(value.samples) || !value.samples.every(validateSample)) return refuse('predictions: samples must be forecast, classify, tag, generate or seq2seq samples');
+  if (!Array.isArray(value.samples) || !value.samples.every(validateSample)) return refuse('predictions: samples must be forecast, classify, tag, steps, generate or seq2seq samples');
   const confusion = value.confusion;
   let classes: number | undefined;
   if (confusion !== undefined) {
@@ -175,7 +176,7 @@ function validatePredictions(value: Record<string, unknown>): PanelRecordResult 
     if (!value.classScores.every((s) => isPlainObject(s) && isShare(s.precision) && isShare(s.recall) && isShare(s.f1) && isCount(s.support))) return refuse('predictions: class scores must be precision, recall and F1 in [0, 1] and a support count');
   }
   const series = value.series;
-  if (series !== undefined && !(isPlainObject(series) && typeof series.target === 'string' && isNumberArray(series.truth) && isNumberArray(series.predicted, series.truth.length))) return refuse('predictions: series must be a target and equally long truth and predicted values');
+  if (series !== undefined && !(isPlainObject(series) && typeof series.target === 'string' && isNumberArray(series.truth) && isNumberArray(series.predicted, series.truth.length) && (series.perStep === undefined || typeof series.perStep === 'boolean'))) return refuse('predictions: series must be a target, equally long truth and predicted values, and perStep true or false');
   if (value.mistakes !== undefined && !(Array.isArray(value.mistakes) && value.mistakes.every((m) => isPlainObject(m) && typeof m.input === 'string' && typeof m.truth === 'string' && typeof m.predicted === 'string' && isShare(m.confidence)))) return refuse('predictions: mistakes must be inputs, labels and confidences');
   return { ok: true, record: value as unknown as Predictions };
 }

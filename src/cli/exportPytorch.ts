@@ -4,7 +4,8 @@
  *   train.py          training under 'torchrun' with DistributedDataParallel (or plain python)
  *   check_parity.py   reproduces SeqLab's outputs from reference.safetensors (tolerance 1e-5)
  *   seqlab_data.py    SeqLab's loaders in Python: reads the original data file lazily, same splits and batches
- *   recurrent_probe.py, validation_record.py  the gate, gradient-flow and predictions panels' records (train.py)
+ *   recurrent_probe.py, validation_record.py  the gate, gradient-flow and predictions panels' records (train.py);
+ *                     generation.py samples a language model's text as SeqLab does
  *   config.json       the spec, the data's sizes, vocabulary, labels and normalisation statistics, the data file;
  *   model.safetensors the weights
  *   data.safetensors  with `dataMode: 'embed'` (and for synthetic data): the prepared splits as padded arrays
@@ -164,7 +165,8 @@ epoch and step, not SeqLab's trainer state: SeqLab reads it as weights (\`--init
 \`--resume\` it. \`--json\` prints SeqLab's progress events, one JSON line each, and after each epoch the records of
 SeqLab's gate, gradient-flow and predictions panels: the gradient norm ‖∂L/∂h_t‖ of every encoder layer and step on
 the epoch's last batch, every gate of each layer on the first validation example, and the validation predictions
-(\`recurrent_probe.py\`, \`validation_record.py\`; not for text generation and seq2seq).
+(\`recurrent_probe.py\`, \`validation_record.py\`; text sampled by SeqLab's generator with the run's seed, seq2seq
+outputs decoded as the spec says).
 
 Every epoch visits SeqLab's batches in SeqLab's order; with several processes each batch is split between them
 (strided, as \`DistributedSampler\` strides), so \`--batch-size\` is the batch of all processes together. Each

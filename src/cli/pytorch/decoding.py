@@ -1,6 +1,8 @@
-"""seq2seq decoding for the exact-match metric, as SeqLab decodes (src/train/decoding.ts decodeBatch): greedy, or
-beam search when training.decoding.strategy is "beam" (beamWidth, default 4), for at most training.decoding.maxLength
-steps (default: the batch's target steps + 5). Each output is the token ids after <s>, up to and without </s>.
+"""seq2seq decoding for the exact-match metric and the predictions panel, as SeqLab decodes (src/train/decoding.ts
+decodeBatch): greedy, or beam search when training.decoding.strategy is "beam" (beamWidth, default 4), for at most
+training.decoding.maxLength steps (default: the batch's target steps + 5, where SeqLab's batches are padded to the
+longest target of the training and validation splits: see padded_target_steps). Each output is the token ids after
+<s>, up to and without </s>.
 """
 import torch
 
@@ -58,6 +60,18 @@ def beam_decode(model, inputs, lengths, beam_width, max_length):
         finished.sort(key=lambda hypothesis: -hypothesis[1])
         results.append(finished[0][0] if finished else [])
     return results
+
+
+def padded_target_steps(*splits):
+    """The target steps of every seq2seq batch in SeqLab's trainer: it pads them to the longest target (with its
+    </s>) of the training and validation splits (src/train/fixedShapes.ts), so an untrained decoder that never says
+    </s> runs that + 5 steps. Reads every example once (the index of a pairs file has read them all already)."""
+    return max((len(split[i]["target_ids"]) for split in splits for i in range(len(split))), default=0)
+
+
+def default_decode_length(batch, padded_steps):
+    """The default decoding length of a collated batch: its target steps, padded as SeqLab pads them, + 5."""
+    return max(int(batch["target_ids"].shape[1]), padded_steps) + 5
 
 
 def target_tokens(row):

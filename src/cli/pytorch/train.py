@@ -47,7 +47,7 @@ import torch.nn.functional as F
 
 import stopping
 from carried_state import backpropagate, stateful_plan, tbptt_ignored, wrap_for_training
-from decoding import decode_batch, target_tokens
+from decoding import decode_batch, default_decode_length, padded_target_steps, target_tokens
 from model import HERE, PAD_ID, build_model, load_config, save_safetensors
 from recurrent_probe import RecurrentProbe, gradient_flow
 from schedules import create_schedule
@@ -210,7 +210,7 @@ def evaluate(model, split, config, training, device, batch_size, on_batch=None):
         if confusion is not None:
             confusion.index_put_((truth[real], predicted[real]), torch.ones_like(truth[real]), accumulate=True)
         if task == "seq2seq":
-            decoded = decode_batch(model, b["input_ids"], b["lengths"], training.get("decoding"), b["target_ids"].shape[1] + 5)
+            decoded = decode_batch(model, b["input_ids"], b["lengths"], training.get("decoding"), default_decode_length(b, info.get("paddedTargetSteps", 0)))
             exact += sum(int(got == target_tokens(row)) for got, row in zip(decoded, b["target_ids"].tolist()))
             examples += len(decoded)
     loss = loss_sum / max(1, loss_count)
@@ -354,6 +354,8 @@ def main():
     trained, carrier = wrap_for_training(model, spec, distributed, [local_rank] if use_cuda else None)
     data = open_data(config, HERE, args.data, args.data_path)
     train_split, validation_split = data.split("train"), data.split("validation")
+    if spec["task"]["type"] == "seq2seq":
+        config["info"]["paddedTargetSteps"] = padded_target_steps(train_split, validation_split)
     optimizer = make_optimizer(trained.parameters(), dict(training["optimizer"], lr=args.lr))
     schedule = create_schedule(optimizer, training, args.epochs)
     task = spec["task"]["type"]
@@ -516,7 +518,7 @@ def main():
             else:
                 progress["epoch"], progress["committed"] = epoch, progress["step"]
                 emit(dict(line, type="epoch"))
-                for event in epoch_records(model, validation_split, config, epoch, progress["step"], flow, recorder, device, B):
+                for event in epoch_records(model, validation_split, config, epoch, progress["step"], flow, recorder, device, B, args.seed):
                     emit(event)
                 if early.should_stop:
                     verdict = stopping.EARLY_STOPPED

@@ -3,24 +3,33 @@
 
     recorder = ValidationRecorder(config)                   # fed every evaluated validation batch
     evaluate(..., on_batch=recorder.add)
-    epoch_records(model, split, config, epoch, step, flow, recorder, device, batch_size)   # after the epoch event
+    epoch_records(model, split, config, epoch, step, flow, recorder, device, batch_size, seed)   # after the epoch event
 
  - forecast / regress: forecasts of the first 5 examples of the first validation batch (history, truth, predicted
    in the data's units) and, when the whole split was evaluated, the series of one-step-ahead predictions against
    the truth in validation order (first target column, first horizon step, at most 2000 points);
  - classify: those examples with the predicted label and its probability, the confusion matrix over the evaluated
    batches with per-class precision, recall, F1 and support, and the 8 most confident mistakes;
- - tag: those examples token by token with true and predicted tags, the confusion matrix and per-tag scores.
-Text generation and seq2seq predictions (sampled and decoded text) are not recorded.
+ - tag: those examples token by token with true and predicted tags, the confusion matrix and per-tag scores;
+ - regress-per-step: those windows step by step (first target column, truth and predicted, in the data's units) and,
+   when the whole split was evaluated, the series of each window's last step in validation order (perStep);
+ - generate: two texts sampled from <s> (generation.py) with the spec's decoding temperature (default 0.8) and
+   maxLength (default 120), drawn by SeqLab's generator seeded as its trainer seeds it for the epoch;
+ - seq2seq: those examples' source and reference text and the decoder's output under the spec's decoding (greedy
+   or beam, decoding.py).
 """
 import torch
 
+from decoding import decode_batch, default_decode_length
+from generation import sample_sequence
 from recurrent_probe import gate_snapshots
-from seqlab_data import BOS_ID, EOS_ID, PAD_ID, batch_order, collate, resolve_tokenizer
+from seqlab_data import BOS_ID, EOS_ID, PAD_ID, Rng, batch_order, collate, epoch_seed, resolve_tokenizer
 
 PREDICTION_SAMPLES = 5
 SERIES_LIMIT = 2000
 MISTAKES_LIMIT = 8
+GENERATED_SAMPLES = 2
+PREDICTIONS_SEED = 0x5EED  # src/train/trainer.ts: the epoch's sampling generator is Rng(epochSeed(seed ^ 0x5eed, epoch))
 
 
 def target_columns(spec):
@@ -73,14 +82,23 @@ def forecast_history(inputs, b, length, info, spec, anchors):
 
 def decode_text(ids, vocabulary, tokenizer_kind):
     """src/data/vocabulary.ts decode + src/data/tokenize.ts detokenize: ids to text, specials dropped."""
+    return ("" if tokenizer_kind == "char" else " ").join(vocabulary_tokens(ids, vocabulary))
+
+
+def joined_tokens(tokens):
+    """src/train/trainer.ts detokenize: characters join directly, words (any token longer than 1) with spaces."""
+    return ("" if all(len(t) <= 1 for t in tokens) else " ").join(tokens)
+
+
+def vocabulary_tokens(ids, vocabulary):
+    """src/data/vocabulary.ts decode: the tokens of ids up to </s>, without <pad> and <s>."""
     tokens = []
     for i in ids:
         if i == EOS_ID:
             break
-        if i in (PAD_ID, BOS_ID):
-            continue
-        tokens.append(vocabulary[i] if 0 <= i < len(vocabulary) else "<unk>")
-    return ("" if tokenizer_kind == "char" else " ").join(tokens)
+        if i not in (PAD_ID, BOS_ID):
+            tokens.append(vocabulary[i] if 0 <= i < len(vocabulary) else "<unk>")
+    return tokens
 
 
 class ValidationRecorder:
@@ -106,6 +124,16 @@ class ValidationRecorder:
             anchors = None if anchors is None else anchors.cpu()
             predicted = _float32(denormalize(outputs, self.info, self.spec, anchors))
             truth = _float32(denormalize(b["targets"].cpu(), self.info, self.spec, anchors))
+            for row, index in enumerate(indices):
+                if len(self.points) >= SERIES_LIMIT:
+                    break
+                self.points.append((index, truth[row][0], predicted[row][0]))
+        if self.task == "regress-per-step":
+            # Each window's last real step: windows advance one row at a time, so each row appears once.
+            lengths = b["lengths"].cpu()
+            last = outputs[torch.arange(len(indices)), lengths - 1]
+            truth_last = b["targets"].cpu().view(outputs.shape)[torch.arange(len(indices)), lengths - 1]
+            predicted, truth = _float32(denormalize(last, self.info, self.spec, None)), _float32(denormalize(truth_last, self.info, self.spec, None))
             for row, index in enumerate(indices):
                 if len(self.points) >= SERIES_LIMIT:
                     break
@@ -137,7 +165,8 @@ class ValidationRecorder:
         if not self.points:
             return None
         ordered = sorted(self.points, key=lambda p: p[0])
-        return {"target": target_columns(self.spec)[0], "truth": [p[1] for p in ordered], "predicted": [p[2] for p in ordered]}
+        series = {"target": target_columns(self.spec)[0], "truth": [p[1] for p in ordered], "predicted": [p[2] for p in ordered]}
+        return dict(series, perStep=True) if self.task == "regress-per-step" else series
 
     def worst_mistakes(self, split):
         vocabulary = self.info.get("vocabulary") or []
@@ -158,20 +187,43 @@ def class_scores(confusion):
 
 
 @torch.no_grad()
-def predictions_event(model, b, split, config, epoch, recorder):
-    """SeqLab's 'predictions' event after an epoch from `b`, the first validation batch (collated), or None for the
-    tasks it is not recorded for (generate, seq2seq)."""
-    spec, info = config["spec"], config["info"]
-    task = spec["task"]["type"]
-    if task not in ("forecast", "regress", "classify", "tag"):
-        return None
+def predictions_event(model, b, split, config, epoch, recorder, seed):
+    """SeqLab's 'predictions' event after an epoch from `b`, the first validation batch (collated); `seed` is the
+    run's (generation draws from a generator derived from it and the epoch, as SeqLab's trainer does)."""
     was_training = model.training
     model.eval()
+    try:
+        return _predictions(model, b, split, config, epoch, recorder, seed)
+    finally:
+        model.train(was_training)
+
+
+def _predictions(model, b, split, config, epoch, recorder, seed):
+    spec, info = config["spec"], config["info"]
+    task = spec["task"]["type"]
+    decoding = spec["training"].get("decoding") or {}
+    n = min(PREDICTION_SAMPLES, int(b["lengths"].shape[0]))
+    vocabulary = info.get("vocabulary") or []
+    if task == "generate":
+        temperature = decoding.get("temperature", 0.8)
+        rng = Rng(epoch_seed(seed ^ PREDICTIONS_SEED, epoch))
+        texts = [sample_sequence(model, decoding.get("maxLength", 120), temperature, rng) for _ in range(GENERATED_SAMPLES)]
+        samples = [{"kind": "generate", "text": joined_tokens(vocabulary_tokens(ids, vocabulary)), "temperature": temperature} for ids in texts]
+        return {"type": "predictions", "epoch": epoch, "samples": samples}
+    if task == "seq2seq":
+        kind = resolve_tokenizer(spec["data"])["kind"]
+        targets = info.get("targetVocabulary") or []
+        outputs = decode_batch(model, b["input_ids"], b["lengths"], spec["training"].get("decoding"), default_decode_length(b, info.get("paddedTargetSteps", 0)))
+        samples = []
+        for row in range(n):
+            example = split[int(b["indices"][row])]
+            samples.append({"kind": "seq2seq", "source": decode_text(example["input_ids"].tolist(), vocabulary, kind),
+                            "target": decode_text(example["target_ids"].tolist(), targets, kind),
+                            "output": joined_tokens(vocabulary_tokens(outputs[row], targets))})
+        return {"type": "predictions", "epoch": epoch, "samples": samples}
     inputs = b["input_ids"] if "input_ids" in b else b["inputs"]
     outputs = model(inputs, b["lengths"]).cpu()
-    model.train(was_training)
     b = {k: v.cpu() for k, v in b.items()}
-    n = min(PREDICTION_SAMPLES, int(b["lengths"].shape[0]))
     labels = info.get("labels") or []
     label = lambda i: labels[i] if 0 <= i < len(labels) else str(i)
     samples = []
@@ -182,8 +234,15 @@ def predictions_event(model, b, split, config, epoch, recorder):
         for row in range(n):
             history = forecast_history(b["inputs"], row, int(b["lengths"][row]), info, spec, anchors)
             samples.append({"kind": "forecast", "history": history, "truth": truth[row], "predicted": predicted[row]})
+    elif task == "regress-per-step":
+        K = info["outputSize"]
+        truths = b["targets"].view(outputs.shape)
+        for row in range(n):
+            steps = min(outputs.shape[1], int(b["lengths"][row]))
+            predicted = _float32(denormalize(outputs[row:row + 1, :steps].reshape(1, -1), info, spec, None))[0]
+            truth = _float32(denormalize(truths[row:row + 1, :steps].reshape(1, -1), info, spec, None))[0]
+            samples.append({"kind": "steps", "target": target_columns(spec)[0], "truth": truth[0::K], "predicted": predicted[0::K]})
     elif task == "classify":
-        vocabulary = info.get("vocabulary") or []
         kind = resolve_tokenizer(spec["data"])["kind"]
         probabilities = torch.softmax(outputs.double(), -1)
         for row in range(n):
@@ -192,7 +251,6 @@ def predictions_event(model, b, split, config, epoch, recorder):
             samples.append({"kind": "classify", "input": text, "truth": label(int(b["target_ids"][row])), "predicted": label(best),
                             "confidence": float(probabilities[row, best])})
     else:
-        vocabulary = info.get("vocabulary") or []
         predicted = outputs.argmax(-1)
         for row in range(n):
             length = int(b["lengths"][row])
@@ -214,7 +272,7 @@ def predictions_event(model, b, split, config, epoch, recorder):
     return event
 
 
-def epoch_records(model, split, config, epoch, step, flow, recorder, device, batch_size):
+def epoch_records(model, split, config, epoch, step, flow, recorder, device, batch_size, seed):
     """The panels' events after an epoch's 'epoch' event, in SeqLab's order: the gradient flow of the epoch's last
     step (`flow`, from recurrent_probe.gradient_flow), the gates on the first validation example, the predictions."""
     events = []
@@ -224,7 +282,5 @@ def epoch_records(model, split, config, epoch, step, flow, recorder, device, bat
         first = batch_order(split, batch_size)[0]
         b = {k: v.to(device) for k, v in collate([split[i] for i in first]).items()}
         events.extend(gate_snapshots(model, b, config, epoch, step))
-        predictions = predictions_event(model, b, split, config, epoch, recorder)
-        if predictions is not None:
-            events.append(predictions)
+        events.append(predictions_event(model, b, split, config, epoch, recorder, seed))
     return events

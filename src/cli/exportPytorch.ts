@@ -170,8 +170,10 @@ outputs decoded as the spec says).
 
 Every epoch visits SeqLab's batches in SeqLab's order; with several processes each batch is split between them
 (strided, as \`DistributedSampler\` strides), so \`--batch-size\` is the batch of all processes together. Each
-process's loss is the mean over its part, and DDP averages the processes' gradients: equal to SeqLab's step when
-the parts are equal (a batch size divisible by the process count, and as many loss terms in each part).
+process's mean loss is weighted by its share of the batch's loss terms (examples, or tokens of per-step tasks;
+\`batch_share.py\`) before DDP averages the gradients, so the step is SeqLab's on the whole batch even when the
+parts differ (an odd batch size, ragged sentences). A process carries the hidden state of its own rows (stateful
+streams, truncated-BPTT chunks).
 
 ## Several machines
 

@@ -11,6 +11,8 @@
   its share of the batch's loss terms, so the step follows the same mean loss as SeqLab's.
 
 `CarriedState` wraps the model (and is what DistributedDataParallel wraps) so that train.py calls it like the model.
+Under torchrun each process holds the same rows of every batch (seqlab_data.shard strides by position), so the state
+it carries is that of its own streams or sequences (src/cli/pytorch/carriedState.torchrun.test.ts).
 """
 import contextlib
 
@@ -71,11 +73,11 @@ def wrap_for_training(model, spec, distributed, device_ids):
     return module, carrier
 
 
-def backpropagate(trained, carrier, spec, b, loss_of, distributed, last_pass=None):
+def backpropagate(trained, carrier, spec, b, loss_of, distributed, last_pass=None, weight=1.0):
     """Forward and backward of one training batch; returns its mean loss (a float). `loss_of(module, batch)` is the
-    batch's mean loss tensor. Truncated BPTT runs the chunks of the batch, one backward each (under torchrun the
-    gradients are averaged once, with the last chunk). `last_pass`, a context manager, is open around the batch's
-    last (or only) forward and backward: the gradient-flow probe, which SeqLab records for the last chunk."""
+    batch's mean loss tensor; the gradient is that of `weight` times it (under torchrun, this process's share of
+    the whole batch: batch_share.py). Truncated BPTT runs the chunks of the batch, one backward each. `last_pass`, a context manager, is open around the
+    batch's last (or only) forward and backward: the gradient-flow probe, which SeqLab records for the last chunk."""
     k = spec["training"].get("tbpttSteps")
     steps = b["target_ids"].shape[1] if "target_ids" in b and b["target_ids"].dim() == 2 else 0
     within_batch = carrier is not None and not carrier.stateful  # truncated BPTT: nothing carries past the batch
@@ -84,13 +86,18 @@ def backpropagate(trained, carrier, spec, b, loss_of, distributed, last_pass=Non
     if not within_batch or not k or k >= steps:
         with last_pass or contextlib.nullcontext():
             loss = loss_of(trained, b)
-            loss.backward()
+            (loss * weight).backward()
         if within_batch:
             carrier.reset()
         return loss.item()
     total = int((b["target_ids"] >= 0).sum())
     loss_sum = 0.0
     starts = list(range(0, steps, k))
+    # Under torchrun the chunks' gradients are averaged once, with the last chunk, except with a learned initial
+    # state: only the first chunk uses it, and DistributedDataParallel leaves a parameter the synchronising pass does
+    # not use with this process's own gradient (torch 1.13), so the processes' initial states would part. Averaging
+    # after every chunk gives the same sum: the gradients already averaged are equal on every process.
+    deferred = distributed and carrier.model.initial_h is None
     for n, start in enumerate(starts):
         chunk = slice_steps(b, start, min(k, steps - start))
         count = int((chunk["target_ids"] >= 0).sum())
@@ -98,9 +105,9 @@ def backpropagate(trained, carrier, spec, b, loss_of, distributed, last_pass=Non
         # is taken against stand-in targets only so that it is finite.
         scored = chunk if count > 0 else dict(chunk, target_ids=torch.zeros_like(chunk["target_ids"]))
         last = n == len(starts) - 1
-        with trained.no_sync() if distributed and not last else contextlib.nullcontext(), last_pass if last and last_pass else contextlib.nullcontext():
+        with trained.no_sync() if deferred and not last else contextlib.nullcontext(), last_pass if last and last_pass else contextlib.nullcontext():
             loss = loss_of(trained, scored)
-            (loss * (count / max(1, total))).backward()
+            (loss * (weight * count / max(1, total))).backward()
         loss_sum += loss.item() * count
     carrier.reset()
     return loss_sum / max(1, total)

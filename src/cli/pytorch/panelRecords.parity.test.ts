@@ -17,18 +17,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Rng } from '../../tensor';
-import type { SeqModelSpec } from '../../modelSpec/types';
-import { prepareData } from '../../data';
 import type { TrainerEvent } from '../../train/protocol';
 import { validatePanelRecord } from '../../train/protocolValidate';
-import { SequenceModel } from '../../train/model';
-import { nodeRunIo } from '../../train/runIo';
-import { encodeWeights } from '../../train/runFolder';
-import { train } from '../../train/trainer';
-import { exportPytorch } from '../exportPytorch';
 import { freePort, pytorchCommand } from '../pytorchEngine';
 import { PYTHON, assertTorchInstalled } from '../testing/torchInstalled';
+import { type EngineCase, printedEvents, seqlabRunAndExport } from '../testing/seqlabAndPytorch';
 
 const EPOCHS = 2;
 const BOUND = 1e-5;
@@ -84,7 +77,7 @@ const perStepWindows: Meaning = (records, validationSize) => {
   }
 };
 
-const cases: Record<string, { spec: SeqModelSpec; file: string; text: string; meaning?: Meaning }> = {
+const cases: Record<string, EngineCase & { meaning?: Meaning }> = {
   'forecast: 2-layer LSTM, two columns, horizon 2': {
     spec: { name: 'f', task: { type: 'forecast', horizon: 2 }, data: { source: 'csv', path: 'series.csv', columns: ['a', 'b'], target: ['a'], window: 6, split: { validation: 0.2 } },
       model: { encoder: { cell: 'lstm', hiddenSize: 5, numLayers: 2 } }, training: training(3) },
@@ -161,25 +154,6 @@ function compare(seqlab: unknown, pytorch: unknown, where: string): number {
   }
   assert.equal(pytorch, seqlab, where);
   return 0;
-}
-
-/** SeqLab's run of a case and the exported project of its initial weights, in `dir`. */
-async function seqlabRunAndExport(dir: string, { spec, file, text }: (typeof cases)[string]): Promise<{ events: TrainerEvent[]; project: string; validationSize: number }> {
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, file), text);
-  const data = prepareData(spec, dir, nodeRunIo, path.join(dir, 'spec.seqmodel.json'));
-  const events: TrainerEvent[] = [];
-  fs.mkdirSync(path.join(dir, 'seqlab-run'));
-  await train({ spec, data, io: nodeRunIo, runDir: path.join(dir, 'seqlab-run'), emit: (e) => events.push(e), progressIntervalMs: 0 });
-  const model = new SequenceModel(spec, data.info, new Rng(spec.training.seed ?? 0));
-  const project = path.join(dir, 'export');
-  exportPytorch({ spec, data, model, weightsBytes: encodeWeights(model.namedParameters()), outDir: project, io: nodeRunIo, dataFile: path.join(dir, file) });
-  return { events, project, validationSize: data.validation.size };
-}
-
-/** The events train.py printed (torchrun's "[default0]:" prefixes removed). */
-function printedEvents(stdout: string): TrainerEvent[] {
-  return stdout.split('\n').map((line) => line.replace(/^\[[^\]]*\]:/, '')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as TrainerEvent);
 }
 
 /** Asserts the PyTorch run's panel records are SeqLab's; returns the largest relative difference. */

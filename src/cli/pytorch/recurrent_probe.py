@@ -196,12 +196,13 @@ def encoder_layers(config):
     return config["spec"]["model"]["encoder"].get("numLayers", 1)
 
 
-def gradient_flow(probe, config, loss_terms, distributed=False):
+def gradient_flow(probe, config, loss_terms, distributed=False, weight=1.0):
     """SeqLab's gradFlow norms ([layer][t], t up to the batch's longest sequence) after a probed backward.
 
-    Under torchrun each rank holds part of the batch and the gradient of its own mean loss (over its `loss_terms`
-    examples or tokens): scaled by its share of the batch's terms, that is its part of the gradient of the whole
-    batch's loss, as SeqLab computes it; the squares of all ranks are then summed (every rank must call this)."""
+    Under torchrun each rank holds part of the batch and the gradient of `weight` times its own mean loss (over its
+    `loss_terms` examples or tokens): scaled back, then by its share of the batch's terms, that is its part of the
+    gradient of the whole batch's loss, as SeqLab computes it; the squares of all ranks are then summed (every rank
+    must call this)."""
     steps, total = probe.steps, float(loss_terms)
     if distributed:
         longest = torch.tensor([steps], dtype=torch.long)
@@ -209,7 +210,7 @@ def gradient_flow(probe, config, loss_terms, distributed=False):
         terms = torch.tensor([total], dtype=torch.float64)
         dist.all_reduce(terms)
         steps, total = int(longest[0]), float(terms[0])
-    scale = loss_terms / max(1.0, total)
+    scale = loss_terms / max(1.0, total) / weight if weight else 0.0
     squares = probe.gradient_squares(encoder_layers(config), steps) * (scale * scale)
     if distributed:
         dist.all_reduce(squares)

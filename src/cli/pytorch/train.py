@@ -46,6 +46,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 
 import stopping
+from batch_share import BatchShare
 from carried_state import backpropagate, stateful_plan, tbptt_ignored, wrap_for_training
 from decoding import decode_batch, default_decode_length, padded_target_steps, target_tokens
 from model import HERE, PAD_ID, build_model, load_config, save_safetensors
@@ -434,24 +435,25 @@ def main():
             # (of the batch's last chunk under truncated BPTT, as SeqLab's).
             probing = position == len(order) - 1 or progress["step"] + 1 >= total_steps
             probe = RecurrentProbe(model, gradients=True) if probing else None
-            loss = backpropagate(trained, carrier, spec, b, lambda module, x: compute_loss(task, training, run_model(module, x), x), distributed, last_pass=probe)
+            share = BatchShare(loss_terms(task, b), distributed, device)
+            loss = backpropagate(trained, carrier, spec, b, lambda module, x: compute_loss(task, training, run_model(module, x), x), distributed, last_pass=probe, weight=share.weight)
             if probing:
-                flow = gradient_flow(probe, config, loss_terms(task, b), distributed)
+                flow = gradient_flow(probe, config, share.terms, distributed, share.weight)
             parameters = [p for p in trained.parameters() if p.grad is not None]
             norm_before = float(torch.nn.utils.clip_grad_norm_(parameters, clip_norm if clip_norm is not None else math.inf))
             if clip_value is not None:
                 torch.nn.utils.clip_grad_value_(parameters, clip_value)
             norm_after = float(torch.norm(torch.stack([p.grad.norm() for p in parameters]))) if clip_norm is not None or clip_value is not None else norm_before
-            # The batch's loss over all ranks (each rank's mean weighted by its examples), as SeqLab computes it;
+            # The batch's loss over all ranks (each rank's mean weighted by its terms), as SeqLab computes it;
             # the gradients are already averaged, so every rank decides alike whether the step diverged.
             examples = int(b["lengths"].shape[0])
-            figures = torch.tensor([loss * examples, float(examples), float(progress["stop"])], dtype=torch.float64)
+            figures = torch.tensor([share.weighted_loss(loss), float(examples), float(progress["stop"])], dtype=torch.float64)
             if distributed:
                 dist.all_reduce(figures)
             if figures[2] > 0:  # a stop reached some process: all leave before this step changes the weights
                 status, message = "stopped", stopped_message() if folder is not None else ""
                 break
-            batch_loss, batch_examples = float(figures[0] / figures[1]), int(figures[1])
+            batch_loss, batch_examples = float(figures[0]) / max(1.0, share.total), int(figures[1])
             if initial_loss is None:
                 initial_loss = batch_loss
             problem = stopping.step_divergence(batch_loss, norm_before, initial_loss, factor)

@@ -48,6 +48,8 @@ const USER_SETTINGS = {
   'workbench.colorTheme': 'Default Dark Modern',
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
+  // Debian's PyTorch, which the test run installs (the PATH's python3 may be another interpreter without it).
+  'seqlab.pythonPath': '/usr/bin/python3',
 };
 
 function freePort() {

@@ -480,6 +480,72 @@ export function uiSuite(lib) {
     await until('the sweep gone from the view', async () => (await view.locator('.monaco-list-row', { hasText: /^cells-ui/ }).count()) === 0, 30_000);
   }, 120_000);
 
+  suite.test('Train with PyTorch from the palette: the gradient-flow and gate panels draw the PyTorch run, layer by layer', async (context) => {
+    const { page, eventsFile } = context;
+    const before = new Set(trainingRuns(eventsFile).map((run) => run.id));
+    await focusSpecTab(page, 'forecaster.seqmodel.json');
+    await lib.runCommand(page, 'SeqLab: Train with PyTorch');
+    // The forecaster's 2 LSTM layers of 64 units over 36-hour windows, trained by the exported train.py: the first
+    // epoch's records are enough, so the run is stopped once they are in.
+    const run = await until('a PyTorch run with its first gradient flow and gates', () => {
+      const latest = trainingRuns(eventsFile).find((r) => !before.has(r.id) && /^pytorch /.test(r.events.find((e) => e.type === 'runStarted')?.kernels ?? ''));
+      return latest?.events.some((e) => e.type === 'gradFlow') && latest.events.some((e) => e.type === 'gates') ? latest : undefined;
+    }, 300_000, 1000);
+    if (!run.events.some((e) => e.type === 'runFinished')) await lib.runCommand(page, 'SeqLab: Stop Training');
+    const ended = await until('the PyTorch run to end', () => trainingRuns(eventsFile).find((r) => r.id === run.id).events.find((e) => e.type === 'runFinished'), 60_000);
+    assert.ok(['stopped', 'completed', 'early-stopped'].includes(ended.status), ended.message);
+    const events = trainingRuns(eventsFile).find((r) => r.id === run.id).events;
+    const flow = events.filter((e) => e.type === 'gradFlow').at(-1);
+    assert.equal(flow.norms.length, 2, 'one gradient-flow row per LSTM layer');
+
+    // Gradient flow: the status names the run's last snapshot and its layers; per layer, the earliest ÷ latest ratio
+    // of that snapshot (which no other run shares); each layer's line painted in its palette colour.
+    await lib.runCommand(page, 'SeqLab: Show Gradient Flow');
+    const expectedStatus = `forecaster · epoch ${flow.epoch}, step ${flow.step} (bold) · 2 layers × ${flow.norms[0].length} time steps`;
+    const shown = await until('the PyTorch run in the gradient-flow panel', async () => {
+      const frame = await panelFrame(page, 'gradients');
+      const status = await frame.locator('#gradient-status').innerText({ timeout: guard(2000) });
+      const rows = await frame.locator('#gradient-summary dt').evaluateAll((dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent ?? '']));
+      return status.startsWith(expectedStatus) && rows.length === 2 ? { status, rows } : undefined;
+    }, 30_000, 500);
+    assert.deepEqual(shown.rows.map(([term]) => term), ['layer 0', 'layer 1']);
+    shown.rows.forEach(([, value], layer) => {
+      const norms = flow.norms[layer];
+      const ratio = norms[0] / norms.at(-1);
+      const printed = Number(/^([-\d.e+]+)/.exec(value)?.[1]);
+      assert.ok(Math.abs(printed - ratio) <= 5e-3 * ratio, `layer ${layer}: the panel prints ${value}, the run's norms give ${ratio}`);
+    });
+    const layerColours = await (await panelFrame(page, 'gradients')).locator('body').evaluate(() => ['--vscode-charts-blue', '--vscode-charts-orange'].map((name) => {
+      const hex = getComputedStyle(document.documentElement).getPropertyValue(name).trim().replace('#', '');
+      return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    }));
+    const linePixels = await until('both layers\' lines painted', async () => {
+      const painted = await paintedPixels((await panelFrame(page, 'gradients')).locator('canvas#gradient-flow-chart'), layerColours);
+      return painted.every((n) => n > 100) ? painted : undefined;
+    }, 30_000, 500);
+    console.log(`    PyTorch gradient flow: ${shown.status}; ${shown.rows.map(([t, v]) => `${t} ${v}`).join(', ')}; line pixels per layer ${linePixels.join(', ')}`);
+    await shot(context, '12-pytorch-gradient-flow');
+
+    // Gates: the run's last layer-0 snapshot, an LSTM's four gates and cell state painted as heatmaps.
+    const gates = events.filter((e) => e.type === 'gates' && e.layer === 0).at(-1);
+    assert.deepEqual(gates.gates, ['input', 'forget', 'cell', 'output', 'cellState']);
+    await lib.runCommand(page, 'SeqLab: Show Gate Activations');
+    const expectedGates = `LSTM layer 0 · epoch ${gates.epoch}, step ${gates.step} · 64 units × ${gates.steps} time steps`;
+    const heatmaps = await until('the PyTorch run\'s gates painted', async () => {
+      const frame = await panelFrame(page, 'gates');
+      const status = await frame.locator('#snapshot-status').innerText({ timeout: guard(2000) });
+      const counts = await frame.locator('canvas').evaluateAll((canvases) => canvases.map((c) => {
+        const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        if (data) for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+      }));
+      return status.startsWith(expectedGates) && counts.filter((n) => n > 500).length >= 5 ? { status, counts } : undefined;
+    }, 30_000, 500);
+    console.log(`    PyTorch gates: ${heatmaps.status}; canvases painted ${heatmaps.counts.join(', ')} px`);
+    await shot(context, '13-pytorch-gates');
+  }, 420_000);
+
   suite.test('no webview message was refused by the host', async ({ eventsFile }) => {
     const records = readRecords(eventsFile).filter((r) => r.type === 'webviewMessage');
     assert.ok(records.some((r) => r.message.type === 'ready'), 'no panel said ready');

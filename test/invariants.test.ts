@@ -38,7 +38,7 @@ test('src/tensor and src/nn use no Node APIs, so they also run in a browser work
 
 test('the pure core never imports the shells (imports point down only)', () => {
   const offenders: string[] = [];
-  for (const dir of ['tensor', 'nn', 'data', 'modelSpec', 'train']) {
+  for (const dir of ['tensor', 'nn', 'data', 'modelSpec', 'train', 'format']) {
     for (const f of sourceFiles(join(root, 'src', dir))) {
       for (const spec of importsOf(f)) if (/\/(extension|cli)(\/|$)/.test(spec)) offenders.push(`${relative(root, f)} imports ${spec}`);
     }
@@ -46,13 +46,30 @@ test('the pure core never imports the shells (imports point down only)', () => {
   assert.deepEqual(offenders, []);
 });
 
-test('webview code imports only types from src/', () => {
+test('webview code imports only types from src/, and values only from the display format (src/format/display.ts)', () => {
   const offenders: string[] = [];
   const files = sourceFiles(join(root, 'webview'));
   assert.ok(files.length > 10, `${files.length} webview source files`);
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
-    for (const m of text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+['"]([^'"]*\/src\/[^'"]*)['"]/gm)) offenders.push(`${relative(root, f)} imports values from ${m[1]}`);
+    for (const m of text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+['"]([^'"]*\/src\/[^'"]*)['"]/gm)) {
+      if (!m[1].endsWith('/src/format/display')) offenders.push(`${relative(root, f)} imports values from ${m[1]}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('src/format imports nothing, so the webviews, the extension, the CLI and the core can all use it', () => {
+  const files = sourceFiles(join(root, 'src', 'format'));
+  assert.ok(files.length > 0);
+  const offenders = files.flatMap((f) => importsOf(f).map((spec) => `${relative(root, f)} imports ${spec}`));
+  assert.deepEqual(offenders, []);
+});
+
+test('the extension takes nothing from the webview code (shared pure code lives in src/)', () => {
+  const offenders: string[] = [];
+  for (const f of sourceFiles(join(root, 'src'))) {
+    for (const spec of importsOf(f)) if (/(^|\/)webview\//.test(spec)) offenders.push(`${relative(root, f)} imports ${spec}`);
   }
   assert.deepEqual(offenders, []);
 });

@@ -34,6 +34,7 @@ import { jsonReporter, summaryTable, terminalReporter } from './progress';
 import { initCommand } from './init';
 import { alignedTable } from './table';
 import { SWEEP_HELP, runsCommand, sweepCommand } from './sweep';
+import { formatCount } from '../format/display';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -333,7 +334,7 @@ export function totalsLine(totals: SpecTotals): string {
   const bptt = totals.sequenceLength !== undefined
     ? `${formatBytes(totals.bpttActivationBytes)} of activations for backpropagation through time (T=${totals.sequenceLength})`
     : 'backpropagation-through-time memory unknown (the sequence length comes from the data)';
-  return `total parameters ${parameters}, ${totals.flopsPerStep.toLocaleString('en-US')} FLOPs per step, ${bptt}`;
+  return `total parameters ${parameters}, ${formatCount(totals.flopsPerStep)} FLOPs per step, ${bptt}`;
 }
 
 function predictCommand(args: string[], io: CliIo): number {

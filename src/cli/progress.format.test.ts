@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, progressLine, summaryTable, terminalReporter, jsonReporter } from './progress';
+import { progressLine, summaryTable, terminalReporter, jsonReporter } from './progress';
 import type { RunFinished } from '../train/protocol';
 
 const step = { type: 'step' as const, epoch: 3, step: 50, totalSteps: 200, loss: 0.123456, lr: 0.01, gradNormBefore: 2, gradNormAfter: 1, samplesPerSecond: 812.4, etaSeconds: 95 };
@@ -11,8 +11,6 @@ const finished: RunFinished = {
 
 test('the progress line shows epoch, a bar, step, loss, samples/s and ETA', () => {
   assert.equal(progressLine(step, 20, 8), 'epoch 3/20 ██░░░░░░ step 50/200  loss 0.1235  812 samples/s  ETA 1:35');
-  assert.equal(formatDuration(3725), '1:02:05');
-  assert.equal(formatDuration(Infinity), '--:--');
 });
 
 test('a terminal redraws the bar in place and prints epochs and the summary on their own lines', () => {

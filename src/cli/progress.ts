@@ -6,6 +6,7 @@ import type { RunFinished, TestEvaluation, TrainerEvent } from '../train/protoco
 import { testReport } from '../train/evaluate';
 import { formatDataSummary } from '../data/summary';
 import { metricDisplayName } from '../train/metrics';
+import { formatClock, formatCount } from '../format/display';
 
 export interface Reporter {
   event(event: TrainerEvent): void;
@@ -35,20 +36,11 @@ function finiteOrString(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
 
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
-}
-
 export function progressLine(event: Extract<TrainerEvent, { type: 'step' }>, epochs: number, width = 24): string {
   const fraction = Math.min(1, event.step / Math.max(1, event.totalSteps));
   const filled = Math.round(fraction * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-  return `epoch ${event.epoch}/${epochs} ${bar} step ${event.step}/${event.totalSteps}  loss ${event.loss.toPrecision(4)}  ${Math.round(event.samplesPerSecond)} samples/s  ETA ${formatDuration(event.etaSeconds)}`;
+  return `epoch ${event.epoch}/${epochs} ${bar} step ${event.step}/${event.totalSteps}  loss ${event.loss.toPrecision(4)}  ${Math.round(event.samplesPerSecond)} samples/s  ETA ${formatClock(event.etaSeconds)}`;
 }
 
 /** A terminal: the bar is redrawn with `\r`, epoch results and logs are printed on lines of their own. */
@@ -65,7 +57,7 @@ export function terminalReporter(write: (text: string) => void): Reporter {
       switch (event.type) {
         case 'runStarted':
           epochs = event.epochs;
-          write(`training ${event.specName} (${event.task}, ${event.parameterCount.toLocaleString('en-US')} parameters${event.kernels ? `, ${event.kernels} kernels` : ''}) → ${event.runDir}\n`);
+          write(`training ${event.specName} (${event.task}, ${formatCount(event.parameterCount)} parameters${event.kernels ? `, ${event.kernels} kernels` : ''}) → ${event.runDir}\n`);
           return;
         case 'step':
           clearBar();
@@ -108,7 +100,7 @@ export function summaryTable(result: RunFinished, baselines: Record<string, numb
     ...Object.entries(result.finalMetrics).map(([k, v]): [string, string] => [`final ${metricDisplayName(k)}`, v.toPrecision(4)]),
     ...Object.entries(baselines).map(([k, v]): [string, string] => [`baseline ${metricDisplayName(k)}`, v.toPrecision(4)]),
     ...(test ? testRows(test) : []),
-    ['time', formatDuration(result.seconds)],
+    ['time', formatClock(result.seconds)],
     ['run folder', result.runDir],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -121,7 +113,7 @@ export function summaryTable(result: RunFinished, baselines: Record<string, numb
 function testRows(test: TestEvaluation): [string, string][] {
   const weights = test.checkpoint === 'best' ? `best checkpoint of epoch ${test.epoch}` : `final weights of epoch ${test.epoch}`;
   return [
-    ['test (held out)', `${weights}, all ${test.size.toLocaleString('en-US')} examples`],
+    ['test (held out)', `${weights}, all ${formatCount(test.size)} examples`],
     ['test loss', test.loss.toPrecision(4)],
     ...Object.entries(test.metrics).map(([k, v]): [string, string] => [`test ${metricDisplayName(k)}`, v.toPrecision(4)]),
     ...Object.entries(test.baselines).map(([k, v]): [string, string] => [`test baseline ${metricDisplayName(k)}`, v.toPrecision(4)]),

@@ -22,7 +22,7 @@ import { formatMeanStd, groupBySeeds, meanStd } from '../train/sweeps/seedGroups
 import { awaitsProposal } from '../train/sweeps/tpeSweep';
 import { type CliIo, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, RunFailure, UsageError, integerOption, parse } from './commands';
 import { alignedTable } from './table';
-import { formatDuration } from './progress';
+import { formatClock } from '../format/display';
 
 export const SWEEP_HELP: Record<string, string> = {
   sweep: `Usage: seqlab sweep FILE.seqsweep.json [--parallel N] [--threads-per-run 1|2] [--json] [--resume SWEEP_DIR]
@@ -189,7 +189,7 @@ export function formatRunsTable(rows: readonly RunRow[], metric: string): string
   const body = rows.map((r) => [
     r.name, ...varied.map((p) => (r.params[p] === undefined ? '' : typeof r.params[p] === 'number' ? fmt(r.params[p] as number) : String(r.params[p]))),
     ...(withSeeds ? [r.seed === undefined ? '' : String(r.seed)] : []), r.status, String(r.epochs),
-    fmt(r.final[metric]), fmt(r.best[metric]), fmt(r.test?.[metric]), r.seconds === undefined ? '' : formatDuration(r.seconds), r.samplesPerSecond === undefined ? '' : String(Math.round(r.samplesPerSecond)),
+    fmt(r.final[metric]), fmt(r.best[metric]), fmt(r.test?.[metric]), r.seconds === undefined ? '' : formatClock(r.seconds), r.samplesPerSecond === undefined ? '' : String(Math.round(r.samplesPerSecond)),
   ]);
   let text = alignedTable(header, body);
   // Repeats over seeds: one line per configuration, mean ± std of the best value.

@@ -8,6 +8,7 @@ import type { TaskType } from '../modelSpec/types';
 import { baselines } from './baselines';
 import { RunningStatistics } from './runningStatistics';
 import type { Baselines, ColumnStatistics, DataSplit, DataStats, PreparedData } from './types';
+import { formatCount } from '../format/display';
 
 export { RunningStatistics } from './runningStatistics';
 
@@ -146,7 +147,7 @@ const MAX_LABEL_ROWS = 20;
 /** The summary as plain text lines for a terminal (`seqlab check`, the head of `seqlab train`). */
 export function formatDataSummary(summary: DataSummary): string {
   const lines: string[] = [];
-  const count = (n: number) => n.toLocaleString('en-US');
+  const count = formatCount;
   const figure = (v: number) => (Number.isFinite(v) ? String(+v.toPrecision(4)) : String(v));
   const { splits } = summary;
   const total = splits.train + splits.validation + splits.test;

@@ -6,8 +6,8 @@
 import type { RunRecord, RunStatus } from './runRecords';
 import type { SweepProgress, SweepStatus } from '../train/runsTableProtocol';
 import { statusWord } from './runFolders';
-// The panels' number format (pure, no DOM), so the tree and the runs table print a figure alike.
-import { formatScalar as formatFigure } from '../../webview/shared/format';
+// The panels' number format, so the tree and the runs table print a figure alike.
+import { formatScalar } from '../format/display';
 
 export interface RunEntry {
   record: RunRecord;
@@ -143,7 +143,7 @@ function plannedEpochs(record: RunRecord): number | undefined {
 export function runDescription(record: RunRecord | undefined, status: RunStatus): string {
   const parts: string[] = [];
   const best = record && bestValidationLoss(record);
-  if (best !== undefined) parts.push(`val loss ${formatFigure(best)}`);
+  if (best !== undefined) parts.push(`val loss ${formatScalar(best)}`);
   if (record && status === 'running') {
     const planned = plannedEpochs(record);
     parts.push(`epoch ${record.epochs.length}${planned ? `/${planned}` : ''}`);
@@ -182,7 +182,7 @@ export function shortParameterName(path: string): string {
 
 function trialNode(sweep: SweepEntry, trial: TrialEntry): RunNode {
   const params = Object.entries(trial.params).map(([path, value]) => `${shortParameterName(path)}=${value}`).join(', ');
-  const metric = trial.metric !== null && sweep.metric ? `${sweep.metric.name} ${formatFigure(trial.metric)}` : undefined;
+  const metric = trial.metric !== null && sweep.metric ? `${sweep.metric.name} ${formatScalar(trial.metric)}` : undefined;
   const description = [metric ?? runDescription(trial.record, trial.status), `seed ${trial.seed}`].join(' · ');
   const node: RunNode = {
     kind: 'run', id: trial.runDir, runDir: trial.runDir, status: trial.status, label: params ? `${trial.id} ${params}` : trial.id,
@@ -206,7 +206,7 @@ function sweepNode(sweep: SweepEntry): SweepNode {
   const metrics = sweep.trials.map((trial) => trial.metric).filter((metric): metric is number => metric !== null && Number.isFinite(metric));
   if (sweep.metric && metrics.length > 0) {
     const best = sweep.metric.direction === 'maximize' ? Math.max(...metrics) : Math.min(...metrics);
-    parts.push(`best ${sweep.metric.name} ${formatFigure(best)}`);
+    parts.push(`best ${sweep.metric.name} ${formatScalar(best)}`);
   }
   return {
     kind: 'sweep', id: sweep.dir, dir: sweep.dir, label: sweep.name, description: parts.join(' · '), status, contextValue: flags.join(' '),

@@ -11,6 +11,14 @@ test('a running run shows percent, loss and other active runs; the tooltip has e
   assert.equal(tooltip, 'Epoch 2, step 45/100, ETA 1m 15s, 812 samples/s. Click for the dashboard.');
 });
 
+test('the ETA reads as on the dashboard: seconds padded, rounded before they are split', () => {
+  const eta = (etaSeconds: number) => describeTrainingStatus({ specName: 'f', state: 'running', latestStep: { ...step, etaSeconds }, otherActiveRuns: 0 }).tooltip.match(/ETA ([^,]*),/)?.[1];
+  assert.equal(eta(65), '1m 05s');
+  assert.equal(eta(119.6), '2m 00s');
+  assert.equal(eta(3720), '1h 02m');
+  assert.equal(eta(Number.POSITIVE_INFINITY), '—');
+});
+
 test('paused, queued and finished runs say so', () => {
   assert.match(describeTrainingStatus({ specName: 'f', state: 'paused', latestStep: step, otherActiveRuns: 0 }).text, /^\$\(debug-pause\) f 45% · loss 0\.1235 paused$/);
   assert.match(describeTrainingStatus({ specName: 'f', state: 'queued', otherActiveRuns: 0 }).text, /queued/);

@@ -1,6 +1,7 @@
 /** Status bar text for a training run. Pure (no `vscode`), so it is unit tested. */
 import type { RunFinished, StepProgress } from '../train/protocol';
 import { statusWord } from './runFolders';
+import { formatDuration } from '../format/display';
 
 export interface TrainingStatusInput {
   specName: string;
@@ -14,14 +15,6 @@ export interface TrainingStatusInput {
 function formatLoss(loss: number): string {
   if (!Number.isFinite(loss)) return String(loss);
   return Math.abs(loss) >= 0.01 ? loss.toFixed(4) : loss.toExponential(2);
-}
-
-function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${Math.round(seconds % 60)}s`;
-  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
 export function describeTrainingStatus(input: TrainingStatusInput): { text: string; tooltip: string } {

@@ -8,7 +8,8 @@
 import type { SpecAnalysis, SpecDataFile } from './analysisTypes';
 import { dataHead, DATA_HEAD_BYTES, estimateFromHead, splitCsvLine, type DataHead, type ReadableDataFile } from './dataFiles';
 import { dataFileRefusal } from './dataFileKind';
-import { formatBytes, formatCount, type SpecHover } from './hover';
+import { formatBytes, type SpecHover } from './hover';
+import { formatCount } from '../format/display';
 import type { DataSpec } from './types';
 import { describeColumn } from '../data/sniff';
 import { formatDataSummary } from '../data/summary';

@@ -7,16 +7,13 @@ import type { LayerInfo, SpecAnalysis, SpecDiagnostic } from './analysisTypes';
 import { formatNamedShape } from './shapes';
 import { formatParameterCount, pendingSizesNote } from './parameterCount';
 import { validationBudgetText } from './validationBudget';
+import { formatCount } from '../format/display';
 
 export interface SpecHover {
   markdown: string;
   /** The range of the layer's JSON node. */
   offset: number;
   length: number;
-}
-
-export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
 }
 
 /** 1,234 → "1.2 kB"; binary-free SI units as VS Code shows file sizes. */

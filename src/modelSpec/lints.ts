@@ -8,6 +8,7 @@ import type { InputFacts } from './shapes';
 import type { SpecSource } from './specSource';
 import type { SeqModelSpec } from './types';
 import { lintValidationRange } from './trendLint';
+import { formatCount } from '../format/display';
 
 /** Beyond this many steps a vanilla RNN's gradient has vanished (the tutorial's "long sequences"). */
 export const VANILLA_RNN_MAX_STEPS = 50;
@@ -81,7 +82,7 @@ export function lintSpec(source: SpecSource, spec: SeqModelSpec, facts: InputFac
       ? { title: 'Add dropout 0.3 between layers', edits: source.editsToSet(['model', 'encoder', 'dropout'], 0.3) }
       : { title: 'Add dropout 0.3 in the head', edits: source.editsToSet(['model', 'head', 'dropout'], 0.3) };
     const recurrentParameters = layers.filter((l) => l.recurrent).reduce((sum, l) => sum + l.parameters, 0);
-    source.reportAt('warning', 'lint/large-model-tiny-data', `${totals.parameters.toLocaleString('en-US')} parameters (${recurrentParameters.toLocaleString('en-US')} recurrent) for about ${samples.toLocaleString('en-US')} training examples and no dropout: the model can memorise the data. Add dropout, or shrink hiddenSize.`, ['model', 'encoder', 'hiddenSize'], 'value', fix);
+    source.reportAt('warning', 'lint/large-model-tiny-data', `${formatCount(totals.parameters)} parameters (${formatCount(recurrentParameters)} recurrent) for about ${formatCount(samples)} training examples and no dropout: the model can memorise the data. Add dropout, or shrink hiddenSize.`, ['model', 'encoder', 'hiddenSize'], 'value', fix);
   }
 }
 

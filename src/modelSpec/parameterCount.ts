@@ -4,6 +4,7 @@
  * per size ("82,944 + 161·vocab"), with a note of what those sizes wait for. `formula` is a layer's or the
  * totals' `parameterFormula` ("82944 + vocab·32 + vocab·128 + vocab").
  */
+import { formatCount } from '../format/display';
 
 /** "82,944 + 161·vocab + 129·tags": the count with its unknown sizes, each with one coefficient. */
 export function formatParameterCount(parameters: number, formula?: string): string {
@@ -15,9 +16,9 @@ export function formatParameterCount(parameters: number, formula?: string): stri
     const unknown = factors.filter((factor) => !/^\d+$/.test(factor)).join('·');
     coefficients.set(unknown, (coefficients.get(unknown) ?? 0) + known);
   }
-  const terms = [...coefficients].map(([size, coefficient]) => (coefficient === 1 ? size : `${coefficient.toLocaleString('en-US')}·${size}`));
+  const terms = [...coefficients].map(([size, coefficient]) => (coefficient === 1 ? size : `${formatCount(coefficient)}·${size}`));
   if (parameters === 0 && terms.length > 0) return terms.join(' + ');
-  return [parameters.toLocaleString('en-US'), ...terms].join(' + ');
+  return [formatCount(parameters), ...terms].join(' + ');
 }
 
 const SIZE_WORDS: Record<string, string> = {

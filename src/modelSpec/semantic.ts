@@ -10,6 +10,7 @@ import { closestMatch, type SpecSource } from './specSource';
 import { dataHead, readDataFile, splitCsvLine } from './dataFiles';
 import { dataFileRefusal } from './dataFileKind';
 import type { RecurrentSpec, SeqModelSpec } from './types';
+import { formatCount } from '../format/display';
 
 /** Which data sources can feed which task. */
 const SOURCES_FOR_TASK: Record<string, string[]> = {
@@ -169,7 +170,7 @@ function checkRecurrent(source: SpecSource, recurrent: RecurrentSpec, path: (str
       }
     }
   }
-  if (recurrent.hiddenSize > SANE_LIMITS.hiddenSize) source.reportAt('warning', 'semantic/size-out-of-range', `hiddenSize ${recurrent.hiddenSize} is unusually large (> ${SANE_LIMITS.hiddenSize}): the recurrent matrices alone hold ${(4 * recurrent.hiddenSize * recurrent.hiddenSize).toLocaleString('en-US')} weights per LSTM layer.`, [...path, 'hiddenSize'], 'value');
+  if (recurrent.hiddenSize > SANE_LIMITS.hiddenSize) source.reportAt('warning', 'semantic/size-out-of-range', `hiddenSize ${recurrent.hiddenSize} is unusually large (> ${SANE_LIMITS.hiddenSize}): the recurrent matrices alone hold ${formatCount(4 * recurrent.hiddenSize * recurrent.hiddenSize)} weights per LSTM layer.`, [...path, 'hiddenSize'], 'value');
   if (numLayers > SANE_LIMITS.numLayers) source.reportAt('warning', 'semantic/size-out-of-range', `numLayers ${numLayers} is a very deep recurrent stack: gradients vanish through depth as well as time (add residual or layerNorm, or use fewer layers).`, [...path, 'numLayers'], 'value');
 }
 

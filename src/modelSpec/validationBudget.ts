@@ -4,6 +4,7 @@
  * the end always covers its whole split.
  */
 import type { SeqModelSpec } from './types';
+import { formatCount } from '../format/display';
 
 export interface ValidationBudget {
   /** Batches validated per epoch at most (undefined: the whole split). */
@@ -22,7 +23,7 @@ export function validationBudgetOf(spec: SeqModelSpec, validationExamples?: numb
 
 /** "validation per epoch: 200 of 1,563 batches of 32 (a fixed sample, the same every epoch); …". */
 export function validationBudgetText(budget: ValidationBudget): string {
-  const count = (n: number) => n.toLocaleString('en-US');
+  const count = formatCount;
   const { maxBatches, batchSize, examples } = budget;
   const batches = examples !== undefined ? Math.ceil(examples / batchSize) : undefined;
   const all = (n: number) => `all ${count(n)} batch${n === 1 ? '' : 'es'} (${count(examples!)} example${examples === 1 ? '' : 's'}`;

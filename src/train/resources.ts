@@ -14,6 +14,7 @@ import type { SeqModelSpec } from '../modelSpec/types';
 import type { DataInfo } from '../data/types';
 import { kernels } from '../tensor/backend';
 import { KERNELS_WASM_MAXIMUM_PAGES } from '../tensor/wasm/kernelsBinary.generated';
+import { formatCount } from '../format/display';
 
 const FLOAT_BYTES = 4;
 const WASM_PAGE_BYTES = 65536;
@@ -121,7 +122,7 @@ function largestSizePath(layers: readonly LayerInfo[]): { path: JSONPath; name: 
  */
 export function resourceDiagnostics(specText: string, spec: SeqModelSpec, layers: readonly LayerInfo[], estimate: MemoryEstimate, machine: MachineMemory): SpecDiagnostic[] {
   const source = new SpecSource(specText);
-  const breakdown = `${formatBytes(estimate.modelBytes)} for ${estimate.parameters.toLocaleString('en-US')} parameters with their gradients${estimate.optimizerBuffers ? `, ${spec.training.optimizer.type} state` : ''} and packed weights, `
+  const breakdown = `${formatBytes(estimate.modelBytes)} for ${formatCount(estimate.parameters)} parameters with their gradients${estimate.optimizerBuffers ? `, ${spec.training.optimizer.type} state` : ''} and packed weights, `
     + `${formatBytes(estimate.activationBytes)} for activations, their gradients and evaluation over batch ${estimate.batchSize} × T ${estimate.sequenceLength ?? '?'}, `
     + `${formatBytes(estimate.dataBytes)} of prepared data`;
   const limits: { bytes: number; needed: number; what: string }[] = [

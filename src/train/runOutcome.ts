@@ -5,6 +5,7 @@
  * got (never "after 0 epochs"); a diverged or failed run says where, why and which checkpoint is kept.
  */
 import type { RunFinished } from './protocol';
+import { formatCount } from '../format/display';
 
 /** Where the committed checkpoint stands. */
 export interface CheckpointPosition {
@@ -38,7 +39,7 @@ export interface RunOutcomeFacts {
   resumedFrom?: { epoch: number; step: number };
 }
 
-const plural = (count: number, noun: string) => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+const plural = (count: number, noun: string) => `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 
 /**
  * "the last checkpoint (epoch 2, step 60) is kept at …"; where the run ended at the checkpoint's own step, its

@@ -12,7 +12,7 @@ import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartCon
 import { mixColours, type Rgba } from '../shared/colourScale';
 import { addDashboardEvent, dashboardSeriesFrom, emptyDashboardSeries, metricLabel, runStatusText, type DashboardSeries, type HostRunState, type Point } from '../shared/dashboardSeries';
 import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
-import { formatCount, formatScalar } from '../shared/format';
+import { formatCount, formatScalar } from '../../src/format/display';
 import { debiasedExponentialMovingAverage } from '../shared/smoothing';
 import { testEvaluationView } from '../shared/testEvaluation';
 import { dataSummaryView, type SummaryTable } from '../shared/dataSummaryView';

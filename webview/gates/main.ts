@@ -10,7 +10,7 @@ import type { GateSnapshot, HostToWebview, TrainerEvent } from '../../src/train/
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration } from '../shared/charts';
 import { divergingScale, legendStops, sequentialScale, type ColourScale } from '../shared/colourScale';
 import { appRoot, card, chartCanvas, element, frameScheduler } from '../shared/dom';
-import { formatScalar } from '../shared/format';
+import { formatScalar } from '../../src/format/display';
 import { fillHeatmapPixels, gateRangeKind, gateTitle, gateValueRange, orderGateNames, toFloat32Values, unitTrace } from '../shared/gateMaths';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';

@@ -6,7 +6,7 @@
 import type { GradientFlow, HostToWebview, TrainerEvent } from '../../src/train/protocol';
 import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartConfiguration } from '../shared/charts';
 import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
-import { formatScalar } from '../shared/format';
+import { formatScalar } from '../../src/format/display';
 import { earliestToLatestRatio, gradientFlowLines, normsForLogScale } from '../shared/gradientFlowSeries';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';

@@ -13,7 +13,7 @@ import { applyThemeToChartDefaults, Chart, lineDataset, restyleChart, xyChartCon
 import { formatCssColour, mixColours } from '../shared/colourScale';
 import { accuracyOf, rowShares, tagMatches } from '../shared/confusionMatrix';
 import { appRoot, card, chartCanvas, element, frameScheduler, wideCard } from '../shared/dom';
-import { formatScalar } from '../shared/format';
+import { formatScalar } from '../../src/format/display';
 import { checkedRollout, checkedSeries, defaultRolloutHorizon, histogram, residuals, rolloutMeanAbsoluteError, rolloutPoints } from '../shared/forecastSeries';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';

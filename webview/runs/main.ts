@@ -13,7 +13,7 @@ import type { HostToRunsTable, RunCurve, RunsTable, RunsTableToHost } from '../.
 import type { SpecDifference } from '../../src/modelSpec/specDiff';
 import { applyThemeToChartDefaults, Chart, css, lineDataset, restyleChart, xyChartConfiguration } from '../shared/charts';
 import { appRoot, card, chartCanvas, element, frameScheduler, svgElement, wideCard } from '../shared/dom';
-import { formatCount, formatDuration, formatScalar } from '../shared/format';
+import { formatCount, formatDuration, formatScalar } from '../../src/format/display';
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';
 import { parallelCoordinates } from './parallelCoordinates';

@@ -4,7 +4,7 @@
  * a factor of 20 or more (learning rates); any other axis places its distinct values evenly (cells, booleans).
  * Pure layout in pixels: the panel draws it as SVG.
  */
-import { formatScalar } from '../shared/format';
+import { formatScalar } from '../../src/format/display';
 
 export type AxisValue = string | number | boolean | null | undefined;
 

@@ -7,7 +7,7 @@ import {
   type ChartConfiguration, type ChartDataset, type ScaleOptionsByType,
 } from 'chart.js';
 import { formatCssColour, withAlpha, type Rgba } from './colourScale';
-import { logAxisTickLabel } from './format';
+import { logAxisTickLabel } from '../../src/format/display';
 import type { ThemeColours } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip, Filler, Decimation);

@@ -4,7 +4,7 @@
  */
 import type { EpochEnd, RunFinished, RunStarted, StepProgress, TestEvaluation, TrainerEvent, TrainerLog } from '../../src/train/protocol';
 import type { DataSummary } from '../../src/data/summary';
-import { formatCount, formatDuration, formatScalar } from './format';
+import { formatCount, formatDuration, formatScalar } from '../../src/format/display';
 
 export interface Point {
   x: number;

@@ -3,7 +3,7 @@
  * tables. Pure: no DOM (the panel puts these strings in as text, never as markup).
  */
 import type { DataSummary } from '../../src/data/summary';
-import { formatCount, formatScalar } from './format';
+import { formatCount, formatScalar } from '../../src/format/display';
 
 export interface SummaryTable {
   caption: string;

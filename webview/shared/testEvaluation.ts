@@ -3,7 +3,7 @@
  * Pure: no DOM (the panel puts these strings in as text, never as markup).
  */
 import type { TestEvaluation } from '../../src/train/protocol';
-import { formatCount, formatScalar } from './format';
+import { formatCount, formatScalar } from '../../src/format/display';
 
 export interface TestEvaluationView {
   /** "Test (held out, best checkpoint of epoch 7)". */

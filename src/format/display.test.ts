@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCount, formatDuration, formatScalar, logAxisTickLabel, powerOfTenLabel } from './format';
+import { formatClock, formatCount, formatDuration, formatScalar, logAxisTickLabel, powerOfTenLabel } from './display';
 
 test('durations read as seconds, minutes or hours', () => {
   assert.equal(formatDuration(45), '45s');
@@ -8,6 +8,12 @@ test('durations read as seconds, minutes or hours', () => {
   assert.equal(formatDuration(3720), '1h 02m');
   assert.equal(formatDuration(-1), '—');
   assert.equal(formatDuration(Number.NaN), '—');
+});
+
+test('a terminal clock reads minutes:seconds, or hours:minutes:seconds', () => {
+  assert.equal(formatClock(95), '1:35');
+  assert.equal(formatClock(3725), '1:02:05');
+  assert.equal(formatClock(Infinity), '--:--');
 });
 
 test('counts get thousands separators', () => {

@@ -1,4 +1,8 @@
-/** Number and duration formatting for panel text. Pure: no DOM. */
+/**
+ * How numbers and durations read wherever SeqLab shows them: the panels, the extension's views and status bar, the
+ * spec hover and the CLI. One module for both sides: it imports nothing (no DOM, no Node, no vscode), so the
+ * webview bundles may import its values, the only module under src/ they may (test/invariants.test.ts).
+ */
 
 /** 45 → "45s", 125 → "2m 05s", 3720 → "1h 02m"; negative or non-finite → "—". */
 export function formatDuration(seconds: number): string {
@@ -8,6 +12,16 @@ export function formatDuration(seconds: number): string {
   const minutes = Math.floor(whole / 60);
   if (minutes < 60) return `${minutes}m ${String(whole % 60).padStart(2, '0')}s`;
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** A terminal clock for progress lines and tables: 95 → "1:35", 3725 → "1:02:05"; negative or non-finite → "--:--". */
+export function formatClock(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
 /** Integers with thousands separators, independent of the browser's locale (so tests are stable). */

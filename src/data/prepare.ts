@@ -14,7 +14,7 @@ import { textChunks } from './textChunks';
 import { throughDataCache } from './cache/dataCache';
 import { seriesCacheLoader } from './cache/seriesCache';
 import { textCacheLoader } from './cache/textCache';
-import { labelledTextsCacheLoader, pairsCacheLoader, taggedSentencesCacheLoader } from './cache/raggedCache';
+import { raggedCacheLoader } from './cache/raggedCache';
 import { DataError, type DataIo, type PreparedData } from './types';
 
 /** Which task types each data source can feed. */
@@ -67,18 +67,18 @@ export function prepareData(spec: SeqModelSpec, specDir: string, io: DataIo, spe
     case 'text-classification': {
       const { text, file } = read(data.path);
       const options = { file, seed, labels: spec.task.labels };
-      prepared = throughDataCache(io, specDir, file, labelledTextsCacheLoader(text, data, options)) ?? loadTextClassification(text, data, options);
+      prepared = throughDataCache(io, specDir, file, raggedCacheLoader('labelled-texts', text, data, options)) ?? loadTextClassification(text, data, options);
       break;
     }
     case 'conll': {
       const { text, file } = read(data.path);
       const options = { file, seed, labels: spec.task.labels };
-      prepared = throughDataCache(io, specDir, file, taggedSentencesCacheLoader(text, data, options)) ?? loadConll(text, data, options);
+      prepared = throughDataCache(io, specDir, file, raggedCacheLoader('tagged-sentences', text, data, options)) ?? loadConll(text, data, options);
       break;
     }
     case 'pairs': {
       const { text, file } = read(data.path);
-      prepared = throughDataCache(io, specDir, file, pairsCacheLoader(text, data, { file, seed })) ?? loadPairs(text, data, { file, seed });
+      prepared = throughDataCache(io, specDir, file, raggedCacheLoader('pairs', text, data, { file, seed })) ?? loadPairs(text, data, { file, seed });
       break;
     }
     case 'text': {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { baselines, prepareData } from '../data';
 import type { ExampleSplit } from '../data/batching';
 import type { SeqModelSpec } from '../modelSpec/types';
-import { ioWithThreshold } from './testing/cachedData';
+import { assertChunksInOrder, ioWithThreshold } from './testing/cachedData';
 
 const specs: [string, string, SeqModelSpec['task'], SeqModelSpec['data']][] = [
   ['series, z-scored', 'series.csv', { type: 'forecast', horizon: 3 }, { source: 'csv', path: 'series.csv', columns: ['load', 'temperature'], target: ['load'], window: 12, normalize: 'zscore', split: { validation: 0.15, test: 0.1 } }],
@@ -33,22 +33,7 @@ for (const [what, , task, data] of specs) {
     const cached = prepare(0);
     assert.ok(cached.info.cache, 'read through the cache');
     for (const split of ['validation', 'test'] as const) assert.deepEqual(baselines(cached, split), baselines(inMemory, split), split);
-    for (const name of ['train', 'validation'] as const) {
-      const store = (cached[name] as ExampleSplit).store;
-      const expected = Array.from({ length: store.count }, (_, i) => store.example(i));
-      for (const bytes of [1, 100, 1_000, 7_777, 1 << 30]) {
-        // A chunk is valid until the next one is read (they share one buffer): its windows are copied at once.
-        let pieces = 0;
-        const windows = [];
-        for (const piece of store.chunks!(bytes)) {
-          pieces++;
-          for (let i = 0; i < piece.count; i++) windows.push(piece.example(i));
-        }
-        assert.deepEqual(windows, expected, `${name} in chunks of ${bytes} bytes`);
-        if (bytes === 1) assert.equal(pieces, store.count, 'a window per chunk at the least');
-        if (bytes === 1 << 30) assert.equal(pieces, 1);
-      }
-    }
+    for (const name of ['train', 'validation'] as const) assertChunksInOrder((cached[name] as ExampleSplit).store, [100, 1_000, 7_777], name);
     cached.close?.();
   });
 }

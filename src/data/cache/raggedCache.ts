@@ -202,30 +202,36 @@ export function openPairsCache(io: CacheHostIo, folder: string, payload: RaggedC
   );
 }
 
-/** How `throughDataCache` builds and opens the cache of a classification file; the key adds the seed and the task's labels. */
-export function labelledTextsCacheLoader(chunks: Iterable<string>, data: TextClassificationData, options: TextClassificationOptions): CachedLoader<RaggedCachePayload> {
-  return {
-    kind: 'labelled-texts',
-    keyData: { data, seed: options.seed, labels: options.labels },
-    build: (io, folder) => buildLabelledTextsCache(io, folder, chunks, data, options),
-    open: (io, folder, payload) => openLabelledTextsCache(io, folder, payload, data),
-  };
+/** How one kind of ragged data is built into the cache and opened from it. */
+interface RaggedKind<D, O> {
+  build(io: CacheHostIo, folder: string, chunks: Iterable<string>, data: D, options: O): Built;
+  open(io: CacheHostIo, folder: string, payload: RaggedCachePayload, data: D): PreparedData;
 }
 
-export function taggedSentencesCacheLoader(chunks: Iterable<string>, data: ConllData, options: ConllOptions): CachedLoader<RaggedCachePayload> {
-  return {
-    kind: 'tagged-sentences',
-    keyData: { data, seed: options.seed, labels: options.labels },
-    build: (io, folder) => buildTaggedSentencesCache(io, folder, chunks, data, options),
-    open: (io, folder, payload) => openTaggedSentencesCache(io, folder, payload, data),
-  };
+/** Each kind's spec `data` section and loader options. */
+interface RaggedInputs {
+  'labelled-texts': [TextClassificationData, TextClassificationOptions];
+  'tagged-sentences': [ConllData, ConllOptions];
+  pairs: [PairsData, PairsOptions];
 }
 
-export function pairsCacheLoader(chunks: Iterable<string>, data: PairsData, options: PairsOptions): CachedLoader<RaggedCachePayload> {
+const RAGGED_KINDS: { [K in keyof RaggedInputs]: RaggedKind<RaggedInputs[K][0], RaggedInputs[K][1]> } = {
+  'labelled-texts': { build: buildLabelledTextsCache, open: openLabelledTextsCache },
+  'tagged-sentences': { build: buildTaggedSentencesCache, open: openTaggedSentencesCache },
+  pairs: { build: buildPairsCache, open: openPairsCache },
+};
+
+/**
+ * How `throughDataCache` builds and opens the cache of a ragged data file of `kind`; the key adds the split seed and
+ * the spec's labels (classes, tags) when there are any.
+ */
+export function raggedCacheLoader<K extends keyof RaggedInputs>(kind: K, chunks: Iterable<string>, data: RaggedInputs[K][0], options: RaggedInputs[K][1]): CachedLoader<RaggedCachePayload> {
+  const { build, open }: RaggedKind<RaggedInputs[K][0], RaggedInputs[K][1]> = RAGGED_KINDS[kind];
+  const { seed, labels }: { seed: number; labels?: string[] } = options;
   return {
-    kind: 'pairs',
-    keyData: { data, seed: options.seed },
-    build: (io, folder) => buildPairsCache(io, folder, chunks, data, options),
-    open: (io, folder, payload) => openPairsCache(io, folder, payload, data),
+    kind,
+    keyData: { data, seed, labels }, // labels undefined (pairs): not in the key at all (canonicalJson)
+    build: (io, folder) => build(io, folder, chunks, data, options),
+    open: (io, folder, payload) => open(io, folder, payload, data),
   };
 }

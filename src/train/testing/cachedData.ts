@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ExampleSplit } from '../../data/batching';
+import type { ExampleSplit, ExampleStore } from '../../data/batching';
 import type { DataIo, PreparedData } from '../../data/types';
 import { Rng } from '../../tensor/rng';
 import { nodeDataCacheIo } from '../nodeDataCache';
@@ -47,6 +47,26 @@ export function assertSameData(actual: PreparedData, expected: PreparedData): vo
     if (!a || !e) continue;
     for (let i = 0; i < e.size; i++) assert.deepEqual(a.example(i), e.example(i), `${name} example ${i}`);
     assert.deepEqual(a.describe(e.size - 1), e.describe(e.size - 1));
+  }
+}
+
+/**
+ * A store on disk read in chunks of about each of `sizes` bytes is every example in order: at least an example per
+ * chunk at 1 byte, one chunk at 1 GiB. A chunk is valid until the next one is read (they share one buffer), so its
+ * examples are copied at once.
+ */
+export function assertChunksInOrder(store: ExampleStore, sizes: number[], what: string): void {
+  const expected = Array.from({ length: store.count }, (_, i) => store.example(i));
+  for (const bytes of [1, ...sizes, 1 << 30]) {
+    let pieces = 0;
+    const read = [];
+    for (const piece of store.chunks!(bytes)) {
+      pieces++;
+      for (let i = 0; i < piece.count; i++) read.push(piece.example(i));
+    }
+    assert.deepEqual(read, expected, `${what} in chunks of ${bytes} bytes`);
+    if (bytes === 1) assert.equal(pieces, store.count, `${what}: an example per chunk at the least`);
+    if (bytes === 1 << 30) assert.equal(pieces, 1, `${what}: one chunk`);
   }
 }
 

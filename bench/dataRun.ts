@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   const setup = mode === 'data' ? dataOnly(JSON.parse(specText) as SeqModelSpec, runDir) : setUpRun({ specPath, specText, outDir: runDir }, nodeRunIo);
   const dataReadySeconds = sinceStart();
   const dataReadyCpuSeconds = cpuSeconds();
+  // Typed arrays and wasm memory held once the data is ready: what a store keeps per example shows here.
+  const dataReadyArrayBuffersMb = process.memoryUsage().arrayBuffers / 1e6;
   const batchSize = setup.spec.training.batchSize;
   let first: { time: number; step: number; cpu: number } | undefined;
   let last: { time: number; step: number; cpu: number } | undefined;
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       dataReadySeconds,
       firstStepSeconds: first?.time,
       dataReadyCpuSeconds,
+      dataReadyArrayBuffersMb,
       firstStepCpuSeconds: first?.cpu,
       samplesPerSecond: steadySeconds > 0 ? ((last!.step - first!.step) * batchSize) / steadySeconds : undefined,
       trainWindows: setup.data.info.trainSize,

@@ -68,13 +68,23 @@ export class DiskWindowStore implements ExampleStore {
   }
 }
 
-/** A ragged id column in a cache file: example i's ids are ids [offsets[i], offsets[i+1]) of the file. */
+/**
+ * A ragged id column in a cache file: example i's ids are ids [offsets[first+i], offsets[first+i+1]) of the file,
+ * the offsets (float64, in ids from the file's start) read from their own file with the ids, per run of examples.
+ */
 export interface DiskIdColumn {
   file: DataFile;
   path: string;
   dtype: StoredDtype;
-  /** [count+1], in ids from the file's start; kept in memory (8 bytes an example), so batches are sized without a read. */
-  offsets: Float64Array;
+  offsetsFile: DataFile;
+  offsetsPath: string;
+  /** Where this store's example 0 is in the offsets file (a split starts where the one before it ends). */
+  first: number;
+  /**
+   * [count] each example's length, in memory in the narrowest type (a byte or two an example, not the offsets'
+   * eight), so batches are sized and bucketed without a read.
+   */
+  lengths: IdArray;
 }
 
 export interface DiskPackedTargets {
@@ -88,14 +98,16 @@ export interface DiskPackedTargets {
 
 /**
  * `PackedStore`'s examples with the ids on disk (texts, sentences, pairs, in split order): example i is read with
- * one positional read per id column into a one-example `PackedStore`, whose `write` and `example` do the rest; a
- * pass over the split reads consecutive examples in pieces (`chunks`). Lengths come from the offsets in memory.
+ * two positional reads per id column (its offsets, its ids) into a one-example `PackedStore`, whose `write` and
+ * `example` do the rest; a pass over the split reads consecutive examples in pieces (`chunks`). Lengths are in memory.
  */
-/** Columns for a run of examples, with the bytes of their id arrays (the views positional reads fill). */
+/** Columns for a run of examples, with the bytes of their id and offset arrays (the views positional reads fill). */
 interface RunBuffers {
   columns: PackedColumns;
   inputBytes: Uint8Array;
+  inputOffsetBytes: Uint8Array;
   targetBytes?: Uint8Array;
+  targetOffsetBytes?: Uint8Array;
 }
 
 export class DiskPackedStore implements ExampleStore {
@@ -109,18 +121,17 @@ export class DiskPackedStore implements ExampleStore {
     private readonly inputs: DiskIdColumn,
     private readonly targets: DiskPackedTargets,
   ) {
-    this.scratch = this.buffersFor(1, longest(inputs.offsets), targets.ids ? longest(targets.ids.offsets) : 0);
+    this.scratch = this.buffersFor(1, longest(inputs.lengths), targets.ids ? longest(targets.ids.lengths) : 0);
     this.one = new PackedStore(this.scratch.columns);
     this.fields = this.one.fields;
   }
 
   length(i: number): number {
-    return this.inputs.offsets[i + 1] - this.inputs.offsets[i];
+    return this.inputs.lengths[i];
   }
 
   targetLength(i: number): number {
-    const offsets = this.targets.ids?.offsets;
-    return offsets ? offsets[i + 1] - offsets[i] : 0;
+    return this.targets.ids ? this.targets.ids.lengths[i] : 0;
   }
 
   write(i: number, batch: Batch, b: number): void {
@@ -135,13 +146,19 @@ export class DiskPackedStore implements ExampleStore {
 
   /** Every example in order, as in-memory `PackedStore`s of consecutive examples whose input ids take about `bytes`. */
   *chunks(bytes: number): Iterable<ExampleStore> {
-    const offsets = this.inputs.offsets;
-    const targetOffsets = this.targets.ids?.offsets;
+    const lengths = this.inputs.lengths;
+    const targetLengths = this.targets.ids?.lengths;
     const size = this.scratch.columns.inputIds!.BYTES_PER_ELEMENT;
     for (let first = 0; first < this.count; ) {
       let n = 1;
-      while (first + n < this.count && (offsets[first + n + 1] - offsets[first]) * size <= bytes) n++;
-      const buffers = this.buffersFor(n, offsets[first + n] - offsets[first], targetOffsets ? targetOffsets[first + n] - targetOffsets[first] : 0);
+      let steps = lengths[first];
+      let targetSteps = targetLengths ? targetLengths[first] : 0;
+      while (first + n < this.count && (steps + lengths[first + n]) * size <= bytes) {
+        steps += lengths[first + n];
+        targetSteps += targetLengths ? targetLengths[first + n] : 0;
+        n++;
+      }
+      const buffers = this.buffersFor(n, steps, targetSteps);
       this.load(first, n, buffers);
       yield new PackedStore(buffers.columns);
       first += n;
@@ -153,32 +170,37 @@ export class DiskPackedStore implements ExampleStore {
     const inputIds = storedArray(this.inputs.dtype, steps) as IdArray;
     const columns: PackedColumns = { count: n, inputOffsets: new Float64Array(n + 1), inputIds, decoderInputs: this.targets.decoderInputs === true };
     if (this.targets.classes) columns.targetClass = storedArray(dtypeOf(this.targets.classes), n) as IdArray;
-    if (!this.targets.ids) return { columns, inputBytes: bytesOf(inputIds) };
+    const buffers: RunBuffers = { columns, inputBytes: bytesOf(inputIds), inputOffsetBytes: bytesOf(columns.inputOffsets) };
+    if (!this.targets.ids) return buffers;
     columns.targetIds = storedArray(this.targets.ids.dtype, targetSteps) as IdArray;
     columns.targetOffsets = new Float64Array(n + 1);
-    return { columns, inputBytes: bytesOf(inputIds), targetBytes: bytesOf(columns.targetIds) };
+    return { ...buffers, targetBytes: bytesOf(columns.targetIds), targetOffsetBytes: bytesOf(columns.targetOffsets) };
   }
 
   /** Reads examples [first, first+n) into `buffers` (offsets from 0). */
   private load(first: number, n: number, buffers: RunBuffers): void {
     if (!(first >= 0 && first + n <= this.count)) throw new RangeError(`example ${first} is outside 0..${this.count - 1}`);
     const { columns } = buffers;
-    readRun(this.inputs, first, n, columns.inputOffsets, buffers.inputBytes, columns.inputIds!.BYTES_PER_ELEMENT);
+    readRun(this.inputs, first, columns.inputOffsets, buffers.inputOffsetBytes, buffers.inputBytes, columns.inputIds!.BYTES_PER_ELEMENT);
     const classes = this.targets.classes;
     if (classes) for (let k = 0; k < n; k++) columns.targetClass![k] = classes[first + k];
-    if (this.targets.ids) readRun(this.targets.ids, first, n, columns.targetOffsets!, buffers.targetBytes!, columns.targetIds!.BYTES_PER_ELEMENT);
+    if (this.targets.ids) readRun(this.targets.ids, first, columns.targetOffsets!, buffers.targetOffsetBytes!, buffers.targetBytes!, columns.targetIds!.BYTES_PER_ELEMENT);
   }
 }
 
-/** The ids of examples [first, first+n) of `column` (`size` bytes each) into `bytes` with one positional read, their offsets (from 0) into `offsets`. */
-function readRun(column: DiskIdColumn, first: number, n: number, offsets: Float64Array, bytes: Uint8Array, size: number): void {
-  const start = column.offsets[first];
-  for (let k = 0; k <= n; k++) offsets[k] = column.offsets[first + k] - start;
-  readAtLeast(column.file, start * size, bytes, offsets[n] * size, column.path);
+/**
+ * Examples [first, first+n) of `column` (n = offsets.length - 1), with two positional reads: their offsets into
+ * `offsets` (through `offsetBytes`, its bytes; then made to count from 0), their ids (`size` bytes each) into `bytes`.
+ */
+function readRun(column: DiskIdColumn, first: number, offsets: Float64Array, offsetBytes: Uint8Array, bytes: Uint8Array, size: number): void {
+  readExactly(column.offsetsFile, (column.first + first) * 8, offsetBytes, column.offsetsPath);
+  const start = offsets[0];
+  for (let k = 0; k < offsets.length; k++) offsets[k] -= start;
+  readAtLeast(column.file, start * size, bytes, offsets[offsets.length - 1] * size, column.path);
 }
 
-function longest(offsets: Float64Array): number {
+function longest(lengths: IdArray): number {
   let most = 0;
-  for (let i = 0; i + 1 < offsets.length; i++) most = Math.max(most, offsets[i + 1] - offsets[i]);
+  for (let i = 0; i < lengths.length; i++) most = Math.max(most, lengths[i]);
   return most;
 }

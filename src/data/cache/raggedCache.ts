@@ -4,8 +4,9 @@
  * loader's own code, then every sequence is written once in split order through the vocabulary: the arrays of the
  * in-memory `PackedStore`s, end to end (`ids.bin` + `offsets.f64`; `labels.bin`, `tags.bin` or `target-ids.bin` +
  * `target-offsets.f64`), in the narrowest id type. The header keeps the vocabularies, labels and split counts.
- * Training reads an example's ids with one positional read per column (`DiskPackedStore`); offsets and class ids,
- * a few bytes an example, are read into memory when the cache is opened.
+ * Training reads an example with two positional reads per column, its offsets and its ids (`DiskPackedStore`);
+ * what stays in memory is a byte or two an example: the lengths (from one pass over the offsets when the cache is
+ * opened, in the narrowest type) and the class ids.
  */
 import { idArrayFor, type IdArray } from '../batching';
 import { conllData, readTaggedSentences, taggedSentenceSplits, type ConllOptions } from '../conll';
@@ -16,7 +17,7 @@ import type { SplitCounts } from '../splits';
 import { classesInOrder, labelledTextSplits, readLabelledTexts, textClassificationData, type TextClassificationOptions } from '../textClassification';
 import type { DataFile, PreparedData } from '../types';
 import { EOS_ID, Vocabulary } from '../vocabulary';
-import { BufferedWriter, bytesOf, dtypeOf, readStoredArray, type StoredDtype } from './cacheIo';
+import { BufferedWriter, bytesOf, dtypeOf, forEachStoredChunk, readStoredArray, type StoredDtype } from './cacheIo';
 import type { CachedArray, CacheHostIo } from './cacheFolder';
 import type { CachedLoader } from './dataCache';
 import { DiskPackedStore, type DiskIdColumn } from './diskWindows';
@@ -143,22 +144,27 @@ export function buildPairsCache(io: CacheHostIo, folder: string, chunks: Iterabl
 /** The open files of a built ragged cache, and a column's examples [start, end) of the split order. */
 class RaggedColumns {
   private readonly count: number;
-  /** Offsets by file: tags share the tokens' (read once). */
-  private readonly offsets = new Map<string, Float64Array>();
+  /** Offsets files, open, with every example's length: tags share the tokens' (read once). */
+  private readonly offsets = new Map<string, { file: DataFile; lengths: IdArray }>();
 
   constructor(private readonly io: CacheHostIo, private readonly folder: string, private readonly payload: RaggedCachePayload) {
     const { train, validation, test } = payload.counts;
     this.count = train + validation + test;
   }
 
-  /** An id column: its file open for positional reads, its offsets (all splits) in memory. */
+  /** An id column: its ids and offsets files open for positional reads, its lengths (all splits) in memory. */
   ids(idsName: string, offsetsName: string): (start: number, end: number) => DiskIdColumn {
     const path = `${this.folder}/${idsName}`;
     const file = this.io.openFile!(path);
+    const offsetsPath = `${this.folder}/${offsetsName}`;
     let offsets = this.offsets.get(offsetsName);
-    if (!offsets) this.offsets.set(offsetsName, (offsets = this.whole(offsetsName, 'float64', this.count + 1) as Float64Array));
+    if (!offsets) {
+      const offsetsFile = this.io.openFile!(offsetsPath);
+      this.offsets.set(offsetsName, (offsets = { file: offsetsFile, lengths: lengthsOf(offsetsFile, this.count, offsetsPath) }));
+    }
+    const { file: offsetsFile, lengths } = offsets;
     const dtype = this.payload.dtypes[idsName];
-    return (start, end) => ({ file, path, dtype, offsets: offsets.subarray(start, end + 1) });
+    return (start, end) => ({ file, path, dtype, offsetsFile, offsetsPath, first: start, lengths: lengths.subarray(start, end) });
   }
 
   /** A file of one value per example, read whole. */
@@ -171,6 +177,32 @@ class RaggedColumns {
       file.close();
     }
   }
+}
+
+/**
+ * Each example's length from an offsets file of `count` examples, read in chunks, in the narrowest array its
+ * longest allows: two passes (the longest, then the lengths), so nothing per example is held beyond the result.
+ */
+function lengthsOf(file: DataFile, count: number, path: string): IdArray {
+  const eachLength = (visit: (example: number, length: number) => void) => {
+    let example = -1;
+    let previous = 0;
+    forEachStoredChunk(file, 'float64', 0, count + 1, path, (offsets) => {
+      for (let k = 0; k < offsets.length; k++, example++) {
+        if (example >= 0) visit(example, offsets[k] - previous);
+        previous = offsets[k];
+      }
+    });
+  };
+  let longest = 0;
+  eachLength((_, length) => {
+    if (length > longest) longest = length;
+  });
+  const lengths = idArrayFor(longest, count);
+  eachLength((example, length) => {
+    lengths[example] = length;
+  });
+  return lengths;
 }
 
 function plan(payload: RaggedCachePayload): LabelledSamplesPlan {

@@ -2,8 +2,9 @@
 // files into a temporary folder, points the bundled example specs at them (data.path swapped), and runs each case
 // in a child process (bench/dataRun.ts, bundled as the CLI is) that sets the run up as `seqlab train` does and trains for S seconds.
 // Reports per case, twice: as `seqlab train` runs (spec analysis included) and the data path alone: file size, peak
-// RSS of the child, seconds to data ready and to the end of the first training step (from process start), steady
-// training samples/s after the first step. Seconds are wall-clock (CPU seconds of the child in brackets: what an
+// RSS of the child, the ArrayBuffer bytes it holds at data ready (after a full collection), seconds to data ready
+// and to the end of the first training step (from process start), steady training samples/s after the first step.
+// Seconds are wall-clock (CPU seconds of the child in brackets: what an
 // idle machine's wall clock would about show, as a shared machine's load stretches the wall-clock ones).
 // The `cache-*` cases run `seqlab train` through the disk cache (SEQLAB_CACHE_THRESHOLD_MB=0) twice instead: the
 // first run builds the cache (its build time in its own column), the second reuses it. `--repeat N` runs the selected
@@ -154,7 +155,7 @@ for (let repetition = 0; repetition < repeat; repetition++) {
       const env = c.cache ? { ...process.env, SEQLAB_CACHE_THRESHOLD_MB: '0' } : process.env;
       const runMode = c.cache ? 'train' : mode;
       const loadBefore = os.loadavg()[0];
-      const child = spawnSync(process.execPath, [runner, specPath, String(seconds), folder, runMode], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env });
+      const child = spawnSync(process.execPath, ['--expose-gc', runner, specPath, String(seconds), folder, runMode], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env });
       const line = child.stdout.trim().split('\n').pop() ?? '';
       let result: Record<string, unknown>;
       try {
@@ -183,7 +184,7 @@ function column(results: Result[], pick: (r: Result) => unknown, digits: number)
 
 if (runs.size > 0) {
   console.log(`\n${repeat > 1 ? `Median of ${repeat} interleaved repetitions (min–max); ` : ''}seconds wall-clock from process start, CPU seconds of the child in brackets (median)\n`);
-  console.log('| case | path | file | peak RSS MB (target) | data ready (s) | first step (s) | steady samples/s | cache build (s) | load average | note |\n|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| case | path | file | peak RSS MB (target) | arrays MB at data ready | data ready (s) | first step (s) | steady samples/s | cache build (s) | load average | note |\n|---|---|---|---|---|---|---|---|---|---|---|');
   for (const { c, mode, fileMb, results } of runs.values()) {
     const target = c.cache ? 1024 : 2 * fileMb + 200;
     const how = c.cache ? `seqlab train, ${mode}` : mode === 'train' ? 'seqlab train' : 'data only';
@@ -192,7 +193,7 @@ if (runs.size > 0) {
     const built = results.filter((r) => cacheOf(r)?.built);
     const loads = results.flatMap((r) => [r.loadBefore, r.loadAfter]);
     const errors = [...new Set(results.map((r) => r.error).filter(Boolean))].join('; ');
-    console.log(`| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${column(results, (r) => r.peakRssMb, 0)} (≤ ${fixed(target, 0)}) | ${column(results, (r) => r.dataReadySeconds, 1)} [${cpu((r) => r.dataReadyCpuSeconds)} CPU] | ${column(results, (r) => r.firstStepSeconds, 1)} [${cpu((r) => r.firstStepCpuSeconds)} CPU] | ${column(results, (r) => r.samplesPerSecond, 0)} | ${built.length ? column(built, (r) => cacheOf(r)!.seconds, 1) : '—'} | ${spread(loads, 0)} | ${errors} |`);
+    console.log(`| ${c.what} | ${how} | ${fixed(fileMb, 0)} MB | ${column(results, (r) => r.peakRssMb, 0)} (≤ ${fixed(target, 0)}) | ${column(results, (r) => r.dataReadyArrayBuffersMb, 1)} | ${column(results, (r) => r.dataReadySeconds, 1)} [${cpu((r) => r.dataReadyCpuSeconds)} CPU] | ${column(results, (r) => r.firstStepSeconds, 1)} [${cpu((r) => r.firstStepCpuSeconds)} CPU] | ${column(results, (r) => r.samplesPerSecond, 0)} | ${built.length ? column(built, (r) => cacheOf(r)!.seconds, 1) : '—'} | ${spread(loads, 0)} | ${errors} |`);
   }
 }
 if (shuffleRuns.length > 0) {

@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   const setup = mode === 'data' ? dataOnly(JSON.parse(specText) as SeqModelSpec, runDir) : setUpRun({ specPath, specText, outDir: runDir }, nodeRunIo);
   const dataReadySeconds = sinceStart();
   const dataReadyCpuSeconds = cpuSeconds();
-  // Typed arrays and wasm memory held once the data is ready: what a store keeps per example shows here.
+  // ArrayBuffer bytes held once the data is ready: what a store keeps per example shows here. After a
+  // full collection (the child runs with --expose-gc), so that buffers already let go of do not count.
+  (globalThis as { gc?: () => void }).gc?.();
   const dataReadyArrayBuffersMb = process.memoryUsage().arrayBuffers / 1e6;
   const batchSize = setup.spec.training.batchSize;
   let first: { time: number; step: number; cpu: number } | undefined;

@@ -28,7 +28,8 @@ export const SWEEP_HELP: Record<string, string> = {
   sweep: `Usage: seqlab sweep FILE.seqsweep.json [--parallel N] [--threads-per-run 1|2] [--json] [--resume SWEEP_DIR]
 
 Trains every trial of a sweep: the base spec with the listed parameters set (grid, random, tpe: each
-configuration proposed from the finished ones, or asha: successive halving that stops poor trials early). Each trial is an ordinary run folder in
+configuration proposed from the finished ones, or asha: successive halving that stops poor trials early, its
+new configurations random or, with "sampler": "tpe", proposed). Each trial is an ordinary run folder in
 .seqlab/sweeps/<name>-<time>/trials/ beside the sweep file; state.json there records every trial.
 Every trial's spec is validated before anything runs; a problem is reported at its place in FILE (exit 2).
 

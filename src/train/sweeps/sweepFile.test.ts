@@ -117,3 +117,15 @@ test('a TPE sweep plans configuration by configuration, its seeds one after anot
   assert.equal(trials[0].configKey, trials[1].configKey);
   assert.notEqual(trials[1].configKey, trials[2].configKey);
 });
+
+test('method asha with sampler tpe: TPE settings resolved with the rungs; a sampler on another method is a located warning', () => {
+  const parameters = { 'training.optimizer.lr': { min: 0.001, max: 0.1, distribution: 'log-uniform' } };
+  const asha = analyze({ spec: 'adding.seqmodel.json', method: 'asha', sampler: 'tpe', trials: 30, parameters, tpe: { startupTrials: 6 } }).analysis;
+  assert.deepEqual(asha.diagnostics, []);
+  assert.deepEqual(asha.sweep!.tpe, { startupTrials: 6, gamma: 0.1, candidates: 24, priorWeight: 1 });
+  assert.deepEqual(asha.sweep!.asha, { reductionFactor: 3, minEpochs: 1, maxEpochs: 3 });
+  assert.equal(analyze({ spec: 'adding.seqmodel.json', method: 'asha', trials: 30, parameters }).analysis.sweep!.tpe, undefined, 'random by default');
+  const random = analyze({ spec: 'adding.seqmodel.json', method: 'random', sampler: 'tpe', trials: 30, parameters });
+  assert.deepEqual(where(random.text, random.analysis).map((d) => [d.code, d.covers]), [['sweep/sampler-ignored', '"sampler"']]);
+  assert.match(random.analysis.diagnostics[0].message, /method "tpe" proposes them/);
+});

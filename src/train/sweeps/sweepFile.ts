@@ -100,8 +100,10 @@ function analyzeSource(source: SpecSource, context: SweepContext): Omit<SweepAna
   if (method === 'grid' && file.trials !== undefined) source.reportAt('warning', 'sweep/trials-ignored', 'A grid runs every combination of the values; "trials" is ignored.', ['trials'], 'key');
   if (method !== 'asha' && file.asha) source.reportAt('warning', 'sweep/asha-ignored', `"asha" applies to method "asha" only; method "${method}" trains every trial to the spec's epochs.`, ['asha'], 'key');
   let asha: AshaSettings | undefined;
-  if (method !== 'tpe' && file.tpe) source.reportAt('warning', 'sweep/tpe-ignored', `"tpe" applies to method "tpe" only; method "${method}" does not propose configurations from the finished ones.`, ['tpe'], 'key');
-  const tpe: TpeSettings | undefined = method === 'tpe' ? { ...TPE_DEFAULTS, ...file.tpe } : undefined;
+  if (method !== 'asha' && file.sampler !== undefined) source.reportAt('warning', 'sweep/sampler-ignored', `"sampler" chooses how method "asha" draws new configurations; method "${method}" ${method === 'tpe' ? 'always proposes them with TPE' : method === 'grid' ? 'runs every combination' : 'draws them at random (method "tpe" proposes them)'}.`, ['sampler'], 'key');
+  const usesTpe = method === 'tpe' || (method === 'asha' && file.sampler === 'tpe');
+  if (!usesTpe && file.tpe) source.reportAt('warning', 'sweep/tpe-ignored', `"tpe" applies to method "tpe" and to method "asha" with "sampler": "tpe"; method "${method}" does not propose configurations from the finished ones.`, ['tpe'], 'key');
+  const tpe: TpeSettings | undefined = usesTpe ? { ...TPE_DEFAULTS, ...file.tpe } : undefined;
   if (tpe && file.trials !== undefined && tpe.startupTrials >= file.trials) {
     source.reportAt('warning', 'sweep/tpe-all-random', `With ${tpe.startupTrials} random configurations first (tpe.startupTrials${file.tpe?.startupTrials === undefined ? ', by default' : ''}) and ${file.trials} trials, TPE never proposes one: every configuration is drawn at random. Give more trials or fewer startup trials.`, file.tpe?.startupTrials !== undefined ? ['tpe', 'startupTrials'] : ['trials'], 'value');
   }
@@ -144,6 +146,7 @@ interface SweepFileJson {
   maxConcurrent?: number;
   asha?: Partial<AshaSettings>;
   tpe?: Partial<TpeSettings>;
+  sampler?: 'random' | 'tpe';
 }
 
 /** Each parameter: a path the spec has, and either a list or a well-formed range (a grid needs lists). */

@@ -47,6 +47,22 @@ test('observations: one per configuration whose seeds all ended, the mean of its
   assert.deepEqual(tpeObservations({ ...sweep, metric: { name: 'accuracy', direction: 'maximize' } }, trials).map((o) => o.value), [-0.30000000000000004, Infinity, -0.7]);
 });
 
+test('under ASHA a configuration counts once its seeds finished a rung, with the rung reached; training on keeps it counted', () => {
+  const sweep = sweepOf({ method: 'asha', trials: 4, asha: { reductionFactor: 2, minEpochs: 1, maxEpochs: 4 } });
+  const trials = withResults(planTrials(sweep), [
+    ['running', 0.2], ['running', 0.4], // finished rung 0, both training toward rung 1 now
+    ['completed', 0.1], ['completed', 0.3], // finished rung 0, not promoted (yet)
+    ['running', null], ['completed', 0.5], // one seed still on its first rung: not yet
+  ]);
+  Object.assign(trials[0], { rung: 1 });
+  Object.assign(trials[1], { rung: 1 });
+  const observations = tpeObservations(sweep, trials);
+  assert.deepEqual(observations.map((o) => [o.value, o.stage]), [[0.30000000000000004, 0], [0.2, 0]]);
+  // Both seeds finished rung 1: the configuration ranks at stage 1, above a better value at stage 0.
+  withResults(trials, [['completed', 0.25], ['completed', 0.35]]);
+  assert.deepEqual(tpeObservations(sweep, trials).map((o) => [o.value, o.stage]), [[0.3, 1], [0.2, 0]]);
+});
+
 test('a configuration is random until startupTrials have finished, then proposed; all its seeds get the proposal', () => {
   const sweep = sweepOf();
   const trials = planTrials(sweep);
@@ -112,5 +128,32 @@ test('a TPE sweep of real trainings: random start, then proposals from the finis
   assert.ok(first.every((t) => t.status === 'completed' && t.metric !== null));
   const second = await run(Date.UTC(2026, 11, 5, 13, 1, 0));
   assert.deepEqual(second.map((t) => [t.params, t.metric]), first.map((t) => [t.params, t.metric]));
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('ASHA with TPE sampling: new configurations proposed from those that finished a rung, rungs and pruning as with random', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-tpe-asha-'));
+  fs.writeFileSync(path.join(dir, 'adding.seqmodel.json'), JSON.stringify(tinyAddingSpec({ epochs: 2 }), null, 2));
+  const sweepPath = path.join(dir, 'tiny.seqsweep.json');
+  const text = JSON.stringify({
+    spec: 'adding.seqmodel.json', method: 'asha', sampler: 'tpe', trials: 6, samplerSeed: 2, tpe: { startupTrials: 3 },
+    asha: { reductionFactor: 2, minEpochs: 1, maxEpochs: 2 }, parameters: { [LR]: { min: 0.001, max: 0.1, distribution: 'log-uniform' } },
+  });
+  const analysis = analyzeSweep(text, { sweepPath, readSpec: (p) => fs.readFileSync(p, 'utf8') });
+  assert.deepEqual(analysis.diagnostics, []);
+  const sweep = analysis.sweep!;
+  const sweepDir = createSweepFolder(nodeRunIo, sweep, planTrials(sweep), new Date(Date.UTC(2026, 11, 5, 13, 0, 0)));
+  const outcome = await runSweep({ dir: sweepDir, sweep, baseSpecText: analysis.baseSpecText!, io: nodeRunIo, launcher: inProcessLauncher(), parallel: 1 });
+  const trials = outcome.state.trials;
+  const planned = planTrials(sweep);
+  assert.deepEqual(trials.map((t) => t.sampler), ['random', 'random', 'random', 'tpe', 'tpe', 'tpe']);
+  for (const t of trials.slice(3)) assert.notDeepEqual(t.params, planned[Number(t.id.slice(1))].params);
+  // η 2 over 6 configurations, one slot: ⌊6/2⌋ = 3 reach the last rung, the others are pruned after 1 epoch.
+  assert.deepEqual(trials.map((t) => t.status).sort(), ['completed', 'completed', 'completed', 'pruned', 'pruned', 'pruned']);
+  for (const t of trials) {
+    const lines = fs.readFileSync(path.join(sweepDir, t.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, t.status === 'pruned' ? 1 : 2);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(sweepDir, t.runDir, 'spec.json'), 'utf8')).training.optimizer.lr, t.params[LR]);
+  }
   fs.rmSync(dir, { recursive: true });
 });

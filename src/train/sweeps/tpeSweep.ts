@@ -6,7 +6,8 @@
  * seeds) with a proposal; otherwise it keeps the random ones — Optuna's n_startup_trials rule.
  *
  * Only finished configurations count, as Optuna's TPESampler does by default: trials still training (with
- * `--parallel N`) are ignored, not imputed. So with one trial at a time a sweep is reproducible from its
+ * `--parallel N`) are ignored, not imputed. Under ASHA (method asha, sampler tpe) a configuration counts once its
+ * seeds finished their first rung, ranked by the rung they reached and then by the value there. So with one trial at a time a sweep is reproducible from its
  * samplerSeed; with several, a proposal depends on which trials had finished when it was made, and state.json
  * records what was proposed. A proposal draws from its own Rng (samplerSeed and the configuration's index), so it
  * is a function of the finished configurations only, also on resume.
@@ -27,20 +28,29 @@ export function configurationSlots(sweep: Pick<ResolvedSweep, 'seeds'>, trials: 
   return slots;
 }
 
-const ENDED = new Set(['completed', 'pruned', 'diverged']);
+/**
+ * The last rung the trial has finished (0 for a trial trained in full), −1 before it finished one. A trial
+ * training toward its next ASHA rung keeps the metric of the rung it finished, so its configuration still counts.
+ */
+function finishedRung(t: SweepTrial): number {
+  if (t.status === 'running') return t.rung - 1;
+  return t.status === 'completed' || t.status === 'pruned' || t.status === 'diverged' ? t.rung : -1;
+}
 
 /**
- * One observation per configuration whose seeds have all ended (ASHA: finished their rung and are not training):
- * its parameters, its value (lower is better) and, under ASHA, the rung its seeds reached.
+ * One observation per configuration whose seeds have all finished a rung (without ASHA: ended): its parameters,
+ * its value (lower is better) and, under ASHA, the rung all its seeds finished — a configuration that went further
+ * ranks above any that stopped earlier (Optuna's ranking of pruned trials).
  */
 export function tpeObservations(sweep: Pick<ResolvedSweep, 'seeds' | 'metric' | 'asha'>, trials: readonly SweepTrial[]): TpeObservation[] {
   const sign = sweep.metric.direction === 'maximize' ? -1 : 1;
   const observations: TpeObservation[] = [];
   for (const members of configurationSlots(sweep, trials)) {
-    if (!members.every((t) => ENDED.has(t.status))) continue;
+    const rungs = members.map(finishedRung);
+    if (rungs.some((r) => r < 0)) continue;
     const diverged = members.some((t) => t.status === 'diverged' || t.metric === null);
     const value = diverged ? Infinity : sign * members.reduce((s, t) => s + t.metric!, 0) / members.length;
-    observations.push({ params: members[0].params, value, ...(sweep.asha ? { stage: Math.min(...members.map((t) => t.rung)) } : {}) });
+    observations.push({ params: members[0].params, value, ...(sweep.asha ? { stage: Math.min(...rungs) } : {}) });
   }
   return observations;
 }

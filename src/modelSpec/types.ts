@@ -210,7 +210,10 @@ export interface TrainingSpec {
   stateful?: { enabled: boolean; detach?: boolean };
   /** Truncated BPTT: backpropagate through chunks of this many steps, state carried detached between chunks. */
   tbpttSteps?: number;
-  /** Validate every N epochs (default 1). */
+  /**
+   * Validate every N epochs (default 1): epochs N, 2N, … and always the last (src/train/validationCadence.ts);
+   * early stopping's and the plateau schedule's patience count validations.
+   */
   validateEvery?: number;
   /**
    * Per-epoch validation on a large split: at most `maxBatches` batches (default 200), a fixed seeded sample of

@@ -66,6 +66,10 @@ export function terminalReporter(write: (text: string) => void): Reporter {
           return;
         case 'epoch': {
           clearBar();
+          if (event.validationLoss === undefined) {
+            write(`epoch ${event.epoch}: train loss ${event.trainLoss.toPrecision(4)}  (not validated: training.validateEvery)\n`);
+            return;
+          }
           const metrics = Object.entries(event.metrics).map(([k, v]) => `${metricDisplayName(k)} ${v.toPrecision(4)}`).join('  ');
           write(`epoch ${event.epoch}: train loss ${event.trainLoss.toPrecision(4)}  val loss ${event.validationLoss.toPrecision(4)}  ${metrics}${event.best ? '  (best)' : ''}\n`);
           return;

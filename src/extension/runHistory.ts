@@ -8,6 +8,7 @@ import type { EpochEnd, RunFinished, RunStarted, TestEvaluation, TrainerEvent } 
 import { RUN_FILES, readJsonLines } from '../train/runFolder';
 import { nodeRunIo } from '../train/runIo';
 import { metricDisplayNames } from '../train/metrics';
+import { lastValidatedEpoch } from '../train/validationCadence';
 
 type JsonObject = Record<string, unknown>;
 
@@ -61,7 +62,7 @@ export function loadRunHistory(runDir: string): TrainerEvent[] {
     totalSteps: numberOr(report?.steps, epochs.at(-1)?.step ?? 0),
     epochs: numberOr(report?.epochs, epochs.length),
     stepsPerEpoch: epochs.length > 0 ? Math.round((epochs.at(-1)?.step ?? 0) / epochs.length) : 0,
-    metricNames: Object.keys(epochs.at(-1)?.metrics ?? {}),
+    metricNames: Object.keys(lastValidatedEpoch(epochs)?.metrics ?? {}),
   };
   started.metricLabels = metricDisplayNames([...started.metricNames, ...Object.keys(figures(report?.baselines))]);
   const history: TrainerEvent[] = [started, ...epochs];

@@ -61,8 +61,10 @@ const figures = (value: unknown): Record<string, number> => (isObject(value) ? O
 function epochPoint(line: unknown): EpochPoint | undefined {
   if (!isObject(line) || typeof line.epoch !== 'number') return undefined;
   return {
-    epoch: line.epoch, step: toNumber(line.step), trainLoss: toNumber(line.trainLoss), validationLoss: toNumber(line.validationLoss),
-    metrics: figures(line.metrics), best: line.best === true, seconds: toNumber(line.seconds),
+    epoch: line.epoch, step: toNumber(line.step), trainLoss: toNumber(line.trainLoss),
+    // An epoch without validation (training.validateEvery) has neither: it stays without, not NaN or zero.
+    ...(line.validationLoss !== undefined ? { validationLoss: toNumber(line.validationLoss) } : {}), metrics: figures(line.metrics),
+    best: line.best === true, seconds: toNumber(line.seconds),
   };
 }
 

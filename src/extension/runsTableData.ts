@@ -6,6 +6,7 @@
  */
 import { flattenSpec, variedPaths } from '../modelSpec/specDiff';
 import { LOSS_METRIC, type RunCurve, type RunsTable, type RunsTableRow, type RunsTableScope } from '../train/runsTableProtocol';
+import { isValidatedEpoch, lastValidatedEpoch } from '../train/validationCadence';
 import { effectiveSpec, type RunRecord, type RunStatus } from './runRecords';
 import { sweepProgress, type RunEntry, type SweepEntry } from './runsTreeModel';
 
@@ -63,13 +64,13 @@ export function sourcesOfScope(scope: string, runs: readonly RunEntry[], sweeps:
 const lastOf = <T>(items: readonly T[]) => items[items.length - 1];
 
 function epochFigures(epoch: RunRecord['epochs'][number] | undefined): Record<string, number> {
-  return epoch ? { [LOSS_METRIC]: epoch.validationLoss, ...epoch.metrics } : {};
+  return epoch?.validationLoss !== undefined ? { [LOSS_METRIC]: epoch.validationLoss, ...epoch.metrics } : {};
 }
 
-/** The trainer marks each improving epoch `best`; the last one marked is the best. */
+/** The trainer marks each improving epoch `best`; the last one marked is the best (only validated epochs count). */
 function bestEpoch(record: RunRecord): RunRecord['epochs'][number] | undefined {
-  return lastOf(record.epochs.filter((epoch) => epoch.best)) ?? record.epochs.reduce<RunRecord['epochs'][number] | undefined>(
-    (best, epoch) => (best === undefined || epoch.validationLoss < best.validationLoss ? epoch : best), undefined);
+  return lastOf(record.epochs.filter((epoch) => epoch.best)) ?? record.epochs.filter(isValidatedEpoch).reduce<RunRecord['epochs'][number] | undefined>(
+    (best, epoch) => (best?.validationLoss === undefined || epoch.validationLoss < best.validationLoss ? epoch : best), undefined);
 }
 
 function runSeconds(record: RunRecord): number | null {
@@ -96,7 +97,7 @@ function tableRow(source: TableSource, parameters: readonly string[]): RunsTable
   const configuration = parameters.filter((path) => path !== SEED_PATH).map((path) => [path, params[path] ?? null]);
   const seconds = runSeconds(record);
   const test = record.report?.test;
-  const final = epochFigures(lastOf(record.epochs));
+  const final = epochFigures(lastValidatedEpoch(record.epochs)); // the last figures validation gave
   return {
     id: record.runDir,
     name: source.trial ? `${source.trial.sweepName} / ${source.trial.id}` : record.name,
@@ -123,9 +124,12 @@ export function buildRunsTable(scopes: RunsTableScope[], scope: string, sources:
   return { scopes, scope, parameters, seedPath: SEED_PATH, metrics, rows, ...(objective ? { objective } : {}) };
 }
 
-/** A run's curves per epoch: the validation loss, the train loss and each validation metric. */
+/**
+ * A run's curves per epoch: the validation loss, the train loss and each validation metric. An epoch without
+ * validation (training.validateEvery) is NaN in the validation series: the overlay draws the validated points only.
+ */
 export function runCurve(record: RunRecord): RunCurve {
-  const series: Record<string, number[]> = { [LOSS_METRIC]: record.epochs.map((epoch) => epoch.validationLoss), 'train loss': record.epochs.map((epoch) => epoch.trainLoss) };
+  const series: Record<string, number[]> = { [LOSS_METRIC]: record.epochs.map((epoch) => epoch.validationLoss ?? Number.NaN), 'train loss': record.epochs.map((epoch) => epoch.trainLoss) };
   for (const epoch of record.epochs) for (const name of Object.keys(epoch.metrics)) series[name] ??= record.epochs.map((other) => other.metrics[name] ?? Number.NaN);
   return { id: record.runDir, epochs: record.epochs.map((epoch) => epoch.epoch), series };
 }

@@ -128,7 +128,7 @@ export const STATUS_ICONS: Record<RunStatus, { icon: string; colour?: string }> 
 
 /** Best validation loss so far: from the epochs (live) or the report (a run with no epoch lines). */
 export function bestValidationLoss(record: RunRecord): number | undefined {
-  const losses = record.epochs.map((epoch) => epoch.validationLoss).filter(Number.isFinite);
+  const losses = record.epochs.map((epoch) => epoch.validationLoss ?? Number.NaN).filter(Number.isFinite);
   if (losses.length > 0) return Math.min(...losses);
   const reported = record.report?.bestValidationLoss;
   return reported !== undefined && Number.isFinite(reported) ? reported : undefined;

@@ -37,6 +37,7 @@ export interface TrainerState {
   bestValidationLoss: number;
   bestEpoch: number;
   bestMetric: number;
+  /** Validations without improvement (early stopping's patience counts validations: validationCadence.ts). */
   epochsWithoutImprovement: number;
   schedule?: Record<string, number>;
   lr: number;

@@ -19,9 +19,13 @@ export function createOptimizer(params: readonly NamedParameter[], spec: Trainin
   }
 }
 
-/** An epoch-level learning-rate schedule: `afterEpoch(validationLoss)` once per epoch, as PyTorch's `step()`. */
+/**
+ * An epoch-level learning-rate schedule: `afterEpoch(validationLoss)` once per epoch, as PyTorch's `step()`; the
+ * loss is undefined after an epoch without validation, which the plateau schedule skips (its patience counts
+ * validations), while step and cosine schedules count epochs.
+ */
 export interface EpochSchedule {
-  afterEpoch(validationLoss: number): void;
+  afterEpoch(validationLoss: number | undefined): void;
   stateDict(): ScheduleState;
   loadStateDict(state: ScheduleState): void;
 }
@@ -38,7 +42,7 @@ export function createSchedule(optimizer: Optimizer, training: TrainingSpec, epo
     return { afterEpoch: () => schedule.step(), stateDict: () => schedule.stateDict(), loadStateDict: (st) => schedule.loadStateDict(st) };
   }
   const schedule = new ReduceLROnPlateau(optimizer, { factor: s.factor, patience: s.patience, minLr: s.minLr, threshold: s.threshold });
-  return { afterEpoch: (loss) => schedule.step(loss), stateDict: () => schedule.stateDict(), loadStateDict: (st) => schedule.loadStateDict(st) };
+  return { afterEpoch: (loss) => (loss === undefined ? undefined : schedule.step(loss)), stateDict: () => schedule.stateDict(), loadStateDict: (st) => schedule.loadStateDict(st) };
 }
 
 /**

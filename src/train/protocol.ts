@@ -46,9 +46,14 @@ export interface EpochEnd {
   epoch: number;
   step: number;
   trainLoss: number;
-  validationLoss: number;
-  /** Validation metrics by name; forecast metrics are in the data's original units. */
+  /**
+   * Absent on an epoch that was not validated (`training.validateEvery`, see validationCadence.ts), whose `metrics`
+   * are then empty: such an epoch has no validation figures, not stale ones or zeros. `isValidatedEpoch` tells.
+   */
+  validationLoss?: number;
+  /** Validation metrics by name; forecast metrics are in the data's original units. Empty when not validated. */
   metrics: Record<string, number>;
+  /** This validation improved on the best so far (false on an epoch without validation). */
   best: boolean;
   lr: number;
   seconds: number;

@@ -1,5 +1,6 @@
 /**
- * The training loop: seeded and deterministic, validation every epoch, per-task metrics, early stopping, LR and
+ * The training loop: seeded and deterministic, validation every `validateEvery` epochs and at the end
+ * (validationCadence.ts), per-task metrics, early stopping, LR and
  * teacher-forcing schedules, gradient clipping (pre- and post-clip norms recorded), divergence detection
  * (divergence.ts: non-finite loss, gradient or weight, or an exploding loss) that stops and keeps the last finite
  * checkpoint, stop/pause/resume checked every step, and one atomic checkpoint file per commit (checkpoint.ts).
@@ -23,6 +24,7 @@ import { higherIsBetter, metricDisplayName, metricDisplayNames, metricNamesFor, 
 import { runOutcomeSentence, type RunOutcomeFacts } from './runOutcome';
 import { evaluateSplit, evaluateTestSplit, testReport } from './evaluate';
 import { ValidationRecorder } from './validationRecord';
+import { earlyStopReason, validatesEpoch } from './validationCadence';
 import { perStepSamples } from './perStepSamples';
 import { createOptimizer, createSchedule, teacherForcingRatio } from './optimization';
 import { decodeBatch, sampleSequence } from './decoding';
@@ -62,6 +64,8 @@ export interface TrainOptions {
   progressIntervalMs?: number;
   /** Baselines on the validation split, copied into the report (the data layer computes them). */
   baselines?: Record<string, number>;
+  /** An epoch validated whatever `training.validateEvery` says: an ASHA rung, where the sweep reads the metric. */
+  validateAtEpoch?: number;
 }
 
 const NEVER_STOP: TrainerControl = { shouldStop: () => false, waitIfPaused: async () => {} };
@@ -325,46 +329,52 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     }
     resumeInside = undefined;
 
-    // ---- validation
+    // ---- validation (validationCadence.ts: every validateEvery epochs and at the end of the run)
+    const validated = validatesEpoch(epoch, training.validateEvery, epoch === epochs || state.step >= maxSteps || epoch === options.validateAtEpoch);
     model.setStateful(false);
-    const record = new ValidationRecorder(task, data.info);
-    const validation = evaluateSplit(model, data.validation, data.info, { batchSize, shape: shaped, decoding: training.decoding, maxBatches: training.validation?.maxBatches, onBatch: (batch, outputs) => record.add(batch, outputs) });
+    const record = validated ? new ValidationRecorder(task, data.info) : undefined;
+    const validation = record ? evaluateSplit(model, data.validation, data.info, { batchSize, shape: shaped, decoding: training.decoding, maxBatches: training.validation?.maxBatches, onBatch: (batch, outputs) => record.add(batch, outputs) }) : undefined;
     // Batches reuse their buffers, so the sample batch for gates and predictions is fetched again, not kept.
     let sampleBatch: Batch | undefined;
-    for (const batch of data.validation.batches(batchSize, { shuffle: false })) {
-      sampleBatch = shaped(batch);
-      break;
-    }
-    const validationLoss = validation.loss;
-    const metrics = validation.metrics;
-    finalMetrics = metrics;
-    const trainLoss = trainLossSum / Math.max(1, trainLossCount);
-    state.epoch = epoch;
-
-    if (data.validation.size > 0) {
-      const problem = !Number.isFinite(validationLoss) ? `validation loss became ${validationLoss}` : lossExplosion('validation loss', validationLoss, state.initialLoss, divergenceFactor);
-      if (problem) {
-        diverge(problem, epoch, state.step);
+    if (validation) {
+      for (const batch of data.validation.batches(batchSize, { shuffle: false })) {
+        sampleBatch = shaped(batch);
         break;
       }
     }
-    const monitored = stopMetric === 'loss' ? validationLoss : metrics[stopMetric] ?? validationLoss;
-    const minDelta = training.earlyStopping?.minDelta ?? 0;
-    const improved = stopMetricHigher ? monitored > state.bestMetric + minDelta : monitored < state.bestMetric - minDelta;
-    if (improved) {
-      state.bestMetric = monitored;
-      state.bestValidationLoss = validationLoss;
-      state.bestEpoch = epoch;
-      state.epochsWithoutImprovement = 0;
-    } else {
-      state.epochsWithoutImprovement++;
+    const trainLoss = trainLossSum / Math.max(1, trainLossCount);
+    state.epoch = epoch;
+
+    let improved = false;
+    if (validation) {
+      const { loss: validationLoss, metrics } = validation;
+      finalMetrics = metrics;
+      if (data.validation.size > 0) {
+        const problem = !Number.isFinite(validationLoss) ? `validation loss became ${validationLoss}` : lossExplosion('validation loss', validationLoss, state.initialLoss, divergenceFactor);
+        if (problem) {
+          diverge(problem, epoch, state.step);
+          break;
+        }
+      }
+      const monitored = stopMetric === 'loss' ? validationLoss : metrics[stopMetric] ?? validationLoss;
+      const minDelta = training.earlyStopping?.minDelta ?? 0;
+      improved = stopMetricHigher ? monitored > state.bestMetric + minDelta : monitored < state.bestMetric - minDelta;
+      if (improved) {
+        state.bestMetric = monitored;
+        state.bestValidationLoss = validationLoss;
+        state.bestEpoch = epoch;
+        state.epochsWithoutImprovement = 0;
+      } else {
+        state.epochsWithoutImprovement++; // counts validations, not epochs
+      }
     }
     const lrThisEpoch = optimizer.lr;
-    schedule?.afterEpoch(validationLoss);
+    schedule?.afterEpoch(validation?.loss);
     state.lr = optimizer.lr;
+    // An epoch without validation has no validation figures at all: no stale copy, no zeros.
     const epochEvent: EpochEnd = {
-      type: 'epoch', epoch, step: state.step, trainLoss, validationLoss, metrics, best: improved, lr: lrThisEpoch,
-      seconds: (now() - epochStarted) / 1000,
+      type: 'epoch', epoch, step: state.step, trainLoss, ...(validation ? { validationLoss: validation.loss } : {}), metrics: validation?.metrics ?? {},
+      best: improved, lr: lrThisEpoch, seconds: (now() - epochStarted) / 1000,
     };
     metricLines.push({ ...epochEvent, type: undefined, ...(task === 'seq2seq' ? { teacherForcing } : {}) });
     // Best and metrics first, the checkpoint last: a crash in between leaves them ahead, never behind (see runFolder.ts).
@@ -379,13 +389,13 @@ export async function train(options: TrainOptions): Promise<RunFinished> {
     if (status !== 'completed') break;
     emit(epochEvent);
     if (gradientFlow) emit({ type: 'gradFlow', epoch, step: state.step, norms: gradientFlow });
-    if (sampleBatch) {
+    if (sampleBatch && validation) {
       for (const gates of gateSnapshots(model, sampleBatch, data, epoch, state.step)) emit(gates);
       emit(predictionsEvent(model, sampleBatch, data, training, epoch, validation.confusion, new Rng(epochSeed(seed ^ 0x5eed, epoch)), validation.wholeSplit ? record : undefined));
     }
-    if (training.earlyStopping && state.epochsWithoutImprovement >= training.earlyStopping.patience) {
+    if (validation && training.earlyStopping && state.epochsWithoutImprovement >= training.earlyStopping.patience) {
       status = 'early-stopped';
-      ending = { reason: `no improvement of validation ${metricDisplayName(stopMetric)} for ${training.earlyStopping.patience} epochs` };
+      ending = { reason: earlyStopReason(metricDisplayName(stopMetric), training.earlyStopping.patience, training.validateEvery) };
       break;
     }
   }

@@ -193,11 +193,14 @@ function renderStatus(): void {
     if (series.runStarted.kernels) rows.push(['Kernels', series.runStarted.kernels]);
   }
   if (latest) rows.push(['Last loss', formatScalar(latest.loss)], ['Learning rate', formatScalar(latest.lr)], ['Samples/s', formatCount(latest.samplesPerSecond)]);
-  if (series.latestEpoch) {
-    rows.push(['Validation loss', formatScalar(series.latestEpoch.validationLoss)]);
-    for (const [name, value] of Object.entries(series.latestEpoch.metrics)) rows.push([metricLabel(series, name), formatScalar(value)]);
+  const validation = series.latestValidation;
+  if (validation?.validationLoss !== undefined) {
+    // The latest validation's figures, said to be of an earlier epoch when training went on since (validateEvery).
+    const of = series.latestEpoch && series.latestEpoch.epoch !== validation.epoch ? ` (epoch ${validation.epoch})` : '';
+    rows.push([`Validation loss${of}`, formatScalar(validation.validationLoss)]);
+    for (const [name, value] of Object.entries(validation.metrics)) rows.push([metricLabel(series, name), formatScalar(value)]);
   }
-  if (series.bestEpoch) rows.push(['Best epoch', `${series.bestEpoch.epoch} (validation ${formatScalar(series.bestEpoch.validationLoss)})`]);
+  if (series.bestEpoch?.validationLoss !== undefined) rows.push(['Best epoch', `${series.bestEpoch.epoch} (validation ${formatScalar(series.bestEpoch.validationLoss)})`]);
   if (compared?.finished) rows.push(['Compared run best', formatScalar(compared.finished.bestValidationLoss)]);
   statistics.replaceChildren(...rows.flatMap(([term, value]) => [element('dt', {}, term), element('dd', {}, value)]));
 

@@ -69,6 +69,22 @@ test('a run\'s curve is its values; a group\'s is the mean per epoch with a ± s
   assert.equal(itemCurve(tableItems(rows, false)[1], curves, 'loss'), undefined, 'no curve before it arrives');
 });
 
+test('an overlay curve leaves out the epochs a run did not validate (validateEvery), so its line joins the validated ones', () => {
+  // r1 validated every 2 epochs, r4 every 3: NaN where an epoch has no validation (runCurve).
+  const curves = new Map<string, RunCurve>([
+    ['r1', { id: 'r1', epochs: [1, 2, 3, 4], series: { loss: [NaN, 0.5, NaN, 0.3], 'train loss': [1, 0.9, 0.8, 0.7] } }],
+    ['r4', { id: 'r4', epochs: [1, 2, 3, 4], series: { loss: [NaN, NaN, 0.4, 0.2], 'train loss': [2, 1.9, 1.8, 1.7] } }],
+  ]);
+  const [one] = tableItems(rows, false);
+  assert.deepEqual(itemCurve(one, curves, 'loss'), { epochs: [2, 4], values: [0.5, 0.3] });
+  assert.deepEqual(itemCurve(one, curves, 'train loss'), { epochs: [1, 2, 3, 4], values: [1, 0.9, 0.8, 0.7] });
+  // A group: the mean over the seeds validated at each epoch, no epoch where none was.
+  const [lstm] = tableItems(rows, true);
+  const curve = itemCurve(lstm, curves, 'loss')!;
+  assert.deepEqual(curve.epochs, [2, 3, 4]);
+  assert.deepEqual(curve.values, [0.5, 0.4, 0.25]);
+});
+
 test('selection colours stay with their item while it is selected; new items take the lowest free slot', () => {
   let slots = assignColourSlots(new Map(), ['a', 'b', 'c']);
   assert.deepEqual([...slots], [['a', 0], ['b', 1], ['c', 2]]);

@@ -131,17 +131,26 @@ export interface ItemCurve {
   band?: { lower: number[]; upper: number[] };
 }
 
-/** The overlay curve of an item for one metric, from the curves received (undefined until they arrive). */
+/**
+ * The overlay curve of an item for one metric, from the curves received (undefined until they arrive). Epochs
+ * without a value (not validated: training.validateEvery) are left out, so the line joins the validated epochs.
+ */
 export function itemCurve(item: TableItem, curves: ReadonlyMap<string, RunCurve>, metric: string): ItemCurve | undefined {
   const members = item.rows.map((row) => curves.get(row.id)).filter((curve): curve is RunCurve => curve !== undefined);
   if (members.length === 0) return undefined;
-  if (item.kind === 'run') return { epochs: [...members[0].epochs], values: [...(members[0].series[metric] ?? [])] };
-  const epochs = [...new Set(members.flatMap((curve) => curve.epochs))].sort((a, b) => a - b);
-  const statistics = epochs.map((epoch) => meanStd(members.flatMap((curve) => {
+  const valueAt = (curve: RunCurve, index: number) => curve.series[metric]?.[index];
+  if (item.kind === 'run') {
+    const curve = members[0];
+    const kept = curve.epochs.flatMap((_epoch, i) => (Number.isNaN(valueAt(curve, i) ?? Number.NaN) ? [] : [i]));
+    return { epochs: kept.map((i) => curve.epochs[i]), values: kept.map((i) => valueAt(curve, i)!) };
+  }
+  const valuesAt = (epoch: number) => members.flatMap((curve) => {
     const index = curve.epochs.indexOf(epoch);
-    const value = index >= 0 ? curve.series[metric]?.[index] : undefined;
-    return value === undefined ? [] : [value];
-  })));
+    const value = index >= 0 ? valueAt(curve, index) : undefined;
+    return value === undefined || Number.isNaN(value) ? [] : [value];
+  });
+  const epochs = [...new Set(members.flatMap((curve) => curve.epochs))].sort((a, b) => a - b).filter((epoch) => valuesAt(epoch).length > 0);
+  const statistics = epochs.map((epoch) => meanStd(valuesAt(epoch)));
   return {
     epochs,
     values: statistics.map((statistic) => statistic?.mean ?? Number.NaN),

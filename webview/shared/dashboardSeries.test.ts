@@ -25,6 +25,21 @@ test('steps and epochs become aligned loss series and per-epoch metrics', () => 
   assert.equal(series.bestEpoch?.epoch, 1);
 });
 
+test('epochs without validation (validateEvery) add no validation point: the curves join the validated epochs', () => {
+  const epoch = (n: number, validated?: { loss: number; rmse: number; best: boolean }): TrainerEvent => ({
+    type: 'epoch', epoch: n, step: n * 100, trainLoss: 1 / n, ...(validated ? { validationLoss: validated.loss } : {}),
+    metrics: validated ? { rmse: validated.rmse } : {}, best: validated?.best ?? false, lr: 0.01, seconds: 3,
+  });
+  const series = dashboardSeriesFrom([
+    started, epoch(1), epoch(2, { loss: 0.6, rmse: 0.7, best: true }), epoch(3), epoch(4, { loss: 0.8, rmse: 0.9, best: false }), epoch(5),
+  ]);
+  assert.deepEqual(series.validationLoss, [{ x: 200, y: 0.6 }, { x: 400, y: 0.8 }]);
+  assert.deepEqual(series.metrics, { rmse: [{ x: 2, y: 0.7 }, { x: 4, y: 0.9 }] });
+  assert.equal(series.latestEpoch?.epoch, 5);
+  assert.equal(series.latestValidation?.epoch, 4, 'the summary shows the latest validation, not an empty epoch');
+  assert.equal(series.bestEpoch?.epoch, 2, 'an unvalidated first epoch never stands in as the best');
+});
+
 test('a second runStarted clears the previous run', () => {
   const series = dashboardSeriesFrom([started, step(1, 0.9)]);
   addDashboardEvent(series, started);

@@ -15,15 +15,20 @@ export interface DashboardSeries {
   runStarted?: RunStarted;
   /** x = global step. */
   trainLoss: Point[];
-  /** x = global step at the end of the epoch, so it lines up with the train loss. */
+  /**
+   * x = global step at the end of the epoch, so it lines up with the train loss. Validated epochs only
+   * (training.validateEvery): the line joins the validations, with no false zeros between them.
+   */
   validationLoss: Point[];
-  /** Per metric name, x = epoch. */
+  /** Per metric name, x = epoch (validated epochs only). */
   metrics: Record<string, Point[]>;
   learningRate: Point[];
   gradientNormBeforeClipping: Point[];
   gradientNormAfterClipping: Point[];
   latestStep?: StepProgress;
   latestEpoch?: EpochEnd;
+  /** The latest epoch that was validated: the figures the summary shows. */
+  latestValidation?: EpochEnd;
   bestEpoch?: EpochEnd;
   /** The data the run trains on (sent once, right after runStarted). */
   dataSummary?: DataSummary;
@@ -40,7 +45,7 @@ export function emptyDashboardSeries(): DashboardSeries {
   // The optional fields are listed too, so assigning an empty series over a used one clears them.
   return {
     runStarted: undefined, trainLoss: [], validationLoss: [], metrics: {}, learningRate: [], gradientNormBeforeClipping: [], gradientNormAfterClipping: [],
-    latestStep: undefined, latestEpoch: undefined, bestEpoch: undefined, dataSummary: undefined, test: undefined, finished: undefined, problems: [],
+    latestStep: undefined, latestEpoch: undefined, latestValidation: undefined, bestEpoch: undefined, dataSummary: undefined, test: undefined, finished: undefined, problems: [],
   };
 }
 
@@ -60,6 +65,9 @@ export function addDashboardEvent(series: DashboardSeries, event: TrainerEvent):
       break;
     case 'epoch':
       series.latestEpoch = event;
+      // An epoch without validation (training.validateEvery) adds no validation point: its line has none.
+      if (event.validationLoss === undefined) break;
+      series.latestValidation = event;
       if (event.best || series.bestEpoch === undefined) series.bestEpoch = event;
       series.validationLoss.push({ x: event.step, y: event.validationLoss });
       for (const [name, value] of Object.entries(event.metrics)) (series.metrics[name] ??= []).push({ x: event.epoch, y: value });

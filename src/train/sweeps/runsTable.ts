@@ -1,13 +1,14 @@
 /**
  * The rows of a runs table: every run folder under a folder's `.seqlab/runs/` and every trial of its
  * `.seqlab/sweeps/*` (or of one sweep folder), each with its varied parameters (trials) and its results read
- * from the run folder — the last epoch's validation metrics ("final"), those of the best epoch ("best"), the
+ * from the run folder — the last validated epoch's metrics ("final"; training.validateEvery may skip epochs), those of the best epoch ("best"), the
  * held-out test block, duration and training samples per second. Used by `seqlab runs` and `seqlab sweep`.
  */
 import * as path from 'node:path';
 import { RUN_FILES, readJsonLines } from '../runFolder';
 import type { RunIo } from '../runIo';
 import { higherIsBetter } from '../metrics';
+import { lastValidatedEpoch } from '../validationCadence';
 import { type ParamValue, type TrialStatus, listSweepFolders, readSweepFolder, trialRunDir } from './sweepFolder';
 
 export interface RunRow {
@@ -76,7 +77,7 @@ export function readRunRow(io: ListIo, runDir: string, name: string): RunRow | u
   const test = report?.test ? numbersOf({ epoch: 0, validationLoss: report.test.loss, metrics: report.test.metrics }) : undefined;
   return {
     name, runDir, ...(spec.name ? { specName: spec.name } : {}), status: report?.status ?? 'no report', params: {}, epochs: lines.length ? lines[lines.length - 1].epoch : 0,
-    final: numbersOf(lines[lines.length - 1]), best: numbersOf(bestLine), ...(test ? { test } : {}),
+    final: numbersOf(lastValidatedEpoch(lines)), best: numbersOf(bestLine), ...(test ? { test } : {}),
     ...(seconds !== undefined ? { seconds } : {}), ...(seconds && samples ? { samplesPerSecond: samples / seconds } : {}),
   };
 }

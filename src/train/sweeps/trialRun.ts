@@ -57,6 +57,8 @@ export async function runTrial(
     cache?.keep(key, { data: setup.data, baselines: setup.baselines });
     const finished = await train({
       spec: setup.spec, data: setup.data, io, runDir: setup.runDir, resume: setup.resume, baselines: setup.baselines,
+      // The sweep reads the metric at the rung's epoch: it is validated whatever training.validateEvery says.
+      ...(budget !== undefined ? { validateAtEpoch: budget } : {}),
       control: { shouldStop: () => control.shouldStop() || budgetReached(), waitIfPaused: () => control.waitIfPaused() },
       emit: (event) => {
         if (event.type === 'epoch') epochsDone = event.epoch;

@@ -71,7 +71,7 @@ export function describeRunFolder(run: RunFolderSummary): string {
 
 const STATUS_WORDS: Record<RunStatus, string> = {
   running: 'running', completed: 'completed', 'early-stopped': 'stopped early', pruned: 'stopped early by the sweep (pruned)',
-  stopped: 'stopped', diverged: 'diverged', failed: 'failed', pending: 'waiting to start', interrupted: 'interrupted (no report; can be resumed)',
+  stopped: 'stopped', diverged: 'diverged', failed: 'failed', pending: 'queued', interrupted: 'interrupted (no report; can be resumed)',
 };
 
 /** How a run's status reads in the Runs view, the Open Run list and the status bar (a word the report did not define stays as it is). */

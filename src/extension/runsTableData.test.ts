@@ -64,11 +64,41 @@ test('scopes: sweeps first, then specs by their latest run; a trial belongs to i
   assert.deepEqual(runsTableScopes(runs, sweeps).map((scope) => scope.label), ['sweep cells (2 trials)', 'adding (1 run)', 'sine (2 runs)']);
   assert.equal(scopeOfRun('/w/.seqlab/runs/s2', runs, sweeps), 'spec:sine');
   assert.equal(scopeOfRun(trialRecord.runDir, runs, sweeps), 'sweep:/w/.seqlab/sweeps/cells-1');
-  assert.deepEqual(sourcesOfScope('spec:sine', runs, sweeps).map((source) => source.record.name), ['s1', 's2']);
+  assert.deepEqual(sourcesOfScope('spec:sine', runs, sweeps).map((source) => source.record?.name), ['s1', 's2']);
   const trials = sourcesOfScope('sweep:/w/.seqlab/sweeps/cells-1', runs, sweeps);
-  assert.deepEqual(trials.map((source) => source.trial?.id), ['t000'], 'a pending trial has no folder yet');
-  assert.equal(buildRunsTable([], 'x', trials).rows[0].configKey, 'cell=rnn');
-  assert.equal(buildRunsTable([], 'x', trials).rows[0].name, 'cells / t000');
+  assert.deepEqual(trials.map((source) => source.trial?.id), ['t000', 't001'], 'every planned trial, started or not');
+  const table = buildRunsTable([], 'x', trials);
+  assert.equal(table.rows[0].configKey, 'cell=rnn');
+  assert.equal(table.rows[0].name, 'cells / t000');
+  // The queued trial: its planned parameter in the varied column (one trial started is not enough to vary), no figures.
+  assert.deepEqual(table.parameters, ['model.encoder.cell']);
+  const queued = table.rows[1];
+  assert.deepEqual([queued.id, queued.name, queued.specName, queued.status, queued.params, queued.seed, queued.configKey], [
+    '/w/.seqlab/sweeps/cells-1/trials/t001', 'cells / t001', 'adding', 'pending', { 'model.encoder.cell': 'gru' }, 1, 'cell=gru',
+  ]);
+  assert.deepEqual([queued.epochs, queued.final, queued.best, queued.test, queued.seconds, queued.samplesPerSecond], [0, {}, {}, {}, null, null]);
+});
+
+test('a sweep\'s table has every planned trial from the start: its varied parameters and seeds are columns before any trial runs', () => {
+  const dir = '/w/.seqlab/sweeps/lr-1';
+  const planned = (id: string, lr: number, seed: number) => ({
+    id, params: { 'training.optimizer.lr': lr, 'model.encoder.cell': 'gru' }, seed, configKey: `lr=${lr}`, status: 'pending' as const, metric: null, runDir: `${dir}/trials/${id}`,
+  });
+  const sweeps: SweepEntry[] = [{ dir, name: 'lr', baseSpec: '/w/forecaster.seqmodel.json', trials: [planned('t000', 0.01, 1), planned('t001', 0.001, 1), planned('t002', 0.01, 2), planned('t003', 0.001, 2)] }];
+  const table = buildRunsTable([], `sweep:${dir}`, sourcesOfScope(`sweep:${dir}`, [], sweeps));
+  assert.deepEqual(table.parameters, ['training.optimizer.lr', 'training.seed'], 'a parameter with one value does not vary');
+  assert.deepEqual(table.rows.map((row) => [row.name, row.status, row.params['training.optimizer.lr'], row.params['training.seed'], row.specName]), [
+    ['lr / t000', 'pending', 0.01, 1, 'forecaster'], ['lr / t001', 'pending', 0.001, 1, 'forecaster'],
+    ['lr / t002', 'pending', 0.01, 2, 'forecaster'], ['lr / t003', 'pending', 0.001, 2, 'forecaster'],
+  ]);
+  // t001 starts (pruned later by ASHA): the same row, now from its run folder, with the same columns.
+  const started = record('t001', { name: 'forecaster', model: { encoder: { cell: 'gru' } }, training: { seed: 1, optimizer: { lr: 0.001 } } }, [0.4]);
+  sweeps[0].trials[1] = { ...sweeps[0].trials[1], status: 'pruned', record: { ...started, runDir: `${dir}/trials/t001` } };
+  const later = buildRunsTable([], `sweep:${dir}`, sourcesOfScope(`sweep:${dir}`, [], sweeps));
+  assert.deepEqual(later.parameters, table.parameters);
+  assert.deepEqual(later.rows.map((row) => [row.id, row.status, row.epochs, row.best.loss]), [
+    [`${dir}/trials/t000`, 'pending', 0, undefined], [`${dir}/trials/t001`, 'pruned', 1, 0.4], [`${dir}/trials/t002`, 'pending', 0, undefined], [`${dir}/trials/t003`, 'pending', 0, undefined],
+  ]);
 });
 
 test('a seed given on the command line (in report.json, not spec.json) is the run\'s seed in the table', () => {

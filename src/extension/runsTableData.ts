@@ -1,10 +1,12 @@
 /**
- * The runs table's data: which runs a scope holds (one spec's runs, or one sweep's trials), the spec paths
- * that vary between them (src/modelSpec/specDiff.ts), and per run its varied values, seed, configuration key and
- * figures (final, best and test metrics, duration, samples/s), plus its curves per epoch. Pure: no `vscode`,
- * no I/O (the records are read by RunRecordReader); unit tested.
+ * The runs table's data: which runs a scope holds (one spec's runs, or every planned trial of one sweep), the spec
+ * paths that vary between them (src/modelSpec/specDiff.ts), and per run its varied values, seed, configuration key
+ * and figures (final, best and test metrics, duration, samples/s), plus its curves per epoch. A trial not started
+ * yet is a row of its planned parameters without figures. Pure: no `vscode`, no I/O (the records are read by
+ * RunRecordReader); unit tested.
  */
-import { flattenSpec, variedPaths } from '../modelSpec/specDiff';
+import { basename } from 'node:path';
+import { flattenSpec, variedPaths, type SpecValue } from '../modelSpec/specDiff';
 import { LOSS_METRIC, type RunCurve, type RunsTable, type RunsTableRow, type RunsTableScope } from '../train/runsTableProtocol';
 import { isValidatedEpoch, lastValidatedEpoch } from '../train/validationCadence';
 import { effectiveSpec, type RunRecord, type RunStatus } from './runRecords';
@@ -14,10 +16,14 @@ import { sweepProgress, type RunEntry, type SweepEntry } from './runsTreeModel';
 export const SEED_PATH = 'training.seed';
 
 export interface TableSource {
-  record: RunRecord;
+  /** Undefined for a sweep trial whose run folder does not exist yet (queued). */
+  record?: RunRecord;
   status: RunStatus;
-  /** For a sweep trial: its id and the sweep's own configuration key (the same for each of its seeds). */
-  trial?: { sweepName: string; id: string; configKey: string };
+  /**
+   * For a sweep trial: its id, the sweep's own configuration key (the same for each of its seeds), and what the
+   * sweep planned for it (its folder, parameters and seed), known before it starts.
+   */
+  trial?: { sweepName: string; specName: string; id: string; configKey: string; runDir: string; params: Record<string, SpecValue>; seed: number };
 }
 
 const specScopeId = (specName: string) => `spec:${specName}`;
@@ -52,11 +58,22 @@ export function scopeOfSpec(specName: string): string {
   return specScopeId(specName);
 }
 
-/** The runs (or trials whose folder exists) a scope shows. */
+/** The name trials of a sweep run under: their spec's (from a started trial), else the base spec file's. */
+function sweepSpecName(sweep: SweepEntry): string {
+  const started = sweep.trials.find((trial) => trial.record)?.record;
+  if (started) return started.specName;
+  return sweep.baseSpec ? basename(sweep.baseSpec).replace(/\.seqmodel\.json$/, '') : sweep.name;
+}
+
+/** The runs a scope shows: a spec's runs, or every planned trial of a sweep, started or not. */
 export function sourcesOfScope(scope: string, runs: readonly RunEntry[], sweeps: readonly SweepEntry[]): TableSource[] {
   const sweep = sweeps.find((candidate) => sweepScopeId(candidate.dir) === scope);
   if (sweep) {
-    return sweep.trials.flatMap((trial) => (trial.record ? [{ record: trial.record, status: trial.status, trial: { sweepName: sweep.name, id: trial.id, configKey: trial.configKey } }] : []));
+    const specName = sweepSpecName(sweep);
+    return sweep.trials.map((trial) => ({
+      ...(trial.record ? { record: trial.record } : {}), status: trial.status,
+      trial: { sweepName: sweep.name, specName, id: trial.id, configKey: trial.configKey, runDir: trial.runDir, params: trial.params, seed: trial.seed },
+    }));
   }
   return runs.filter((entry) => specScopeId(entry.record.specName) === scope).map((entry) => ({ record: entry.record, status: entry.status }));
 }
@@ -85,8 +102,23 @@ function samplesPerSecond(record: RunRecord, seconds: number | null): number | n
   return (steps * batchSize) / seconds;
 }
 
+/** A queued trial: its planned parameters and seed, no figures yet. */
+function queuedRow(trial: NonNullable<TableSource['trial']>, status: RunStatus, parameters: readonly string[]): RunsTableRow {
+  const planned = new Map<string, SpecValue>([...Object.entries(trial.params), [SEED_PATH, trial.seed]]);
+  const params: RunsTableRow['params'] = {};
+  for (const path of parameters) {
+    const value = planned.get(path);
+    if (value !== undefined) params[path] = value;
+  }
+  return {
+    id: trial.runDir, name: `${trial.sweepName} / ${trial.id}`, specName: trial.specName, status, params, seed: trial.seed, configKey: trial.configKey,
+    epochs: 0, final: {}, best: {}, test: {}, seconds: null, samplesPerSecond: null,
+  };
+}
+
 function tableRow(source: TableSource, parameters: readonly string[]): RunsTableRow {
   const { record } = source;
+  if (!record) return queuedRow(source.trial!, source.status, parameters);
   const leaves = flattenSpec(effectiveSpec(record));
   const params: RunsTableRow['params'] = {};
   for (const path of parameters) {
@@ -115,9 +147,23 @@ function tableRow(source: TableSource, parameters: readonly string[]): RunsTable
   };
 }
 
+/**
+ * The varied spec paths: for a sweep, the parameters its plan varies (the sweep file's order, then the seed) from
+ * the start, then any other path its started trials differ in (a default one of the parameters decides).
+ */
+function tableParameters(sources: readonly TableSource[]): string[] {
+  const recorded = variedPaths(sources.flatMap((source) => (source.record ? [effectiveSpec(source.record)] : [])));
+  const trials = sources.flatMap((source) => (source.trial ? [source.trial] : []));
+  if (trials.length === 0) return recorded;
+  const plannedPaths = [...new Set(trials.flatMap((trial) => Object.keys(trial.params)))];
+  const varies = (valueOf: (trial: (typeof trials)[number]) => SpecValue | undefined) => trials.some((trial) => !Object.is(valueOf(trial), valueOf(trials[0])));
+  const planned = [...plannedPaths.filter((path) => varies((trial) => trial.params[path])), ...(varies((trial) => trial.seed) ? [SEED_PATH] : [])];
+  return [...planned, ...recorded.filter((path) => !planned.includes(path))];
+}
+
 /** The table of a scope's runs, newest first as given. */
 export function buildRunsTable(scopes: RunsTableScope[], scope: string, sources: readonly TableSource[], objective?: RunsTable['objective']): RunsTable {
-  const parameters = variedPaths(sources.map((source) => effectiveSpec(source.record)));
+  const parameters = tableParameters(sources);
   const rows = sources.map((source) => tableRow(source, parameters));
   const metrics = [LOSS_METRIC];
   for (const row of rows) for (const name of [...Object.keys(row.final), ...Object.keys(row.test)]) if (!metrics.includes(name)) metrics.push(name);
@@ -137,7 +183,7 @@ export function runCurve(record: RunRecord): RunCurve {
 /**
  * What the panel is sent for a scope (the first scope when `wanted` is gone): the table, with a sweep's progress
  * when the scope is a sweep, and the records behind its rows (the only folders the panel may then ask about).
- * Sent again whenever the runs index changes: a sweep's table gains a row as each trial starts.
+ * Sent again whenever the runs index changes: a sweep's rows change state and fill in as its trials train.
  */
 export function tableOfScope(wanted: string | undefined, runs: readonly RunEntry[], sweeps: readonly SweepEntry[]): { table: RunsTable; records: Map<string, RunRecord> } {
   const scopes = runsTableScopes(runs, sweeps);
@@ -145,5 +191,6 @@ export function tableOfScope(wanted: string | undefined, runs: readonly RunEntry
   const sources = sourcesOfScope(scope, runs, sweeps);
   const sweep = sweeps.find((candidate) => sweepScopeId(candidate.dir) === scope);
   const table = buildRunsTable(scopes, scope, sources, sweep?.metric);
-  return { table: sweep ? { ...table, sweep: sweepProgress(sweep) } : table, records: new Map(sources.map((source) => [source.record.runDir, source.record])) };
+  const records = new Map(sources.flatMap((source) => (source.record ? [[source.record.runDir, source.record] as const] : [])));
+  return { table: sweep ? { ...table, sweep: sweepProgress(sweep) } : table, records };
 }

@@ -119,7 +119,7 @@ test('a sweep lists its trials with their parameters, seed and the sweep metric,
   assert.deepEqual(node.children.map((child) => [child.label, child.description, child.status]), [
     ['t000 cell=rnn', 'rmse 0.4 · seed 1', 'completed'],
     ['t001 cell=lstm', 'rmse 0.12 · seed 1', 'running'],
-    ['t002 cell=gru', 'waiting to start · seed 1', 'pending'],
+    ['t002 cell=gru', 'queued · seed 1', 'pending'],
   ]);
   assert.deepEqual(node.children.map((child) => child.contextValue), ['seqlabRun completed trial', 'seqlabRun running trial', 'seqlabRun pending trial']);
   const maximize = buildRunsTree([], [{ ...sweep, metric: { name: 'accuracy', direction: 'maximize' } }])[0];
@@ -127,7 +127,7 @@ test('a sweep lists its trials with their parameters, seed and the sweep metric,
 });
 
 test('a run without epochs says its status instead of a metric', () => {
-  assert.equal(runDescription(undefined, 'pending'), 'waiting to start');
+  assert.equal(runDescription(undefined, 'pending'), 'queued');
   assert.equal(runDescription(record('x', 'x', 0, [], { spec: {} }), 'running'), 'epoch 0');
 });
 

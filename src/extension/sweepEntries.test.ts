@@ -58,8 +58,9 @@ test('a sweep folder becomes a sweep of trials: statuses from state and run fold
     const scope = runsTableScopes([], entries)[0];
     const table = buildRunsTable([scope], scope.id, sourcesOfScope(scope.id, [], entries), entry.metric);
     assert.deepEqual(table.parameters, ['model.encoder.cell']);
-    assert.deepEqual(table.rows.map((row) => [row.name, row.params['model.encoder.cell'], row.configKey]), [
-      ['cells / t000', 'rnn', 'model.encoder.cell="rnn"'], ['cells / t001', 'lstm', 'model.encoder.cell="lstm"'],
+    assert.deepEqual(table.rows.map((row) => [row.name, row.status, row.params['model.encoder.cell'], row.configKey]), [
+      ['cells / t000', 'completed', 'rnn', 'model.encoder.cell="rnn"'], ['cells / t001', 'running', 'lstm', 'model.encoder.cell="lstm"'],
+      ['cells / t002', 'pending', 'gru', 'model.encoder.cell="gru"'],
     ]);
     assert.deepEqual(table.objective, { name: 'loss', direction: 'minimize' });
   } finally {

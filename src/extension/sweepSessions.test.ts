@@ -182,7 +182,7 @@ test('ASHA through the run manager: a trial stopped at its rung counts as the ru
   fs.rmSync(dir, { recursive: true });
 });
 
-test('the runs table of a running sweep, as the panel is sent it on each change: trials appear as they start, progress counts up, the end shows each trial\'s report', hangGuard, async () => {
+test('the runs table of a running sweep, as the panel is sent it on each change: every planned trial is a row from the start, rows go queued → running → completed, progress counts up, the end shows each trial\'s report', hangGuard, async () => {
   const { dir, sweepPath, text } = workspace({ parameters: { 'model.encoder.cell': { values: ['rnn', 'gru', 'lstm'] } } });
   const { runs, sweeps } = sessions(2);
   const reader = new RunRecordReader();
@@ -202,11 +202,17 @@ test('the runs table of a running sweep, as the panel is sent it on each change:
   await active.outcome;
   send();
   assert.ok(tables.every((table) => table.scope === `sweep:${active.dir}` && table.sweep?.trials === 3));
-  const rowCounts = tables.map((table) => table.rows.length);
+  assert.deepEqual(tables.map((table) => table.rows.length), tables.map(() => 3), 'every planned trial is a row of every table');
   const ended = tables.map((table) => table.sweep!.ended);
-  for (let k = 1; k < tables.length; k++) {
-    assert.ok(rowCounts[k] >= rowCounts[k - 1] && ended[k] >= ended[k - 1], `rows and ended trials only grow: ${rowCounts.join(',')} / ${ended.join(',')}`);
+  for (let k = 1; k < tables.length; k++) assert.ok(ended[k] >= ended[k - 1], `ended trials only grow: ${ended.join(',')}`);
+  // Each row's state only moves forward, and the one trial the first two leave waiting is seen queued, then running.
+  const order = ['pending', 'running', 'completed'];
+  for (const id of tables[0].rows.map((row) => row.id)) {
+    const seen = tables.map((table) => order.indexOf(table.rows.find((row) => row.id === id)!.status));
+    assert.ok(seen.every((index, k) => index >= 0 && (k === 0 || index >= seen[k - 1])), `${id}: ${seen.map((index) => order[index]).join(' → ')}`);
   }
+  assert.ok(tables.some((table) => table.rows.some((row) => row.status === 'pending') && table.rows.some((row) => row.status === 'running')), 'a table with a queued and a running trial');
+  assert.equal(tables[0].rows.filter((row) => row.status === 'pending').length >= 1, true, 'two trials at once leave the third queued');
   assert.ok(tables.some((table) => table.rows.length > 0 && table.rows.some((row) => row.status === 'running') && table.sweep!.status === 'running' && table.sweep!.stoppable),
     'a table while trials trained');
   assert.ok(tables.some((table) => table.sweep!.ended > 0 && table.sweep!.ended < 3), 'a table between the first and the last trial\'s end');

@@ -17,7 +17,7 @@ import { formatCount, formatDuration, formatScalar } from '../../src/format/disp
 import { onThemeChange, readThemeColours, type ThemeColours } from '../shared/theme';
 import { connectPanel } from '../shared/vscodeApi';
 import { parallelCoordinates } from './parallelCoordinates';
-import { filterItems, itemCurve, itemParameter, itemStatistic, sortItems, tableItems, type Column, type Figure, type MeanStd, type TableItem } from './runsTableModel';
+import { filterItems, itemCurve, itemParameter, itemStatistic, sortItems, statusLabel, tableItems, type Column, type Figure, type MeanStd, type TableItem } from './runsTableModel';
 import { assignColourSlots, slotStyle } from './selectionColours';
 
 interface RunsUiState {
@@ -163,6 +163,15 @@ function columns(): { column: Column; label: string; numeric: boolean }[] {
 
 const sameColumn = (a: Column, b: Column) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A status cell's tooltip: what the word means. */
+const STATUS_TITLES: Partial<Record<RunsTable['rows'][number]['status'], string>> = {
+  pending: 'queued: planned by the sweep, not started yet',
+  running: 'training now',
+  pruned: 'pruned: stopped at a rung by the sweep\'s successive halving (ASHA), its metric behind the others',
+  'early-stopped': 'stopped early by its own early stopping',
+  interrupted: 'interrupted: no report and no recent write (resume continues it)',
+};
+
 function statisticText(statistic: MeanStd | undefined, column: Column, grouped: boolean): string {
   if (!statistic) return '—';
   const format = column.kind === 'seconds' ? formatDuration : column.kind === 'samplesPerSecond' || column.kind === 'epochs' ? formatCount : formatScalar;
@@ -183,7 +192,7 @@ function cellText(item: TableItem, column: Column): string {
     case 'name': return itemName(item);
     case 'status': {
       const counts = new Map<string, number>();
-      for (const row of item.rows) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
+      for (const row of item.rows) counts.set(statusLabel(row.status), (counts.get(statusLabel(row.status)) ?? 0) + 1);
       return [...counts].map(([status, count]) => (item.kind === 'group' ? `${count} ${status}` : status)).join(', ');
     }
     case 'param': {
@@ -225,8 +234,19 @@ function renderBody(items: TableItem[]): void {
       swatch.style.backgroundColor = colour.colour;
       swatch.classList.toggle('dashed', colour.dashed);
     }
-    const cells = cols.map(({ column, numeric }) => element(column.kind === 'name' ? 'th' : 'td', { class: numeric ? 'numeric' : '', ...(column.kind === 'name' ? { scope: 'row' } : {}) }, cellText(item, column)));
-    const tr = element('tr', { 'data-id': item.id, 'data-kind': item.kind, class: selected.has(item.id) ? 'selected' : '' }, element('td', { class: 'select' }, checkbox, swatch), ...cells);
+    // A run's status styles its status cell (queued, running, pruned by the sweep… each reads apart) and its row.
+    const status = item.kind === 'run' ? item.rows[0].status : undefined;
+    const cells = cols.map(({ column, numeric }) => {
+      // A figure keeps its full value beside the rounded text: what it means, for readers of the page (and the tests).
+      const figure = numeric ? itemStatistic(item, column) : undefined;
+      return element(column.kind === 'name' ? 'th' : 'td', {
+        class: column.kind === 'status' && status ? `status status-${status}` : numeric ? 'numeric' : '',
+        ...(column.kind === 'name' ? { scope: 'row' } : {}),
+        ...(column.kind === 'status' && status ? { title: STATUS_TITLES[status] ?? status } : {}),
+        ...(figure ? { 'data-value': String(figure.mean) } : {}),
+      }, cellText(item, column));
+    });
+    const tr = element('tr', { 'data-id': item.id, 'data-kind': item.kind, ...(status ? { 'data-status': status } : {}), class: selected.has(item.id) ? 'selected' : '' }, element('td', { class: 'select' }, checkbox, swatch), ...cells);
     if (item.kind === 'run') tr.addEventListener('dblclick', () => connection.post({ type: 'openRun', id: item.id }));
     return tr;
   }));

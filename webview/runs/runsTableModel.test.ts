@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunCurve, RunsTableRow } from '../../src/train/protocol';
-import { filterItems, groupId, itemCurve, itemParameter, itemStatistic, meanStd, sortItems, tableItems } from './runsTableModel';
+import { filterItems, groupId, itemCurve, itemParameter, itemStatistic, meanStd, sortItems, statusLabel, tableItems } from './runsTableModel';
 import { assignColourSlots, slotStyle } from './selectionColours';
 import { parallelCoordinates } from './parallelCoordinates';
 
@@ -115,4 +115,13 @@ test('parallel coordinates: linear, log and categorical axes, higher values high
   assert.equal(y('c', 1), 110, 'log scale: 0.01 halfway between 0.001 and 0.1');
   assert.equal(y('c', 2), 110, 'linear: 48 halfway between 32 and 64');
   assert.equal(y('c', 3), undefined);
+});
+
+test('a sweep trial not started yet reads "queued" and the filter finds it by that word; a pruned trial reads apart from a completed one', () => {
+  const sweepRows = [row('t0', 'lstm', 1, 0.1), row('t1', 'rnn', 1, Number.NaN, { status: 'pending', epochs: 0, best: {}, final: {} }), row('t2', 'gru', 1, 0.4, { status: 'pruned' })];
+  assert.deepEqual(sweepRows.map((r) => statusLabel(r.status)), ['completed', 'queued', 'pruned']);
+  const items = tableItems(sweepRows, false);
+  assert.deepEqual(filterItems(items, 'queued').map((item) => item.id), ['t1']);
+  assert.deepEqual(filterItems(items, 'pruned').map((item) => item.id), ['t2']);
+  assert.equal(itemStatistic(items[1], { kind: 'metric', figure: 'best', metric: 'loss' }), undefined, 'a queued row has no figure');
 });

@@ -104,11 +104,16 @@ export function sortItems(items: readonly TableItem[], column: Column, direction
   }).map(({ item }) => item);
 }
 
+/** How a status reads in the table: a sweep trial not started yet is queued; the rest read as they are. */
+export function statusLabel(status: RunsTableRow['status']): string {
+  return status === 'pending' ? 'queued' : status;
+}
+
 /** The words an item matches: names, statuses and `path=value` / `last-segment=value` for each parameter. */
 function haystack(item: TableItem): string {
   const words = [item.label];
   for (const row of item.rows) {
-    words.push(row.name, row.status, row.specName);
+    words.push(row.name, row.status, statusLabel(row.status), row.specName);
     for (const [path, value] of Object.entries(row.params)) words.push(`${path}=${value}`, `${path.split('.').at(-1)}=${value}`);
   }
   return words.join(' ').toLowerCase();

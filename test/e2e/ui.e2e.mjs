@@ -366,12 +366,13 @@ export function uiSuite(lib) {
     await shot(context, '09-runs-table');
   }, 240_000);
 
-  suite.test('Run Sweep from the palette fills the runs table live; rows are the trials\' parameters and reports, three selected trials are three curves of their metrics.jsonl', async (context) => {
+  suite.test('Run Sweep from the palette shows every planned trial at once, queued with its parameters; rows turn running and completed, each ending with its report.json\'s figures; three selected trials are three curves of their metrics.jsonl', async (context) => {
     const { page, workspace } = context;
-    // Three trials (one per cell) of the sine spec, small enough to train in seconds each; two train at once.
+    // Three trials (one per cell) of the sine spec, small enough to train in seconds each; two train at once, so
+    // the third waits, queued, until one of them ends.
     const sweepName = 'cells-ui';
     writeFileSync(join(workspace, `${sweepName}.seqsweep.json`), `${JSON.stringify({
-      spec: 'sine.seqmodel.json',
+      spec: 'sine.seqmodel.json', maxConcurrent: 2,
       parameters: { 'model.encoder.cell': { values: ['rnn', 'gru', 'lstm'] }, 'data.samples': { values: [800] }, 'training.epochs': { values: [3] } },
     }, null, 2)}\n`);
     await page.getByRole('treeitem', { name: `${sweepName}.seqsweep.json` }).click({ timeout: guard(30_000) });
@@ -383,36 +384,64 @@ export function uiSuite(lib) {
       return name && existsSync(join(sweepsDir, name, 'state.json')) ? join(sweepsDir, name) : undefined;
     }, 60_000);
     const trials = () => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).trials;
-    const trialDirs = trials().map((trial) => join(dir, trial.runDir));
+    const planned = trials();
+    const trialDirs = planned.map((trial) => join(dir, trial.runDir));
     assert.equal(trialDirs.length, 3);
 
-    // Watch the table fill: what it shows, snapshot after snapshot, until every trial's row says completed.
+    // What the table shows, row by row: its id, status (data-status), cell texts and full figures (data-value).
     const rowsNow = async () => (await lib.webviewFrame(page, 'runs', 5000)).locator('#runs-table tbody tr[data-id]').evaluateAll((trs) => trs.map((tr) => ({
-      id: tr.getAttribute('data-id'), cells: [...tr.querySelectorAll('th, td')].slice(1).map((cell) => cell.textContent ?? ''),
+      id: tr.getAttribute('data-id'), status: tr.getAttribute('data-status'),
+      cells: [...tr.querySelectorAll('th, td')].slice(1).map((cell) => cell.textContent ?? ''),
+      values: [...tr.querySelectorAll('th, td')].slice(1).map((cell) => cell.getAttribute('data-value')),
     })));
-    const snapshots = [];
     const header = async () => (await lib.webviewFrame(page, 'runs', 5000)).locator('#runs-table thead th').evaluateAll((ths) => ths.slice(1).map((th) => (th.textContent ?? '').replace(/ [▲▼]$/, '')));
-    let columns;
-    const finalRows = await until('every trial completed in the table', async () => {
-      const rows = (await rowsNow()).filter((row) => trialDirs.includes(row.id));
-      columns = await header();
-      const status = columns.indexOf('status');
-      const seen = rows.map((row) => row.cells[status]).sort().join(',');
-      if (snapshots.at(-1) !== seen) snapshots.push(seen);
-      return rows.length === 3 && rows.every((row) => row.cells[status] === 'completed') ? rows : undefined;
-    }, 300_000, 200);
-    console.log(`    table snapshots (trial statuses): ${snapshots.map((s) => `[${s}]`).join(' → ')}`);
-    assert.ok(snapshots.some((seen) => seen.split(',').filter(Boolean).length < 3 || seen.includes('running')), 'the table never showed the sweep before its end');
-    const summary = await (await lib.webviewFrame(page, 'runs', 5000)).locator('#runs-summary').innerText();
-    assert.match(summary, /^sweep finished: 3 of 3 trials ended/, summary);
-
-    // Each row: its trial's parameter (the trial's spec) and figures (its report.json), as the table prints them.
-    const format = (value) => (value === 0 ? '0' : Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5 ? value.toExponential(2) : String(+value.toPrecision(4)));
+    let columns = [];
     const column = (label) => {
       const index = columns.indexOf(label);
       assert.ok(index >= 0, `no column ${label} in ${columns.join(' | ')}`);
       return index;
     };
+    const sweepRows = async () => (await rowsNow()).filter((row) => trialDirs.includes(row.id));
+
+    // The first time the table shows the sweep, it shows all of it: a row per planned trial, with its parameter.
+    const first = await until('the sweep\'s rows in the table', async () => {
+      const rows = await sweepRows();
+      return rows.length > 0 ? rows : undefined;
+    }, 60_000, 100);
+    columns = await header();
+    assert.equal(first.length, 3, `the table showed ${first.length} of the 3 planned trials at first`);
+    for (const trial of planned) {
+      const row = first.find((r) => r.id === join(dir, trial.runDir));
+      assert.equal(row.cells[column('model.encoder.cell')], trial.params['model.encoder.cell'], `${trial.id}: its planned cell`);
+      assert.ok(['pending', 'running'].includes(row.status), `${trial.id} is ${row.status} before any trial ended`);
+      assert.equal(row.cells[column('status')], row.status === 'pending' ? 'queued' : 'running');
+    }
+    const queued = first.filter((row) => row.status === 'pending');
+    assert.ok(queued.length >= 1, 'two trials at once leave the third queued');
+    for (const row of queued) assert.deepEqual([row.cells[column('best val loss')], row.cells[column('epochs')]], ['—', '0'], 'a queued trial has no figures');
+
+    // Watch the rows change state until every trial's row says completed.
+    const histories = new Map(trialDirs.map((id) => [id, []]));
+    const finalRows = await until('every trial completed in the table', async () => {
+      const rows = await sweepRows();
+      for (const row of rows) {
+        const history = histories.get(row.id);
+        if (history.at(-1) !== row.status) history.push(row.status);
+      }
+      return rows.length === 3 && rows.every((row) => row.status === 'completed') ? rows : undefined;
+    }, 300_000, 200);
+    console.log(`    table rows' states: ${[...histories].map(([id, history]) => `${id.split('/').at(-1)} ${history.join(' → ')}`).join('; ')}`);
+    for (const row of queued) {
+      const history = histories.get(row.id);
+      assert.equal(history[0], 'pending', `${row.id}: ${history.join(' → ')}`);
+      assert.ok(history.length >= 2 && history.at(-1) === 'completed', `${row.id} never changed state in the table: ${history.join(' → ')}`);
+    }
+    const summary = await (await lib.webviewFrame(page, 'runs', 5000)).locator('#runs-summary').innerText();
+    assert.match(summary, /^sweep finished: 3 of 3 trials ended/, summary);
+
+    // Each row ends with its trial's figures: the best validation loss report.json says (the full value, not only its
+    // rounding), which is also the sweep's metric of that trial, its epochs, and its parameter (the trial's spec).
+    const format = (value) => (value === 0 ? '0' : Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5 ? value.toExponential(2) : String(+value.toPrecision(4)));
     for (const trial of trials()) {
       const runDir = join(dir, trial.runDir);
       const row = finalRows.find((r) => r.id === runDir);
@@ -420,9 +449,11 @@ export function uiSuite(lib) {
       const spec = JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8'));
       assert.equal(spec.model.encoder.cell, trial.params['model.encoder.cell']);
       assert.equal(row.cells[column('model.encoder.cell')], spec.model.encoder.cell, `${trial.id}: cell`);
-      assert.equal(row.cells[column('best val loss')], format(report.bestValidationLoss), `${trial.id}: best val loss`);
-      assert.equal(row.cells[column('epochs')], String(report.epochs), `${trial.id}: epochs`);
-      assert.equal(row.cells[column('status')], report.status);
+      assert.equal(Number(row.values[column('best val loss')]), report.bestValidationLoss, `${trial.id}: best val loss`);
+      assert.equal(report.bestValidationLoss, trial.metric, `${trial.id}: the sweep's metric is the report's best validation loss`);
+      assert.equal(row.cells[column('best val loss')], format(report.bestValidationLoss), `${trial.id}: best val loss as printed`);
+      assert.equal(Number(row.values[column('epochs')]), report.epochs, `${trial.id}: epochs`);
+      assert.equal(row.status, report.status);
     }
 
     // Three trials selected: three curves, each the validation losses of its metrics.jsonl.

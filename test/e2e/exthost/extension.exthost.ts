@@ -426,13 +426,21 @@ suite('SeqLab in the extension host', () => {
     const dir = await vscode.commands.executeCommand<string>('seqlab.runSweep', file.uri);
     assert.ok(dir && dir.startsWith(join(sweepsDir, 'cells-e2e-')), String(dir));
     assert.deepEqual(seqlab.activeSweeps(), [{ dir, state: 'running' }]);
+    // From the start, the Runs view and the runs table both hold every planned trial: queued (pending) or running.
+    type Node = { kind: string; dir?: string; status?: string; label?: string; contextValue?: string; description?: string; children?: Node[] };
+    const sweepNode = () => (seqlab.runsTree() as Node[]).find((node) => node.kind === 'sweep' && node.dir === dir);
+    const startedTrials = sweepNode()?.children ?? [];
+    assert.deepEqual(startedTrials.map((trial) => trial.label), ['t000 cell=rnn, samples=400, epochs=3', 't001 cell=gru, samples=400, epochs=3', 't002 cell=lstm, samples=400, epochs=3']);
+    assert.ok(startedTrials.every((trial) => trial.status === 'pending' || trial.status === 'running'), JSON.stringify(startedTrials.map((trial) => trial.status)));
+    const startedTable = await vscode.commands.executeCommand<{ parameters: string[]; rows: { id: string; status: string; params: Record<string, unknown> }[] }>('seqlab.showRunsTable', sweepNode());
+    assert.deepEqual(startedTable?.parameters, ['model.encoder.cell']);
+    assert.deepEqual(startedTable?.rows.map((row) => row.params['model.encoder.cell']), ['rnn', 'gru', 'lstm']);
+    assert.deepEqual(startedTable?.rows.map((row) => row.id), startedTrials.map((trial) => (trial as { runDir?: string }).runDir));
     // The trials are runs of the run manager: stop the sweep once one of them has validated an epoch.
     const trialRunIds = () => new Set(seqlab.events.filter((e) => e.event.type === 'runStarted' && e.event.runDir.startsWith(dir)).map((e) => e.runId));
     await until('a trial epoch', () => seqlab.events.some((e) => e.event.type === 'epoch' && trialRunIds().has(e.runId)), 120_000);
     assert.equal(await vscode.commands.executeCommand('seqlab.stopSweep', dir), dir);
     await until('the sweep to stop', () => seqlab.activeSweeps().length === 0, 60_000);
-    type Node = { kind: string; dir?: string; status?: string; contextValue?: string; description?: string; children?: Node[] };
-    const sweepNode = () => (seqlab.runsTree() as Node[]).find((node) => node.kind === 'sweep' && node.dir === dir);
     const stopped = sweepNode();
     assert.equal(stopped?.status, 'interrupted', JSON.stringify(stopped));
     assert.match(stopped?.contextValue ?? '', /^seqlabSweep interrupted resumable deletable$/);

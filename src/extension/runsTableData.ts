@@ -23,7 +23,11 @@ export interface TableSource {
    * For a sweep trial: its id, the sweep's own configuration key (the same for each of its seeds), and what the
    * sweep planned for it (its folder, parameters and seed), known before it starts.
    */
-  trial?: { sweepName: string; specName: string; id: string; configKey: string; runDir: string; params: Record<string, SpecValue>; seed: number };
+  trial?: {
+    sweepName: string; specName: string; id: string; configKey: string; runDir: string; params: Record<string, SpecValue>; seed: number;
+    /** TPE proposes its parameters when it starts: the planned ones are placeholders, not shown. */
+    awaitsProposal?: boolean;
+  };
 }
 
 const specScopeId = (specName: string) => `spec:${specName}`;
@@ -72,7 +76,10 @@ export function sourcesOfScope(scope: string, runs: readonly RunEntry[], sweeps:
     const specName = sweepSpecName(sweep);
     return sweep.trials.map((trial) => ({
       ...(trial.record ? { record: trial.record } : {}), status: trial.status,
-      trial: { sweepName: sweep.name, specName, id: trial.id, configKey: trial.configKey, runDir: trial.runDir, params: trial.params, seed: trial.seed },
+      trial: {
+        sweepName: sweep.name, specName, id: trial.id, configKey: trial.configKey, runDir: trial.runDir, params: trial.params, seed: trial.seed,
+        ...(trial.awaitsProposal ? { awaitsProposal: true } : {}),
+      },
     }));
   }
   return runs.filter((entry) => specScopeId(entry.record.specName) === scope).map((entry) => ({ record: entry.record, status: entry.status }));
@@ -102,9 +109,9 @@ function samplesPerSecond(record: RunRecord, seconds: number | null): number | n
   return (steps * batchSize) / seconds;
 }
 
-/** A queued trial: its planned parameters and seed, no figures yet. */
+/** A queued trial: its planned parameters (none yet for one TPE proposes as it starts) and seed, no figures yet. */
 function queuedRow(trial: NonNullable<TableSource['trial']>, status: RunStatus, parameters: readonly string[]): RunsTableRow {
-  const planned = new Map<string, SpecValue>([...Object.entries(trial.params), [SEED_PATH, trial.seed]]);
+  const planned = new Map<string, SpecValue>([...(trial.awaitsProposal ? [] : Object.entries(trial.params)), [SEED_PATH, trial.seed]]);
   const params: RunsTableRow['params'] = {};
   for (const path of parameters) {
     const value = planned.get(path);

@@ -29,6 +29,8 @@ export interface TrialEntry {
   /** Undefined while the trial's folder does not exist yet (pending). */
   record?: RunRecord;
   liveRunId?: string;
+  /** A TPE sweep's queued trial whose parameters TPE proposes when it starts: `params` are placeholders till then. */
+  awaitsProposal?: boolean;
 }
 
 export interface SweepEntry {
@@ -180,13 +182,16 @@ export function shortParameterName(path: string): string {
   return path.split('.').at(-1) ?? path;
 }
 
+/** What a queued TPE trial says instead of its placeholder parameters. */
+const PROPOSED_AT_START = 'parameters proposed by TPE when it starts';
+
 function trialNode(sweep: SweepEntry, trial: TrialEntry): RunNode {
-  const params = Object.entries(trial.params).map(([path, value]) => `${shortParameterName(path)}=${value}`).join(', ');
+  const params = trial.awaitsProposal ? PROPOSED_AT_START : Object.entries(trial.params).map(([path, value]) => `${shortParameterName(path)}=${value}`).join(', ');
   const metric = trial.metric !== null && sweep.metric ? `${sweep.metric.name} ${formatScalar(trial.metric)}` : undefined;
   const description = [metric ?? runDescription(trial.record, trial.status), `seed ${trial.seed}`].join(' · ');
   const node: RunNode = {
     kind: 'run', id: trial.runDir, runDir: trial.runDir, status: trial.status, label: params ? `${trial.id} ${params}` : trial.id,
-    description, tooltip: `${sweep.name} / ${trial.id} · ${statusWord(trial.status)}\n${Object.entries(trial.params).map(([path, value]) => `${path} = ${value}`).join('\n')}\nseed ${trial.seed}`,
+    description, tooltip: `${sweep.name} / ${trial.id} · ${statusWord(trial.status)}\n${trial.awaitsProposal ? PROPOSED_AT_START : Object.entries(trial.params).map(([path, value]) => `${path} = ${value}`).join('\n')}\nseed ${trial.seed}`,
     contextValue: contextValue(trial.status, trial.record, trial.liveRunId, true), trial: { sweepDir: sweep.dir, id: trial.id },
   };
   if (trial.liveRunId) node.liveRunId = trial.liveRunId;

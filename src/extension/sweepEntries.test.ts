@@ -68,6 +68,36 @@ test('a sweep folder becomes a sweep of trials: statuses from state and run fold
   }
 });
 
+test('a TPE sweep\'s queued trials past its random start-up have no parameters to show yet: TPE proposes them as they start', () => {
+  const root = mkdtempSync(join(tmpdir(), 'seqlab-sweep-tpe-'));
+  try {
+    const dir = join(root, '.seqlab', 'sweeps', 'lr-20261205-130000');
+    const sweep: ResolvedSweep = {
+      name: 'lr', sweepFile: join(root, 'lr.seqsweep.json'), baseSpec: join(root, 'adding.seqmodel.json'), method: 'tpe',
+      metric: { name: 'loss', direction: 'minimize' }, parameters: { 'training.optimizer.lr': { min: 0.0001, max: 0.1, distribution: 'log-uniform' } },
+      seeds: [1], trials: 4, samplerSeed: 0, maxConcurrent: 1, tpe: { startupTrials: 2, gamma: 0.25, candidates: 24, priorWeight: 1 },
+    };
+    mkdirSync(dir, { recursive: true });
+    writeJson(nodeRunIo, join(dir, 'sweep.json'), sweep);
+    const trial = (id: string, lr: number, status: SweepTrial['status'], sampler?: 'random' | 'tpe'): SweepTrial => ({
+      id, params: { 'training.optimizer.lr': lr }, seed: 1, configKey: `lr=${lr}`, status, runDir: `trials/${id}`, rung: 0, metric: null, ...(sampler ? { sampler } : {}),
+    });
+    writeSweepState(nodeRunIo, dir, { version: 1, trials: [trial('t000', 0.01, 'running', 'random'), trial('t001', 0.002, 'pending'), trial('t002', 0.03, 'pending'), trial('t003', 0.0004, 'pending')] });
+    const [entry] = readSweepEntries(root, new RunRecordReader(), new Map(), Date.now());
+    assert.deepEqual(entry.trials.map((t) => t.awaitsProposal === true), [false, false, true, true], 'start-up trials keep their random draw');
+    const scope = runsTableScopes([], [entry])[0];
+    const table = buildRunsTable([scope], scope.id, sourcesOfScope(scope.id, [], [entry]));
+    assert.deepEqual(table.parameters, ['training.optimizer.lr']);
+    assert.deepEqual(table.rows.map((row) => [row.status, row.params['training.optimizer.lr']]), [['running', 0.01], ['pending', 0.002], ['pending', undefined], ['pending', undefined]]);
+    const [node] = buildRunsTree([], [entry]);
+    assert.deepEqual((node.kind === 'sweep' ? node.children : []).map((child) => child.label), [
+      't000 lr=0.01', 't001 lr=0.002', 't002 parameters proposed by TPE when it starts', 't003 parameters proposed by TPE when it starts',
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a workspace without sweeps has none', () => {
   const root = mkdtempSync(join(tmpdir(), 'seqlab-no-sweeps-'));
   try {

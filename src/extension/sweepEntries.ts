@@ -6,6 +6,7 @@
 import { basename, join } from 'node:path';
 import { nodeRunIo } from '../train/runIo';
 import { listSweepFolders, readSweepFolder, trialRunDir } from '../train/sweeps/sweepFolder';
+import { awaitsProposal } from '../train/sweeps/tpeSweep';
 import { runStatus, type RunRecordReader } from './runRecords';
 import type { SweepEntry, TrialEntry } from './runsTreeModel';
 
@@ -21,6 +22,7 @@ export function readSweepEntries(root: string, reader: RunRecordReader, live: Re
       return {
         id: trial.id, params: trial.params, seed: trial.seed, configKey: trial.configKey, status, metric: trial.metric, runDir,
         ...(record ? { record } : {}), ...(liveRunId ? { liveRunId } : {}),
+        ...(folder.sweep && awaitsProposal(folder.sweep, folder.state.trials, trial) ? { awaitsProposal: true } : {}),
       };
     });
     return { dir, name: folder.sweep?.name ?? basename(dir), ...(folder.sweep ? { metric: folder.sweep.metric, baseSpec: folder.sweep.baseSpec } : {}), trials };

@@ -34,6 +34,11 @@ let latestTest: TestEvaluation | undefined;
 let rollout: Rollout | undefined;
 let rolloutNote: string | undefined;
 let rolloutPending = false;
+/**
+ * What the user has typed into the rollout fields and not yet sent: a new epoch's record redraws the panel while
+ * a run trains, and the redrawn fields must keep the typing, not fall back to the last request.
+ */
+const rolloutDraft: { start?: string; horizon?: string } = {};
 let theme: ThemeColours = readThemeColours();
 applyThemeToChartDefaults(theme);
 /** The charts drawn by the last render: destroyed before the next one draws its own. */
@@ -197,6 +202,8 @@ function rolloutSection(validationSteps: number): HTMLElement {
   const horizonDefault = defaultRolloutHorizon(forecastSample);
   const start = numberField('rollout-start', 'from validation step', Math.min(connection.uiState.rolloutStart, validationSteps - 1), 0, validationSteps - 1);
   const horizon = numberField('rollout-horizon', 'for', connection.uiState.rolloutHorizon || horizonDefault, 1, MAX_ROLLOUT_STEPS);
+  keepDraft(start.input, 'start');
+  keepDraft(horizon.input, 'horizon');
   const button = element('vscode-button', { id: 'rollout-button', 'aria-label': 'Roll out the model from the chosen validation step' }, 'Roll out');
   const request = () => {
     const from = wholeNumberIn(start.input, 0, validationSteps - 1);
@@ -242,7 +249,18 @@ function rolloutSection(validationSteps: number): HTMLElement {
   return wideCard(card('Autoregressive rollout', ...parts));
 }
 
+/** Shows the field's unsent typing, if any, and records what is typed next. */
+function keepDraft(input: HTMLInputElement, field: keyof typeof rolloutDraft): void {
+  const draft = rolloutDraft[field];
+  if (draft !== undefined) input.value = draft;
+  input.addEventListener('input', () => {
+    rolloutDraft[field] = input.value;
+  });
+}
+
 function postRollout(start: number, horizon: number): void {
+  delete rolloutDraft.start;
+  delete rolloutDraft.horizon;
   connection.saveUiState({ rolloutStart: start, rolloutHorizon: horizon });
   rolloutPending = true;
   rolloutNote = undefined;
@@ -343,7 +361,25 @@ function render(): void {
   if (generated.length) sections.push(generateSection(generated));
   const translated = samplesOf('seq2seq');
   if (translated.length) sections.push(seq2seqSection(translated));
+  const focused = focusedField();
   content.replaceChildren(...sections);
+  restoreFocus(focused);
+}
+
+/** The text field being typed in, with its caret: a redraw replaces the element, and typing must go on in the new one. */
+function focusedField(): { id: string; caret: number | null } | undefined {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLInputElement) || !active.id || !content.contains(active)) return undefined;
+  // Number inputs have no selection API (selectionStart reads null).
+  return { id: active.id, caret: active.type === 'number' ? null : active.selectionStart };
+}
+
+function restoreFocus(focused: ReturnType<typeof focusedField>): void {
+  if (!focused) return;
+  const input = document.getElementById(focused.id);
+  if (!(input instanceof HTMLInputElement)) return;
+  input.focus();
+  if (focused.caret !== null) input.setSelectionRange(focused.caret, focused.caret);
 }
 
 const scheduleRender = frameScheduler(render);

@@ -1,7 +1,8 @@
 """SeqLab's learning-rate schedules (src/nn/schedules.ts, built as src/train/optimization.ts createSchedule builds
 them), number for number: the same formulas in the same order of operations, so a PyTorch run's learning rate is
 SeqLab's at every step. Each writes the rate into every parameter group of the optimizer; `after_epoch` is called
-once per epoch, after validation, with the validation loss (only the plateau schedule reads it).
+once per epoch, after validation, with the validation loss (only the plateau schedule reads it), or None after an
+epoch without validation (training.validateEvery), which the plateau schedule skips: its patience counts validations.
 
 torch.optim.lr_scheduler is not used: its cosine schedule is recursive (a different rounding each epoch) and its
 classes differ between torch versions; these few lines are the schedule SeqLab runs.
@@ -66,6 +67,8 @@ class ReduceLROnPlateau(_Schedule):
         self.bad_epochs = 0
 
     def after_epoch(self, validation_loss):
+        if validation_loss is None:
+            return
         self.last_epoch += 1
         if validation_loss < self.best * (1 - self.threshold):
             self.best = validation_loss

@@ -1,7 +1,13 @@
-"""When a run stops before its last epoch, as SeqLab's trainer decides it (src/train/trainer.ts, divergence.ts):
+"""When a run validates and when it stops before its last epoch, as SeqLab's trainer decides it (src/train/trainer.ts,
+validationCadence.ts, divergence.ts):
+
+- validation (training.validateEvery = N, default 1): epochs N, 2N, ... and always the epoch the run ends with (the
+  last, the one --max-steps runs out in). An epoch without validation writes its metrics.jsonl line with no
+  validationLoss and empty metrics, is never "best", and leaves early stopping and a plateau schedule alone: their
+  patience counts validations.
 
 - early stopping: the monitored validation figure (training.earlyStopping.metric, default the loss) improves when
-  it beats the best so far by more than minDelta; after `patience` epochs without an improvement the run ends as
+  it beats the best so far by more than minDelta; after `patience` validations without an improvement the run ends as
   "early-stopped". best.safetensors holds the best epoch, and the test split is evaluated with it.
 - divergence: a loss or gradient norm that is NaN or infinite, a weight that became NaN or infinite after an
   update, or a (training or validation) loss over training.divergenceFactor × the loss of the first step. The run
@@ -45,9 +51,15 @@ def js_precision(value, digits):
     return f"{value:.{max(0, digits - 1 - exponent)}f}"
 
 
+def validates_epoch(epoch, training, ends_run):
+    """Whether epoch (1-based) is validated: every training.validateEvery epochs, and the epoch the run ends with
+    (src/train/validationCadence.ts validatesEpoch)."""
+    return ends_run or epoch % max(1, training.get("validateEvery", 1)) == 0
+
+
 class EarlyStopping:
-    """The best validation figure so far and the epochs since it improved (with or without earlyStopping: the
-    best epoch is chosen the same way, by the monitored metric)."""
+    """The best validation figure so far and the validations since it improved (with or without earlyStopping: the
+    best epoch is chosen the same way, by the monitored metric). Only validated epochs are observed."""
 
     def __init__(self, training):
         spec = training.get("earlyStopping") or {}
@@ -56,6 +68,7 @@ class EarlyStopping:
         self.higher = self.metric in HIGHER_IS_BETTER
         self.min_delta = spec.get("minDelta", 0)
         self.patience = spec.get("patience", 0)
+        self.validate_every = training.get("validateEvery", 1)
         self.best = -math.inf if self.higher else math.inf
         self.epochs_without_improvement = 0
 
@@ -76,7 +89,9 @@ class EarlyStopping:
 
     @property
     def reason(self):
-        return f"no improvement of validation {metric_display_name(self.metric)} for {self.patience} epochs"
+        """src/train/validationCadence.ts earlyStopReason: in epochs when every epoch validates, else in validations."""
+        unit = f"validations (one every {self.validate_every} epochs)" if self.validate_every > 1 else "epochs"
+        return f"no improvement of validation {metric_display_name(self.metric)} for {self.patience} {unit}"
 
 
 def divergence_factor(training):

@@ -296,7 +296,8 @@ class Events:
             print(json.dumps(dump(event)), flush=True)
         elif event["type"] == "epoch":
             metrics = "  ".join(f"{k} {v:.4g}" for k, v in event["metrics"].items())
-            print(f"epoch {event['epoch']}: train loss {event['trainLoss']:.6g}  validation loss {event['validationLoss']:.6g}  {metrics}", flush=True)
+            validation = f"validation loss {event['validationLoss']:.6g}" if "validationLoss" in event else "(not validated: training.validateEvery)"
+            print(f"epoch {event['epoch']}: train loss {event['trainLoss']:.6g}  {validation}  {metrics}", flush=True)
         elif event["type"] in ("log", "runFinished"):
             print(event["message"], flush=True)
 
@@ -484,8 +485,9 @@ def main():
                 break
         if status != "completed":
             break
-        verdict, validation_loss = stopping.CONTINUE, math.nan
-        if rank == 0:
+        verdict, validation_loss, metrics, recorder = stopping.CONTINUE, math.nan, {}, None
+        validated = stopping.validates_epoch(epoch, training, epoch == args.epochs or progress["step"] >= total_steps)
+        if rank == 0 and validated:
             recorder = ValidationRecorder(config)
             validation_loss, metrics = evaluate(model, validation_split, config, training, device, B, on_batch=recorder.add)
             problem = stopping.validation_divergence(validation_loss, initial_loss, factor) if len(validation_split) else None
@@ -498,13 +500,15 @@ def main():
             break
         lr_this_epoch = optimizer.param_groups[0]["lr"]
         if schedule:
-            schedule.after_epoch(validation_loss)
+            schedule.after_epoch(validation_loss if validated else None)
         if rank == 0:
-            improved = early.observe(validation_loss, metrics)
+            improved = validated and early.observe(validation_loss, metrics)
             if improved:
                 state.update(best_loss=validation_loss, best_epoch=epoch)
-            state["metrics"] = metrics
-            line = {"epoch": epoch, "step": progress["step"], "trainLoss": loss_sum / max(1, loss_count), "validationLoss": validation_loss,
+            if validated:
+                state["metrics"] = metrics
+            # An epoch without validation has no validation figures at all (stopping.py).
+            line = {"epoch": epoch, "step": progress["step"], "trainLoss": loss_sum / max(1, loss_count), **({"validationLoss": validation_loss} if validated else {}),
                     "metrics": metrics, "best": improved, "lr": lr_this_epoch, "seconds": time.time() - epoch_started}
             if task == "seq2seq":
                 line["teacherForcing"] = ratio
@@ -520,9 +524,10 @@ def main():
             else:
                 progress["epoch"], progress["committed"] = epoch, progress["step"]
                 emit(dict(line, type="epoch"))
-                for event in epoch_records(model, validation_split, config, epoch, progress["step"], flow, recorder, device, B, args.seed):
+                # Without validation only the gradient flow: the gates and predictions panels show validation examples.
+                for event in epoch_records(model, validation_split if validated else [], config, epoch, progress["step"], flow, recorder, device, B, args.seed):
                     emit(event)
-                if early.should_stop:
+                if validated and early.should_stop:
                     verdict = stopping.EARLY_STOPPED
         else:
             progress["epoch"] = epoch

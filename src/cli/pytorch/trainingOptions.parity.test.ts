@@ -1,7 +1,8 @@
 // A PyTorch run honours the spec's training options as SeqLab's trainer does: the same spec, trained by SeqLab and
 // by the exported train.py from the same initial weights on the same batches, gives the same learning rate at every
-// step (exactly, and exactly what SeqLab's schedule gives for the run's own validation losses), stops early at the
-// same epoch and evaluates the same checkpoint on the test split (metrics within TEST_BOUND), diverges at the same
+// step (exactly, and exactly what SeqLab's schedule gives for the run's own validation losses), validates the same
+// epochs under training.validateEvery, stops early at the same epoch and evaluates the same checkpoint on the test
+// split (metrics within TEST_BOUND), diverges at the same
 // step keeping a finite checkpoint, and tracks SeqLab's loss step by step under stateful training and truncated
 // BPTT (within LOSS_BOUND). Runs Debian's torch at /usr/bin/python3, which `npm test` installs when missing.
 import { test } from 'node:test';
@@ -41,7 +42,8 @@ const tags = Array.from({ length: 60 }, (_, s) => Array.from({ length: 3 + (s % 
 
 interface Run {
   steps: { step: number; epoch: number; loss: number; lr: number }[];
-  epochs: { epoch: number; lr: number; validationLoss: number; best: boolean }[];
+  /** validationLoss is absent on an epoch without validation (training.validateEvery). */
+  epochs: { epoch: number; lr: number; validationLoss?: number; metrics: Record<string, number>; best: boolean }[];
   report: { status: string; epochs: number; steps: number; bestEpoch: number; message: string; test?: { checkpoint: string; epoch: number; size: number; loss: number; metrics: Record<string, number> } };
   runDir: string;
 }
@@ -88,7 +90,7 @@ function worstRelative(a: number[], b: number[]): number {
 }
 
 /** What SeqLab's schedule gives at each epoch when fed these validation losses. */
-function seqlabLearningRates(spec: SeqModelSpec, validationLosses: number[]): number[] {
+function seqlabLearningRates(spec: SeqModelSpec, validationLosses: (number | undefined)[]): number[] {
   const holder = { lr: spec.training.optimizer.lr } as Optimizer;
   const schedule = createSchedule(holder, spec.training, spec.training.epochs);
   return validationLosses.map((loss) => {
@@ -137,6 +139,51 @@ test('early stopping: train.py stops at SeqLab\'s epoch and evaluates the best c
   const worst = worstRelative([a.loss, a.metrics.mse, a.metrics.rmse, a.metrics.mae], [b.loss, b.metrics.mse, b.metrics.rmse, b.metrics.mae]);
   console.log(`early stopping at epoch ${torch.report.epochs}: test figures differ by at most ${worst.toExponential(2)} (relative)`);
   assert.ok(worst <= TEST_BOUND, `test figures ${JSON.stringify(a)} against SeqLab's ${JSON.stringify(b)}`);
+});
+
+/** The epochs a run validated: those whose metrics.jsonl line has a validation loss (training.validateEvery). */
+const validatedEpochs = (run: Run) => run.epochs.filter((e) => 'validationLoss' in e).map((e) => e.epoch);
+
+test('validateEvery 3: train.py validates SeqLab\'s epochs, keeps the same best epoch and stops early at the same epoch', async () => {
+  assertTorchInstalled();
+  const spec = forecastSpec({ epochs: 30, validateEvery: 3, earlyStopping: { patience: 2, minDelta: 0.02, metric: 'mae' } });
+  const { seqlab, torch } = await trainBoth(spec, { 'series.csv': series });
+  for (const run of [seqlab, torch]) {
+    assert.equal(run.report.status, 'early-stopped', run.report.message);
+    assert.match(run.report.message, /no improvement of validation MAE for 2 validations \(one every 3 epochs\)/);
+    assert.equal(run.epochs.length, run.report.epochs, 'every epoch writes its line');
+    for (const line of run.epochs.filter((e) => !('validationLoss' in e))) {
+      assert.deepEqual(line.metrics, {}, `epoch ${line.epoch} has no validation figures`);
+      assert.equal(line.best, false);
+    }
+  }
+  assert.ok(seqlab.report.epochs < 30, 'the spec stops before its last epoch');
+  const expected = Array.from({ length: seqlab.report.epochs / 3 }, (_, i) => 3 * (i + 1));
+  assert.deepEqual(validatedEpochs(seqlab), expected, 'every third epoch, and the early stop\'s is one of them');
+  assert.deepEqual(validatedEpochs(torch), validatedEpochs(seqlab), 'the same validated epochs');
+  assert.equal(torch.report.epochs, seqlab.report.epochs, 'the same early stop');
+  assert.equal(torch.report.bestEpoch, seqlab.report.bestEpoch, 'the same best epoch');
+  assert.ok(expected.includes(torch.report.bestEpoch) && torch.report.bestEpoch < torch.report.epochs, `best epoch ${torch.report.bestEpoch}: validated, not the last`);
+  assert.deepEqual(torch.epochs.map((e) => e.best), seqlab.epochs.map((e) => e.best));
+  assert.equal(torch.report.test!.epoch, torch.report.bestEpoch, 'the test split is evaluated with the best validated epoch');
+  console.log(`validateEvery 3: validated ${validatedEpochs(torch).join(', ')}; best ${torch.report.bestEpoch}; early stop after ${torch.report.epochs} in both engines`);
+});
+
+test('validateEvery 2 with a plateau schedule: train.py\'s rate is SeqLab\'s at every step, changed only after validations', async () => {
+  assertTorchInstalled();
+  const spec = forecastSpec({ epochs: 7, validateEvery: 2, schedule: { type: 'plateau', factor: 0.5, patience: 0, threshold: 0.7 } });
+  const { seqlab, torch } = await trainBoth(spec, { 'series.csv': series });
+  assert.equal(torch.report.status, 'completed', torch.report.message);
+  assert.deepEqual(validatedEpochs(torch), [2, 4, 6, 7]);
+  assert.deepEqual(validatedEpochs(seqlab), [2, 4, 6, 7]);
+  assert.deepEqual(torch.steps.map((s) => s.lr), seqlab.steps.map((s) => s.lr));
+  // SeqLab's schedule fed the run's own validations, and nothing after an epoch without one, gives its rates ...
+  const rates = torch.epochs.map((e) => e.lr);
+  assert.deepEqual(rates, seqlabLearningRates(spec, torch.epochs.map((e) => e.validationLoss)));
+  // ... which change only after a validated epoch, and do change here.
+  const changedAfter = rates.flatMap((lr, i) => (i > 0 && lr !== rates[i - 1] ? [i] : []));
+  assert.ok(changedAfter.length > 0, `the rate changes: ${rates}`);
+  for (const epoch of changedAfter) assert.ok(validatedEpochs(torch).includes(epoch), `the rate changed after epoch ${epoch}, which was not validated: ${rates}`);
 });
 
 test('divergence: a run over training.divergenceFactor ends "diverged" at SeqLab\'s step, and one gone non-finite keeps a finite checkpoint', async () => {

@@ -413,11 +413,14 @@ export function uiSuite(lib) {
     for (const trial of planned) {
       const row = first.find((r) => r.id === join(dir, trial.runDir));
       assert.equal(row.cells[column('model.encoder.cell')], trial.params['model.encoder.cell'], `${trial.id}: its planned cell`);
-      assert.ok(['pending', 'running'].includes(row.status), `${trial.id} is ${row.status} before any trial ended`);
-      assert.equal(row.cells[column('status')], row.status === 'pending' ? 'queued' : 'running');
+      // A quiet machine may finish a trial before the table first shows: completed only with its report written.
+      const ended = row.status === 'completed' && existsSync(join(row.id, 'report.json'));
+      assert.ok(['pending', 'running'].includes(row.status) || ended, `${trial.id} is ${row.status} at the table's first showing`);
+      if (!ended) assert.equal(row.cells[column('status')], row.status === 'pending' ? 'queued' : 'running');
     }
     const queued = first.filter((row) => row.status === 'pending');
-    assert.ok(queued.length >= 1, 'two trials at once leave the third queued');
+    assert.ok(first.filter((row) => row.status === 'running').length <= 2, 'at most two trials train at once');
+    if (!first.some((row) => row.status === 'completed')) assert.ok(queued.length >= 1, 'two trials at once leave the third queued');
     for (const row of queued) assert.deepEqual([row.cells[column('best val loss')], row.cells[column('epochs')]], ['—', '0'], 'a queued trial has no figures');
 
     // Watch the rows change state until every trial's row says completed.

@@ -15,9 +15,10 @@ export function withDataCacheThreshold(env: NodeJS.ProcessEnv, thresholdMB: numb
   return typeof thresholdMB === 'number' && thresholdMB >= 0 ? { ...env, SEQLAB_CACHE_THRESHOLD_MB: String(thresholdMB) } : env;
 }
 
-export interface WorkerLike {
-  postMessage(message: WorkerCommand): void;
-  on(event: 'message', listener: (message: unknown) => void): unknown;
+/** What the host needs of a worker thread or process (tests pass their own); typed by what it is sent and sends. */
+export interface WorkerLike<Command = WorkerCommand, Message = unknown> {
+  postMessage(message: Command): void;
+  on(event: 'message', listener: (message: Message) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'exit', listener: (exitCode: number) => void): unknown;
   terminate(): Promise<number>;

@@ -7,15 +7,10 @@
 import { Worker } from 'node:worker_threads';
 import type { SweepCheckMessage, SweepCheckRequest } from '../train/protocol';
 import type { SweepPreparation } from '../train/sweeps/sweepStart';
+import type { WorkerLike } from './runManager';
 
 /** What the host needs of a worker (tests may pass their own). */
-export interface SweepCheckWorker {
-  postMessage(message: SweepCheckRequest): void;
-  on(event: 'message', listener: (message: SweepCheckMessage) => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'exit', listener: (code: number) => void): unknown;
-  terminate(): Promise<number>;
-}
+export type SweepCheckWorker = WorkerLike<SweepCheckRequest, SweepCheckMessage>;
 
 export interface SweepCheckOptions {
   /** dist/sweepCheckWorker.js, or a factory (tests). */

@@ -63,3 +63,25 @@ export function logAxisTickLabel(value: number, minimum: number, maximum: number
   const mantissa = value / 10 ** Math.floor(Math.log10(value) + 1e-12);
   return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9) ? formatScalar(value) : '';
 }
+
+/** 1,234 → "1.2 kB"; binary-free SI units as VS Code shows file sizes. */
+export function formatBytes(bytes: number): string {
+  return withSiPrefix(bytes, 'B');
+}
+
+/** FLOPs with an SI prefix: 2.13 MFLOPs. */
+export function formatFlops(flops: number): string {
+  return withSiPrefix(flops, 'FLOPs');
+}
+
+/** A value in steps of 1000 up to tera, as "1.2 kB": two decimals below 10 of a prefix, one above, none unscaled. */
+function withSiPrefix(value: number, unit: string): string {
+  const prefixes = ['', 'k', 'M', 'G', 'T'];
+  let scaled = value;
+  let prefix = 0;
+  while (scaled >= 1000 && prefix < prefixes.length - 1) {
+    scaled /= 1000;
+    prefix++;
+  }
+  return `${prefix === 0 ? scaled : scaled.toFixed(scaled < 10 ? 2 : 1)} ${prefixes[prefix]}${unit}`;
+}

@@ -8,8 +8,8 @@
 import type { SpecAnalysis, SpecDataFile } from './analysisTypes';
 import { dataHead, DATA_HEAD_BYTES, estimateFromHead, splitCsvLine, type DataHead, type ReadableDataFile } from './dataFiles';
 import { dataFileRefusal } from './dataFileKind';
-import { formatBytes, type SpecHover } from './hover';
-import { formatCount } from '../format/display';
+import { formatBytes, formatCount } from '../format/display';
+import type { SpecHover } from './hover';
 import type { DataSpec } from './types';
 import { describeColumn } from '../data/sniff';
 import { formatDataSummary } from '../data/summary';

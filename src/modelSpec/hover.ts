@@ -7,37 +7,13 @@ import type { LayerInfo, SpecAnalysis, SpecDiagnostic } from './analysisTypes';
 import { formatNamedShape } from './shapes';
 import { formatParameterCount, pendingSizesNote } from './parameterCount';
 import { validationBudgetText } from './validationBudget';
-import { formatCount } from '../format/display';
+import { formatBytes, formatCount, formatFlops } from '../format/display';
 
 export interface SpecHover {
   markdown: string;
   /** The range of the layer's JSON node. */
   offset: number;
   length: number;
-}
-
-/** 1,234 → "1.2 kB"; binary-free SI units as VS Code shows file sizes. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
-
-/** FLOPs with an SI prefix: 2.13 MFLOPs. */
-export function formatFlops(flops: number): string {
-  const prefixes = ['', 'k', 'M', 'G', 'T'];
-  let value = flops;
-  let prefix = 0;
-  while (value >= 1000 && prefix < prefixes.length - 1) {
-    value /= 1000;
-    prefix++;
-  }
-  return `${prefix === 0 ? value : value.toFixed(value < 10 ? 2 : 1)} ${prefixes[prefix]}FLOPs`;
 }
 
 /** The innermost layer whose JSON node contains `offset`. */

@@ -2,7 +2,8 @@
 export type * from './types';
 export type { LayerInfo, LayerKind, NamedDim, NamedShape, ParameterShape, SpecAnalysis, SpecContext, SpecDataFile, SpecDiagnostic, SpecFix, SpecPosition, SpecSeverity, SpecTextEdit, SpecTotals } from './analysisTypes';
 export { analyzeSpec, applyDefaults } from './analyze';
-export { hoverAt, layerAt, layerMarkdown, formatBytes, formatFlops, type SpecHover } from './hover';
+export { hoverAt, layerAt, layerMarkdown, type SpecHover } from './hover';
+export { formatBytes, formatFlops } from '../format/display';
 export { buildDiagram, type Diagram, type DiagramEdge, type DiagramNode, type DiagramOptions, type DiagramPoint } from './diagram';
 export { specTemplates, templateDataFile, type SpecTemplate } from './templates';
 export { formatParameterCount, pendingSizesNote } from './parameterCount';

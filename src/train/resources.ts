@@ -8,13 +8,12 @@
 import * as os from 'node:os';
 import type { JSONPath } from 'jsonc-parser';
 import type { LayerInfo, SpecDiagnostic, SpecTotals } from '../modelSpec/analysisTypes';
-import { formatBytes } from '../modelSpec/hover';
+import { formatBytes, formatCount } from '../format/display';
 import { SpecSource } from '../modelSpec/specSource';
 import type { SeqModelSpec } from '../modelSpec/types';
 import type { DataInfo } from '../data/types';
 import { kernels } from '../tensor/backend';
 import { KERNELS_WASM_MAXIMUM_PAGES } from '../tensor/wasm/kernelsBinary.generated';
-import { formatCount } from '../format/display';
 
 const FLOAT_BYTES = 4;
 const WASM_PAGE_BYTES = 65536;
